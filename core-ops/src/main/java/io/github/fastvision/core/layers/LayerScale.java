@@ -1,0 +1,69 @@
+package io.github.fastvision.core.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * Learnable per-channel scale (CaiT's layer scale; ConvNeXt uses it with 1e-6, thesis §4.3). The
+ * parameter is named {@code gamma}, as in the official ConvNeXt code.
+ */
+public class LayerScale extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int channels;
+    private final boolean channelsFirst;
+    private final Parameter gamma;
+
+    /**
+     * Creates a layer scale.
+     *
+     * @param channels the number of channels
+     * @param initValue the initial scale
+     * @param channelsFirst true for NCHW input, false for channels in the last axis
+     */
+    public LayerScale(int channels, float initValue, boolean channelsFirst) {
+        super(VERSION);
+        this.channels = Checks.atLeast("channels", channels, 1);
+        this.channelsFirst = channelsFirst;
+        gamma =
+                addParameter(
+                        Parameter.builder()
+                                .setName("gamma")
+                                .setType(Parameter.Type.GAMMA)
+                                .optShape(new Shape(channels))
+                                .optInitializer(new ConstantInitializer(initValue))
+                                .build());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray g = ps.getValue(gamma, x.getDevice(), training);
+        if (channelsFirst) {
+            Checks.nchw("LayerScale", x, channels);
+            return new NDList(x.mul(g.reshape(1, channels, 1, 1)));
+        }
+        long last = x.getShape().get(x.getShape().dimension() - 1);
+        if (last != channels) {
+            throw new IllegalArgumentException(
+                    "LayerScale expects " + channels + " channels in the last axis but got "
+                            + x.getShape());
+        }
+        return new NDList(x.mul(g));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return inputs;
+    }
+}

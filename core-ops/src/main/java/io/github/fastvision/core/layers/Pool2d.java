@@ -1,0 +1,106 @@
+package io.github.fastvision.core.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Parameter-free max or average pooling with PyTorch's conventions: max pooling pads with −∞,
+ * average pooling counts the zero padding (count_include_pad), floor output size. These are the
+ * "eff-layers" of pflayer §3.2.
+ */
+public class Pool2d extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** Reduction over the window. */
+    public enum Mode {
+        /** Maximum. */
+        MAX,
+        /** Mean, zero padding counted. */
+        AVG
+    }
+
+    private final Mode mode;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+
+    /**
+     * Creates a pooling block.
+     *
+     * @param mode max or average
+     * @param kernel window size
+     * @param stride stride
+     * @param padding padding on each side
+     */
+    public Pool2d(Mode mode, int kernel, int stride, int padding) {
+        super(VERSION);
+        this.mode = mode;
+        this.kernel = Checks.atLeast("kernel", kernel, 1);
+        this.stride = Checks.atLeast("stride", stride, 1);
+        if (padding < 0 || 2 * padding > kernel) {
+            throw new IllegalArgumentException(
+                    "padding must be in [0, kernel/2] = [0, " + kernel / 2 + "] but was "
+                            + padding);
+        }
+        this.padding = padding;
+    }
+
+    /**
+     * Pools one array with the given settings.
+     *
+     * @param x NCHW input
+     * @param mode max or average
+     * @param kernel window size
+     * @param stride stride
+     * @param padding padding on each side
+     * @return the pooled map
+     */
+    public static NDArray pool(NDArray x, Mode mode, int kernel, int stride, int padding) {
+        Shape k = new Shape(kernel, kernel);
+        Shape s = new Shape(stride, stride);
+        Shape p = new Shape(padding, padding);
+        return mode == Mode.MAX
+                ? Pool.maxPool2d(x, k, s, p, false)
+                : Pool.avgPool2d(x, k, s, p, false, true);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        if (x.getShape().dimension() != 4) {
+            throw new IllegalArgumentException(
+                    "Pool2d expects input of shape (N, C, H, W) but got " + x.getShape());
+        }
+        return new NDList(pool(x, mode, kernel, stride, padding));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape in = inputs[0];
+        return new Shape[] {
+            new Shape(
+                    in.get(0),
+                    in.get(1),
+                    Checks.windowOut(in.get(2), kernel, stride, padding),
+                    Checks.windowOut(in.get(3), kernel, stride, padding))
+        };
+    }
+
+    /**
+     * Returns the pooling mode.
+     *
+     * @return the mode
+     */
+    public Mode getMode() {
+        return mode;
+    }
+}

@@ -1,0 +1,278 @@
+package io.github.fastvision.core.pflayer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.Pool2d;
+import java.util.function.Predicate;
+
+/**
+ * Deformable max-pool and avg-pool (pflayer §5.1 "Deformable Max-pool", appendix B): a 3×3
+ * convolution predicts 2·k·k offsets (dy, dx per window tap) at every output position; the input
+ * is sampled bilinearly at the displaced k×k window positions and the samples are reduced by max
+ * or mean. The offset predictor is the only weight and starts at zero, so a fresh block equals
+ * plain pooling: max ignores taps outside the image (PyTorch pads max-pool with −∞), mean counts
+ * them as zeros (count_include_pad). Gradients reach both the features and the offset predictor.
+ *
+ * <p>Offsets are laid out as torchvision's deform_conv2d: channel 2t is dy and 2t+1 is dx of tap t
+ * (row-major in the window). The child is named {@code offset_conv}.
+ */
+public class DeformablePool2d extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+    private static final String NAME = "DeformablePool2d";
+
+    private final int channels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final Pool2d.Mode mode;
+    private final Conv2d offsetConv;
+
+    DeformablePool2d(Builder b) {
+        super(VERSION);
+        channels = Checks.required(NAME, "channels", b.channels);
+        kernel = Checks.oddKernel("DeformablePool2d kernel", b.kernel);
+        if (b.stride != 1 && b.stride != 2) {
+            throw new IllegalArgumentException(
+                    "DeformablePool2d stride must be 1 or 2 but was " + b.stride);
+        }
+        stride = b.stride;
+        padding = kernel / 2;
+        mode = b.mode;
+        offsetConv =
+                addChildBlock(
+                        "offset_conv",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .setFilters(2 * kernel * kernel)
+                                .optStride(new Shape(stride, stride))
+                                .optPadding(new Shape(1, 1))
+                                .build());
+        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Keeps the offset predictor's zero initialization when a parent model sets initializers for
+     * all its parameters: a deformable pool must start as plain pooling.
+     *
+     * @param initializer ignored
+     * @param predicate ignored
+     */
+    @Override
+    public void setInitializer(Initializer initializer, Predicate<Parameter> predicate) {}
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Checks.nchw(NAME, x, channels);
+        NDArray offsets = Blocks.forward(offsetConv, ps, x, training);
+        return new NDList(sample(x, offsets, kernel, stride, mode));
+    }
+
+    /**
+     * Pools {@code x} over windows displaced by {@code offsets}.
+     *
+     * @param x NCHW features
+     * @param offsets (N, 2·k·k, Ho, Wo) offsets, dy then dx for each tap
+     * @param kernel window size k (odd)
+     * @param stride window stride
+     * @param mode max or mean over the k·k samples
+     * @return (N, C, Ho, Wo) pooled features
+     */
+    public static NDArray sample(
+            NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
+        Shape xs = x.getShape();
+        long n = xs.get(0);
+        long c = xs.get(1);
+        long h = xs.get(2);
+        long w = xs.get(3);
+        int pad = kernel / 2;
+        int taps = kernel * kernel;
+        long ho = Checks.windowOut(h, kernel, stride, pad);
+        long wo = Checks.windowOut(w, kernel, stride, pad);
+        Shape expected = new Shape(n, 2L * taps, ho, wo);
+        if (!offsets.getShape().equals(expected)) {
+            throw new IllegalArgumentException(
+                    NAME + " expects offsets of shape " + expected + " but got "
+                            + offsets.getShape());
+        }
+        NDManager manager = x.getManager();
+        DataType type = x.getDataType();
+        long positions = taps * ho * wo;
+        // Undisplaced window positions, built natively (no Java buffers on the hot path):
+        // row = i·stride − pad + t / k, column = j·stride − pad + t mod k.
+        NDArray tap = manager.arange(0f, (float) taps, 1f, type);
+        NDArray tapRow = tap.div(kernel).floor();
+        NDArray tapCol = tap.sub(tapRow.mul(kernel));
+        NDArray rows = manager.arange(0f, (float) ho, 1f, type).mul(stride).sub(pad);
+        NDArray cols = manager.arange(0f, (float) wo, 1f, type).mul(stride).sub(pad);
+        NDArray off = offsets.reshape(n, taps, 2, ho, wo);
+        NDArray py = off.get(":, :, 0").add(tapRow.reshape(1, taps, 1, 1)).add(rows.reshape(1, 1, ho, 1));
+        NDArray px = off.get(":, :, 1").add(tapCol.reshape(1, taps, 1, 1)).add(cols.reshape(1, 1, 1, wo));
+        NDArray y0 = py.floor().stopGradient();
+        NDArray x0 = px.floor().stopGradient();
+        NDArray ly = py.sub(y0);
+        NDArray lx = px.sub(x0);
+        NDArray[] wy = {ly.neg().add(1), ly};
+        NDArray[] wx = {lx.neg().add(1), lx};
+        NDArray flat = x.reshape(n, c, h * w);
+        NDArray sum = null;
+        for (int dy = 0; dy <= 1; dy++) {
+            NDArray yc = y0.add(dy);
+            NDArray validY = yc.gte(0).logicalAnd(yc.lte(h - 1));
+            NDArray rowIndex = yc.clip(0, h - 1).mul(w);
+            for (int dx = 0; dx <= 1; dx++) {
+                NDArray xc = x0.add(dx);
+                NDArray valid = validY.logicalAnd(xc.gte(0)).logicalAnd(xc.lte(w - 1));
+                NDArray weight = wy[dy].mul(wx[dx]).mul(valid.toType(type, false));
+                NDArray index =
+                        rowIndex.add(xc.clip(0, w - 1))
+                                .toType(DataType.INT64, false)
+                                .reshape(n, 1, positions)
+                                .broadcast(new Shape(n, c, positions));
+                NDArray corner = flat.gather(index, 2).reshape(n, c, taps, ho, wo);
+                NDArray term = corner.mul(weight.expandDims(1));
+                sum = sum == null ? term : sum.add(term);
+            }
+        }
+        if (mode == Pool2d.Mode.AVG) {
+            return sum.mean(new int[] {2});
+        }
+        // Max ignores samples outside the image, as max-pool's −∞ padding does.
+        NDArray inside =
+                py.gt(-1).logicalAnd(py.lt(h)).logicalAnd(px.gt(-1)).logicalAnd(px.lt(w));
+        NDArray masked =
+                NDArrays.where(
+                        inside.expandDims(1).broadcast(sum.getShape()),
+                        sum,
+                        manager.full(sum.getShape(), Float.NEGATIVE_INFINITY, type));
+        NDArray max = masked.max(new int[] {2});
+        // A window pushed entirely outside the image has no sample: output 0.
+        return NDArrays.where(max.isInfinite(), manager.zeros(max.getShape(), type), max);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape in = inputs[0];
+        Checks.nchw(NAME, in, channels);
+        return new Shape[] {
+            new Shape(
+                    in.get(0),
+                    channels,
+                    Checks.windowOut(in.get(2), kernel, stride, padding),
+                    Checks.windowOut(in.get(3), kernel, stride, padding))
+        };
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        offsetConv.initialize(manager, dataType, inputs[0]);
+    }
+
+    /**
+     * Returns the offset predictor (the only weights).
+     *
+     * @return the offset convolution
+     */
+    public Conv2d getOffsetConv() {
+        return offsetConv;
+    }
+
+    /**
+     * Returns the reduction mode.
+     *
+     * @return max or avg
+     */
+    public Pool2d.Mode getMode() {
+        return mode;
+    }
+
+    /** Builder for {@link DeformablePool2d}. */
+    public static final class Builder {
+        private int channels;
+        private int kernel = 3;
+        private int stride = 1;
+        private Pool2d.Mode mode = Pool2d.Mode.MAX;
+
+        Builder() {}
+
+        /**
+         * Sets the channel count (required).
+         *
+         * @param c channels
+         * @return this builder
+         */
+        public Builder setChannels(int c) {
+            channels = c;
+            return this;
+        }
+
+        /**
+         * Sets the odd window size (default 3).
+         *
+         * @param k kernel size
+         * @return this builder
+         */
+        public Builder optKernel(int k) {
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the stride, 1 or 2 (default 1).
+         *
+         * @param s stride
+         * @return this builder
+         */
+        public Builder optStride(int s) {
+            stride = s;
+            return this;
+        }
+
+        /**
+         * Sets max or average reduction (default max).
+         *
+         * @param m mode
+         * @return this builder
+         */
+        public Builder optMode(Pool2d.Mode m) {
+            mode = m;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public DeformablePool2d build() {
+            return new DeformablePool2d(this);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.fastvision.core;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.github.fastvision.core.convnext.ConvNeXtBlock;
+import io.github.fastvision.core.fasternet.FasterNetBlock;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.ConvBn;
+import io.github.fastvision.core.layers.SqueezeExcite;
+import io.github.fastvision.core.pflayer.DeformablePool2d;
+import io.github.fastvision.core.pflayer.EfficientTransformerBlock;
+import io.github.fastvision.core.resnet.Bottleneck;
+import io.github.fastvision.core.rexnet.ReXNetBlock;
+import io.github.fastvision.core.vit.MultiHeadSelfAttention;
+import io.github.fastvision.core.vit.TransformerBlock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Builders name the bad argument; forward passes name the expected and the given shape. */
+class BadInputTest {
+
+    private static void assertMessage(Executable e, String... fragments) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        for (String f : fragments) {
+            assertTrue(ex.getMessage().contains(f), "'" + ex.getMessage() + "' lacks '" + f + "'");
+        }
+    }
+
+    @Test
+    void buildersNameTheBadArgument() {
+        assertMessage(() -> FasterNetBlock.builder().build(), "channels is required");
+        assertMessage(() -> FasterNetBlock.builder().setChannels(40).optPartialRatio(2).build(), "ratio", "(0.0, 1.0]");
+        assertMessage(() -> FasterNetBlock.builder().setChannels(40).optDropPath(1f).build(), "dropPath", "[0, 1)");
+        assertMessage(() -> ConvBn.builder().setInChannels(6).setOutChannels(8).optGroups(4).build(), "inChannels (6)", "groups (4)");
+        assertMessage(() -> Bottleneck.builder().setInChannels(64).setPlanes(16).optStride(3), "stride must be 1 or 2", "3");
+        assertMessage(() -> DeformablePool2d.builder().setChannels(8).optKernel(2).build(), "kernel", "odd");
+        assertMessage(() -> DeformablePool2d.builder().setChannels(8).optStride(4).build(), "stride must be 1 or 2");
+        assertMessage(() -> new MultiHeadSelfAttention(50, 3), "dim (50)", "heads (3)");
+        assertMessage(() -> EfficientTransformerBlock.builder().setDim(48).optPoolKernel(4).build(), "kernel", "odd");
+        assertMessage(() -> ConvNeXtBlock.builder().setDim(96).optKernel(6).build(), "kernel", "odd");
+        assertMessage(() -> ReXNetBlock.builder().setInChannels(16).setOutChannels(16).optSeRatio(2).build(), "SE ratio", "[0.0, 1.0]");
+        assertMessage(() -> SqueezeExcite.builder().build(), "channels is required");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.fastvision.core.BlockContractTest#entries")
+    void wrongRankOrChannelsIsAnIllegalArgument(OperatorCatalog.Entry e) {
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Fixtures.init(e.factory().get(), m, e.input());
+            Shape in = e.input();
+            Shape noBatch = in.slice(1);
+            if (e.name().equals("drop_path")) {
+                return; // Shape-agnostic by design: any rank, any width.
+            }
+            assertMessage(() -> Fixtures.forward(block, m.randomNormal(noBatch), false), "expects", "but got");
+            long[] dims = in.getShape();
+            int channelAxis = dims.length == 4 ? 1 : 2;
+            dims[channelAxis] += 1;
+            Shape wrong = new Shape(dims);
+            assertMessage(
+                    () -> Fixtures.forward(block, m.randomNormal(wrong), false),
+                    "expects",
+                    "but got " + wrong);
+        }
+    }
+
+    @Test
+    void nonSquareTokenGridIsRejected() {
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Fixtures.init(EfficientTransformerBlock.builder().setDim(48).build(), m, new Shape(1, 16, 48));
+            assertMessage(() -> Fixtures.forward(block, m.randomNormal(new Shape(1, 15, 48)), false), "square token grid", "15");
+        }
+    }
+
+    @Test
+    void hybridDownsamplingRejectsOddSizes() {
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block =
+                    Fixtures.init(
+                            Bottleneck.builder()
+                                    .setInChannels(32)
+                                    .setPlanes(8)
+                                    .optStride(2)
+                                    .optDownsampling(Bottleneck.Downsampling.AVG_POOL)
+                                    .build(),
+                            m,
+                            new Shape(1, 32, 8, 8));
+            assertMessage(() -> Fixtures.forward(block, m.randomNormal(new Shape(1, 32, 7, 7)), false), "even H and W");
+        }
+    }
+
+    @Test
+    void transformerBlockNamesTokenShape() {
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Fixtures.init(new TransformerBlock(48, 3, 4, 0f), m, new Shape(1, 4, 48));
+            assertMessage(
+                    () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 4, 40)), false),
+                    "expects tokens of shape (N, L, 48) but got (1, 4, 40)");
+        }
+    }
+}
