@@ -1,0 +1,52 @@
+package io.github.fastvision.examples;
+
+import io.github.fastvision.examples.cli.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code fastvision} command line. Every subcommand accepts {@code --json} and then prints
+ * exactly one JSON document on stdout; logs go to stderr.
+ */
+@Command(
+        name = "fastvision",
+        mixinStandardHelpOptions = true,
+        version = "fastvision 0.1.0 (DJL 0.35.0, PyTorch engine, libtorch 2.7.1 CPU)",
+        description = "Efficient vision operators and backbones on DJL (PyTorch engine).",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class FastVisionCli {
+
+    private FastVisionCli() {}
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        // Offline always: nothing is downloaded at run time. Quiet logs unless asked otherwise.
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // A CPU-only machine is the normal case, not a warning.
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Builds the picocli command line (also used by tests).
+     *
+     * @return the command line
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FastVisionCli());
+        cli.setExecutionExceptionHandler(
+                (ex, cmd, parsed) -> {
+                    cmd.getErr().println("fastvision " + cmd.getCommandName() + ": " + ex.getMessage());
+                    return ex instanceof IllegalArgumentException ? 2 : 1;
+                });
+        return cli;
+    }
+}

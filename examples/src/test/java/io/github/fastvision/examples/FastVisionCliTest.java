@@ -1,0 +1,70 @@
+package io.github.fastvision.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.fastvision.core.OperatorCatalog;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class FastVisionCliTest {
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = FastVisionCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("demo"), r.out());
+    }
+
+    @Test
+    void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks() {
+        Run r = run("demo", "--json", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonArray ops = doc.getAsJsonArray("operators");
+        assertEquals(OperatorCatalog.entries().size(), ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            JsonObject op = ops.get(i).getAsJsonObject();
+            OperatorCatalog.Entry e = OperatorCatalog.entries().get(i);
+            assertEquals(e.name(), op.get("name").getAsString());
+            assertEquals(e.input().dimension(), op.getAsJsonArray("input").size());
+            assertTrue(op.get("medianMs").getAsDouble() > 0, e.name());
+        }
+        JsonArray checks = doc.getAsJsonArray("checks");
+        assertEquals(3, checks.size());
+        for (JsonElement c : checks) {
+            assertTrue(c.getAsJsonObject().get("passed").getAsBoolean(), c.toString());
+        }
+    }
+
+    @Test
+    void badOptionValueIsAClearErrorWithExitCode2() {
+        Run r = run("demo", "--repeats", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--repeats must be >= 1 but was 0"), r.err());
+    }
+
+    @Test
+    void quickStartFromTheReadmeRuns() {
+        assertEquals(new Shape(1, 64, 56, 56), QuickStart.run());
+    }
+}
