@@ -13,7 +13,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.pconv.PartialConv2d;
+import io.github.fastvision.core.vit.MultiHeadSelfAttention;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,30 @@ class BlockContractTest {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             assertEquals(HAND_COUNTED.get(e.name()), Blocks.trainableParameters(block), e.name());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void shapeOnlyCountEqualsInitializedBlock(OperatorCatalog.Entry e) {
+        Block fresh = e.factory().get();
+        Cost cost = Cost.of(fresh, e.input());
+        assertFalse(fresh.isInitialized(), "counting must not allocate weights");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Fixtures.init(e.factory().get(), m, e.input());
+            assertEquals(Blocks.trainableParameters(block), cost.params(), e.name());
+            NDArray y = Fixtures.forward(block, m.randomNormal(e.input()), false);
+            assertEquals(y.getShape(), cost.output(), e.name());
+        }
+    }
+
+    @Test
+    void multiplyAddsMatchHandFormulas() {
+        // PConv: k² · c_p² · H · W = 9 · 16² · 16 · 16 (fasternet Eq. 1).
+        Cost pconv = Cost.of(PartialConv2d.builder().setChannels(64).build(), new Shape(1, 64, 16, 16));
+        assertEquals(9L * 16 * 16 * 16 * 16, pconv.macs());
+        // Attention at L = 16, d = 48: qkv 16·48·144 + proj 16·48·48 + 2·16²·48.
+        Cost attn = Cost.of(new MultiHeadSelfAttention(48, 3), new Shape(1, 16, 48));
+        assertEquals(16L * 48 * 144 + 16 * 48 * 48 + 2 * 16 * 16 * 48, attn.macs());
     }
 
     /**

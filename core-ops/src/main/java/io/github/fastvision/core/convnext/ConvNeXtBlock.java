@@ -1,5 +1,8 @@
 package io.github.fastvision.core.convnext;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,7 +26,7 @@ import io.github.fastvision.core.layers.LayerScale;
  * The pointwise layers run as linear layers on the NHWC permutation, as in the official code.
  * Children: {@code dwconv}, {@code norm}, {@code pwconv1}, {@code pwconv2}, optional {@code gamma}.
  */
-public class ConvNeXtBlock extends AbstractBlock {
+public class ConvNeXtBlock extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "ConvNeXtBlock";
@@ -108,6 +111,17 @@ public class ConvNeXtBlock extends AbstractBlock {
         if (gamma != null) {
             Blocks.init(gamma, manager, dataType, nhwc);
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Shape nhwc = new Shape(input.get(0), input.get(2), input.get(3), dim);
+        Cost.Accumulator acc = Cost.from(input).then(dwconv).shape(nhwc).then(norm).then(pwconv1).then(pwconv2);
+        if (gamma != null) {
+            acc.then(gamma);
+        }
+        return acc.done(input);
     }
 
     /** Builder for {@link ConvNeXtBlock}. */

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.convnext;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +20,7 @@ import io.github.fastvision.core.layers.LayerNorm2d;
  * ConvNeXt's downsampling layer between stages (thesis §4.3): channels-first LayerNorm, then a
  * 2×2 convolution with stride 2. Children: {@code norm}, {@code conv}.
  */
-public class ConvNeXtDownsample extends AbstractBlock {
+public class ConvNeXtDownsample extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -68,5 +71,11 @@ public class ConvNeXtDownsample extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Blocks.init(conv, manager, dataType, Blocks.init(norm, manager, dataType, inputs[0]));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return Cost.from(input).then(norm).then(conv).done();
     }
 }

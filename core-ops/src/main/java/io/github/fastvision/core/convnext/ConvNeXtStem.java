@@ -1,5 +1,8 @@
 package io.github.fastvision.core.convnext;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +20,7 @@ import io.github.fastvision.core.layers.LayerNorm2d;
  * ConvNeXt's "patchify" stem (thesis §4.3): a 4×4 convolution with stride 4, then a channels-first
  * LayerNorm. Children: {@code conv}, {@code norm}.
  */
-public class ConvNeXtStem extends AbstractBlock {
+public class ConvNeXtStem extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -73,5 +76,11 @@ public class ConvNeXtStem extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Blocks.init(norm, manager, dataType, Blocks.init(conv, manager, dataType, inputs[0]));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return Cost.from(input).then(conv).then(norm).done();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.fasternet;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -25,7 +28,7 @@ import io.github.fastvision.core.pconv.PartialConv2d;
  * <p>Children: {@code spatial_mixing} (PConv), {@code mlp_expand} (1×1 conv + BN + act),
  * {@code mlp_project} (1×1 conv), optional {@code layer_scale}.
  */
-public class FasterNetBlock extends AbstractBlock {
+public class FasterNetBlock extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "FasterNetBlock";
@@ -127,6 +130,16 @@ public class FasterNetBlock extends AbstractBlock {
         if (layerScale != null) {
             Blocks.init(layerScale, manager, dataType, s);
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input).then(spatialMixing).then(mlpExpand).then(mlpProject);
+        if (layerScale != null) {
+            acc.then(layerScale);
+        }
+        return acc.done();
     }
 
     /** Builder for {@link FasterNetBlock}. */

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,7 +22,7 @@ import ai.djl.util.PairList;
  * <p>Children are named {@code conv} and {@code bn}. Folding keeps the trained parameters
  * untouched and stores the folded kernel beside them, so {@link #unfold()} restores training.
  */
-public class ConvBn extends AbstractBlock {
+public class ConvBn extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "ConvBn";
@@ -221,6 +224,12 @@ public class ConvBn extends AbstractBlock {
      */
     public Act getAct() {
         return act;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return Cost.from(input).then(conv).then(bn).done();
     }
 
     /** Builder for {@link ConvBn}. */

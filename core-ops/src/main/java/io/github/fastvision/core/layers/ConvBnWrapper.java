@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -12,7 +15,7 @@ import ai.djl.util.PairList;
  * Base of named layers that are a single {@link ConvBn} (FasterNet's embedding and merging), so
  * each keeps its own type and child name while sharing the forward and shape code.
  */
-public abstract class ConvBnWrapper extends AbstractBlock {
+public abstract class ConvBnWrapper extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -55,5 +58,11 @@ public abstract class ConvBnWrapper extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         inner.initialize(manager, dataType, inputs);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return inner.cost(input);
     }
 }

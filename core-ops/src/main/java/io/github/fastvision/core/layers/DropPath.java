@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -12,7 +15,7 @@ import ai.djl.util.PairList;
  * branch is zeroed with probability {@code rate} and the survivors are scaled by 1/(1 − rate), so
  * the expectation is unchanged. At inference it is the identity.
  */
-public class DropPath extends AbstractBlock {
+public class DropPath extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -76,5 +79,11 @@ public class DropPath extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         return inputs;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return new Cost(0, 0, input);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -14,7 +17,7 @@ import ai.djl.util.PairList;
  * {@code bias} (ViT tokens, ConvNeXt blocks after the NHWC permute). For NCHW maps use {@link
  * LayerNorm2d}.
  */
-public class LastAxisLayerNorm extends AbstractBlock {
+public class LastAxisLayerNorm extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -89,5 +92,11 @@ public class LastAxisLayerNorm extends AbstractBlock {
      */
     public int getChannels() {
         return channels;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return new Cost(2L * channels, 0, input);
     }
 }

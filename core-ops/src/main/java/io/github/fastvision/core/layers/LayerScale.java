@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +16,7 @@ import ai.djl.util.PairList;
  * Learnable per-channel scale (CaiT's layer scale; ConvNeXt uses it with 1e-6, thesis §4.3). The
  * parameter is named {@code gamma}, as in the official ConvNeXt code.
  */
-public class LayerScale extends AbstractBlock {
+public class LayerScale extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -65,5 +68,11 @@ public class LayerScale extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         return inputs;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return new Cost(channels, 0, input);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +16,7 @@ import ai.djl.util.PairList;
  * average pooling counts the zero padding (count_include_pad), floor output size. These are the
  * "eff-layers" of pflayer §3.2.
  */
-public class Pool2d extends AbstractBlock {
+public class Pool2d extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -102,5 +105,11 @@ public class Pool2d extends AbstractBlock {
      */
     public Mode getMode() {
         return mode;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return new Cost(0, 0, getOutputShapes(new Shape[] {input})[0]);
     }
 }

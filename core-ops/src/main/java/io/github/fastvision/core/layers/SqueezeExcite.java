@@ -1,5 +1,8 @@
 package io.github.fastvision.core.layers;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +20,7 @@ import ai.djl.util.PairList;
  * reduction; enable it with {@link Builder#optNorm(boolean)}. Children: {@code fc1}, optional
  * {@code bn}, {@code fc2}.
  */
-public class SqueezeExcite extends AbstractBlock {
+public class SqueezeExcite extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "SqueezeExcite";
@@ -95,6 +98,17 @@ public class SqueezeExcite extends AbstractBlock {
             Blocks.init(bn, manager, dataType, mid);
         }
         Blocks.init(fc2, manager, dataType, mid);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Shape pooled = new Shape(input.get(0), channels, 1, 1);
+        Cost.Accumulator acc = Cost.from(pooled).then(fc1);
+        if (bn != null) {
+            acc.then(bn);
+        }
+        return acc.then(fc2).done(input);
     }
 
     /** Builder for {@link SqueezeExcite}. */

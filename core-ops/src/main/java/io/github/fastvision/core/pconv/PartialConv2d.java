@@ -1,5 +1,8 @@
 package io.github.fastvision.core.pconv;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -26,7 +29,7 @@ import io.github.fastvision.core.layers.Checks;
  * the inference path and refuses to run while gradients are recorded. The convolution child is
  * named {@code partial_conv3} as in the official code.
  */
-public class PartialConv2d extends AbstractBlock {
+public class PartialConv2d extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "PartialConv2d";
@@ -175,6 +178,14 @@ public class PartialConv2d extends AbstractBlock {
      */
     public int getKernel() {
         return kernel;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Checks.nchw(NAME, input, channels);
+        Shape head = new Shape(input.get(0), partialChannels, input.get(2), input.get(3));
+        return Cost.from(head).then(conv).done(input);
     }
 
     /** Builder for {@link PartialConv2d}. */

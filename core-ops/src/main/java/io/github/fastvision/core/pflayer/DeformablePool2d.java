@@ -1,5 +1,8 @@
 package io.github.fastvision.core.pflayer;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -28,7 +31,7 @@ import java.util.function.Predicate;
  * <p>Offsets are laid out as torchvision's deform_conv2d: channel 2t is dy and 2t+1 is dx of tap t
  * (row-major in the window). The child is named {@code offset_conv}.
  */
-public class DeformablePool2d extends AbstractBlock {
+public class DeformablePool2d extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "DeformablePool2d";
@@ -211,6 +214,16 @@ public class DeformablePool2d extends AbstractBlock {
      */
     public Pool2d.Mode getMode() {
         return mode;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Shape out = getOutputShapes(new Shape[] {input})[0];
+        Cost offsets = Cost.of(offsetConv, input);
+        // Bilinear sampling: four weighted corners for each of the k·k samples per output value.
+        long sampling = 4L * kernel * kernel * out.size();
+        return new Cost(offsets.params(), offsets.macs() + sampling, out);
     }
 
     /** Builder for {@link DeformablePool2d}. */

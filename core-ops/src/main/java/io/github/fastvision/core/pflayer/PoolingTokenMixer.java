@@ -1,5 +1,8 @@
 package io.github.fastvision.core.pflayer;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,7 +27,7 @@ import io.github.fastvision.core.layers.Pool2d;
  * activation is configurable. Tokens must form a square grid (there is no class token; the model
  * uses global average pooling).
  */
-public class PoolingTokenMixer extends AbstractBlock {
+public class PoolingTokenMixer extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "PoolingTokenMixer";
@@ -127,5 +130,16 @@ public class PoolingTokenMixer extends AbstractBlock {
             dwconv.initialize(manager, dataType, new Shape(in.get(0), hidden, side, side));
         }
         Blocks.init(proj, manager, dataType, mid);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input).then(qkv);
+        if (dwconv != null) {
+            long side = gridSide(input.get(1));
+            acc.branch(dwconv, new Shape(input.get(0), hidden, side, side));
+        }
+        return acc.then(proj).done();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.resnet;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -25,7 +28,7 @@ import io.github.fastvision.core.layers.SqueezeExcite;
  * {@code se}, optional {@code downsample} (strided 1×1 conv-BN, present when the stride or the
  * width changes).
  */
-public abstract class AbstractBottleneck extends AbstractBlock {
+public abstract class AbstractBottleneck extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -175,6 +178,19 @@ public abstract class AbstractBottleneck extends AbstractBlock {
      */
     public int getStride() {
         return stride;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input).then(conv1).then(spatial).then(conv3);
+        if (se != null) {
+            acc.then(se);
+        }
+        if (downsample != null) {
+            acc.branch(downsample, input);
+        }
+        return acc.done();
     }
 
     /**

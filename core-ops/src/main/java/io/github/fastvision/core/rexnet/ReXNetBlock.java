@@ -1,5 +1,8 @@
 package io.github.fastvision.core.rexnet;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -25,7 +28,7 @@ import io.github.fastvision.core.layers.SqueezeExcite;
  * <p>Children (timm's names): optional {@code conv_exp}, {@code conv_dw}, optional {@code se},
  * {@code conv_pwl}.
  */
-public class ReXNetBlock extends AbstractBlock {
+public class ReXNetBlock extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "ReXNetBlock";
@@ -142,6 +145,20 @@ public class ReXNetBlock extends AbstractBlock {
             Blocks.init(se, manager, dataType, s);
         }
         Blocks.init(convPwl, manager, dataType, s);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input);
+        if (convExp != null) {
+            acc.then(convExp);
+        }
+        acc.then(convDw);
+        if (se != null) {
+            acc.then(se);
+        }
+        return acc.then(convPwl).done();
     }
 
     /** Builder for {@link ReXNetBlock}. */

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.vit;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +23,7 @@ import io.github.fastvision.core.layers.LastAxisLayerNorm;
  * drop_path(mlp(norm2(x))). Subclasses choose the token mixer (self-attention, or pflayer's
  * pooling mixer). Children: {@code norm1}, {@code attn}, {@code norm2}, {@code mlp}, as in timm.
  */
-public abstract class AbstractTransformerBlock extends AbstractBlock {
+public abstract class AbstractTransformerBlock extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -91,5 +94,11 @@ public abstract class AbstractTransformerBlock extends AbstractBlock {
      */
     public int getDim() {
         return dim;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return Cost.from(input).then(norm1).then(mixer).then(norm2).then(mlp).done();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.vit;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +17,7 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 
 /** Transformer MLP on the last axis: {@code fc1} (d → r·d), activation, {@code fc2} (r·d → d). */
-public class Mlp extends AbstractBlock {
+public class Mlp extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -58,5 +61,11 @@ public class Mlp extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Blocks.init(fc2, manager, dataType, Blocks.init(fc1, manager, dataType, inputs[0]));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        return Cost.from(input).then(fc1).then(fc2).done();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.fastvision.core.vit;
 
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,7 +19,7 @@ import io.github.fastvision.core.layers.Checks;
  * Multi-head self-attention (Vaswani et al. 2017) as in ViT: one {@code qkv} projection d → 3d,
  * scaled dot-product attention per head, output projection {@code proj}.
  */
-public class MultiHeadSelfAttention extends AbstractBlock {
+public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
 
@@ -72,5 +75,14 @@ public class MultiHeadSelfAttention extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Blocks.init(qkv, manager, dataType, inputs[0]);
         Blocks.init(proj, manager, dataType, inputs[0]);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        long n = input.get(0);
+        long len = input.get(1);
+        // q·kᵀ and attention·v: 2 · L² · d multiply-adds per sample.
+        return Cost.from(input).then(qkv).shape(input).then(proj).macs(2 * n * len * len * dim).done();
     }
 }
