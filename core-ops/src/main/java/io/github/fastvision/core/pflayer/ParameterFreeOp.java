@@ -9,9 +9,9 @@ public enum ParameterFreeOp {
     MAX_POOL,
     /** 3×3 average pool (count_include_pad), weaker per appendix B. */
     AVG_POOL,
-    /** Deformable 3×3 max-pool with a zero-initialized offset predictor (§5.1). */
+    /** Deformable 3×3 max-pool with a zero-initialized, modulated offset predictor (§5.1). */
     DEFORM_MAX,
-    /** Deformable 3×3 average pool (appendix B, Table B.1). */
+    /** Deformable 3×3 average pool, modulated (appendix B, Table B.1). */
     DEFORM_AVG;
 
     /**
@@ -33,6 +33,7 @@ public enum ParameterFreeOp {
                         .setChannels(channels)
                         .optStride(stride)
                         .optMode(this == DEFORM_MAX ? Pool2d.Mode.MAX : Pool2d.Mode.AVG)
+                        .optModulation(true)
                         .build();
             default:
                 throw new AssertionError(this);

@@ -22,7 +22,7 @@ import io.github.fastvision.core.layers.SqueezeExcite;
 /**
  * ReXNet's linear bottleneck (rexnet §4.4, appendix B): optional 1×1 expansion ×t with BN and
  * SiLU, 3×3 depthwise conv with BN, optional squeeze-excite (ratio 1/12, with BN inside), ReLU6,
- * 1×1 projection with BN and no activation. When the stride is 1 and the channels do not shrink,
+ * 1×1 projection with BN and no activation. ReXNet-lite swaps SiLU for ReLU6 and drops the SE. When the stride is 1 and the channels do not shrink,
  * the input is added into the first in-channels of the output (partial residual).
  *
  * <p>Children (timm's names): optional {@code conv_exp}, {@code conv_dw}, optional {@code se},
@@ -58,7 +58,7 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
                                 ConvBn.builder()
                                         .setInChannels(inChannels)
                                         .setOutChannels(dw)
-                                        .optAct(Act.SILU)
+                                        .optAct(b.expansionAct)
                                         .build())
                         : null;
         convDw =
@@ -70,6 +70,7 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
                                 .optKernel(3)
                                 .optStride(b.stride)
                                 .optGroups(dw)
+                                .optAct(b.dwAct)
                                 .build());
         se =
                 b.seRatio > 0
@@ -168,8 +169,33 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
         private int expansion = 6;
         private int stride = 1;
         private double seRatio = 1.0 / 12;
+        private Act expansionAct = Act.SILU;
+        private Act dwAct = Act.NONE;
 
         Builder() {}
+
+        /**
+         * Sets the activation after the expansion (default SiLU; ReXNet-lite uses ReLU6).
+         *
+         * @param a activation
+         * @return this builder
+         */
+        public Builder optExpansionAct(Act a) {
+            expansionAct = a;
+            return this;
+        }
+
+        /**
+         * Sets an activation directly after the depthwise BN (default none, as in ReXNet, where
+         * ReLU6 follows the SE; ReXNet-lite and -plain put ReLU6 here).
+         *
+         * @param a activation
+         * @return this builder
+         */
+        public Builder optDepthwiseAct(Act a) {
+            dwAct = a;
+            return this;
+        }
 
         /**
          * Sets the input channels (required).

@@ -31,12 +31,14 @@ class DeformablePool2dTest {
             for (Pool2d.Mode mode : Pool2d.Mode.values()) {
                 for (int stride : new int[] {1, 2}) {
                     for (Shape in : new Shape[] {new Shape(2, 8, 9, 9), new Shape(1, 8, 6, 7)}) {
+                      for (boolean modulated : new boolean[] {false, true}) {
                         DeformablePool2d pool =
                                 Fixtures.init(
                                         DeformablePool2d.builder()
                                                 .setChannels(8)
                                                 .optStride(stride)
                                                 .optMode(mode)
+                                                .optModulation(modulated)
                                                 .build(),
                                         m,
                                         in);
@@ -46,7 +48,8 @@ class DeformablePool2dTest {
                         NDArray actual = Fixtures.forward(pool, x, false);
                         assertEquals(expected.getShape(), actual.getShape());
                         double err = Fixtures.maxAbs(actual.sub(expected));
-                        assertTrue(err < 1e-6, mode + " stride " + stride + " " + in + ": " + err);
+                        assertTrue(err < 1e-6, mode + " stride " + stride + " " + in + " modulated " + modulated + ": " + err);
+                      }
                     }
                 }
             }
@@ -108,6 +111,32 @@ class DeformablePool2dTest {
         }
     }
 
+    @Test
+    void modulationScalesEverySample() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape in = new Shape(1, 4, 6, 6);
+            DeformablePool2d pool =
+                    Fixtures.init(
+                            DeformablePool2d.builder()
+                                    .setChannels(4)
+                                    .optMode(Pool2d.Mode.AVG)
+                                    .optModulation(true)
+                                    .build(),
+                            m,
+                            in);
+            NDArray b = pool.getOffsetConv().getParameters().get("bias").getArray();
+            float[] bias = new float[27];
+            // sigmoid(ln(1/3)) = 1/4, so each sample is scaled by 2 · 1/4 = 1/2.
+            for (int t = 18; t < 27; t++) {
+                bias[t] = (float) Math.log(1.0 / 3);
+            }
+            b.set(bias);
+            NDArray x = m.randomNormal(in);
+            NDArray expected = Pool2d.pool(x, Pool2d.Mode.AVG, 3, 1, 1).mul(0.5);
+            assertTrue(Fixtures.maxAbs(Fixtures.forward(pool, x, false).sub(expected)) < 1e-6);
+        }
+    }
+
     /** loss = Σ R ⊙ pool(x, conv(x; w, b)) in float64, the function the gradient check uses. */
     private static NDArray loss(NDArray x, NDArray w, NDArray b, NDArray r, Pool2d.Mode mode) {
         NDArray offsets =
@@ -119,13 +148,14 @@ class DeformablePool2dTest {
     @Test
     void finiteDifferenceGradientsMatchAutograd() {
         for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+          for (int channels : new int[] {18, 27}) {
             try (NDManager m = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(11);
                 NDArray x = m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
                 NDArray w =
-                        m.randomNormal(0f, 0.3f, new Shape(18, 2, 3, 3), DataType.FLOAT32)
+                        m.randomNormal(0f, 0.3f, new Shape(channels, 2, 3, 3), DataType.FLOAT32)
                                 .toType(DataType.FLOAT64, false);
-                NDArray b = m.randomNormal(0f, 0.7f, new Shape(18), DataType.FLOAT32).toType(DataType.FLOAT64, false);
+                NDArray b = m.randomNormal(0f, 0.7f, new Shape(channels), DataType.FLOAT32).toType(DataType.FLOAT64, false);
                 NDArray r = m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
                 x.setRequiresGradient(true);
                 w.setRequiresGradient(true);
@@ -149,6 +179,7 @@ class DeformablePool2dTest {
                 }
                 assertTrue(Fixtures.maxAbs(w.getGradient()) > 0, "offset predictor got no gradient");
             }
+          }
         }
     }
 

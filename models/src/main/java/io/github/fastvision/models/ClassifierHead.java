@@ -1,0 +1,236 @@
+package io.github.fastvision.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Blocks;
+
+/**
+ * Classification head shared by the families: an optional block on the last feature map
+ * (ReXNet's 1×1 conv to 1280 channels, a token LayerNorm), pooling to (N, C, 1, 1) by global
+ * average or by taking the class token, an optional block on the pooled map (ConvNeXt's
+ * LayerNorm, FasterNet's 1×1 conv and activation), dropout, and the classifier {@code fc}. The
+ * classifier can be replaced for fine-tuning on another number of classes.
+ *
+ * <p>Input: the last stage's output list, the feature map first and, for class-token models, the
+ * class token (N, 1, C) second.
+ */
+public class ClassifierHead extends AbstractBlock implements Countable {
+
+    private static final byte VERSION = 1;
+    private static final String FC = "fc";
+
+    /** How the last stage's output becomes one vector per image. */
+    public enum Pooling {
+        /** Global average over the feature map. */
+        AVG,
+        /** The class token, the second output of the last stage (ViT, PiT). */
+        CLASS_TOKEN
+    }
+
+    private final Pooling pooling;
+    private final Block prePool;
+    private final Block postPool;
+    private final int features;
+    private final float dropout;
+    private Linear fc;
+    private int numClasses;
+
+    /**
+     * Creates a head.
+     *
+     * @param prePoolName child name of {@code prePool}
+     * @param prePool block on the feature map before pooling, or null
+     * @param postPoolName child name of {@code postPool}
+     * @param postPool block on the pooled (N, C, 1, 1) map, or null
+     * @param features width entering the classifier
+     * @param numClasses classifier outputs; 0 for none
+     * @param dropout dropout rate before the classifier
+     */
+    public ClassifierHead(
+            String prePoolName,
+            Block prePool,
+            String postPoolName,
+            Block postPool,
+            int features,
+            int numClasses,
+            float dropout) {
+        this(Pooling.AVG, prePoolName, prePool, postPoolName, postPool, features, numClasses, dropout);
+    }
+
+    /**
+     * Creates a head with the given pooling.
+     *
+     * @param pooling average or class token
+     * @param prePoolName child name of {@code prePool}
+     * @param prePool block on the feature map before pooling, or null
+     * @param postPoolName child name of {@code postPool}
+     * @param postPool block on the pooled (N, C, 1, 1) map, or null
+     * @param features width entering the classifier
+     * @param numClasses classifier outputs; 0 for none
+     * @param dropout dropout rate before the classifier
+     */
+    public ClassifierHead(
+            Pooling pooling,
+            String prePoolName,
+            Block prePool,
+            String postPoolName,
+            Block postPool,
+            int features,
+            int numClasses,
+            float dropout) {
+        super(VERSION);
+        this.pooling = pooling;
+        this.prePool = prePool == null ? null : addChildBlock(prePoolName, prePool);
+        this.postPool = postPool == null ? null : addChildBlock(postPoolName, postPool);
+        this.features = features;
+        this.dropout = dropout;
+        this.numClasses = numClasses;
+        fc = numClasses > 0 ? addChildBlock(FC, Linear.builder().setUnits(numClasses).build()) : null;
+    }
+
+    /**
+     * A plain head: pooling and the classifier.
+     *
+     * @param features input channels
+     * @param numClasses classifier outputs
+     * @return the head
+     */
+    public static ClassifierHead linear(int features, int numClasses) {
+        return new ClassifierHead(null, null, null, null, features, numClasses, 0f);
+    }
+
+    /**
+     * Returns the number of classes (0 when the classifier is removed).
+     *
+     * @return classes
+     */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /**
+     * Returns the width entering the classifier.
+     *
+     * @return features
+     */
+    public int getFeatures() {
+        return features;
+    }
+
+    /**
+     * Replaces the classifier with a freshly initialized one for {@code classes} outputs (0
+     * removes it). When the head is initialized the new layer is initialized on the same manager.
+     *
+     * @param classes new number of classes
+     */
+    public void reset(int classes) {
+        if (classes < 0) {
+            throw new IllegalArgumentException("numClasses must be >= 0 but was " + classes);
+        }
+        NDManager manager = null;
+        DataType type = DataType.FLOAT32;
+        int index = children.size();
+        if (fc != null) {
+            for (int i = 0; i < children.size(); i++) {
+                if (children.get(i).getValue() == fc) {
+                    index = i;
+                }
+            }
+            Parameter w = fc.getParameters().get("weight");
+            if (w.isInitialized()) {
+                manager = w.getArray().getManager();
+                type = w.getArray().getDataType();
+            }
+            children.remove(index);
+            fc.clear();
+        }
+        numClasses = classes;
+        fc = null;
+        if (classes > 0) {
+            fc = Linear.builder().setUnits(classes).build();
+            children.add(index, String.format(java.util.Locale.ROOT, "%02d%s", index + 1, FC), fc);
+            if (manager != null) {
+                fc.initialize(manager, type, new Shape(1, features));
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x;
+        if (pooling == Pooling.CLASS_TOKEN) {
+            NDArray cls = inputs.get(1);
+            x = cls.reshape(cls.getShape().get(0), cls.getShape().get(2), 1, 1);
+        } else {
+            x = inputs.head();
+            if (prePool != null) {
+                x = Blocks.forward(prePool, ps, x, training);
+            }
+            x = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
+        }
+        if (postPool != null) {
+            x = Blocks.forward(postPool, ps, x, training);
+        }
+        x = x.reshape(x.getShape().get(0), features);
+        if (training && dropout > 0) {
+            x = ai.djl.nn.norm.Dropout.dropout(x, dropout, true).singletonOrThrow();
+        }
+        return new NDList(fc == null ? x : Blocks.forward(fc, ps, x, training));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return new Shape[] {new Shape(inputs[0].get(0), numClasses > 0 ? numClasses : features)};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Shape s = inputs[0];
+        if (prePool != null) {
+            s = Blocks.init(prePool, manager, dataType, s);
+        }
+        if (pooling == Pooling.CLASS_TOKEN) {
+            s = new Shape(inputs[1].get(0), inputs[1].get(2), 1, 1);
+        }
+        Shape pooled = new Shape(s.get(0), s.get(1), 1, 1);
+        if (postPool != null) {
+            Blocks.init(postPool, manager, dataType, pooled);
+        }
+        if (fc != null) {
+            fc.initialize(manager, dataType, new Shape(s.get(0), features));
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input);
+        if (prePool != null) {
+            acc.then(prePool);
+        }
+        acc.shape(new Shape(input.get(0), acc.shape().get(1), 1, 1));
+        if (postPool != null) {
+            acc.then(postPool);
+        }
+        acc.shape(new Shape(input.get(0), features));
+        if (fc != null) {
+            acc.then(fc);
+        }
+        return acc.done();
+    }
+}

@@ -1,0 +1,244 @@
+package io.github.fastvision.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The backbone contract every zoo model keeps: a stem, a list of stages whose outputs are the
+ * model's stage features (channels and stride per stage, see {@link #getStages()}), and a
+ * {@link ClassifierHead} that can be reset for another number of classes. Counting params and
+ * FLOPs needs only shapes ({@link #cost(Shape)}).
+ *
+ * <p>Children: {@code stem}, {@code stages_0} … {@code stages_(n−1)}, {@code head}.
+ */
+public class VisionModel extends AbstractBlock implements Countable {
+
+    private static final byte VERSION = 1;
+
+    private final String name;
+    private final ModelOptions options;
+    private final Block stem;
+    private final List<Block> stages;
+    private final List<StageInfo> stageInfo;
+    private final ClassifierHead head;
+
+    /**
+     * Assembles a model.
+     *
+     * @param name the zoo name
+     * @param options the options it was built with
+     * @param stem maps the image to the first stage's input
+     * @param stages the stages, each NCHW → NCHW
+     * @param stageInfo channels and stride of each stage's output
+     * @param head the classifier head on the last stage
+     */
+    public VisionModel(
+            String name,
+            ModelOptions options,
+            Block stem,
+            List<Block> stages,
+            List<StageInfo> stageInfo,
+            ClassifierHead head) {
+        super(VERSION);
+        if (stages.size() != stageInfo.size()) {
+            throw new IllegalArgumentException(
+                    stages.size() + " stages but " + stageInfo.size() + " stage descriptions");
+        }
+        this.name = name;
+        this.options = options;
+        this.stem = addChildBlock("stem", stem);
+        this.stages = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            this.stages.add(addChildBlock("stages_" + i, stages.get(i)));
+        }
+        this.stageInfo = List.copyOf(stageInfo);
+        this.head = addChildBlock("head", head);
+    }
+
+    /**
+     * Returns the zoo name.
+     *
+     * @return the name
+     */
+    public String getName() {
+        return name;
+    }
+
+    /**
+     * Returns the options the model was built with.
+     *
+     * @return the options
+     */
+    public ModelOptions getOptions() {
+        return options;
+    }
+
+    /**
+     * Returns the input shape at batch {@code n} for the model's configured input size.
+     *
+     * @param n batch size
+     * @return (n, C, S, S)
+     */
+    public Shape inputShape(long n) {
+        return new Shape(n, options.inChannels(), options.inputSize(), options.inputSize());
+    }
+
+    /**
+     * Returns channels and stride of every stage's output.
+     *
+     * @return the stage descriptions
+     */
+    public List<StageInfo> getStages() {
+        return stageInfo;
+    }
+
+    /**
+     * Returns the stage blocks, e.g. to attach exits or to freeze them.
+     *
+     * @return the stages
+     */
+    public List<Block> getStageBlocks() {
+        return Collections.unmodifiableList(stages);
+    }
+
+    /**
+     * Returns the classifier head.
+     *
+     * @return the head
+     */
+    public ClassifierHead getHead() {
+        return head;
+    }
+
+    /**
+     * Replaces the classifier for fine-tuning on {@code numClasses} classes (0 removes it).
+     *
+     * @param numClasses the new class count
+     */
+    public void resetClassifier(int numClasses) {
+        head.reset(numClasses);
+    }
+
+    private void checkInput(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != options.inChannels()) {
+            throw new IllegalArgumentException(
+                    name + " expects input of shape (N, " + options.inChannels() + ", H, W) but got "
+                            + s);
+        }
+        if (x.getDataType() != DataType.FLOAT32 && x.getDataType() != DataType.FLOAT64) {
+            throw new IllegalArgumentException(
+                    name + " expects float32 input but got " + x.getDataType());
+        }
+    }
+
+    private List<NDList> runStages(ParameterStore ps, NDArray x, boolean training) {
+        checkInput(x);
+        List<NDList> outputs = new ArrayList<>(stages.size());
+        NDList y = stem.forward(ps, new NDList(x), training);
+        for (Block stage : stages) {
+            y = stage.forward(ps, y, training);
+            outputs.add(y);
+        }
+        return outputs;
+    }
+
+    /**
+     * Runs the backbone and returns every stage's output feature map (NCHW), first stage first.
+     * Token models return their patch tokens as a map; a class token is not part of it.
+     *
+     * @param ps the parameter store
+     * @param x images (N, C, H, W)
+     * @param training whether this is a training pass
+     * @return one feature map per stage
+     */
+    public NDList forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDList features = new NDList(stages.size());
+        for (NDList out : runStages(ps, x, training)) {
+            features.add(out.head());
+        }
+        return features;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        List<NDList> outputs = runStages(ps, inputs.singletonOrThrow(), training);
+        return head.forward(ps, outputs.get(outputs.size() - 1), training);
+    }
+
+    private List<Shape[]> stageShapes(Shape input) {
+        List<Shape[]> shapes = new ArrayList<>();
+        Shape[] s = stem.getOutputShapes(new Shape[] {input});
+        for (Block stage : stages) {
+            s = stage.getOutputShapes(s);
+            shapes.add(s);
+        }
+        return shapes;
+    }
+
+    /**
+     * Returns the shape of every stage's output feature map for an input shape.
+     *
+     * @param input (N, C, H, W)
+     * @return one shape per stage
+     */
+    public List<Shape> featureShapes(Shape input) {
+        List<Shape> shapes = new ArrayList<>();
+        for (Shape[] s : stageShapes(input)) {
+            shapes.add(s[0]);
+        }
+        return shapes;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        List<Shape[]> s = stageShapes(inputs[0]);
+        return head.getOutputShapes(s.get(s.size() - 1));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        stem.initialize(manager, dataType, inputs[0]);
+        Shape[] s = stem.getOutputShapes(new Shape[] {inputs[0]});
+        for (Block stage : stages) {
+            stage.initialize(manager, dataType, s);
+            s = stage.getOutputShapes(s);
+        }
+        head.initialize(manager, dataType, s);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost.Accumulator acc = Cost.from(input).then(stem);
+        for (Block stage : stages) {
+            acc.then(stage);
+        }
+        return acc.then(head).done();
+    }
+
+    /**
+     * Counts the model at batch 1 and its configured input size.
+     *
+     * @return params and multiply-adds
+     */
+    public Cost cost() {
+        return cost(inputShape(1));
+    }
+}

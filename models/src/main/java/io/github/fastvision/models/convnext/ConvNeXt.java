@@ -1,0 +1,76 @@
+package io.github.fastvision.models.convnext;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import io.github.fastvision.core.convnext.ConvNeXtBlock;
+import io.github.fastvision.core.convnext.ConvNeXtDownsample;
+import io.github.fastvision.core.convnext.ConvNeXtStem;
+import io.github.fastvision.core.layers.LayerNorm2d;
+import io.github.fastvision.models.ClassifierHead;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.StageInfo;
+import io.github.fastvision.models.VisionModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ConvNeXt (Liu et al. 2022; thesis ch. 4 §4.3): a 4×4/4 patchify stem with LayerNorm, four
+ * stages of ConvNeXt blocks separated by LayerNorm + 2×2/2 downsampling, and a head of global
+ * pooling, LayerNorm and a linear classifier. The isotropic variants (§4.5) use a 16×16/16 stem
+ * without norm and a single stage at stride 16.
+ */
+public final class ConvNeXt {
+
+    private ConvNeXt() {}
+
+    /**
+     * Builds a ConvNeXt.
+     *
+     * @param variant the variant
+     * @param options classes, input size and channels, drop path
+     * @return the model
+     */
+    public static VisionModel create(ConvNeXtVariant variant, ModelOptions options) {
+        int[] depths = variant.depths();
+        int[] dims = variant.dims();
+        int total = 0;
+        for (int d : depths) {
+            total += d;
+        }
+        float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        Block stem =
+                variant.isIsotropic()
+                        ? Conv2d.builder()
+                                .setKernelShape(new Shape(16, 16))
+                                .optStride(new Shape(16, 16))
+                                .setFilters(dims[0])
+                                .build()
+                        : new ConvNeXtStem(options.inChannels(), dims[0], 4);
+        int baseStride = variant.isIsotropic() ? 16 : 4;
+        List<Block> stages = new ArrayList<>();
+        List<StageInfo> info = new ArrayList<>();
+        int block = 0;
+        for (int s = 0; s < depths.length; s++) {
+            SequentialBlock stage = new SequentialBlock();
+            if (s > 0) {
+                stage.add(new ConvNeXtDownsample(dims[s - 1], dims[s]));
+            }
+            for (int j = 0; j < depths[s]; j++) {
+                stage.add(
+                        ConvNeXtBlock.builder()
+                                .setDim(dims[s])
+                                .optDropPath(rates[block++])
+                                .optLayerScale(variant.layerScale())
+                                .build());
+            }
+            stages.add(stage);
+            info.add(new StageInfo(s, dims[s], baseStride << s));
+        }
+        int last = dims[dims.length - 1];
+        ClassifierHead head =
+                new ClassifierHead(null, null, "norm", new LayerNorm2d(last, 1e-6f), last, options.numClasses(), 0f);
+        return new VisionModel(variant.zooName(), options, stem, stages, info, head);
+    }
+}

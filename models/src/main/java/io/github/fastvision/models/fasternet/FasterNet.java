@@ -1,0 +1,82 @@
+package io.github.fastvision.models.fasternet;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import io.github.fastvision.core.fasternet.FasterNetBlock;
+import io.github.fastvision.core.fasternet.FasterNetEmbedding;
+import io.github.fastvision.core.fasternet.FasterNetMerging;
+import io.github.fastvision.core.layers.ActBlock;
+import io.github.fastvision.models.ClassifierHead;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.StageInfo;
+import io.github.fastvision.models.VisionModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FasterNet (Chen et al., CVPR 2023, §3.4, Fig. 4, Table 8): a 4×4/4 embedding, four stages of
+ * FasterNet blocks with 2×2/2 merging layers that double the width between them, and a head of
+ * global pooling, a 1×1 conv to 1280 channels with the block activation, and a linear classifier.
+ * Stage features are at strides 4, 8, 16, 32.
+ */
+public final class FasterNet {
+
+    private FasterNet() {}
+
+    /**
+     * Builds a FasterNet.
+     *
+     * @param variant the variant
+     * @param options classes, input size and channels, drop path
+     * @return the model
+     */
+    public static VisionModel create(FasterNetVariant variant, ModelOptions options) {
+        int[] depths = variant.depths();
+        int total = 0;
+        for (int d : depths) {
+            total += d;
+        }
+        float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        Block stem =
+                FasterNetEmbedding.builder()
+                        .optInChannels(options.inChannels())
+                        .setEmbedDim(variant.embedDim())
+                        .build();
+        List<Block> stages = new ArrayList<>();
+        List<StageInfo> info = new ArrayList<>();
+        int width = variant.embedDim();
+        int block = 0;
+        for (int s = 0; s < depths.length; s++) {
+            SequentialBlock stage = new SequentialBlock();
+            if (s > 0) {
+                stage.add(FasterNetMerging.builder().setInChannels(width).build());
+                width *= 2;
+            }
+            for (int j = 0; j < depths[s]; j++) {
+                stage.add(
+                        FasterNetBlock.builder()
+                                .setChannels(width)
+                                .optAct(variant.act())
+                                .optDropPath(rates[block++])
+                                .build());
+            }
+            stages.add(stage);
+            info.add(new StageInfo(s, width, 4 << s));
+        }
+        Block convHead =
+                new SequentialBlock()
+                        .add(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(1, 1))
+                                        .setFilters(FasterNetVariant.FEATURE_DIM)
+                                        .optBias(false)
+                                        .build())
+                        .add(new ActBlock(variant.act()));
+        ClassifierHead head =
+                new ClassifierHead(
+                        null, null, "conv_head", convHead, FasterNetVariant.FEATURE_DIM, options.numClasses(), 0f);
+        return new VisionModel(variant.zooName(), options, stem, stages, info, head);
+    }
+}
