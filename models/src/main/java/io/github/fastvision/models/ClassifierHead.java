@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -45,6 +44,8 @@ public class ClassifierHead extends AbstractBlock implements Countable {
     private final float dropout;
     private Linear fc;
     private int numClasses;
+    private NDManager initManager;
+    private DataType initType = DataType.FLOAT32;
 
     /**
      * Creates a head.
@@ -138,19 +139,12 @@ public class ClassifierHead extends AbstractBlock implements Countable {
         if (classes < 0) {
             throw new IllegalArgumentException("numClasses must be >= 0 but was " + classes);
         }
-        NDManager manager = null;
-        DataType type = DataType.FLOAT32;
         int index = children.size();
         if (fc != null) {
             for (int i = 0; i < children.size(); i++) {
                 if (children.get(i).getValue() == fc) {
                     index = i;
                 }
-            }
-            Parameter w = fc.getParameters().get("weight");
-            if (w.isInitialized()) {
-                manager = w.getArray().getManager();
-                type = w.getArray().getDataType();
             }
             children.remove(index);
             fc.clear();
@@ -160,8 +154,8 @@ public class ClassifierHead extends AbstractBlock implements Countable {
         if (classes > 0) {
             fc = Linear.builder().setUnits(classes).build();
             children.add(index, String.format(java.util.Locale.ROOT, "%02d%s", index + 1, FC), fc);
-            if (manager != null) {
-                fc.initialize(manager, type, new Shape(1, features));
+            if (initManager != null) {
+                fc.initialize(initManager, initType, new Shape(1, features));
             }
         }
     }
@@ -200,6 +194,8 @@ public class ClassifierHead extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        initManager = manager;
+        initType = dataType;
         Shape s = inputs[0];
         if (prePool != null) {
             s = Blocks.init(prePool, manager, dataType, s);

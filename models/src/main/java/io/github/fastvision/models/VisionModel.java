@@ -77,12 +77,12 @@ public class VisionModel extends AbstractBlock implements Countable {
     }
 
     /**
-     * Returns the options the model was built with.
+     * Returns the model's options; the class count follows {@link #resetClassifier(int)}.
      *
      * @return the options
      */
     public ModelOptions getOptions() {
-        return options;
+        return options.withNumClasses(head.getNumClasses());
     }
 
     /**

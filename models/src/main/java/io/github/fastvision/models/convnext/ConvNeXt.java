@@ -2,6 +2,8 @@ package io.github.fastvision.models.convnext;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
@@ -71,6 +73,9 @@ public final class ConvNeXt {
         int last = dims[dims.length - 1];
         ClassifierHead head =
                 new ClassifierHead(null, null, "norm", new LayerNorm2d(last, 1e-6f), last, options.numClasses(), 0f);
-        return new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        // The official code initializes conv and linear weights from a truncated normal, std 0.02.
+        model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        return model;
     }
 }

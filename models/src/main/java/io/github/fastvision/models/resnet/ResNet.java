@@ -1,6 +1,8 @@
 package io.github.fastvision.models.resnet;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.SequentialBlock;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.ConvBn;
@@ -62,8 +64,14 @@ public final class ResNet {
             stages.add(stage);
             info.add(new StageInfo(s, in, 4 << s));
         }
-        return new VisionModel(
-                variant.zooName(), options, stem, stages, info, ClassifierHead.linear(in, options.numClasses()));
+        VisionModel model =
+                new VisionModel(
+                        variant.zooName(), options, stem, stages, info, ClassifierHead.linear(in, options.numClasses()));
+        // torchvision: Kaiming normal, fan-out, for the convolutions.
+        model.setInitializer(
+                new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
+                Parameter.Type.WEIGHT);
+        return model;
     }
 
     private static AbstractBottleneck bottleneck(

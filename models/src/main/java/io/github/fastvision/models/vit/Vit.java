@@ -1,6 +1,8 @@
 package io.github.fastvision.models.vit;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.LayerNorm2d;
 import io.github.fastvision.core.pflayer.EfficientTransformerBlock;
@@ -71,7 +73,10 @@ public final class Vit {
                         : new ClassifierHead(
                                 ClassifierHead.Pooling.AVG, "norm", new LayerNorm2d(last, 1e-6f), null, null,
                                 last, options.numClasses(), 0f);
-        return new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        // The official code initializes conv and linear weights from a truncated normal, std 0.02.
+        model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        return model;
     }
 
     private static AbstractTransformerBlock block(VitVariant v, int dim, int heads, int index, float rate) {

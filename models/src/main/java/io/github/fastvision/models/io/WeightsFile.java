@@ -1,0 +1,141 @@
+package io.github.fastvision.models.io;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.ParameterNames;
+import io.github.fastvision.models.VisionModel;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * fastvision's weights file: a small header (magic, format version, model name, classes, input
+ * channels) followed by DJL's parameter stream. Saving writes a temporary file and renames it, so
+ * an interrupted save never leaves a half-written file under the final name. Loading decodes the
+ * whole file into a twin model first and checks every shape, so a truncated or mismatched file
+ * fails before any parameter of the target model changes.
+ */
+public final class WeightsFile {
+
+    /** File name extension. */
+    public static final String EXTENSION = ".fvw";
+
+    private static final int MAGIC = 0x46565731; // "FVW1"
+
+    private WeightsFile() {}
+
+    /**
+     * Saves an initialized model.
+     *
+     * @param model the model
+     * @param file the destination
+     * @throws IOException if writing fails
+     */
+    public static void save(VisionModel model, Path file) throws IOException {
+        if (!model.isInitialized()) {
+            throw new IllegalStateException("initialize " + model.getName() + " before saving it");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            os.writeInt(MAGIC);
+            os.writeUTF(model.getName());
+            os.writeInt(model.getOptions().numClasses());
+            os.writeInt(model.getOptions().inChannels());
+            model.saveParameters(os);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Loads weights into a model, initializing it first if needed. Nothing changes unless the
+     * whole file decodes and every parameter shape matches.
+     *
+     * @param model the model
+     * @param manager the manager for the model's arrays when it is not yet initialized
+     * @param file the weights
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if the file is not a fastvision weights file, is truncated,
+     *     or belongs to another model or configuration
+     */
+    public static void load(VisionModel model, NDManager manager, Path file) throws IOException {
+        try (NDManager scratch = manager.newSubManager();
+                DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int magic;
+            try {
+                magic = is.readInt();
+            } catch (EOFException e) {
+                throw new IllegalArgumentException(file + " is empty; expected a fastvision weights file (.fvw)", e);
+            }
+            if (magic != MAGIC) {
+                throw new IllegalArgumentException(
+                        file + " is not a fastvision weights file (.fvw, header FVW1); use `fastvision import` for"
+                                + " PyTorch checkpoints");
+            }
+            String name = is.readUTF();
+            int classes = is.readInt();
+            int channels = is.readInt();
+            if (!name.equals(model.getName())) {
+                throw new IllegalArgumentException(
+                        file + " holds weights for " + name + " but the model is " + model.getName());
+            }
+            if (classes != model.getOptions().numClasses() || channels != model.getOptions().inChannels()) {
+                throw new IllegalArgumentException(
+                        file + " was saved with " + classes + " classes and " + channels
+                                + " input channels but the model has " + model.getOptions().numClasses()
+                                + " and " + model.getOptions().inChannels());
+            }
+            VisionModel twin = ModelRegistry.create(name, model.getOptions());
+            try {
+                twin.loadParameters(scratch, is);
+            } catch (EOFException e) {
+                throw new IllegalArgumentException(file + " is truncated", e);
+            } catch (MalformedModelException | RuntimeException e) {
+                throw new IllegalArgumentException(file + " is corrupt: " + e.getMessage(), e);
+            }
+            if (is.read() != -1) {
+                throw new IllegalArgumentException(file + " has trailing bytes after the parameters: corrupt");
+            }
+            if (!model.isInitialized()) {
+                model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+            }
+            copy(twin, model, file);
+        }
+    }
+
+    private static void copy(VisionModel from, VisionModel to, Path file) {
+        List<ParameterNames.Named> src = ParameterNames.of(from);
+        List<ParameterNames.Named> dst = ParameterNames.of(to);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < dst.size(); i++) {
+            Shape want = dst.get(i).parameter().getArray().getShape();
+            Shape got = src.get(i).parameter().getArray().getShape();
+            if (!want.equals(got)) {
+                problems.add(dst.get(i).name() + ": file " + got + ", model " + want);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + " does not fit the model: " + String.join("; ", problems));
+        }
+        for (int i = 0; i < dst.size(); i++) {
+            NDArray target = dst.get(i).parameter().getArray();
+            target.set(src.get(i).parameter().getArray().toType(target.getDataType(), false).toByteBuffer());
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.github.fastvision.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.io.WeightsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract every registered model keeps, run at 32×32 input: models above 10M parameters are
+ * exercised through the tiny test variant that shares their code path (the same blocks, pattern
+ * and head), so the suite stays fast.
+ */
+class ZooContractTest {
+
+    private static final int SIZE = 32;
+    private static final int CLASSES = 10;
+    private static final long FULL_SIZE_LIMIT = 10_000_000L;
+
+    static Stream<String> names() {
+        return ModelRegistry.all().stream().map(ModelInfo::name);
+    }
+
+    /** The model the contract runs on for a registered name. */
+    static String standIn(String name) {
+        ModelInfo info = ModelRegistry.info(name);
+        if (info.isTestVariant() || info.create().cost().params() <= FULL_SIZE_LIMIT) {
+            return name;
+        }
+        if (name.startsWith("fasternet")) {
+            return "test_fasternet";
+        }
+        if (name.startsWith("convnext_iso")) {
+            return "test_convnext_iso";
+        }
+        if (name.startsWith("convnext")) {
+            return "test_convnext";
+        }
+        if (name.startsWith("rexnet_lite")) {
+            return "test_rexnet_lite";
+        }
+        if (name.startsWith("rexnet")) {
+            return "test_rexnet";
+        }
+        if (name.contains("hybrid") || name.contains("deform")) {
+            return "test_resnet_deform";
+        }
+        if (name.endsWith("_max") || name.endsWith("_eb")) {
+            return "test_resnet_eb";
+        }
+        if (name.startsWith("resnet") || name.startsWith("wide_resnet")) {
+            return "test_resnet";
+        }
+        if (name.startsWith("vit") || name.startsWith("pit")) {
+            return "test_" + name.replace("_small", "");
+        }
+        throw new IllegalStateException("no test stand-in for " + name);
+    }
+
+    private static ModelOptions options() {
+        return new ModelOptions(CLASSES, SIZE, 3, -1f);
+    }
+
+    private static NDArray forward(VisionModel model, NDArray x, boolean training) {
+        return model.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).singletonOrThrow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void contract(String name, @TempDir Path tmp) throws IOException {
+        String run = standIn(name);
+        Engine.getInstance().setRandomSeed(3);
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = ModelRegistry.create(run, options());
+            Shape in = model.inputShape(2);
+            Cost cost = model.cost(in);
+            model.initialize(m, DataType.FLOAT32, in);
+            assertEquals(Blocks.trainableParameters(model), cost.params(), run + ": shape-only params");
+
+            NDArray x = m.randomNormal(in);
+            NDArray y = forward(model, x, false);
+            assertEquals(new Shape(2, CLASSES), y.getShape(), run + ": logits");
+            assertEquals(y.getShape(), cost.output(), run + ": shape-only output");
+            assertEquals(y.getShape(), model.getOutputShapes(new Shape[] {in})[0], run + ": declared output");
+
+            checkFeatures(run, model, x);
+            checkSaveLoad(run, model, m, x, tmp.resolve(run + WeightsFile.EXTENSION));
+            checkGradients(run, model, x);
+            zeroGradients(model);
+            checkTrainingStep(run, model, x);
+            checkResetClassifier(run, model, x);
+        }
+    }
+
+    private static void checkFeatures(String run, VisionModel model, NDArray x) {
+        NDList features = model.forwardFeatures(new ParameterStore(x.getManager(), false), x, false);
+        List<StageInfo> stages = model.getStages();
+        List<Shape> declared = model.featureShapes(x.getShape());
+        assertEquals(stages.size(), features.size(), run + ": one feature map per stage");
+        for (int i = 0; i < stages.size(); i++) {
+            Shape s = features.get(i).getShape();
+            assertEquals(declared.get(i), s, run + ": stage " + i + " declared shape");
+            assertEquals(stages.get(i).channels(), s.get(1), run + ": stage " + i + " channels");
+            double expected = (double) SIZE / stages.get(i).stride();
+            assertTrue(
+                    Math.abs(s.get(2) - expected) <= 1 && Math.abs(s.get(3) - expected) <= 1,
+                    run + ": stage " + i + " is " + s + " at stride " + stages.get(i).stride());
+        }
+    }
+
+    private static NDArray loss(VisionModel model, NDArray x, boolean training) {
+        NDArray logits = forward(model, x, training);
+        NDArray labels = x.getManager().create(new float[] {1, 7});
+        return Loss.softmaxCrossEntropyLoss().evaluate(new NDList(labels), new NDList(logits));
+    }
+
+    /** Eval-mode backward (BN on running statistics): every trainable parameter gets a gradient. */
+    private static void checkGradients(String run, VisionModel model, NDArray x) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(loss(model, x, false));
+        }
+        for (ParameterNames.Named p : ParameterNames.of(model)) {
+            if (p.parameter().requiresGradient()) {
+                NDArray g = p.parameter().getArray().getGradient();
+                assertTrue(g.abs().max().getFloat() > 0, run + ": " + p.name() + " got no gradient");
+            }
+        }
+    }
+
+    /** PyTorch accumulates gradients across backward passes; DJL's collector does not reset them. */
+    private static void zeroGradients(VisionModel model) {
+        for (ParameterNames.Named p : ParameterNames.of(model)) {
+            if (p.parameter().requiresGradient()) {
+                NDArray g = p.parameter().getArray().getGradient();
+                g.subi(g);
+            }
+        }
+    }
+
+    /** One SGD step in training mode lowers nothing to NaN and moves the weights and BN statistics. */
+    private static void checkTrainingStep(String run, VisionModel model, NDArray x) {
+        NDArray before = ParameterNames.of(model).get(0).parameter().getArray().duplicate();
+        float value;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = loss(model, x, true);
+            value = l.getFloat();
+            gc.backward(l);
+        }
+        assertTrue(Float.isFinite(value), run + ": training loss " + value);
+        for (ParameterNames.Named p : ParameterNames.of(model)) {
+            if (p.parameter().requiresGradient()) {
+                NDArray w = p.parameter().getArray();
+                w.subi(w.getGradient().mul(0.01f));
+            }
+        }
+        NDArray after = ParameterNames.of(model).get(0).parameter().getArray();
+        assertFalse(after.contentEquals(before), run + ": first parameter did not move");
+    }
+
+    private static void checkSaveLoad(String run, VisionModel model, NDManager m, NDArray x, Path file)
+            throws IOException {
+        WeightsFile.save(model, file);
+        VisionModel twin = ModelRegistry.create(run, model.getOptions());
+        WeightsFile.load(twin, m, file);
+        NDArray a = forward(model, x, false);
+        NDArray b = forward(twin, x, false);
+        assertTrue(a.contentEquals(b), run + ": outputs differ after a save/load round trip");
+        assertTrue(Files.size(file) > 0);
+    }
+
+    private static void checkResetClassifier(String run, VisionModel model, NDArray x) {
+        NDArray stem = ParameterNames.of(model).get(0).parameter().getArray().duplicate();
+        model.resetClassifier(5);
+        assertEquals(new Shape(2, 5), forward(model, x, false).getShape(), run + ": reset to 5 classes");
+        assertEquals(5, model.getOptions().numClasses());
+        model.resetClassifier(0);
+        assertEquals(
+                new Shape(2, model.getHead().getFeatures()),
+                forward(model, x, false).getShape(),
+                run + ": classifier removed gives pooled features");
+        assertTrue(ParameterNames.of(model).get(0).parameter().getArray().contentEquals(stem), run + ": backbone changed");
+        model.resetClassifier(CLASSES);
+        assertNotEquals(0, Blocks.trainableParameters(model));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("testVariants")
+    void parameterNamesMatchTheGoldenList(String name) throws IOException {
+        VisionModel model = ModelRegistry.create(name, options());
+        try (NDManager m = NDManager.newBaseManager()) {
+            model.initialize(m, DataType.FLOAT32, model.inputShape(1));
+            StringBuilder actual = new StringBuilder();
+            for (ParameterNames.Named p : ParameterNames.of(model)) {
+                actual.append(p.name()).append(' ').append(p.parameter().getArray().getShape()).append('\n');
+            }
+            Path golden = Path.of("src/test/resources/golden", name + ".txt");
+            if (!Files.exists(golden) || !Files.readString(golden).equals(actual.toString())) {
+                Path out = Path.of("target/golden-actual", name + ".txt");
+                Files.createDirectories(out.getParent());
+                Files.writeString(out, actual);
+                assertEquals(
+                        Files.exists(golden) ? Files.readString(golden) : "<missing " + golden + ">",
+                        actual.toString(),
+                        name + ": parameter names changed; review " + out + " and copy it to " + golden);
+            }
+        }
+    }
+
+    static Stream<String> testVariants() {
+        return ModelRegistry.list("test_*").stream().map(ModelInfo::name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("testVariants")
+    void wrongInputIsAClearError(String name) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = ModelRegistry.create(name, options());
+            model.initialize(m, DataType.FLOAT32, model.inputShape(1));
+            IllegalArgumentException rank =
+                    assertThrows(IllegalArgumentException.class, () -> forward(model, m.randomNormal(new Shape(3, SIZE, SIZE)), false));
+            assertTrue(rank.getMessage().contains("expects input of shape (N, 3, H, W)"), rank.getMessage());
+            IllegalArgumentException channels =
+                    assertThrows(IllegalArgumentException.class, () -> forward(model, m.randomNormal(new Shape(1, 1, SIZE, SIZE)), false));
+            assertTrue(channels.getMessage().contains("but got (1, 1, 32, 32)"), channels.getMessage());
+            IllegalArgumentException dtype =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> forward(model, m.zeros(new Shape(1, 3, SIZE, SIZE), DataType.INT32), false));
+            assertTrue(dtype.getMessage().contains("float32"), dtype.getMessage());
+        }
+    }
+}
