@@ -1,0 +1,148 @@
+package io.github.fastvision.models.zoo;
+
+import ai.djl.Application;
+import ai.djl.Model;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.repository.MRL;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelLoader;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorFactory;
+import ai.djl.util.Progress;
+import io.github.fastvision.models.ModelInfo;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.WeightsFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads one registry model through DJL's {@code Criteria}. Arguments ({@code optArgument}):
+ * {@code numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath} and {@code weights}
+ * (a local .fvw file from {@code fastvision import} or training; random initialization without
+ * it). Supported types: {@code Image → Classifications} with the family's preprocessing, and
+ * {@code NDList → NDList}; a translator factory given in the criteria takes precedence.
+ */
+public class RegistryModelLoader implements ModelLoader {
+
+    private final ModelInfo info;
+
+    /**
+     * Creates the loader.
+     *
+     * @param info the registry entry
+     */
+    public RegistryModelLoader(ModelInfo info) {
+        this.info = info;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String getGroupId() {
+        return FastVisionModelZoo.GROUP_ID;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String getArtifactId() {
+        return info.name();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Application getApplication() {
+        return Application.CV.IMAGE_CLASSIFICATION;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public MRL getMrl() {
+        return null;
+    }
+
+    private static int intArg(Map<String, Object> args, String key, int fallback) {
+        Object v = args.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument " + key + " must be an integer but was '" + v + "'", e);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws IOException, ModelNotFoundException {
+        Map<String, Object> args = criteria.getArguments();
+        ModelOptions defaults = ModelOptions.IMAGENET;
+        Object dropPath = args.get("dropPath");
+        ModelOptions options =
+                new ModelOptions(
+                        intArg(args, "numClasses", defaults.numClasses()),
+                        intArg(args, "inputSize", defaults.inputSize()),
+                        intArg(args, "inChannels", defaults.inChannels()),
+                        dropPath == null ? -1f : Float.parseFloat(dropPath.toString()));
+        Translator<I, O> translator = translator(criteria, options);
+        VisionModel block = info.create(options);
+        Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, block.inputShape(1));
+        Object weights = args.get("weights");
+        if (weights != null) {
+            WeightsFile.load(block, model.getNDManager(), Path.of(weights.toString()));
+        }
+        return new ZooModel<>(model, translator);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <I, O> Translator<I, O> translator(Criteria<I, O> criteria, ModelOptions options)
+            throws ModelNotFoundException {
+        Class<I> in = criteria.getInputClass();
+        Class<O> out = criteria.getOutputClass();
+        TranslatorFactory factory = criteria.getTranslatorFactory();
+        if (factory != null && factory.isSupported(in, out)) {
+            try {
+                return factory.newInstance(in, out, null, criteria.getArguments());
+            } catch (ai.djl.translate.TranslateException e) {
+                throw new ModelNotFoundException("translator factory failed for " + info.name(), e);
+            }
+        }
+        if (in == Image.class && out == Classifications.class) {
+            return (Translator<I, O>) Preprocessing.forFamily(info.family()).translator(options);
+        }
+        if (in == NDList.class && out == NDList.class) {
+            return (Translator<I, O>) new NoopTranslator();
+        }
+        throw new ModelNotFoundException(
+                info.name() + " supports Image → Classifications and NDList → NDList, not "
+                        + in.getSimpleName() + " → " + out.getSimpleName());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> boolean isDownloaded(Criteria<I, O> criteria) {
+        return true;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> void downloadModel(Criteria<I, O> criteria, Progress progress) {
+        // Nothing to download: models are built from code and weights come from local files.
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return FastVisionModelZoo.GROUP_ID + ":" + info.name();
+    }
+}
