@@ -1,6 +1,8 @@
 package io.github.fastvision.examples;
 
 import io.github.fastvision.examples.cli.DemoCommand;
+import io.github.fastvision.examples.cli.RunCommand;
+import io.github.fastvision.examples.cli.ZooCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "fastvision 0.1.0 (DJL 0.35.0, PyTorch engine, libtorch 2.7.1 CPU)",
         description = "Efficient vision operators and backbones on DJL (PyTorch engine).",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ZooCommand.class,
+            RunCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class FastVisionCli {
 
     private FastVisionCli() {}

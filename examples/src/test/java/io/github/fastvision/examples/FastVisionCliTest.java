@@ -49,6 +49,9 @@ class FastVisionCliTest {
             assertEquals(e.input().dimension(), op.getAsJsonArray("input").size());
             assertTrue(op.get("medianMs").getAsDouble() > 0, e.name());
         }
+        JsonArray models = doc.getAsJsonArray("models");
+        assertEquals(5, models.size());
+        assertEquals(1000, models.get(0).getAsJsonObject().getAsJsonArray("output").get(1).getAsInt());
         JsonArray checks = doc.getAsJsonArray("checks");
         assertEquals(3, checks.size());
         for (JsonElement c : checks) {

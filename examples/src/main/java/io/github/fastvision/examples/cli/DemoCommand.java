@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.OperatorCatalog;
+import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Autograd;
@@ -18,6 +19,8 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.VisionModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +33,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The README's main job: a short tour that works on a fresh machine. It runs every core operator
- * on random input (operator, input and output shape, parameters, latency) and checks the numeric
- * identities the library relies on.
+ * on random input (operator, input and output shape, parameters, latency), checks the numeric
+ * identities the library relies on, and runs one model of each zoo family at ImageNet size.
  */
 @Command(
         name = "demo",
@@ -57,9 +60,20 @@ public final class DemoCommand implements Callable<Integer> {
     /** One numeric identity check. */
     record Check(String name, double maxAbsDiff, double tolerance, boolean passed) {}
 
+    /** One zoo model's forward pass. */
+    record ModelRow(String name, long params, long flops, long[] input, long[] output, double ms) {}
+
     /** The JSON document. */
     record Report(
-            String engine, int threads, List<OperatorRow> operators, List<Check> checks) {}
+            String engine,
+            int threads,
+            List<OperatorRow> operators,
+            List<Check> checks,
+            List<ModelRow> models) {}
+
+    /** One model per family, at ImageNet size: what the zoo looks like on this machine. */
+    private static final List<String> TOUR =
+            List.of("fasternet_t0", "rexnet_100", "resnet50_hybrid", "convnext_tiny", "vit_small_maxpool");
 
     @Override
     public Integer call() {
@@ -73,12 +87,17 @@ public final class DemoCommand implements Callable<Integer> {
             rows.add(measure(e));
         }
         List<Check> checks = List.of(pconvModes(), batchNormFolding(), deformableZeroOffsets());
+        List<ModelRow> models = new ArrayList<>();
+        for (String name : TOUR) {
+            models.add(runModel(name));
+        }
         Report report =
                 new Report(
                         engine.getEngineName() + " " + engine.getVersion(),
                         JniUtils.getNumThreads(),
                         rows,
-                        checks);
+                        checks,
+                        models);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, report);
@@ -115,6 +134,32 @@ public final class DemoCommand implements Callable<Integer> {
                     output,
                     Blocks.trainableParameters(block),
                     ms[repeats / 2]);
+        }
+    }
+
+    private ModelRow runModel(String name) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionModel model = ModelRegistry.create(name);
+            Cost cost = model.cost();
+            Shape in = model.inputShape(1);
+            model.initialize(manager, DataType.FLOAT32, in);
+            ParameterStore ps = new ParameterStore(manager, false);
+            double[] ms = new double[repeats];
+            long[] output = null;
+            for (int i = -1; i < repeats; i++) {
+                try (NDManager batch = manager.newSubManager()) {
+                    NDArray x = batch.randomNormal(in);
+                    long start = System.nanoTime();
+                    NDArray y = model.forward(ps, new NDList(x), false).singletonOrThrow();
+                    y.getFloat(0, 0);
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - start) / 1e6;
+                    }
+                    output = y.getShape().getShape();
+                }
+            }
+            Arrays.sort(ms);
+            return new ModelRow(name, cost.params(), cost.macs(), in.getShape(), output, ms[repeats / 2]);
         }
     }
 
@@ -197,6 +242,16 @@ public final class DemoCommand implements Callable<Integer> {
             checks.add(c.name(), String.format("%.2e", c.maxAbsDiff()), String.format("%.0e", c.tolerance()), c.passed() ? "ok" : "FAILED");
         }
         checks.print(out);
+        out.println();
+        out.println("zoo models at 224x224, batch 1, random weights (`fastvision zoo` lists all "
+                + ModelRegistry.list("*").size() + "):");
+        out.println();
+        TextTable models = new TextTable("model:", "params (M)", "GFLOPs", "output:", "time (ms)");
+        for (ModelRow m : r.models()) {
+            models.add(m.name(), String.format("%.2f", m.params() / 1e6), String.format("%.2f", m.flops() / 1e9),
+                    shape(m.output()), String.format("%.1f", m.ms()));
+        }
+        models.print(out);
         out.flush();
     }
 }

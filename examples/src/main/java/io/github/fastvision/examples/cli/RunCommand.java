@@ -1,0 +1,102 @@
+package io.github.fastvision.examples.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.Npy;
+import io.github.fastvision.models.io.WeightsFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** One eval-mode forward pass of a zoo model on an NCHW float32 .npy array. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run one eval-mode forward pass on an NCHW float32 .npy array and write the logits.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
+    private String modelName;
+
+    @Option(names = "--weights", description = "Weights file (.fvw); random initialization without it.")
+    private Path weights;
+
+    @Option(names = "--input", required = true, description = "Input .npy, float32, shape (N, C, H, W).")
+    private Path input;
+
+    @Option(names = "--output", required = true, description = "Output .npy for the logits.")
+    private Path output;
+
+    @Option(names = "--classes", defaultValue = "1000", description = "Classes (default ${DEFAULT-VALUE}).")
+    private int classes;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for random initialization.")
+    private int seed;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    private boolean json;
+
+    /** The JSON document. */
+    record Report(String model, String weights, long[] input, long[] output, String output_file, double ms) {}
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("input file " + input + " does not exist");
+        }
+        Autograd.disable();
+        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = Npy.read(manager, input);
+            Shape s = x.getShape();
+            if (x.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException(
+                        input + " holds " + x.getDataType() + "; expected a float32 array (N, C, H, W)");
+            }
+            if (s.dimension() != 4) {
+                throw new IllegalArgumentException(
+                        input + " has shape " + s + "; expected rank 4 (N, C, H, W)");
+            }
+            if (s.get(2) != s.get(3)) {
+                throw new IllegalArgumentException(input + " has shape " + s + "; expected square images (H == W)");
+            }
+            ModelOptions options = new ModelOptions(classes, (int) s.get(2), (int) s.get(1), -1f);
+            VisionModel model = ModelRegistry.create(modelName, options);
+            model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+            if (weights != null) {
+                WeightsFile.load(model, manager, weights);
+            } else if (!json) {
+                spec.commandLine().getErr().println("fastvision run: no --weights, using random initialization");
+            }
+            long start = System.nanoTime();
+            NDArray y = model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            double ms = (System.nanoTime() - start) / 1e6;
+            Npy.write(output, y);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Json.print(out, new Report(model.getName(), weights == null ? null : weights.toString(),
+                        s.getShape(), y.getShape().getShape(), output.toString(), ms));
+            } else {
+                out.printf("%s: %s -> %s written to %s (%.1f ms)%n", model.getName(), s, y.getShape(), output, ms);
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}
