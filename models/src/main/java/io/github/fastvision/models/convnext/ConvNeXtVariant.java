@@ -25,7 +25,7 @@ public enum ConvNeXtVariant {
     /** Isotropic ConvNeXt-L (trained with layer scale 1e-6). */
     ISO_LARGE("convnext_iso_large", new int[] {36}, new int[] {1024}, 0.5f, 1e-6f, "306", "59.7", "thesis Table 4.2"),
     /** Tiny hierarchical variant for tests. */
-    TEST("test_convnext", new int[] {1, 1, 2, 1}, new int[] {16, 32, 48, 64}, 0.1f, 1e-6f, null, null, null),
+    TEST("test_convnext", new int[] {1, 1, 2, 1}, new int[] {8, 16, 32, 64}, 0.1f, 1e-6f, null, null, null),
     /** Tiny isotropic variant for tests. */
     TEST_ISO("test_convnext_iso", new int[] {2}, new int[] {32}, 0.1f, 1e-6f, null, null, null);
 

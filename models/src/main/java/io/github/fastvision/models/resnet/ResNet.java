@@ -20,13 +20,11 @@ import java.util.List;
 /**
  * ResNet v1.5 (He et al. 2016, torchvision's layout: stride in the 3×3 conv) and pflayer's
  * parameter-free ResNets (Han et al., ICLR 2022, §4.1, appendix A): a 7×7/2 conv-BN-ReLU stem and
- * 3×3/2 max-pool, four stages of bottlenecks (planes 64/128/256/512 × 4 outputs), a linear head.
+ * 3×3/2 max-pool, four stages of bottlenecks (planes 64/128/256/512, outputs ×4), a linear head.
  * The {@link BlockPattern} decides which positions are efficient bottlenecks. Stage features are
  * at strides 4, 8, 16, 32.
  */
 public final class ResNet {
-
-    private static final int[] PLANES = {64, 128, 256, 512};
 
     private ResNet() {}
 
@@ -43,7 +41,7 @@ public final class ResNet {
                         .add(
                                 ConvBn.builder()
                                         .setInChannels(options.inChannels())
-                                        .setOutChannels(64)
+                                        .setOutChannels(variant.stemWidth())
                                         .optKernel(7)
                                         .optStride(2)
                                         .optAct(Act.RELU)
@@ -52,12 +50,12 @@ public final class ResNet {
         int[] depths = variant.depths();
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
-        int in = 64;
+        int in = variant.stemWidth();
         for (int s = 0; s < depths.length; s++) {
             SequentialBlock stage = new SequentialBlock();
             for (int j = 0; j < depths[s]; j++) {
                 int stride = j == 0 && s > 0 ? 2 : 1;
-                AbstractBottleneck b = bottleneck(variant, variant.pattern().kind(j, stride), in, PLANES[s], stride);
+                AbstractBottleneck b = bottleneck(variant, variant.pattern().kind(j, stride), in, variant.stemWidth() << s, stride);
                 stage.add(b);
                 in = b.getOutChannels();
             }

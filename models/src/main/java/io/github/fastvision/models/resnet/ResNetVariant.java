@@ -41,7 +41,7 @@ public enum ResNetVariant {
     /** Hybrid SE-ResNet-50 (SE kept in every bottleneck, efficient ones included). */
     RESNET50_SE_HYBRID("resnet50_se_hybrid", "pf-ResNet", new int[] {3, 4, 6, 3}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, "19.9", "2.6", "pflayer Table 4", ""),
     /** Tiny regular ResNet for tests. */
-    TEST_RESNET("test_resnet", "ResNet", new int[] {1, 2, 1, 1}, 64, 16, BlockPattern.REGULAR, ParameterFreeOp.MAX_POOL, null, null, null, ""),
+    TEST_RESNET("test_resnet", "ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.REGULAR, ParameterFreeOp.MAX_POOL, null, null, null, ""),
     /** Tiny hybrid with deformable max-pool and SE for tests. */
     TEST_RESNET_DEFORM("test_resnet_deform", "pf-ResNet", new int[] {1, 2, 2, 1}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.DEFORM_MAX, null, null, null, ""),
     /** Tiny all-efficient and alternating layout for tests. */
@@ -56,6 +56,7 @@ public enum ResNetVariant {
     private final ParameterFreeOp op;
     private final PaperReference reference;
     private final String note;
+    private final int stemWidth;
 
     ResNetVariant(
             String zooName,
@@ -78,6 +79,17 @@ public enum ResNetVariant {
         this.op = op;
         this.reference = params == null ? null : PaperReference.of(params, gflops, source);
         this.note = note;
+        // Test variants are 8x narrower (stem 8, planes 8/16/32/64) to keep tests and fixtures small.
+        this.stemWidth = zooName.startsWith("test_") ? 8 : 64;
+    }
+
+    /**
+     * Returns the stem width; stage s has planes stemWidth · 2^s (64 for every paper model).
+     *
+     * @return stem width
+     */
+    public int stemWidth() {
+        return stemWidth;
     }
 
     /**

@@ -39,9 +39,9 @@ public enum ReXNetVariant {
     /** ReXNet-lite ×2.0. */
     LITE_200("rexnet_lite_200", Design.LITE, 2.0, "13.0", "1.5", "rexnet Table A2", ""),
     /** Narrow ReXNet for tests. */
-    TEST("test_rexnet", Design.V1, 0.5, null, null, null, ""),
+    TEST("test_rexnet", Design.V1, 0.25, null, null, null, ""),
     /** Narrow ReXNet-lite for tests. */
-    TEST_LITE("test_rexnet_lite", Design.LITE, 0.5, null, null, null, "");
+    TEST_LITE("test_rexnet_lite", Design.LITE, 0.25, null, null, null, "");
 
     /** The architecture family member. */
     public enum Design {

@@ -1,0 +1,92 @@
+package io.github.fastvision.models.weights;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Maps checkpoint keys onto fastvision's dotted parameter names with ordered rules; the first rule
+ * whose pattern matches the whole key and whose target is not null wins. Leaf names of batch norms (weight, bias, running_mean,
+ * running_var) are translated by the importer, so rules only need to place modules.
+ */
+public final class NameMapping {
+
+    private record Rule(Pattern pattern, Function<Matcher, String> target) {}
+
+    private final String description;
+    private final List<Rule> rules = new ArrayList<>();
+
+    /**
+     * Creates an empty mapping.
+     *
+     * @param description e.g. "FasterNet (official)"
+     */
+    public NameMapping(String description) {
+        this.description = description;
+    }
+
+    /**
+     * Adds a rule with a replacement template ($1, $2 … refer to groups).
+     *
+     * @param regex pattern over the whole key
+     * @param replacement the target name
+     * @return this
+     */
+    public NameMapping rule(String regex, String replacement) {
+        rules.add(new Rule(Pattern.compile(regex), m -> m.replaceFirst(replacement)));
+        return this;
+    }
+
+    /**
+     * Adds a rule whose target is computed (for index arithmetic).
+     *
+     * @param regex pattern over the whole key
+     * @param target builds the target name from the match, or null to leave the key to later rules
+     * @return this
+     */
+    public NameMapping rule(String regex, Function<Matcher, String> target) {
+        rules.add(new Rule(Pattern.compile(regex), target));
+        return this;
+    }
+
+    /**
+     * Maps a key.
+     *
+     * @param key the checkpoint key
+     * @return the fastvision name, or null when no rule matches
+     */
+    public String map(String key) {
+        for (Rule r : rules) {
+            Matcher m = r.pattern().matcher(key);
+            if (m.matches()) {
+                String target = r.target().apply(m);
+                if (target != null) {
+                    return target;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Returns what this mapping is for.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Integer value of a group.
+     *
+     * @param m the match
+     * @param group group number
+     * @return the integer
+     */
+    public static int num(Matcher m, int group) {
+        return Integer.parseInt(m.group(group));
+    }
+}

@@ -1,0 +1,383 @@
+#!/usr/bin/python3
+"""Regenerates the weight-import fixtures in models/src/test/resources/import/.
+
+Run on a machine with Debian's PyTorch (the script installs it when missing):
+
+    tools/make_import_fixtures.py
+
+For each case it writes a random-initialised PyTorch model's checkpoint in one or more formats
+(.pth via torch.save, .safetensors, .npz), an input and the output PyTorch computed for it. Weights
+are rounded to float16 first, so every encoding (float32 or float16) holds identical values and
+one reference output serves all of them. Batch-norm statistics, affine parameters and layer
+scales are randomised so that a wrong mapping changes the output.
+
+References:
+- torchvision's own ResNet (Bottleneck) and ConvNeXt classes, small configurations;
+- FasterNet and ReXNet written here after the authors' repositories (JierunChen/FasterNet
+  models/fasternet.py, clovaai/rexnet rexnetv1.py), with their module names.
+"""
+import argparse
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+
+
+def ensure_torch():
+    try:
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+        import numpy  # noqa: F401
+    except ImportError:
+        subprocess.check_call(["apt-get", "install", "-y", "python3-torch", "python3-torchvision", "python3-numpy"])
+
+
+ensure_torch()
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torchvision  # noqa: E402
+from torchvision.models.convnext import CNBlockConfig  # noqa: E402
+from torchvision.models.resnet import Bottleneck  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "src", "test", "resources", "import")
+
+
+# ---------------------------------------------------------------- FasterNet (official layout)
+class PartialConv3(nn.Module):
+    def __init__(self, dim, n_div):
+        super().__init__()
+        self.dim_conv3 = dim // n_div
+        self.dim_untouched = dim - self.dim_conv3
+        self.partial_conv3 = nn.Conv2d(self.dim_conv3, self.dim_conv3, 3, 1, 1, bias=False)
+
+    def forward(self, x):
+        x1, x2 = torch.split(x, [self.dim_conv3, self.dim_untouched], dim=1)
+        return torch.cat((self.partial_conv3(x1), x2), 1)
+
+
+class MLPBlock(nn.Module):
+    def __init__(self, dim, n_div, mlp_ratio, act):
+        super().__init__()
+        hidden = int(dim * mlp_ratio)
+        self.spatial_mixing = PartialConv3(dim, n_div)
+        self.mlp = nn.Sequential(nn.Conv2d(dim, hidden, 1, bias=False), nn.BatchNorm2d(hidden), act(),
+                                 nn.Conv2d(hidden, dim, 1, bias=False))
+
+    def forward(self, x):
+        return x + self.mlp(self.spatial_mixing(x))
+
+
+class BasicStage(nn.Module):
+    def __init__(self, dim, depth, n_div, mlp_ratio, act):
+        super().__init__()
+        self.blocks = nn.Sequential(*[MLPBlock(dim, n_div, mlp_ratio, act) for _ in range(depth)])
+
+    def forward(self, x):
+        return self.blocks(x)
+
+
+class PatchEmbed(nn.Module):
+    def __init__(self, in_chans, dim):
+        super().__init__()
+        self.proj = nn.Conv2d(in_chans, dim, 4, 4, bias=False)
+        self.norm = nn.BatchNorm2d(dim)
+
+    def forward(self, x):
+        return self.norm(self.proj(x))
+
+
+class PatchMerging(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.reduction = nn.Conv2d(dim, 2 * dim, 2, 2, bias=False)
+        self.norm = nn.BatchNorm2d(2 * dim)
+
+    def forward(self, x):
+        return self.norm(self.reduction(x))
+
+
+class FasterNet(nn.Module):
+    def __init__(self, embed_dim=16, depths=(1, 1, 2, 1), num_classes=10, feature_dim=1280, act=nn.GELU):
+        super().__init__()
+        self.patch_embed = PatchEmbed(3, embed_dim)
+        layers = []
+        for i, depth in enumerate(depths):
+            dim = embed_dim * 2 ** i
+            layers.append(BasicStage(dim, depth, 4, 2, act))
+            if i < len(depths) - 1:
+                layers.append(PatchMerging(dim))
+        self.stages = nn.Sequential(*layers)
+        num_features = embed_dim * 2 ** (len(depths) - 1)
+        self.avgpool_pre_head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(num_features, feature_dim, 1, bias=False), act())
+        self.head = nn.Linear(feature_dim, num_classes)
+
+    def forward(self, x):
+        x = self.avgpool_pre_head(self.stages(self.patch_embed(x)))
+        return self.head(torch.flatten(x, 1))
+
+
+# ---------------------------------------------------------------- ReXNet v1 (official layout)
+class SE(nn.Module):
+    def __init__(self, channels, se_ratio=12):
+        super().__init__()
+        self.avg_pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Sequential(nn.Conv2d(channels, channels // se_ratio, 1), nn.BatchNorm2d(channels // se_ratio),
+                                nn.ReLU(inplace=True), nn.Conv2d(channels // se_ratio, channels, 1), nn.Sigmoid())
+
+    def forward(self, x):
+        return x * self.fc(self.avg_pool(x))
+
+
+def conv_bn(out, cin, cout, k=1, s=1, p=0, g=1, act=None):
+    out.append(nn.Conv2d(cin, cout, k, s, p, groups=g, bias=False))
+    out.append(nn.BatchNorm2d(cout))
+    if act is not None:
+        out.append(act())
+
+
+class LinearBottleneck(nn.Module):
+    def __init__(self, cin, c, t, stride, use_se):
+        super().__init__()
+        self.use_shortcut = stride == 1 and cin <= c
+        self.in_channels = cin
+        out = []
+        if t != 1:
+            dw = cin * t
+            conv_bn(out, cin, dw, act=nn.SiLU)
+        else:
+            dw = cin
+        conv_bn(out, dw, dw, 3, stride, 1, g=dw)
+        if use_se:
+            out.append(SE(dw))
+        out.append(nn.ReLU6())
+        conv_bn(out, dw, c)
+        self.out = nn.Sequential(*out)
+
+    def forward(self, x):
+        out = self.out(x)
+        if self.use_shortcut:
+            out[:, 0:self.in_channels] += x
+        return out
+
+
+class ReXNetV1(nn.Module):
+    def __init__(self, width_mult=0.25, num_classes=10, input_ch=16, final_ch=180):
+        super().__init__()
+        layers = [1, 2, 2, 3, 3, 5]
+        strides = [1, 2, 2, 2, 1, 2]
+        use_ses = [False, False, True, True, True, True]
+        strides = sum([[s] + [1] * (n - 1) for s, n in zip(strides, layers)], [])
+        use_ses = sum([[u] * n for u, n in zip(use_ses, layers)], [])
+        ts = [1] * layers[0] + [6] * sum(layers[1:])
+        depth = sum(layers) * 3
+        stem = 32 / width_mult if width_mult < 1.0 else 32
+        inplanes = input_ch / width_mult if width_mult < 1.0 else input_ch
+        ins, outs = [], []
+        for i in range(depth // 3):
+            if i == 0:
+                ins.append(int(round(stem * width_mult)))
+                outs.append(int(round(inplanes * width_mult)))
+            else:
+                ins.append(int(round(inplanes * width_mult)))
+                inplanes += final_ch / (depth // 3 * 1.0)
+                outs.append(int(round(inplanes * width_mult)))
+        features = []
+        conv_bn(features, 3, int(round(stem * width_mult)), 3, 2, 1, act=nn.SiLU)
+        for cin, c, t, s, se in zip(ins, outs, ts, strides, use_ses):
+            features.append(LinearBottleneck(cin, c, t, s, se))
+        pen = int(1280 * width_mult)
+        conv_bn(features, outs[-1], pen, act=nn.SiLU)
+        features.append(nn.AdaptiveAvgPool2d(1))
+        self.features = nn.Sequential(*features)
+        self.output = nn.Sequential(nn.Dropout(0.2), nn.Conv2d(pen, num_classes, 1, bias=True))
+
+    def forward(self, x):
+        return self.output(self.features(x)).flatten(1)
+
+
+# ---------------------------------------------------------------- torchvision models, small
+def tv_resnet():
+    m = torchvision.models.resnet.ResNet(Bottleneck, [1, 1, 1, 1], num_classes=10)
+    # Same torchvision classes, 8x narrower: stem 8 and planes 8/16/32/64, blocks 1/2/1/1
+    # (fastvision's test_resnet).
+    m.inplanes = 8
+    m.conv1 = nn.Conv2d(3, 8, kernel_size=7, stride=2, padding=3, bias=False)
+    m.bn1 = nn.BatchNorm2d(8)
+    m.layer1 = m._make_layer(Bottleneck, 8, 1)
+    m.layer2 = m._make_layer(Bottleneck, 16, 2, stride=2)
+    m.layer3 = m._make_layer(Bottleneck, 32, 1, stride=2)
+    m.layer4 = m._make_layer(Bottleneck, 64, 1, stride=2)
+    m.fc = nn.Linear(256, 10)
+    return m
+
+
+def tv_convnext():
+    # fastvision's test_convnext: dims 8/16/32/64, blocks 1/1/2/1.
+    cfg = [CNBlockConfig(8, 16, 1), CNBlockConfig(16, 32, 1), CNBlockConfig(32, 64, 2), CNBlockConfig(64, None, 1)]
+    return torchvision.models.ConvNeXt(cfg, stochastic_depth_prob=0.0, layer_scale=1e-6, num_classes=10)
+
+
+# ---------------------------------------------------------------- helpers
+def randomise(model):
+    """Random BN statistics/affine and layer scales, then round every tensor to float16 values."""
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for name, mod in model.named_modules():
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.running_mean.copy_(torch.randn(mod.running_mean.shape, generator=g) * 0.2)
+                mod.running_var.copy_(torch.rand(mod.running_var.shape, generator=g) + 0.5)
+                mod.weight.copy_(torch.rand(mod.weight.shape, generator=g) + 0.5)
+                mod.bias.copy_(torch.randn(mod.bias.shape, generator=g) * 0.2)
+        for name, p in model.named_parameters():
+            if name.endswith("layer_scale") or name.endswith("gamma"):
+                p.copy_(torch.rand(p.shape, generator=g) * 0.5 + 0.5)
+        for t in list(model.parameters()) + list(model.buffers()):
+            if t.is_floating_point():
+                t.copy_(t.half().float())
+    return model.eval()
+
+
+def save_safetensors(path, tensors, dtype):
+    names = {torch.float32: "F32", torch.float16: "F16"}
+    header, blobs, offset = {}, [], 0
+    for k, v in tensors.items():
+        v = v.detach().to(dtype).contiguous()
+        raw = v.numpy().tobytes()
+        header[k] = {"dtype": names[dtype], "shape": list(v.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def state(model, half=False):
+    sd = model.state_dict()
+    return {k: (v.half() if half and v.is_floating_point() else v) for k, v in sd.items()}
+
+
+def write_case(name, model, formats):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        y = model(x)
+    np.save(os.path.join(OUT, name + "_input.npy"), x.numpy().astype(np.float32))
+    np.save(os.path.join(OUT, name + "_output.npy"), y.numpy().astype(np.float32))
+    for fmt, keys in formats:
+        path = os.path.join(OUT, name + "." + fmt.split(":")[0])
+        kind = fmt.split(":")[1] if ":" in fmt else "f32"
+        sd = keys(state(model))
+        if fmt.startswith("pth"):
+            obj = {k: (v.half() if kind == "f16" and v.is_floating_point() else v) for k, v in sd.items()}
+            if kind == "nested":
+                obj = {"model": {k: v.half() if v.is_floating_point() else v for k, v in obj.items()},
+                       "epoch": 3, "max_accuracy": 0.5}
+            torch.save(obj, path)
+        elif fmt.startswith("safetensors"):
+            save_safetensors(path, {k: v for k, v in sd.items() if v.is_floating_point()},
+                             torch.float16 if kind == "f16" else torch.float32)
+        elif fmt.startswith("npz"):
+            np.savez(path, **{k: (v.half() if kind == "f16" and v.is_floating_point() else v).numpy() for k, v in sd.items()})
+        print("wrote", path, os.path.getsize(path), "bytes")
+
+
+def identity(sd):
+    return sd
+
+
+def convnext_official(sd):
+    out = {}
+    for k, v in sd.items():
+        p = k.split(".")
+        if p[0] == "features":
+            f, rest = int(p[1]), p[2:]
+            if f % 2 == 0:
+                out["downsample_layers.%d.%s" % (f // 2, ".".join(rest))] = v
+            else:
+                stage, block = (f - 1) // 2, rest[0]
+                if rest[1] == "layer_scale":
+                    out["stages.%d.%s.gamma" % (stage, block)] = v.reshape(-1)
+                else:
+                    name = {"0": "dwconv", "2": "norm", "3": "pwconv1", "5": "pwconv2"}[rest[2]]
+                    out["stages.%d.%s.%s.%s" % (stage, block, name, rest[3])] = v
+        elif p[0] == "classifier":
+            out[("norm." if p[1] == "0" else "head.") + p[2]] = v
+    return out
+
+
+def convnext_timm(sd):
+    out = {}
+    for k, v in convnext_official(sd).items():
+        p = k.split(".")
+        if p[0] == "downsample_layers":
+            i = int(p[1])
+            out[("stem.%s.%s" % (p[2], p[3])) if i == 0 else "stages.%d.downsample.%s.%s" % (i, p[2], p[3])] = v
+        elif p[0] == "stages":
+            name = {"dwconv": "conv_dw", "norm": "norm", "pwconv1": "mlp.fc1", "pwconv2": "mlp.fc2", "gamma": "gamma"}[p[3]]
+            out["stages.%s.blocks.%s.%s%s" % (p[1], p[2], name, "" if p[3] == "gamma" else "." + p[4])] = v
+        else:
+            out["head.norm." + p[1] if p[0] == "norm" else "head.fc." + p[1]] = v
+    return out
+
+
+def rexnet_timm(sd):
+    out = {}
+    layout = {True: ["conv_exp.conv", "conv_exp.bn", None, "conv_dw.conv", "conv_dw.bn", "se", None, "conv_pwl.conv", "conv_pwl.bn"],
+              False: ["conv_exp.conv", "conv_exp.bn", None, "conv_dw.conv", "conv_dw.bn", None, "conv_pwl.conv", "conv_pwl.bn"]}
+    first = ["conv_dw.conv", "conv_dw.bn", None, "conv_pwl.conv", "conv_pwl.bn"]
+    for k, v in sd.items():
+        p = k.split(".")
+        if p[0] == "output":
+            out["head.fc." + p[2]] = v.reshape(v.shape[0], -1) if p[2] == "weight" else v
+            continue
+        f = int(p[1])
+        if f in (0, 1):
+            out[("stem.conv." if f == 0 else "stem.bn.") + p[2]] = v
+        elif f in (19, 20):
+            out[("features.16.conv." if f == 19 else "features.16.bn.") + p[2]] = v
+        else:
+            b, kk = f - 3, int(p[3])
+            table = first if b == 0 else layout[b >= 3]
+            mod = table[kk]
+            if mod == "se":
+                sub = {"0": "fc1", "1": "bn", "3": "fc2"}[p[5]]
+                out["features.%d.se.%s.%s" % (b, sub, p[6])] = v
+            else:
+                out["features.%d.%s.%s" % (b, mod, p[4])] = v
+    return out
+
+
+def forbidden_global():
+    path = os.path.join(OUT, "forbidden_global.pth")
+    torch.save({"weight": torch.zeros(2), "args": argparse.Namespace(lr=0.1)}, path)
+    print("wrote", path)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.manual_seed(0)
+    write_case("resnet_torchvision", randomise(tv_resnet()),
+               [("pth:f16", identity), ("safetensors:f16", identity), ("npz:f16", identity)])
+    torch.manual_seed(0)
+    convnext = randomise(tv_convnext())
+    write_case("convnext_torchvision", convnext, [("pth:f16", identity), ("npz:f16", identity)])
+    write_case("convnext_official", convnext, [("pth:nested", convnext_official)])
+    write_case("convnext_timm", convnext, [("safetensors:f32", convnext_timm)])
+    torch.manual_seed(0)
+    write_case("fasternet_official", randomise(FasterNet()), [("pth:f16", identity)])
+    torch.manual_seed(0)
+    rexnet = randomise(ReXNetV1())
+    write_case("rexnet_official", rexnet, [("pth:f16", identity)])
+    write_case("rexnet_timm", rexnet, [("safetensors:f16", rexnet_timm)])
+    forbidden_global()
+
+
+if __name__ == "__main__":
+    main()
