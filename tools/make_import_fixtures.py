@@ -198,6 +198,63 @@ class ReXNetV1(nn.Module):
         return self.output(self.features(x)).flatten(1)
 
 
+# ---------------------------------------------------------------- PfLayer hybrid ResNet (official layout)
+def pf_conv_bn(cin, cout, k=1, s=1, relu=False, p=None):
+    layers = [nn.Conv2d(cin, cout, k, s, (k - 1) // 2 if p is None else p, bias=False), nn.BatchNorm2d(cout)]
+    if relu:
+        layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
+
+
+class EffBottleneck(nn.Module):
+    """resnet_pf.py's hybrid block: stride 2 keeps a 3x3 conv after a 2x2 avg-pool, else max-pool."""
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        width = planes
+        self.reduction_block = pf_conv_bn(inplanes, width, relu=True)
+        if stride == 2:
+            self.conv_block = nn.Sequential(nn.AvgPool2d(2, 2), pf_conv_bn(width, width, 3, 1, relu=True))
+        else:
+            self.conv_block = nn.MaxPool2d(3, stride, 1)
+        self.expansion_block = pf_conv_bn(width, planes * 4)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu(self.expansion_block(self.conv_block(self.reduction_block(x))) + identity)
+
+
+class PfResNet(nn.Module):
+    def __init__(self, layers=(1, 2, 1, 1), stem=8, num_classes=10):
+        super().__init__()
+        self.inplanes = stem
+        self.conv1 = pf_conv_bn(3, stem, 7, 2, relu=True, p=3)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        self.layer1 = self._make_layer(stem, layers[0], 1)
+        self.layer2 = self._make_layer(stem * 2, layers[1], 2)
+        self.layer3 = self._make_layer(stem * 4, layers[2], 2)
+        self.layer4 = self._make_layer(stem * 8, layers[3], 2)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(stem * 32, num_classes)
+
+    def _make_layer(self, planes, blocks, stride):
+        downsample = None
+        if stride != 1 or self.inplanes != planes * 4:
+            downsample = pf_conv_bn(self.inplanes, planes * 4, 1, stride)
+        layers = [EffBottleneck(self.inplanes, planes, stride, downsample)]
+        self.inplanes = planes * 4
+        layers += [EffBottleneck(self.inplanes, planes) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.conv1(x))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
 # ---------------------------------------------------------------- torchvision models, small
 def tv_resnet():
     m = torchvision.models.resnet.ResNet(Bottleneck, [1, 1, 1, 1], num_classes=10)
@@ -376,6 +433,8 @@ def main():
     rexnet = randomise(ReXNetV1())
     write_case("rexnet_official", rexnet, [("pth:f16", identity)])
     write_case("rexnet_timm", rexnet, [("safetensors:f16", rexnet_timm)])
+    torch.manual_seed(0)
+    write_case("pfresnet_official", randomise(PfResNet()), [("pth:f16", identity)])
     forbidden_global()
 
 

@@ -1,6 +1,7 @@
 package io.github.fastvision.examples;
 
 import io.github.fastvision.examples.cli.DemoCommand;
+import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.ZooCommand;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ZooCommand.class,
             RunCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

@@ -64,8 +64,11 @@ class ZooContractTest {
         if (name.startsWith("rexnet")) {
             return "test_rexnet";
         }
-        if (name.contains("hybrid") || name.contains("deform")) {
+        if (name.contains("deform") || name.contains("se_hybrid")) {
             return "test_resnet_deform";
+        }
+        if (name.contains("hybrid")) {
+            return "test_resnet_hybrid";
         }
         if (name.endsWith("_max") || name.endsWith("_eb")) {
             return "test_resnet_eb";

@@ -34,7 +34,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
     private String modelName;
 
-    @Option(names = "--weights", description = "Weights file (.fvw); random initialization without it.")
+    @Option(names = "--weights", description = "Weights (.fvw file, or the directory `import --out` wrote); random initialization without it.")
     private Path weights;
 
     @Option(names = "--input", required = true, description = "Input .npy, float32, shape (N, C, H, W).")
@@ -43,8 +43,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Output .npy for the logits.")
     private Path output;
 
-    @Option(names = "--classes", defaultValue = "1000", description = "Classes (default ${DEFAULT-VALUE}).")
-    private int classes;
+    @Option(names = "--classes", description = "Classes (default: the weights' classes, or 1000).")
+    private Integer classes;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for random initialization.")
     private int seed;
@@ -76,7 +76,11 @@ public final class RunCommand implements Callable<Integer> {
             if (s.get(2) != s.get(3)) {
                 throw new IllegalArgumentException(input + " has shape " + s + "; expected square images (H == W)");
             }
-            ModelOptions options = new ModelOptions(classes, (int) s.get(2), (int) s.get(1), -1f);
+            int numClasses = classes != null ? classes : 1000;
+            if (weights != null && classes == null) {
+                numClasses = WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name())).numClasses();
+            }
+            ModelOptions options = new ModelOptions(numClasses, (int) s.get(2), (int) s.get(1), -1f);
             VisionModel model = ModelRegistry.create(modelName, options);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {

@@ -64,17 +64,71 @@ public final class WeightsFile {
     }
 
     /**
+     * What a weights file holds, read from its header.
+     *
+     * @param model the zoo name
+     * @param numClasses classifier outputs
+     * @param inChannels image channels
+     */
+    public record Header(String model, int numClasses, int inChannels) {}
+
+    /**
+     * Resolves a weights argument: a .fvw file, or a directory holding {@code <model>.fvw} (what
+     * {@code fastvision import --out DIR} writes).
+     *
+     * @param path file or directory
+     * @param model the zoo name, used for directories
+     * @return the file
+     */
+    public static Path resolve(Path path, String model) {
+        if (Files.isDirectory(path)) {
+            Path file = path.resolve(model + EXTENSION);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(
+                        path + " is a directory without " + model + EXTENSION + " (expected the output of"
+                                + " `fastvision import --out DIR`)");
+            }
+            return file;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("weights file " + path + " does not exist");
+        }
+        return path;
+    }
+
+    /**
+     * Reads a weights file's header.
+     *
+     * @param file the .fvw file
+     * @return model name, classes and input channels
+     * @throws IOException if the file cannot be read
+     */
+    public static Header header(Path file) throws IOException {
+        try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            if (is.readInt() != MAGIC) {
+                throw new IllegalArgumentException(
+                        file + " is not a fastvision weights file (.fvw, header FVW1); use `fastvision import` for"
+                                + " PyTorch checkpoints");
+            }
+            return new Header(is.readUTF(), is.readInt(), is.readInt());
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(file + " is truncated: no complete .fvw header", e);
+        }
+    }
+
+    /**
      * Loads weights into a model, initializing it first if needed. Nothing changes unless the
      * whole file decodes and every parameter shape matches.
      *
      * @param model the model
      * @param manager the manager for the model's arrays when it is not yet initialized
-     * @param file the weights
+     * @param path the weights: a .fvw file or a directory holding {@code <model>.fvw}
      * @throws IOException if the file cannot be read
      * @throws IllegalArgumentException if the file is not a fastvision weights file, is truncated,
      *     or belongs to another model or configuration
      */
-    public static void load(VisionModel model, NDManager manager, Path file) throws IOException {
+    public static void load(VisionModel model, NDManager manager, Path path) throws IOException {
+        Path file = resolve(path, model.getName());
         try (NDManager scratch = manager.newSubManager();
                 DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             int magic;

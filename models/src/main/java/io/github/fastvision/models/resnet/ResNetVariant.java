@@ -42,6 +42,8 @@ public enum ResNetVariant {
     RESNET50_SE_HYBRID("resnet50_se_hybrid", "pf-ResNet", new int[] {3, 4, 6, 3}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, "19.9", "2.6", "pflayer Table 4", ""),
     /** Tiny regular ResNet for tests. */
     TEST_RESNET("test_resnet", "ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.REGULAR, ParameterFreeOp.MAX_POOL, null, null, null, ""),
+    /** Tiny hybrid with max-pool, as in the authors' resnet_pf.py, for tests and import fixtures. */
+    TEST_RESNET_HYBRID("test_resnet_hybrid", "pf-ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, null, null, null, ""),
     /** Tiny hybrid with deformable max-pool and SE for tests. */
     TEST_RESNET_DEFORM("test_resnet_deform", "pf-ResNet", new int[] {1, 2, 2, 1}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.DEFORM_MAX, null, null, null, ""),
     /** Tiny all-efficient and alternating layout for tests. */

@@ -12,6 +12,18 @@ public final class Mappings {
     private Mappings() {}
 
     /**
+     * Returns the naming a family's released checkpoints use: torchvision for the ResNet
+     * baselines, the authors' repository otherwise.
+     *
+     * @param model the zoo name
+     * @return the default source
+     */
+    public static Source defaultSource(String model) {
+        String family = ModelRegistry.info(model).family();
+        return "ResNet".equals(family) ? Source.TORCHVISION : Source.OFFICIAL;
+    }
+
+    /**
      * Returns the mapping for a model and a checkpoint source.
      *
      * @param model the zoo name

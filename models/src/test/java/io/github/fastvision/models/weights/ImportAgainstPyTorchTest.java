@@ -55,7 +55,8 @@ class ImportAgainstPyTorchTest {
                 Arguments.of("convnext_timm", ".safetensors", "test_convnext", Source.TIMM),
                 Arguments.of("fasternet_official", ".pth", "test_fasternet", Source.OFFICIAL),
                 Arguments.of("rexnet_official", ".pth", "test_rexnet", Source.OFFICIAL),
-                Arguments.of("rexnet_timm", ".safetensors", "test_rexnet", Source.TIMM));
+                Arguments.of("rexnet_timm", ".safetensors", "test_rexnet", Source.TIMM),
+                Arguments.of("pfresnet_official", ".pth", "test_resnet_hybrid", Source.OFFICIAL));
     }
 
     @ParameterizedTest(name = "{0}{1} → {2}")
