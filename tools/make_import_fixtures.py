@@ -255,6 +255,97 @@ class PfResNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
+# ---------------------------------------------------------------- ViT (timm names) and PfLayer's max-pool ViT
+class Attention(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, n, c = x.shape
+        qkv = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        attn = (q @ k.transpose(-2, -1) * (c // self.heads) ** -0.5).softmax(-1)
+        return self.proj((attn @ v).transpose(1, 2).reshape(b, n, c))
+
+
+class EffLayer(nn.Module):
+    """vit_pf.py: Linear(d, 3d), GELU, 3x3 max-pool on the token grid, GELU, Linear(3d, d)."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim * 3, dim)
+        self.pool = nn.MaxPool2d(3, 1, 1)
+        self.actv = nn.GELU()
+
+    def forward(self, x):
+        b, n, _ = x.shape
+        side = int(n ** 0.5)
+        x = self.actv(self.qkv(x))
+        x = x.transpose(1, 2).reshape(b, -1, side, side)
+        x = self.pool(x).reshape(b, -1, n).transpose(1, 2)
+        return self.proj(self.actv(x))
+
+
+class Mlp(nn.Module):
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.fc1 = nn.Linear(dim, hidden)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(hidden, dim)
+
+    def forward(self, x):
+        return self.fc2(self.act(self.fc1(x)))
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, eff):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.attn = EffLayer(dim) if eff else Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.mlp = Mlp(dim, dim * 4)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class PatchEmbedViT(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.proj = nn.Conv2d(3, dim, 16, 16)
+
+    def forward(self, x):
+        return self.proj(x).flatten(2).transpose(1, 2)
+
+
+class ViT(nn.Module):
+    """timm's VisionTransformer layout (class token) or, with maxpool=True, vit_pf.py's (GAP)."""
+
+    def __init__(self, dim=48, depth=2, heads=3, img=32, num_classes=10, maxpool=False):
+        super().__init__()
+        self.maxpool = maxpool
+        self.patch_embed = PatchEmbedViT(dim)
+        n = (img // 16) ** 2
+        if not maxpool:
+            self.cls_token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, n + (0 if maxpool else 1), dim) * 0.02)
+        self.blocks = nn.Sequential(*[Block(dim, heads, maxpool and i % 2 == 1) for i in range(depth)])
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.head = nn.Linear(dim, num_classes)
+
+    def forward(self, x):
+        x = self.patch_embed(x)
+        if not self.maxpool:
+            x = torch.cat((self.cls_token.expand(x.shape[0], -1, -1), x), dim=1)
+        x = self.norm(self.blocks(x + self.pos_embed))
+        return self.head(x.mean(1) if self.maxpool else x[:, 0])
+
+
 # ---------------------------------------------------------------- torchvision models, small
 def tv_resnet():
     m = torchvision.models.resnet.ResNet(Bottleneck, [1, 1, 1, 1], num_classes=10)
@@ -283,6 +374,9 @@ def randomise(model):
     g = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for name, mod in model.named_modules():
+            if isinstance(mod, nn.LayerNorm):
+                mod.weight.copy_(torch.rand(mod.weight.shape, generator=g) + 0.5)
+                mod.bias.copy_(torch.randn(mod.bias.shape, generator=g) * 0.2)
             if isinstance(mod, nn.BatchNorm2d):
                 mod.running_mean.copy_(torch.randn(mod.running_mean.shape, generator=g) * 0.2)
                 mod.running_var.copy_(torch.rand(mod.running_var.shape, generator=g) + 0.5)
@@ -435,6 +529,10 @@ def main():
     write_case("rexnet_timm", rexnet, [("safetensors:f16", rexnet_timm)])
     torch.manual_seed(0)
     write_case("pfresnet_official", randomise(PfResNet()), [("pth:f16", identity)])
+    torch.manual_seed(0)
+    write_case("vit_timm", randomise(ViT()), [("safetensors:f16", identity)])
+    torch.manual_seed(0)
+    write_case("vit_maxpool_official", randomise(ViT(maxpool=True)), [("pth:f16", identity)])
     forbidden_global()
 
 

@@ -73,6 +73,11 @@ public final class Mappings {
                     return pfResNetOfficial();
                 }
                 break;
+            case "ViT":
+                if (source != Source.TORCHVISION) {
+                    return vit();
+                }
+                break;
             default:
                 break;
         }
@@ -80,7 +85,7 @@ public final class Mappings {
                 "no " + source.name().toLowerCase(java.util.Locale.ROOT) + " name table for " + name + " (family "
                         + family + "); available: FasterNet official; ConvNeXt official/timm/torchvision (isotropic:"
                         + " official); ReXNet official/timm (lite: official); ResNet timm/torchvision; pf-ResNet"
-                        + " official");
+                        + " official; ViT timm/official");
     }
 
     /** The K-th block of a stage that starts with a downsampling child (stages after the first). */
@@ -272,6 +277,16 @@ public final class Mappings {
                 .rule("layer(\\d)\\.(\\d+)\\.downsample\\.1\\.(\\w+)", m -> block(m) + ".downsample.bn." + m.group(3))
                 .rule("layer(\\d)\\.(\\d+)\\.se\\.(fc1|fc2)\\.(\\w+)", m -> block(m) + ".se." + m.group(3) + "." + m.group(4))
                 .rule("fc\\.(\\w+)", "head.fc.$1");
+    }
+
+    /** timm's VisionTransformer names, which PfLayer's vit_pf.py shares (its EffLayer is also "attn"). */
+    static NameMapping vit() {
+        return new NameMapping("ViT (timm / official vit_pf.py)")
+                .rule("patch_embed\\.proj\\.(\\w+)", "stem.proj.$1")
+                .rule("(pos_embed|cls_token)", "stem.$1")
+                .rule("blocks\\.(\\d+)\\.(.*)", "stages_0.blocks_$1.$2")
+                .rule("norm\\.(\\w+)", "head.norm.$1")
+                .rule("head\\.(\\w+)", "head.fc.$1");
     }
 
     static NameMapping pfResNetOfficial() {

@@ -56,7 +56,9 @@ class ImportAgainstPyTorchTest {
                 Arguments.of("fasternet_official", ".pth", "test_fasternet", Source.OFFICIAL),
                 Arguments.of("rexnet_official", ".pth", "test_rexnet", Source.OFFICIAL),
                 Arguments.of("rexnet_timm", ".safetensors", "test_rexnet", Source.TIMM),
-                Arguments.of("pfresnet_official", ".pth", "test_resnet_hybrid", Source.OFFICIAL));
+                Arguments.of("pfresnet_official", ".pth", "test_resnet_hybrid", Source.OFFICIAL),
+                Arguments.of("vit_timm", ".safetensors", "test_vit", Source.TIMM),
+                Arguments.of("vit_maxpool_official", ".pth", "test_vit_maxpool", Source.OFFICIAL));
     }
 
     @ParameterizedTest(name = "{0}{1} → {2}")
