@@ -58,8 +58,8 @@ class ImportCommandTest {
         String[] bad = run("import", "--model", "test_resnet", "--weights", ckpt, "--out", tmp.toString(), "--source", "caffe");
         assertEquals("2", bad[0]);
         assertTrue(bad[2].contains("--source must be official, timm or torchvision"), bad[2]);
-        String[] none = run("import", "--model", "vit_small", "--weights", ckpt, "--out", tmp.toString());
+        String[] none = run("import", "--model", "pit_small", "--weights", ckpt, "--out", tmp.toString());
         assertEquals("2", none[0]);
-        assertTrue(none[2].contains("no official name table for vit_small"), none[2]);
+        assertTrue(none[2].contains("no official name table for pit_small"), none[2]);
     }
 }
