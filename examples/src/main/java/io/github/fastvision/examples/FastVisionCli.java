@@ -1,5 +1,6 @@
 package io.github.fastvision.examples;
 
+import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.examples.cli.DemoCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.RunCommand;
@@ -41,6 +42,8 @@ public final class FastVisionCli {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         // A CPU-only machine is the normal case, not a warning.
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        // Tensor outputs are allocated per operator; keep glibc from trimming them back to the OS.
+        NativeAllocator.tune();
         System.exit(commandLine().execute(args));
     }
 
