@@ -1,6 +1,7 @@
 package io.github.fastvision.examples;
 
 import io.github.fastvision.core.runtime.NativeAllocator;
+import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.RunCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             ZooCommand.class,
             RunCommand.class,
             ImportCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

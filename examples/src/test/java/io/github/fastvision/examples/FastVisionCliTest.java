@@ -36,8 +36,8 @@ class FastVisionCliTest {
     }
 
     @Test
-    void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks() {
-        Run r = run("demo", "--json", "--repeats", "1");
+    void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Run r = run("demo", "--json", "--repeats", "1", "--bench-out", tmp.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray ops = doc.getAsJsonArray("operators");
@@ -52,6 +52,10 @@ class FastVisionCliTest {
         JsonArray models = doc.getAsJsonArray("models");
         assertEquals(5, models.size());
         assertEquals(1000, models.get(0).getAsJsonObject().getAsJsonArray("output").get(1).getAsInt());
+        JsonObject bench = doc.getAsJsonObject("bench");
+        assertEquals(16, bench.getAsJsonArray("rows").size(), "4 operators x 4 feature maps");
+        assertTrue(bench.get("peak_flops_per_s").getAsDouble() > 1e9);
+        assertTrue(java.nio.file.Files.exists(tmp.resolve("ops_flops.png")));
         JsonArray checks = doc.getAsJsonArray("checks");
         assertEquals(3, checks.size());
         for (JsonElement c : checks) {

@@ -1,13 +1,10 @@
 package io.github.fastvision.benchmarks.ops;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.benchmarks.ForwardState;
+import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.pconv.PartialConv2d;
+import io.github.fastvision.core.runtime.InferenceMode;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,63 +21,63 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * FasterNet Table 9 at the operator level: one PConv 3×3 (r = 1/4) executed by splitting and
- * concatenating versus slicing and writing in place, at batch 1 on the four feature-map sizes of
- * FasterNet's stages.
+ * fasternet Table 9: PConv executed by split-and-concatenate versus in-place slicing, for the
+ * ten-layer PConv stacks and for whole FasterNets (BN folded in both cases).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class PConvModeBenchmark {
 
-    /** Feature map as channels x height x width. */
-    @Param({"96x56x56", "192x28x28", "384x14x14", "768x7x7"})
-    public String featureMap;
+    /** A feature map "CxHxW" for a PConv stack, or a FasterNet zoo name. */
+    @Param({"96x56x56", "192x28x28", "384x14x14", "768x7x7", "fasternet_t0", "fasternet_t1", "fasternet_t2",
+        "fasternet_s", "fasternet_m", "fasternet_l"})
+    public String workload;
 
     /** Execution mode. */
     @Param({"SPLIT_CAT", "SLICING"})
     public PartialConv2d.Mode mode;
 
-    private NDManager manager;
-    private PartialConv2d pconv;
-    private ParameterStore ps;
-    private NDArray input;
+    /** Batch size. */
+    @Param({"1"})
+    public int batch;
 
-    /** Builds the operator on the benchmark thread, with autograd off. */
+    /** Intra-op threads. */
+    @Param({"1"})
+    public int threads;
+
+    private final ForwardState state = new ForwardState();
+
+    /** Builds the workload on the benchmark thread. */
     @Setup(Level.Trial)
     public void setUp() {
-        Autograd.disable();
-        String[] dims = featureMap.split("x");
-        Shape shape =
-                new Shape(1, Long.parseLong(dims[0]), Long.parseLong(dims[1]), Long.parseLong(dims[2]));
-        manager = NDManager.newBaseManager();
-        pconv = PartialConv2d.builder().setChannels((int) shape.get(1)).optMode(mode).build();
-        pconv.initialize(manager, DataType.FLOAT32, shape);
-        ps = new ParameterStore(manager, false);
-        input = manager.randomNormal(shape);
+        if (workload.startsWith("fasternet")) {
+            state.open(Workloads.model(workload), new Shape(batch, 3, 224, 224), threads);
+        } else {
+            long[] c = Workloads.chw(workload);
+            state.open(
+                    Workloads.operatorStack("pconv3x3_r4", (int) c[0], mode), new Shape(batch, c[0], c[1], c[2]), threads);
+        }
+        InferenceMode.enter(state.block());
+        InferenceMode.setPConvMode(state.block(), mode);
     }
 
     /** Frees the native memory. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        manager.close();
+        state.close();
     }
 
     /**
-     * One forward pass; intermediate arrays are freed with the per-call sub-manager.
+     * One forward pass.
      *
-     * @return a scalar from the output, so the work cannot be eliminated
+     * @return an output value
      */
     @Benchmark
     public float forward() {
-        try (NDManager call = manager.newSubManager()) {
-            NDArray x = input.duplicate();
-            x.attach(call);
-            NDArray y = pconv.forward(ps, new NDList(x), false).singletonOrThrow();
-            return y.getFloat(0, 0, 0, 0);
-        }
+        return state.forward();
     }
 }

@@ -9,6 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.benchmarks.BenchSuite;
+import io.github.fastvision.benchmarks.report.BenchReport;
+import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.report.ReportWriter;
 import io.github.fastvision.core.OperatorCatalog;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
@@ -21,7 +25,11 @@ import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +42,8 @@ import picocli.CommandLine.Spec;
 /**
  * The README's main job: a short tour that works on a fresh machine. It runs every core operator
  * on random input (operator, input and output shape, parameters, latency), checks the numeric
- * identities the library relies on, and runs one model of each zoo family at ImageNet size.
+ * identities the library relies on, runs one model of each zoo family at ImageNet size, and
+ * measures fasternet Table 1 quickly on this machine.
  */
 @Command(
         name = "demo",
@@ -69,7 +78,14 @@ public final class DemoCommand implements Callable<Integer> {
             int threads,
             List<OperatorRow> operators,
             List<Check> checks,
-            List<ModelRow> models) {}
+            List<ModelRow> models,
+            BenchReport bench) {}
+
+    @Option(
+            names = "--bench-out",
+            defaultValue = "target/bench",
+            description = "Where the quick operator benchmark writes JSON, Markdown and charts (default ${DEFAULT-VALUE}).")
+    private Path benchOut;
 
     /** One model per family, at ImageNet size: what the zoo looks like on this machine. */
     private static final List<String> TOUR =
@@ -91,13 +107,15 @@ public final class DemoCommand implements Callable<Integer> {
         for (String name : TOUR) {
             models.add(runModel(name));
         }
+        BenchReport bench = quickBench();
         Report report =
                 new Report(
                         engine.getEngineName() + " " + engine.getVersion(),
                         JniUtils.getNumThreads(),
                         rows,
                         checks,
-                        models);
+                        models,
+                        bench);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, report);
@@ -134,6 +152,19 @@ public final class DemoCommand implements Callable<Integer> {
                     output,
                     Blocks.trainableParameters(block),
                     ms[repeats / 2]);
+        }
+    }
+
+    /** fasternet Table 1 at batch 1 on one thread, `bench ops --quick --batch 1`. */
+    private BenchReport quickBench() {
+        try {
+            Files.createDirectories(benchOut);
+            BenchReport report =
+                    BenchSuite.OPS.run(new BenchSuite.Settings(1, List.of(1), List.of(), true, benchOut.resolve("demo_jmh.log")));
+            ReportWriter.write(report, benchOut);
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark report to " + benchOut, e);
         }
     }
 
@@ -252,6 +283,21 @@ public final class DemoCommand implements Callable<Integer> {
                     shape(m.output()), String.format("%.1f", m.ms()));
         }
         models.print(out);
+        BenchReport b = r.bench();
+        out.println();
+        out.printf("fasternet Table 1 on this machine (`fastvision bench ops --quick --batch 1`, 1 thread, peak %.1f G"
+                + " multiply-adds/s; full runs: `fastvision bench ops`):%n%n", b.peak_flops_per_s() / 1e9);
+        TextTable ops = new TextTable("operator:", "input:", "latency (ms)", "GFLOPS", "% peak");
+        for (BenchRow row : b.rows()) {
+            ops.add(row.name(), row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
+                    String.format("%.2f", row.latency_ms()), String.format("%.2f", row.flops_per_s() / 1e9),
+                    String.format("%.1f", 100 * row.flops_per_s() / b.peak_flops_per_s()));
+        }
+        ops.print(out);
+        out.println();
+        for (BenchReport.Finding f : b.findings()) {
+            out.printf("%s: %.2f (target %s)%n", f.name(), f.value(), f.target());
+        }
         out.flush();
     }
 }

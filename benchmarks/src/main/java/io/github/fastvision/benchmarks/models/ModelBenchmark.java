@@ -1,0 +1,76 @@
+package io.github.fastvision.benchmarks.models;
+
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.benchmarks.ForwardState;
+import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.core.runtime.InferenceMode;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Latency (batch 1) and throughput (batch 32) of zoo models at 224×224 on the inference path
+ * ({@link InferenceMode}), with DJL's own ResNetV1-50 and MobileNetV2 as baselines in the same run.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+public class ModelBenchmark {
+
+    /** Zoo name, or djl_resnetv1_50 / djl_mobilenetv2. */
+    @Param({"fasternet_t0", "resnet50", "djl_resnetv1_50", "djl_mobilenetv2"})
+    public String model;
+
+    /** Batch size. */
+    @Param({"1"})
+    public int batch;
+
+    /** Intra-op threads. */
+    @Param({"1"})
+    public int threads;
+
+    /** "fast" (BN folded, PConv slicing) or "eval" (plain eval-mode forward). */
+    @Param({"fast"})
+    public String path;
+
+    private final ForwardState state = new ForwardState();
+
+    /** Builds the model on the benchmark thread. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        state.open(Workloads.model(model), new Shape(batch, 3, 224, 224), threads);
+        if ("fast".equals(path)) {
+            InferenceMode.enter(state.block());
+        }
+    }
+
+    /** Frees the native memory. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        state.close();
+    }
+
+    /**
+     * One forward pass.
+     *
+     * @return an output value
+     */
+    @Benchmark
+    public float forward() {
+        return state.forward();
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.fastvision.benchmarks.report;
+
+import java.util.List;
+
+/**
+ * A suite's results, the JSON document of {@code fastvision bench}.
+ *
+ * @param suite ops, pconv, models or pflayer
+ * @param peak_flops_per_s multiply-adds per second of a 2048² float32 matrix product, same run
+ * @param threads intra-op threads
+ * @param rows the measurements
+ * @param findings the ratios the papers' claims are about, named
+ */
+public record BenchReport(
+        String suite, double peak_flops_per_s, int threads, List<BenchRow> rows, List<Finding> findings) {
+
+    /**
+     * One derived number.
+     *
+     * @param name what it is, e.g. "pconv/dwconv FLOPS, mean over sizes (batch 1)"
+     * @param value the value
+     * @param target the issue's or paper's target, or null
+     * @param met whether the target is met (null without a target)
+     */
+    public record Finding(String name, double value, String target, Boolean met) {}
+}

@@ -1,0 +1,40 @@
+package io.github.fastvision.benchmarks.report;
+
+/**
+ * One measured workload.
+ *
+ * @param name operator name (conv3x3, …) or zoo model name
+ * @param variant execution variant where a suite compares them (split_cat, slicing), or null
+ * @param input input C, H, W
+ * @param batch batch size
+ * @param latency_ms mean time per forward pass
+ * @param throughput images per second
+ * @param flops multiply-adds per image
+ * @param flops_per_s achieved multiply-adds per second
+ */
+public record BenchRow(
+        String name,
+        String variant,
+        long[] input,
+        int batch,
+        double latency_ms,
+        double throughput,
+        long flops,
+        double flops_per_s) {
+
+    /**
+     * Builds a row from a measured time.
+     *
+     * @param name the workload
+     * @param variant the variant or null
+     * @param input C, H, W
+     * @param batch batch size
+     * @param ms mean time per call
+     * @param macs multiply-adds per image
+     * @return the row
+     */
+    public static BenchRow of(String name, String variant, long[] input, int batch, double ms, long macs) {
+        double seconds = ms / 1000.0;
+        return new BenchRow(name, variant, input, batch, ms, batch / seconds, macs, macs * (double) batch / seconds);
+    }
+}

@@ -1,0 +1,138 @@
+package io.github.fastvision.benchmarks.report;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+
+/** Writes a report as JSON, Markdown and PNG charts (XChart). */
+public final class ReportWriter {
+
+    private ReportWriter() {}
+
+    /**
+     * Renders the JSON document.
+     *
+     * @param report the report
+     * @return JSON
+     */
+    public static String json(BenchReport report) {
+        return new GsonBuilder().setPrettyPrinting().create().toJson(report);
+    }
+
+    /**
+     * Renders the Markdown report.
+     *
+     * @param report the report
+     * @return Markdown
+     */
+    public static String markdown(BenchReport report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "# fastvision bench %s%n%n", report.suite()));
+        sb.append(String.format(Locale.ROOT,
+                "Threads: %d. Peak (2048² float32 matmul): %.1f G multiply-adds/s.%n%n",
+                report.threads(), report.peak_flops_per_s() / 1e9));
+        sb.append("| name | variant | input | batch | latency (ms) | throughput (img/s) | GFLOPs | GFLOPS | % of peak |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchRow r : report.rows()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %.1f |%n",
+                    r.name(), r.variant() == null ? "" : r.variant(), r.input()[0], r.input()[1], r.input()[2],
+                    r.batch(), r.latency_ms(), r.throughput(), r.flops() / 1e9, r.flops_per_s() / 1e9,
+                    100 * r.flops_per_s() / report.peak_flops_per_s()));
+        }
+        if (!report.findings().isEmpty()) {
+            sb.append("\n| finding | value | target | met |\n|---|---:|---|---|\n");
+            for (BenchReport.Finding f : report.findings()) {
+                sb.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s |%n", f.name(), f.value(),
+                        f.target() == null ? "" : f.target(), f.met() == null ? "" : f.met() ? "yes" : "no"));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes JSON, Markdown and charts into a directory.
+     *
+     * @param report the report
+     * @param dir the output directory
+     * @return the files written
+     * @throws IOException if writing fails
+     */
+    public static List<Path> write(BenchReport report, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        Path json = dir.resolve(report.suite() + ".json");
+        Files.writeString(json, json(report), StandardCharsets.UTF_8);
+        files.add(json);
+        Path md = dir.resolve(report.suite() + ".md");
+        Files.writeString(md, markdown(report), StandardCharsets.UTF_8);
+        files.add(md);
+        files.add(flopsBars(report, dir.resolve(report.suite() + "_flops.png")));
+        files.add(latencyScatter(report, dir.resolve(report.suite() + "_latency_vs_flops.png")));
+        return files;
+    }
+
+    private static String label(BenchRow r) {
+        boolean image = r.input()[0] == 3;
+        String in = image ? "" : " " + r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2];
+        return r.name() + (r.variant() == null ? "" : "/" + r.variant()) + in;
+    }
+
+    /** Achieved GFLOPS per workload and batch, like fasternet Table 1. */
+    private static Path flopsBars(BenchReport report, Path file) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(600)
+                .title("Achieved GFLOPS (" + report.suite() + ", " + report.threads() + " thread(s))")
+                .xAxisTitle("workload").yAxisTitle("G multiply-adds / s").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(45);
+        Map<Integer, List<BenchRow>> byBatch = new LinkedHashMap<>();
+        for (BenchRow r : report.rows()) {
+            byBatch.computeIfAbsent(r.batch(), b -> new ArrayList<>()).add(r);
+        }
+        List<String> categories = new ArrayList<>();
+        for (BenchRow r : byBatch.values().iterator().next()) {
+            categories.add(label(r));
+        }
+        for (Map.Entry<Integer, List<BenchRow>> e : byBatch.entrySet()) {
+            if (e.getValue().size() != categories.size()) {
+                continue;
+            }
+            List<Double> values = new ArrayList<>();
+            for (BenchRow r : e.getValue()) {
+                values.add(r.flops_per_s() / 1e9);
+            }
+            chart.addSeries("batch " + e.getKey(), categories, values);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    /** Latency against FLOPs, like fasternet Fig. 2. */
+    private static Path latencyScatter(BenchReport report, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(600)
+                .title("Latency vs FLOPs (" + report.suite() + ", batch 1, " + report.threads() + " thread(s))")
+                .xAxisTitle("GFLOPs (multiply-adds)").yAxisTitle("latency (ms)").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(10);
+        for (BenchRow r : report.rows()) {
+            if (r.batch() == 1) {
+                chart.addSeries(label(r), new double[] {r.flops() / 1e9}, new double[] {r.latency_ms()});
+            }
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.fastvision.examples.cli;
+
+import io.github.fastvision.benchmarks.BenchSuite;
+import io.github.fastvision.benchmarks.report.BenchReport;
+import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Latency, throughput and achieved FLOPS of operators and models, measured with JMH. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmark operators (ops), PConv modes (pconv), models (models) or pflayer's comparisons (pflayer).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", description = "ops, pconv, models or pflayer")
+    private String suite;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}, the papers' CPU setting).")
+    private int threads;
+
+    @Option(names = "--batch", split = ",", description = "Batch sizes (default 1 and 32; pconv: 1).")
+    private List<Integer> batches;
+
+    @Option(names = "--models", split = ",", description = "Models for models/pflayer (zoo names, djl_resnetv1_50, djl_mobilenetv2).")
+    private List<String> models;
+
+    @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
+    private boolean quick;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    private boolean json;
+
+    @Option(names = "--out", defaultValue = "target/bench", description = "Directory for JSON, Markdown and PNG charts (default ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        BenchSuite s = BenchSuite.parse(suite);
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1 but was " + threads);
+        }
+        List<Integer> b = batches != null ? batches : s == BenchSuite.PCONV ? List.of(1) : List.of(1, 32);
+        for (int x : b) {
+            if (x < 1) {
+                throw new IllegalArgumentException("--batch values must be >= 1 but got " + x);
+            }
+        }
+        Files.createDirectories(out);
+        Path log = out.resolve(s.name().toLowerCase(Locale.ROOT) + "_jmh.log");
+        BenchReport report = s.run(new BenchSuite.Settings(threads, b, models == null ? List.of() : models, quick, log));
+        List<Path> files = ReportWriter.write(report, out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (json) {
+            stdout.println(ReportWriter.json(report));
+        } else {
+            stdout.printf("fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
+                    report.suite(), report.threads(), report.peak_flops_per_s() / 1e9);
+            TextTable t = new TextTable("name:", "variant:", "input:", "batch", "latency (ms)", "img/s", "GFLOPs", "GFLOPS", "% peak");
+            for (BenchRow r : report.rows()) {
+                t.add(r.name(), r.variant() == null ? "" : r.variant(), r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2],
+                        r.batch(), String.format(Locale.ROOT, "%.3f", r.latency_ms()), String.format(Locale.ROOT, "%.1f", r.throughput()),
+                        String.format(Locale.ROOT, "%.3f", r.flops() / 1e9), String.format(Locale.ROOT, "%.2f", r.flops_per_s() / 1e9),
+                        String.format(Locale.ROOT, "%.1f", 100 * r.flops_per_s() / report.peak_flops_per_s()));
+            }
+            t.print(stdout);
+            if (!report.findings().isEmpty()) {
+                stdout.println();
+                TextTable f = new TextTable("finding:", "value", "target:", "met:");
+                for (BenchReport.Finding x : report.findings()) {
+                    f.add(x.name(), String.format(Locale.ROOT, "%.3f", x.value()), x.target() == null ? "" : x.target(),
+                            x.met() == null ? "" : x.met() ? "yes" : "no");
+                }
+                f.print(stdout);
+            }
+            stdout.println();
+            stdout.println("wrote " + files);
+        }
+        stdout.flush();
+        return 0;
+    }
+}
