@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -40,6 +41,12 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "DeformablePool2d";
+
+    /**
+     * Sampled values (N·C·k²·Ho·Wo) per chunk of the batch: 16M floats keep one pass under ~1 GB
+     * (ResNet-50 deform_max at batch 32 otherwise needs several GB and was killed).
+     */
+    private static final long MAX_SAMPLES_PER_CHUNK = 1L << 24;
 
     private final int channels;
     private final int kernel;
@@ -115,6 +122,35 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
      * @return (N, C, Ho, Wo) pooled features
      */
     public static NDArray sample(
+            NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
+        Shape xs = x.getShape();
+        long n = xs.get(0);
+        long samplesPerImage = xs.get(1) * kernel * kernel * offsets.getShape().get(2) * offsets.getShape().get(3);
+        long chunk = Math.max(1, MAX_SAMPLES_PER_CHUNK / samplesPerImage);
+        if (n > chunk) {
+            // Bound the working set: each bilinear corner materializes N·C·k²·Ho·Wo values.
+            // Each chunk's intermediates live in their own scope and are freed before the next
+            // chunk (autograd keeps what backward needs natively); only the result is kept.
+            NDManager owner = x.getManager();
+            NDList parts = new NDList();
+            for (long begin = 0; begin < n; begin += chunk) {
+                NDIndex rows = new NDIndex("{}:{}", begin, Math.min(n, begin + chunk));
+                try (NDManager scope = owner.newSubManager()) {
+                    NDArray xChunk = x.get(rows);
+                    NDArray offChunk = offsets.get(rows);
+                    xChunk.attach(scope);
+                    offChunk.attach(scope);
+                    NDArray part = sampleAll(xChunk, offChunk, kernel, stride, mode);
+                    part.attach(owner);
+                    parts.add(part);
+                }
+            }
+            return NDArrays.concat(parts, 0);
+        }
+        return sampleAll(x, offsets, kernel, stride, mode);
+    }
+
+    private static NDArray sampleAll(
             NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
         Shape xs = x.getShape();
         long n = xs.get(0);
