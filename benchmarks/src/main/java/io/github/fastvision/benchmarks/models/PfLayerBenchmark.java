@@ -1,11 +1,10 @@
 package io.github.fastvision.benchmarks.models;
 
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.benchmarks.ForwardState;
+import io.github.fastvision.benchmarks.ForwardBenchmark;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.runtime.InferenceMode;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -16,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
-public class PfLayerBenchmark {
+public class PfLayerBenchmark extends ForwardBenchmark {
 
     /** Zoo name. */
     @Param({"resnet50", "resnet50_hybrid", "resnet50_max", "resnet50_deform_max", "vit_small", "vit_small_maxpool",
@@ -44,28 +42,11 @@ public class PfLayerBenchmark {
     @Param({"1"})
     public int threads;
 
-    private final ForwardState state = new ForwardState();
 
     /** Builds the model on the benchmark thread and enters the inference path. */
     @Setup(Level.Trial)
     public void setUp() {
         state.open(Workloads.model(model), new Shape(batch, 3, 224, 224), threads);
         InferenceMode.enter(state.block());
-    }
-
-    /** Frees the native memory. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        state.close();
-    }
-
-    /**
-     * One forward pass.
-     *
-     * @return an output value
-     */
-    @Benchmark
-    public float forward() {
-        return state.forward();
     }
 }

@@ -1,11 +1,10 @@
 package io.github.fastvision.benchmarks.ops;
 
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.benchmarks.ForwardState;
+import io.github.fastvision.benchmarks.ForwardBenchmark;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -16,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
-public class OperatorStackBenchmark {
+public class OperatorStackBenchmark extends ForwardBenchmark {
 
     /** Operator name as in the report. */
     @Param({"conv3x3", "gconv3x3_g16", "dwconv3x3", "pconv3x3_r4"})
@@ -48,7 +46,6 @@ public class OperatorStackBenchmark {
     @Param({"1"})
     public int threads;
 
-    private final ForwardState state = new ForwardState();
 
     /** Builds the stack on the benchmark thread. */
     @Setup(Level.Trial)
@@ -58,21 +55,5 @@ public class OperatorStackBenchmark {
                 Workloads.operatorStack(op, (int) c[0], PartialConv2d.Mode.SLICING),
                 new Shape(batch, c[0], c[1], c[2]),
                 threads);
-    }
-
-    /** Frees the native memory. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        state.close();
-    }
-
-    /**
-     * One pass through the stack.
-     *
-     * @return an output value
-     */
-    @Benchmark
-    public float forward() {
-        return state.forward();
     }
 }

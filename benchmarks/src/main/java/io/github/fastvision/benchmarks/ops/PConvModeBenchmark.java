@@ -1,12 +1,11 @@
 package io.github.fastvision.benchmarks.ops;
 
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.benchmarks.ForwardState;
+import io.github.fastvision.benchmarks.ForwardBenchmark;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.runtime.InferenceMode;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -17,7 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
-public class PConvModeBenchmark {
+public class PConvModeBenchmark extends ForwardBenchmark {
 
     /** A feature map "CxHxW" for a PConv stack, or a FasterNet zoo name. */
     @Param({"96x56x56", "192x28x28", "384x14x14", "768x7x7", "fasternet_t0", "fasternet_t1", "fasternet_t2",
@@ -49,7 +47,6 @@ public class PConvModeBenchmark {
     @Param({"1"})
     public int threads;
 
-    private final ForwardState state = new ForwardState();
 
     /** Builds the workload on the benchmark thread. */
     @Setup(Level.Trial)
@@ -63,21 +60,5 @@ public class PConvModeBenchmark {
         }
         InferenceMode.enter(state.block());
         InferenceMode.setPConvMode(state.block(), mode);
-    }
-
-    /** Frees the native memory. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        state.close();
-    }
-
-    /**
-     * One forward pass.
-     *
-     * @return an output value
-     */
-    @Benchmark
-    public float forward() {
-        return state.forward();
     }
 }
