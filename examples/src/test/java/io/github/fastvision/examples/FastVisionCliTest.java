@@ -9,35 +9,20 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.fastvision.core.OperatorCatalog;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class FastVisionCliTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = FastVisionCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheSubcommands() {
-        Run r = run("--help");
+        CliRun r = CliRun.of("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("demo"), r.out());
     }
 
     @Test
     void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
-        Run r = run("demo", "--json", "--repeats", "1", "--bench-out", tmp.toString());
+        CliRun r = CliRun.of("demo", "--json", "--repeats", "1", "--bench-out", tmp.toString());
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray ops = doc.getAsJsonArray("operators");
@@ -65,7 +50,7 @@ class FastVisionCliTest {
 
     @Test
     void badOptionValueIsAClearErrorWithExitCode2() {
-        Run r = run("demo", "--repeats", "0");
+        CliRun r = CliRun.of("demo", "--repeats", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--repeats must be >= 1 but was 0"), r.err());
     }

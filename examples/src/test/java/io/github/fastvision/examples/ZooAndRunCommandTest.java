@@ -15,8 +15,6 @@ import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.Npy;
 import io.github.fastvision.models.io.WeightsFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ZooAndRunCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = FastVisionCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void zooJsonListsEveryModelWithCounts() {
-        Run r = run("zoo", "--json");
+        CliRun r = CliRun.of("zoo", "--json");
         assertEquals(0, r.code(), r.err());
         JsonArray models = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("models");
         assertEquals(ModelRegistry.list("*").size(), models.size());
@@ -56,16 +42,16 @@ class ZooAndRunCommandTest {
 
     @Test
     void zooPatternFiltersAndUnknownPatternFails() {
-        Run r = run("zoo", "convnext_iso*", "--json");
+        CliRun r = CliRun.of("zoo", "convnext_iso*", "--json");
         assertEquals(3, JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("models").size());
-        Run none = run("zoo", "nosuchnet*");
+        CliRun none = CliRun.of("zoo", "nosuchnet*");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("no model matches"), none.err());
     }
 
     @Test
     void readmeZooTableIsTheRegistrysTable() throws Exception {
-        Run r = run("zoo", "--markdown");
+        CliRun r = CliRun.of("zoo", "--markdown");
         String readme = Files.readString(Path.of("..", "README.md"));
         assertTrue(readme.contains(r.out()), "README.md zoo table is stale: paste `./fastvision zoo --markdown`");
     }
@@ -81,7 +67,7 @@ class ZooAndRunCommandTest {
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             WeightsFile.save(model, weights);
         }
-        Run r = run("run", "--model", "test_convnext", "--weights", weights.toString(), "--classes", "10",
+        CliRun r = CliRun.of("run", "--model", "test_convnext", "--weights", weights.toString(), "--classes", "10",
                 "--input", in.toString(), "--output", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -90,7 +76,7 @@ class ZooAndRunCommandTest {
             NDArray logits = Npy.read(m, out);
             assertEquals(new Shape(2, 10), logits.getShape());
         }
-        Run again = run("run", "--model", "test_convnext", "--weights", weights.toString(), "--classes", "10",
+        CliRun again = CliRun.of("run", "--model", "test_convnext", "--weights", weights.toString(), "--classes", "10",
                 "--input", in.toString(), "--output", tmp.resolve("out2.npy").toString());
         assertEquals(0, again.code());
         assertEquals(-1L, Files.mismatch(out, tmp.resolve("out2.npy")), "same weights, same logits");
@@ -107,16 +93,16 @@ class ZooAndRunCommandTest {
         writeFloat64Npy(f64);
         Files.writeString(text, "not numpy");
         String out = tmp.resolve("o.npy").toString();
-        Run r1 = run("run", "--model", "test_resnet", "--input", rank3.toString(), "--output", out);
+        CliRun r1 = CliRun.of("run", "--model", "test_resnet", "--input", rank3.toString(), "--output", out);
         assertEquals(2, r1.code());
         assertTrue(r1.err().contains("expected rank 4 (N, C, H, W)"), r1.err());
-        Run r2 = run("run", "--model", "test_resnet", "--input", f64.toString(), "--output", out);
+        CliRun r2 = CliRun.of("run", "--model", "test_resnet", "--input", f64.toString(), "--output", out);
         assertEquals(2, r2.code());
         assertTrue(r2.err().contains("expected a float32 array"), r2.err());
-        Run r3 = run("run", "--model", "test_resnet", "--input", text.toString(), "--output", out);
+        CliRun r3 = CliRun.of("run", "--model", "test_resnet", "--input", text.toString(), "--output", out);
         assertEquals(2, r3.code());
         assertTrue(r3.err().contains("is not a NumPy .npy file"), r3.err());
-        Run r4 = run("run", "--model", "resnet5O", "--input", rank3.toString(), "--output", out);
+        CliRun r4 = CliRun.of("run", "--model", "resnet5O", "--input", rank3.toString(), "--output", out);
         assertTrue(r4.err().contains("unknown model") || r4.err().contains("rank 4"), r4.err());
     }
 

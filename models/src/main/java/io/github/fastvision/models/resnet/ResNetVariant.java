@@ -41,13 +41,13 @@ public enum ResNetVariant {
     /** Hybrid SE-ResNet-50 (SE kept in every bottleneck, efficient ones included). */
     RESNET50_SE_HYBRID("resnet50_se_hybrid", "pf-ResNet", new int[] {3, 4, 6, 3}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, "19.9", "2.6", "pflayer Table 4", ""),
     /** Tiny regular ResNet for tests. */
-    TEST_RESNET("test_resnet", "ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.REGULAR, ParameterFreeOp.MAX_POOL, null, null, null, ""),
+    TEST_RESNET("test_resnet", "ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.REGULAR, ParameterFreeOp.MAX_POOL, null, null, null, "", 8),
     /** Tiny hybrid with max-pool, as in the authors' resnet_pf.py, for tests and import fixtures. */
-    TEST_RESNET_HYBRID("test_resnet_hybrid", "pf-ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, null, null, null, ""),
+    TEST_RESNET_HYBRID("test_resnet_hybrid", "pf-ResNet", new int[] {1, 2, 1, 1}, 64, 0, BlockPattern.HYBRID, ParameterFreeOp.MAX_POOL, null, null, null, "", 8),
     /** Tiny hybrid with deformable max-pool and SE for tests. */
-    TEST_RESNET_DEFORM("test_resnet_deform", "pf-ResNet", new int[] {1, 2, 2, 1}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.DEFORM_MAX, null, null, null, ""),
+    TEST_RESNET_DEFORM("test_resnet_deform", "pf-ResNet", new int[] {1, 2, 2, 1}, 64, 16, BlockPattern.HYBRID, ParameterFreeOp.DEFORM_MAX, null, null, null, "", 8),
     /** Tiny all-efficient and alternating layout for tests. */
-    TEST_RESNET_EB("test_resnet_eb", "pf-ResNet", new int[] {2, 2, 1, 1}, 64, 0, BlockPattern.ALTERNATING, ParameterFreeOp.DEFORM_AVG, null, null, null, "");
+    TEST_RESNET_EB("test_resnet_eb", "pf-ResNet", new int[] {2, 2, 1, 1}, 64, 0, BlockPattern.ALTERNATING, ParameterFreeOp.DEFORM_AVG, null, null, null, "", 8);
 
     private final String zooName;
     private final String family;
@@ -72,6 +72,23 @@ public enum ResNetVariant {
             String gflops,
             String source,
             String note) {
+        this(zooName, family, depths, baseWidth, seReduction, pattern, op, params, gflops, source, note, 64);
+    }
+
+    /** Test variants pass a narrower stem (8: planes 8/16/32/64) to keep tests and fixtures small. */
+    ResNetVariant(
+            String zooName,
+            String family,
+            int[] depths,
+            int baseWidth,
+            int seReduction,
+            BlockPattern pattern,
+            ParameterFreeOp op,
+            String params,
+            String gflops,
+            String source,
+            String note,
+            int stemWidth) {
         this.zooName = zooName;
         this.family = family;
         this.depths = depths;
@@ -81,8 +98,7 @@ public enum ResNetVariant {
         this.op = op;
         this.reference = params == null ? null : PaperReference.of(params, gflops, source);
         this.note = note;
-        // Test variants are 8x narrower (stem 8, planes 8/16/32/64) to keep tests and fixtures small.
-        this.stemWidth = zooName.startsWith("test_") ? 8 : 64;
+        this.stemWidth = stemWidth;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.fastvision.models.weights;
 
+import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
 import java.util.regex.Matcher;
 
@@ -32,8 +33,9 @@ public final class Mappings {
      * @throws IllegalArgumentException when no table exists for the combination
      */
     public static NameMapping forModel(String model, Source source) {
-        String family = ModelRegistry.info(model).family();
-        String name = ModelRegistry.info(model).name();
+        ModelInfo info = ModelRegistry.info(model);
+        String family = info.family();
+        String name = info.name();
         switch (family) {
             case "FasterNet":
                 if (source == Source.OFFICIAL) {
