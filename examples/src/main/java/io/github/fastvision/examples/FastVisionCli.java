@@ -3,8 +3,11 @@ package io.github.fastvision.examples;
 import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
+import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.RunCommand;
+import io.github.fastvision.examples.cli.StudyCommand;
+import io.github.fastvision.examples.cli.TrainCommand;
 import io.github.fastvision.examples.cli.ZooCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +27,9 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ImportCommand.class,
             BenchCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            StudyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

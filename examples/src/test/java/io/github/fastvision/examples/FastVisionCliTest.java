@@ -22,7 +22,9 @@ class FastVisionCliTest {
 
     @Test
     void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
-        CliRun r = CliRun.of("demo", "--json", "--repeats", "1", "--bench-out", tmp.toString());
+        CliRun r = CliRun.of(
+                "demo", "--json", "--repeats", "1", "--bench-out", tmp.toString(), "--train-epochs", "1", "--train-out",
+                tmp.resolve("train").toString());
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray ops = doc.getAsJsonArray("operators");
@@ -41,6 +43,11 @@ class FastVisionCliTest {
         assertEquals(16, bench.getAsJsonArray("rows").size(), "4 operators x 4 feature maps");
         assertTrue(bench.get("peak_flops_per_s").getAsDouble() > 1e9);
         assertTrue(java.nio.file.Files.exists(tmp.resolve("ops_flops.png")));
+        JsonObject training = doc.getAsJsonObject("training");
+        assertEquals("fasternet_t0", training.get("model").getAsString());
+        assertEquals(1, training.get("epochs").getAsInt());
+        assertTrue(training.get("test_accuracy").getAsDouble() > 0.3, training.toString());
+        assertTrue(java.nio.file.Files.exists(tmp.resolve("train/fasternet_t0.fvw")));
         JsonArray checks = doc.getAsJsonArray("checks");
         assertEquals(3, checks.size());
         for (JsonElement c : checks) {

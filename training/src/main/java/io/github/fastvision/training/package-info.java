@@ -1,6 +1,8 @@
 /**
- * Training recipes, datasets (Fashion-MNIST, image folders), losses, callbacks and atomic
- * checkpoints. The recipes arrive with the training issue; this module already builds against
- * models so that the command line's dependency graph is stable.
+ * Training and fine-tuning of fastvision models: datasets ({@code data}), the papers' recipes as
+ * data ({@code recipe}), optimizers, EMA and clipping ({@code optim}), atomic resumable
+ * checkpoints ({@code checkpoint}), progress and metrics files ({@code progress}), the
+ * {@link io.github.fastvision.training.Trainer} loop and the papers' small-scale studies
+ * ({@code study}).
  */
 package io.github.fastvision.training;

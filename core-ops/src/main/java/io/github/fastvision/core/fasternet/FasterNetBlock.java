@@ -30,6 +30,9 @@ import io.github.fastvision.core.pconv.PartialConv2d;
  */
 public class FasterNetBlock extends AbstractBlock implements Countable {
 
+    /** PConv's default partial ratio r = 1/4 (fasternet §3.2). */
+    public static final double DEFAULT_PARTIAL_RATIO = 0.25;
+
     private static final byte VERSION = 1;
     private static final String NAME = "FasterNetBlock";
 
@@ -145,7 +148,7 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
     /** Builder for {@link FasterNetBlock}. */
     public static final class Builder {
         private int channels;
-        private double ratio = 0.25;
+        private double ratio = DEFAULT_PARTIAL_RATIO;
         private int kernel = 3;
         private double mlpRatio = 2.0;
         private Act act = Act.RELU;

@@ -25,6 +25,15 @@ import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.training.TrainConfig;
+import io.github.fastvision.training.TrainResult;
+import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.Datasets;
+import io.github.fastvision.training.data.FashionMnist;
+import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.recipe.Recipes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -79,7 +88,25 @@ public final class DemoCommand implements Callable<Integer> {
             List<OperatorRow> operators,
             List<Check> checks,
             List<ModelRow> models,
-            BenchReport bench) {}
+            BenchReport bench,
+            TrainingRow training) {}
+
+    /** The short training run on the bundled Fashion-MNIST subset. */
+    record TrainingRow(
+            String model, String dataset, int epochs, double test_accuracy, double train_seconds,
+            double images_per_second, String out) {}
+
+    @Option(
+            names = "--train-epochs",
+            defaultValue = "6",
+            description = "Epochs of the demo's training run on the bundled Fashion-MNIST subset (0 skips it; default ${DEFAULT-VALUE}).")
+    private int trainEpochs;
+
+    @Option(
+            names = "--train-out",
+            defaultValue = "target/demo-train",
+            description = "Run directory of the demo's training run (default ${DEFAULT-VALUE}).")
+    private Path trainOut;
 
     @Option(
             names = "--bench-out",
@@ -108,6 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
             models.add(runModel(name));
         }
         BenchReport bench = quickBench();
+        TrainingRow training = trainEpochs > 0 ? shortTraining() : null;
         Report report =
                 new Report(
                         engine.getEngineName() + " " + engine.getVersion(),
@@ -115,7 +143,8 @@ public final class DemoCommand implements Callable<Integer> {
                         rows,
                         checks,
                         models,
-                        bench);
+                        bench,
+                        training);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Json.print(out, report);
@@ -152,6 +181,23 @@ public final class DemoCommand implements Callable<Integer> {
                     output,
                     Blocks.trainableParameters(block),
                     ms[repeats / 2]);
+        }
+    }
+
+    /** fasternet_t0 on the bundled subset at 1×32×32, the small recipe: about a minute. */
+    private TrainingRow shortTraining() {
+        try {
+            DatasetSplit data = FashionMnist.loadBundledSubset();
+            TrainConfig config =
+                    new TrainConfig(
+                            "fasternet_t0", Recipes.get(Recipes.SMALL), trainEpochs, 64, 32, 42,
+                            Datasets.FASHION_MNIST_SUBSET, trainOut, false);
+            TrainResult r = ZooTrainer.train(config, data, json ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr()));
+            return new TrainingRow(
+                    r.model(), data.train().describe(), r.epochs(), r.testAccuracy(), r.trainSeconds(), r.imagesPerSecond(),
+                    trainOut.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo training run to " + trainOut, e);
         }
     }
 
@@ -297,6 +343,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         for (BenchReport.Finding f : b.findings()) {
             out.printf("%s: %.2f (target %s)%n", f.name(), f.value(), f.target());
+        }
+        TrainingRow t = r.training();
+        if (t != null) {
+            out.println();
+            out.printf("Training (`fastvision train --model fasternet_t0 --dataset fashion-mnist-subset`): %s, %d epochs,"
+                    + " test accuracy %.2f%%, %.1f s, %.0f images/s; metrics.csv, metrics.png and %s.fvw in %s%n",
+                    t.model(), t.epochs(), 100 * t.test_accuracy(), t.train_seconds(), t.images_per_second(), t.model(), t.out());
         }
         out.flush();
     }

@@ -1,0 +1,95 @@
+package io.github.fastvision.examples.cli;
+
+import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.Datasets;
+import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.recipe.Recipes;
+import io.github.fastvision.training.study.PConvRatioStudy;
+import io.github.fastvision.training.study.SingleBottleneckStudy;
+import io.github.fastvision.training.study.StudyResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The papers' small-scale studies. */
+@Command(
+        name = "study",
+        mixinStandardHelpOptions = true,
+        description = "Reproduce a paper study at small scale: single-bottleneck (pflayer Fig. 1/B.1) or pconv-ratio (fasternet Table 5).")
+public final class StudyCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Parameters(index = "0", description = "single-bottleneck or pconv-ratio")
+    private String name;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}).")
+    private String dataset;
+
+    @Option(names = "--epochs", description = "Epochs per model (default: 3).")
+    private Integer epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    private boolean quiet;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainingListener listener = quiet ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr());
+        StudyResult result;
+        switch (name) {
+            case "single-bottleneck": {
+                DatasetSplit data = Datasets.open(dataset, 1, 28);
+                result = SingleBottleneckStudy.run(
+                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, seed, listener);
+                break;
+            }
+            case "pconv-ratio": {
+                DatasetSplit data = Datasets.open(dataset, 1, 37);
+                result = PConvRatioStudy.run(
+                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, 32, seed, listener);
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown study '" + name + "'; expected single-bottleneck or pconv-ratio");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Json.print(out, result);
+            return 0;
+        }
+        out.printf("%n%s (%s)%n%s%n%n", result.study(), result.paper(), result.setup());
+        for (Map<String, Object> row : result.rows()) {
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                Object v = e.getValue();
+                line.append(e.getKey()).append('=')
+                        .append(v instanceof Double ? String.format(Locale.ROOT, "%.4g", (Double) v) : v).append("  ");
+            }
+            out.println(line.toString().trim());
+        }
+        out.println();
+        for (String f : result.findings()) {
+            out.println("- " + f);
+        }
+        out.printf(Locale.ROOT, "%nstudy time %.1f min%n", result.seconds() / 60);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.fastvision.examples.cli;
+
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.training.TrainConfig;
+import io.github.fastvision.training.TrainResult;
+import io.github.fastvision.training.TrainingDivergedException;
+import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.Datasets;
+import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.recipe.Recipe;
+import io.github.fastvision.training.recipe.Recipes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Trains or fine-tunes a zoo model on Fashion-MNIST or an image folder. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train a zoo model with a progress bar; writes checkpoint.fvc, <model>.fvw, metrics.csv and metrics.png.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
+    private String model;
+
+    @Option(names = "--dataset", required = true,
+            description = "fashion-mnist (Debian's dataset-fashion-mnist, else the bundled subset), fashion-mnist-subset, or an image folder (class per sub-folder).")
+    private String dataset;
+
+    @Option(names = "--epochs", description = "Epochs (default: 10).")
+    private Integer epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--image-size", defaultValue = "32", description = "Square input side (default: ${DEFAULT-VALUE}).")
+    private int imageSize;
+
+    @Option(names = "--recipe", defaultValue = Recipes.SMALL,
+            description = "Training recipe (default: ${DEFAULT-VALUE}); one of: small, fasternet_t0..l, convnext_t..l, pflayer_90ep, pflayer_400ep, rexnet.")
+    private String recipe;
+
+    @Option(names = "--channels", defaultValue = "3", description = "Channels image folders are decoded to (1 or 3; Fashion-MNIST is 1).")
+    private int channels;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}); the same seed gives the same numbers.")
+    private long seed;
+
+    @Option(names = "--out", description = "Run directory (default: target/train/<model>).")
+    private Path out;
+
+    @Option(names = "--resume", description = "Continue the run whose directory this is (same options).")
+    private Path resume;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    private boolean json;
+
+    /** The JSON document. */
+    record Report(
+            String model, int epochs, double test_accuracy, double train_seconds, double images_per_second, String out,
+            String dataset, String recipe) {}
+
+    @Override
+    public Integer call() throws IOException {
+        Recipe r = Recipes.get(recipe);
+        String name = ModelRegistry.info(model).name();
+        Path dir = resume != null ? resume : out != null ? out : Path.of("target", "train", name);
+        if (resume != null && out != null && !resume.equals(out)) {
+            throw new IllegalArgumentException("--resume DIR continues in DIR; drop --out or make it the same directory");
+        }
+        int storeSize = Math.max(imageSize, (int) Math.ceil(imageSize * 8 / 7.0));
+        DatasetSplit data = Datasets.open(dataset, channels, storeSize);
+        if (Datasets.FASHION_MNIST.equals(dataset) && data.train().size() < 60000) {
+            spec.commandLine().getErr().println(
+                    "fastvision train: Debian's dataset-fashion-mnist is not installed; using the bundled subset ("
+                            + data.train().size() + " training images)");
+        }
+        TrainConfig config =
+                new TrainConfig(name, r, epochs == null ? 10 : epochs, batch, imageSize, seed, dataset, dir, resume != null);
+        TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
+        TrainResult result;
+        try {
+            result = ZooTrainer.train(config, data, listener);
+        } catch (TrainingDivergedException e) {
+            spec.commandLine().getErr().println("\nfastvision train: " + e.getMessage());
+            return 3;
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Json.print(o, new Report(result.model(), result.epochs(), result.testAccuracy(), result.trainSeconds(),
+                    result.imagesPerSecond(), dir.toString(), dataset, r.name()));
+        } else {
+            o.printf("%s: test accuracy %.2f%% after %d epochs, %.1f s, %.0f training images/s; run directory %s%n",
+                    result.model(), 100 * result.testAccuracy(), result.epochs(), result.trainSeconds(),
+                    result.imagesPerSecond(), dir);
+            o.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.fastvision.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.training.data.BatchLoader;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.transform.Pipeline;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Training and evaluation of zoo models by name: the model is built for the dataset's classes
+ * and channels at the requested input size, trained with a {@link Trainer}, and its final weights
+ * (the EMA weights when the recipe averages) are saved as {@code <model>.fvw} next to the
+ * checkpoint, which {@code fastvision evaluate --weights DIR} reads.
+ */
+public final class ZooTrainer {
+
+    private ZooTrainer() {}
+
+    /**
+     * Creates the zoo model a run trains.
+     *
+     * @param config the run
+     * @param data the data (classes and channels)
+     * @return the model, not yet initialized
+     */
+    public static VisionModel createModel(TrainConfig config, DatasetSplit data) {
+        ModelOptions options =
+                new ModelOptions(
+                        data.train().classes().size(), config.imageSize(), data.train().channels(),
+                        config.recipe().dropPath());
+        return ModelRegistry.create(config.model(), options);
+    }
+
+    /**
+     * Trains a zoo model.
+     *
+     * @param config the run ({@code model} is a zoo name)
+     * @param data training and test sets
+     * @param listener progress receiver
+     * @return the outcome
+     * @throws IOException if files cannot be written
+     */
+    public static TrainResult train(TrainConfig config, DatasetSplit data, TrainingListener listener)
+            throws IOException {
+        TrainConfig canonical =
+                new TrainConfig(
+                        ModelRegistry.info(config.model()).name(), config.recipe(), config.epochs(), config.batch(),
+                        config.imageSize(), config.seed(), config.dataset(), config.out(), config.resume());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed((int) canonical.seed());
+            VisionModel model = createModel(canonical, data);
+            model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+            TrainResult result = new Trainer(canonical, listener).fit(model, manager, data);
+            if (canonical.out() != null) {
+                WeightsFile.save(model, canonical.out().resolve(model.getName() + WeightsFile.EXTENSION));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Evaluates saved weights on a test set.
+     *
+     * @param weights a .fvw file or a run directory
+     * @param model the zoo name, or null to take it from the weights file
+     * @param test the test images
+     * @param imageSize input side
+     * @return accuracy and loss
+     * @throws IOException if the weights cannot be read
+     */
+    public static Evaluator.Result evaluate(Path weights, String model, ImageDataset test, int imageSize)
+            throws IOException {
+        Path file = resolveWeights(weights, model);
+        WeightsFile.Header header = WeightsFile.header(file);
+        if (header.numClasses() != test.classes().size() || header.inChannels() != test.channels()) {
+            throw new IllegalArgumentException(
+                    file + " holds a " + header.model() + " for " + header.numClasses() + " classes and "
+                            + header.inChannels() + " channel(s), but the dataset has " + test.classes().size()
+                            + " classes and " + test.channels() + " channel(s)");
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                BatchLoader loader =
+                        new BatchLoader(
+                                test, Pipeline.evaluation(imageSize, test.channels()), imageSize, 256, false, false, 0L,
+                                null, 0f)) {
+            VisionModel vm =
+                    ModelRegistry.create(
+                            header.model(), new ModelOptions(header.numClasses(), imageSize, header.inChannels(), -1f));
+            WeightsFile.load(vm, manager, file);
+            return Evaluator.evaluate(vm, manager, loader);
+        }
+    }
+
+    private static Path resolveWeights(Path weights, String model) {
+        if (model != null) {
+            return WeightsFile.resolve(weights, ModelRegistry.info(model).name());
+        }
+        if (java.nio.file.Files.isDirectory(weights)) {
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(weights)) {
+                java.util.List<Path> found =
+                        s.filter(p -> p.getFileName().toString().endsWith(WeightsFile.EXTENSION)).toList();
+                if (found.size() != 1) {
+                    throw new IllegalArgumentException(
+                            weights + " holds " + found.size() + " .fvw files; name the model with --model");
+                }
+                return found.get(0);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot list " + weights + ": " + e.getMessage(), e);
+            }
+        }
+        return WeightsFile.resolve(weights, null);
+    }
+}

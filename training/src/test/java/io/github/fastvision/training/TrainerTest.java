@@ -1,0 +1,219 @@
+package io.github.fastvision.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.models.ParameterNames;
+import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.progress.MetricsFiles;
+import io.github.fastvision.training.recipe.OptimizerKind;
+import io.github.fastvision.training.recipe.Recipe;
+import io.github.fastvision.training.recipe.Recipes;
+import io.github.fastvision.training.recipe.ScheduleKind;
+import io.github.fastvision.training.study.SingleBottleneckNet;
+import io.github.fastvision.training.study.SpatialOp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on a tiny real problem: learning, exact resume, divergence, corrupt checkpoints. */
+class TrainerTest {
+
+    private static final DatasetSplit DATA = TinyData.of(40, 20);
+    private static final int SIZE = 28;
+
+    /** A recipe with EMA and clipping on, so that their state is part of the resume test. */
+    private static Recipe recipe(double lr) {
+        return new Recipe(
+                "test", "test", OptimizerKind.ADAMW, lr, 32, 0.05, 3, 0.5, ScheduleKind.COSINE, 0.1f, -1f, 0.2, 1.0,
+                0.99, 5.0, 0.6, true);
+    }
+
+    private static SingleBottleneckNet net(NDManager m) {
+        Engine.getInstance().setRandomSeed(3);
+        SingleBottleneckNet net = new SingleBottleneckNet(1, 16, 1.0, SpatialOp.MAX_POOL, 10);
+        net.initialize(m, DataType.FLOAT32, new Shape(1, 1, SIZE, SIZE));
+        return net;
+    }
+
+    private static TrainConfig config(Recipe r, int epochs, Path out, boolean resume) {
+        return new TrainConfig("tiny", r, epochs, 32, SIZE, 11, "fashion-mnist-subset", out, resume);
+    }
+
+    private static List<float[]> weights(SingleBottleneckNet net) {
+        List<float[]> out = new ArrayList<>();
+        for (ParameterNames.Named p : ParameterNames.of(net)) {
+            out.add(p.parameter().getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    /** Stops a run after an epoch as a crash would, after the checkpoint was written. */
+    private static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void learnsWritesMetricsAndResumesToTheSameNumbers(@TempDir Path dir) throws IOException {
+        Path straight = dir.resolve("straight");
+        List<float[]> expected;
+        TrainResult full;
+        try (NDManager m = NDManager.newBaseManager()) {
+            SingleBottleneckNet net = net(m);
+            full = new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE).fit(net, m, DATA);
+            expected = weights(net);
+        }
+        assertEquals(3, full.history().size());
+        List<String> csv = Files.readAllLines(straight.resolve(MetricsFiles.CSV));
+        assertEquals(MetricsFiles.HEADER, csv.get(0));
+        assertEquals(4, csv.size());
+        assertTrue(Files.size(straight.resolve(MetricsFiles.PNG)) > 1000);
+
+        Path resumed = dir.resolve("resumed");
+        TrainingListener crashAfterFirst = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                if (metrics.epoch() == 1) {
+                    throw new Crash();
+                }
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, resumed, false), crashAfterFirst).fit(net(m), m, DATA));
+        }
+        TrainResult second;
+        try (NDManager m = NDManager.newBaseManager()) {
+            SingleBottleneckNet net = net(m);
+            second = new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE).fit(net, m, DATA);
+            List<float[]> got = weights(net);
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), got.get(i), "parameter " + i + " after resume");
+            }
+        }
+        assertEquals(3, second.history().size(), "history carries the epoch before the crash");
+        for (int e = 0; e < 3; e++) {
+            EpochMetrics a = full.history().get(e);
+            EpochMetrics b = second.history().get(e);
+            assertEquals(a.trainLoss(), b.trainLoss(), "epoch " + (e + 1) + " train loss");
+            assertEquals(a.testAccuracy(), b.testAccuracy(), "epoch " + (e + 1) + " test accuracy");
+            assertEquals(a.testLoss(), b.testLoss(), "epoch " + (e + 1) + " test loss");
+            assertEquals(a.lr(), b.lr(), "epoch " + (e + 1) + " lr");
+        }
+    }
+
+    @Test
+    void learnsFarAboveChance() throws IOException {
+        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 4, 32, 32, 1, "subset", null, false);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        EpochMetrics first = r.history().get(0);
+        EpochMetrics last = r.history().get(3);
+        assertTrue(last.trainLoss() < first.trainLoss(), "training loss falls: " + r.history());
+        assertTrue(r.testAccuracy() > 0.5, "10 classes (chance 0.1), 400 images, 4 epochs: " + r.history());
+    }
+
+    @Test
+    void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        TrainingListener crashAfterFirst = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                throw new Crash();
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), crashAfterFirst).fit(net(m), m, DATA));
+        }
+        Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
+        byte[] good = Files.readAllBytes(ckpt);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the same run resumed with an absurd learning rate: the loss overflows in epoch 2
+            TrainingDivergedException e =
+                    assertThrows(
+                            TrainingDivergedException.class,
+                            () -> new Trainer(config(recipe(1e12), 3, dir, true), TrainingListener.NONE).fit(net(m), m, DATA));
+            assertTrue(e.getMessage().contains("epoch 2"), e.getMessage());
+            assertTrue(e.getMessage().contains("last good checkpoint (epoch 1)"), e.getMessage());
+        }
+        assertArrayEquals(good, Files.readAllBytes(ckpt), "the checkpoint of epoch 1 is untouched");
+    }
+
+    @Test
+    void corruptOrMismatchedCheckpointsFailBeforeAnythingChanges(@TempDir Path dir) throws IOException {
+        TrainingListener stop = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                throw new Crash();
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), stop).fit(net(m), m, DATA));
+        }
+        Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        try (NDManager m = NDManager.newBaseManager()) {
+            SingleBottleneckNet net = net(m);
+            List<float[]> before = weights(net);
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new Trainer(config(recipe(4e-3), 3, dir, true), TrainingListener.NONE).fit(net, m, DATA));
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            List<float[]> after = weights(net);
+            for (int i = 0; i < before.size(); i++) {
+                assertArrayEquals(before.get(i), after.get(i), "parameter " + i + " changed by a failed resume");
+            }
+        }
+        Files.write(ckpt, bytes);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new Trainer(
+                                            new TrainConfig("tiny", recipe(4e-3), 3, 16, SIZE, 11, "fashion-mnist-subset", dir, true),
+                                            TrainingListener.NONE)
+                                    .fit(net(m), m, DATA));
+            assertTrue(e.getMessage().contains("batch (checkpoint 32, now 16)"), e.getMessage());
+        }
+        Files.writeString(ckpt, "PK not a checkpoint");
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new Trainer(config(recipe(4e-3), 3, dir, true), TrainingListener.NONE).fit(net(m), m, DATA));
+            assertTrue(e.getMessage().contains("not a fastvision training checkpoint"), e.getMessage());
+        }
+    }
+
+    @Test
+    void zooModelsTrainSaveAndEvaluate(@TempDir Path dir) throws IOException {
+        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "subset", dir, false);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        assertEquals("test_fasternet", r.model());
+        assertTrue(r.imagesPerSecond() > 0);
+        Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
+        assertEquals(r.testAccuracy(), e.accuracy(), 1e-9, "the saved weights give the reported accuracy");
+        assertEquals(200, e.images());
+        IllegalArgumentException wrong =
+                assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                        new TrainConfig("x", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "s", null, false), TrainingListener.NONE)
+                        .fit(badModel(), NDManager.newBaseManager(), DATA));
+        assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
+    }
+
+    private static SingleBottleneckNet badModel() {
+        SingleBottleneckNet n = new SingleBottleneckNet(1, 8, 1.0, SpatialOp.AVG_POOL, 7);
+        n.initialize(NDManager.newBaseManager(), DataType.FLOAT32, new Shape(1, 1, 32, 32));
+        return n;
+    }
+}
