@@ -82,7 +82,7 @@ public final class Trainer {
         int channels = data.train().channels();
         int classes = data.train().classes().size();
         Autograd.disable();
-        checkModel(model, manager, channels, size, classes);
+        checkModel(model, channels, size, classes);
 
         MixupCutmix mixer = new MixupCutmix(recipe.mixupAlpha(), recipe.cutmixAlpha());
         try (BatchLoader train =
@@ -258,7 +258,7 @@ public final class Trainer {
         return history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
     }
 
-    private static void checkModel(Block model, NDManager manager, int channels, int size, int classes) {
+    private static void checkModel(Block model, int channels, int size, int classes) {
         if (!model.isInitialized()) {
             throw new IllegalArgumentException("initialize the model before training it");
         }

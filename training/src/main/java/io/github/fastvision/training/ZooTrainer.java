@@ -12,7 +12,10 @@ import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.transform.Pipeline;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Training and evaluation of zoo models by name: the model is built for the dataset's classes
@@ -103,9 +106,9 @@ public final class ZooTrainer {
         if (model != null) {
             return WeightsFile.resolve(weights, ModelRegistry.info(model).name());
         }
-        if (java.nio.file.Files.isDirectory(weights)) {
-            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(weights)) {
-                java.util.List<Path> found =
+        if (Files.isDirectory(weights)) {
+            try (Stream<Path> s = Files.list(weights)) {
+                List<Path> found =
                         s.filter(p -> p.getFileName().toString().endsWith(WeightsFile.EXTENSION)).toList();
                 if (found.size() != 1) {
                     throw new IllegalArgumentException(

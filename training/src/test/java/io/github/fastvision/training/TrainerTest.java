@@ -64,6 +64,18 @@ class TrainerTest {
         private static final long serialVersionUID = 1L;
     }
 
+    /** A listener that crashes the run once the given epoch's checkpoint is written. */
+    private static TrainingListener crashAfterEpoch(int epoch) {
+        return new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                if (metrics.epoch() == epoch) {
+                    throw new Crash();
+                }
+            }
+        };
+    }
+
     @Test
     void learnsWritesMetricsAndResumesToTheSameNumbers(@TempDir Path dir) throws IOException {
         Path straight = dir.resolve("straight");
@@ -81,14 +93,7 @@ class TrainerTest {
         assertTrue(Files.size(straight.resolve(MetricsFiles.PNG)) > 1000);
 
         Path resumed = dir.resolve("resumed");
-        TrainingListener crashAfterFirst = new TrainingListener() {
-            @Override
-            public void onEpoch(EpochMetrics metrics) {
-                if (metrics.epoch() == 1) {
-                    throw new Crash();
-                }
-            }
-        };
+        TrainingListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, resumed, false), crashAfterFirst).fit(net(m), m, DATA));
         }
@@ -124,12 +129,7 @@ class TrainerTest {
 
     @Test
     void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
-        TrainingListener crashAfterFirst = new TrainingListener() {
-            @Override
-            public void onEpoch(EpochMetrics metrics) {
-                throw new Crash();
-            }
-        };
+        TrainingListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), crashAfterFirst).fit(net(m), m, DATA));
         }
@@ -149,12 +149,7 @@ class TrainerTest {
 
     @Test
     void corruptOrMismatchedCheckpointsFailBeforeAnythingChanges(@TempDir Path dir) throws IOException {
-        TrainingListener stop = new TrainingListener() {
-            @Override
-            public void onEpoch(EpochMetrics metrics) {
-                throw new Crash();
-            }
-        };
+        TrainingListener stop = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), stop).fit(net(m), m, DATA));
         }

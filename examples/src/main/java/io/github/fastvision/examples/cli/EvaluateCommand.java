@@ -42,7 +42,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DatasetSplit data = Datasets.open(dataset, channels, Math.max(imageSize, (int) Math.ceil(imageSize * 8 / 7.0)));
+        DatasetSplit data = Datasets.open(dataset, channels, Datasets.storeSize(imageSize));
         Evaluator.Result r = ZooTrainer.evaluate(weights, model, data.test(), imageSize);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {

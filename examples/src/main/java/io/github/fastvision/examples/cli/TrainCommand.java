@@ -36,8 +36,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fashion-mnist (Debian's dataset-fashion-mnist, else the bundled subset), fashion-mnist-subset, or an image folder (class per sub-folder).")
     private String dataset;
 
-    @Option(names = "--epochs", description = "Epochs (default: 10).")
-    private Integer epochs;
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
 
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     private int batch;
@@ -77,15 +77,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null && out != null && !resume.equals(out)) {
             throw new IllegalArgumentException("--resume DIR continues in DIR; drop --out or make it the same directory");
         }
-        int storeSize = Math.max(imageSize, (int) Math.ceil(imageSize * 8 / 7.0));
-        DatasetSplit data = Datasets.open(dataset, channels, storeSize);
+        DatasetSplit data = Datasets.open(dataset, channels, Datasets.storeSize(imageSize));
         if (Datasets.FASHION_MNIST.equals(dataset) && data.train().size() < 60000) {
             spec.commandLine().getErr().println(
                     "fastvision train: Debian's dataset-fashion-mnist is not installed; using the bundled subset ("
                             + data.train().size() + " training images)");
         }
         TrainConfig config =
-                new TrainConfig(name, r, epochs == null ? 10 : epochs, batch, imageSize, seed, dataset, dir, resume != null);
+                new TrainConfig(name, r, epochs, batch, imageSize, seed, dataset, dir, resume != null);
         TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
         TrainResult result;
         try {

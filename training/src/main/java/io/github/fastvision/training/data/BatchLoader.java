@@ -95,24 +95,6 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /**
-     * Returns the images per epoch that batches cover.
-     *
-     * @return images
-     */
-    public int imagesPerEpoch() {
-        return dropLast ? batchesPerEpoch() * batchSize : data.size();
-    }
-
-    /**
-     * Returns the dataset.
-     *
-     * @return the data
-     */
-    public ImageDataset dataset() {
-        return data;
-    }
-
-    /**
      * Iterates over one epoch's batches.
      *
      * @param epoch the epoch index (0-based)

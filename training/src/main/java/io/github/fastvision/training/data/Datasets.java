@@ -36,6 +36,17 @@ public final class Datasets {
     }
 
     /**
+     * The square side image folders are stored at for a model input side: 8/7 of it (the
+     * ImageNet resize-then-crop ratio, 256/224), so random crops have pixels to spare.
+     *
+     * @param imageSize the model's input side
+     * @return the storage side
+     */
+    public static int storeSize(int imageSize) {
+        return Math.max(imageSize, (int) Math.ceil(imageSize * 8 / 7.0));
+    }
+
+    /**
      * Returns the channel count a dataset spec yields.
      *
      * @param spec the spec
