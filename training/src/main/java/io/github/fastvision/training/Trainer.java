@@ -88,7 +88,7 @@ public final class Trainer {
         try (BatchLoader train =
                         new BatchLoader(
                                 data.train(),
-                                Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), channels),
+                                Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), recipe.padCrop(), channels),
                                 size, config.batch(), true, true, config.seed(), mixer, recipe.labelSmoothing());
                 BatchLoader test =
                         new BatchLoader(

@@ -24,6 +24,7 @@ package io.github.fastvision.training.recipe;
  * @param gradClip global gradient-norm clip (0 off)
  * @param cropMinScale smallest area fraction of the random resized crop
  * @param flip whether to flip images horizontally at random
+ * @param padCrop largest random pad-and-crop shift in pixels (0 = none)
  */
 public record Recipe(
         String name,
@@ -42,10 +43,43 @@ public record Recipe(
         double emaDecay,
         double gradClip,
         double cropMinScale,
-        boolean flip) {
+        boolean flip,
+        int padCrop) {
+
+    /**
+     * A recipe without pad-and-crop translation.
+     *
+     * @param name the name
+     * @param source where the values come from
+     * @param optimizer the optimizer
+     * @param lr peak learning rate at {@code referenceBatch}
+     * @param referenceBatch the batch the learning rate is stated for
+     * @param weightDecay decoupled weight decay
+     * @param epochs epochs
+     * @param warmupEpochs linear warm-up epochs
+     * @param schedule the decay schedule
+     * @param labelSmoothing label smoothing
+     * @param dropPath stochastic depth rate, negative for the model's default
+     * @param mixupAlpha mixup α (0 = off)
+     * @param cutmixAlpha cutmix α (0 = off)
+     * @param emaDecay EMA decay (0 = off)
+     * @param gradClip global-norm clipping (0 = off)
+     * @param cropMinScale random-resized-crop minimum area
+     * @param flip horizontal flips
+     */
+    public Recipe(String name, String source, OptimizerKind optimizer, double lr, int referenceBatch,
+            double weightDecay, int epochs, double warmupEpochs, ScheduleKind schedule, float labelSmoothing,
+            float dropPath, double mixupAlpha, double cutmixAlpha, double emaDecay, double gradClip,
+            double cropMinScale, boolean flip) {
+        this(name, source, optimizer, lr, referenceBatch, weightDecay, epochs, warmupEpochs, schedule,
+                labelSmoothing, dropPath, mixupAlpha, cutmixAlpha, emaDecay, gradClip, cropMinScale, flip, 0);
+    }
 
     /** Validates the values. */
     public Recipe {
+        if (padCrop < 0) {
+            throw new IllegalArgumentException("recipe " + name + ": pad-and-crop shift must be >= 0");
+        }
         if (!(lr > 0) || referenceBatch < 1 || weightDecay < 0 || epochs < 1 || warmupEpochs < 0) {
             throw new IllegalArgumentException("recipe " + name + " has an invalid lr, batch, decay or length");
         }
@@ -87,6 +121,6 @@ public record Recipe(
     public Recipe withDropPath(float rate) {
         return new Recipe(
                 name, source, optimizer, lr, referenceBatch, weightDecay, epochs, warmupEpochs, schedule,
-                labelSmoothing, rate, mixupAlpha, cutmixAlpha, emaDecay, gradClip, cropMinScale, flip);
+                labelSmoothing, rate, mixupAlpha, cutmixAlpha, emaDecay, gradClip, cropMinScale, flip, padCrop);
     }
 }

@@ -26,9 +26,24 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
      * @return the pipeline
      */
     public static Pipeline training(int size, double minScale, boolean flip, int channels) {
+        return training(size, minScale, flip, 0, channels);
+    }
+
+    /**
+     * The training augmentation with an optional pad-and-crop translation after the crop.
+     *
+     * @param size output side
+     * @param minScale smallest crop area fraction
+     * @param flip whether to flip half of the images
+     * @param padCrop largest random shift in pixels (0 = none)
+     * @param channels image channels, for the normalization statistics
+     * @return the pipeline
+     */
+    public static Pipeline training(int size, double minScale, boolean flip, int padCrop, int channels) {
         return new Pipeline(
                 List.of(
                         new RandomResizedCrop(size, minScale, 1.0),
+                        new RandomPadCrop(padCrop),
                         new HorizontalFlip(flip ? 0.5 : 0.0),
                         Normalize.forChannels(channels)));
     }
