@@ -1,6 +1,7 @@
 package io.github.fastvision.examples;
 
 import io.github.fastvision.core.runtime.NativeAllocator;
+import io.github.fastvision.examples.cli.AnytimeCommand;
 import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
 import io.github.fastvision.examples.cli.EvaluateCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             StudyCommand.class,
+            AnytimeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

@@ -2,6 +2,7 @@ package io.github.fastvision.models;
 
 import io.github.fastvision.models.convnext.ConvNeXtFamily;
 import io.github.fastvision.models.fasternet.FasterNetFamily;
+import io.github.fastvision.models.hrnet.HRNetFamily;
 import io.github.fastvision.models.resnet.ResNetFamily;
 import io.github.fastvision.models.rexnet.ReXNetFamily;
 import io.github.fastvision.models.vit.VitFamily;
@@ -31,7 +32,8 @@ public final class ModelRegistry {
                         new ConvNeXtFamily(),
                         new ReXNetFamily(),
                         new ResNetFamily(),
-                        new VitFamily())) {
+                        new VitFamily(),
+                        new HRNetFamily())) {
             for (ModelInfo info : family.models()) {
                 if (MODELS.put(info.name(), info) != null) {
                     throw new IllegalStateException("duplicate model name " + info.name());

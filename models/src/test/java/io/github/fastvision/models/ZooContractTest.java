@@ -76,6 +76,9 @@ class ZooContractTest {
         if (name.startsWith("resnet") || name.startsWith("wide_resnet")) {
             return "test_resnet";
         }
+        if (name.startsWith("hrnet")) {
+            return "test_hrnet_seg";
+        }
         if (name.startsWith("vit") || name.startsWith("pit")) {
             return "test_" + name.replace("_small", "");
         }
@@ -105,7 +108,9 @@ class ZooContractTest {
 
             NDArray x = m.randomNormal(in);
             NDArray y = forward(model, x, false);
-            assertEquals(new Shape(2, CLASSES), y.getShape(), run + ": logits");
+            boolean dense = model instanceof io.github.fastvision.models.hrnet.HRNetSeg;
+            Shape expected = dense ? new Shape(2, CLASSES, SIZE / 4, SIZE / 4) : new Shape(2, CLASSES);
+            assertEquals(expected, y.getShape(), run + (dense ? ": per-pixel scores at 1/4 resolution" : ": logits"));
             assertEquals(y.getShape(), cost.output(), run + ": shape-only output");
             assertEquals(y.getShape(), model.getOutputShapes(new Shape[] {in})[0], run + ": declared output");
 
@@ -114,7 +119,14 @@ class ZooContractTest {
             checkGradients(run, model, x);
             zeroGradients(model);
             checkTrainingStep(run, model, x);
-            checkResetClassifier(run, model, x);
+            if (dense) {
+                UnsupportedOperationException e =
+                        assertThrows(UnsupportedOperationException.class, () -> model.resetClassifier(5));
+                assertTrue(e.getMessage().contains("withNumClasses(5)"), e.getMessage());
+                assertEquals(CLASSES, model.getOptions().numClasses());
+            } else {
+                checkResetClassifier(run, model, x);
+            }
         }
     }
 
@@ -136,6 +148,14 @@ class ZooContractTest {
 
     private static NDArray loss(VisionModel model, NDArray x, boolean training) {
         NDArray logits = forward(model, x, training);
+        if (logits.getShape().dimension() == 4) {
+            // Segmentation: per-pixel cross-entropy against a fixed label map.
+            Shape s = logits.getShape();
+            NDArray labels = x.getManager().arange(0, (int) (s.get(0) * s.get(2) * s.get(3)))
+                    .toType(DataType.INT64, false).reshape(s.get(0), s.get(2), s.get(3)).mod(s.get(1));
+            NDArray onehot = labels.oneHot((int) s.get(1)).transpose(0, 3, 1, 2);
+            return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).mean().neg();
+        }
         NDArray labels = x.getManager().create(new float[] {1, 7});
         return Loss.softmaxCrossEntropyLoss().evaluate(new NDList(labels), new NDList(logits));
     }

@@ -1,0 +1,122 @@
+package io.github.fastvision.core.anytime;
+
+/**
+ * How one forward pass runs the mask-aware layers: the current confidence mask (null until the
+ * first exit has spoken, and always null for plain early exiting), whether masked convolutions
+ * execute sparsely, and a running count of the multiply-adds actually performed with the masks
+ * applied. One context per pass and thread.
+ */
+public final class AnytimeContext {
+
+    private SpatialMask mask;
+    private final boolean sparse;
+    private final int radius;
+    private double maxSparseDensity = DEFAULT_MAX_SPARSE_DENSITY;
+    private long macs;
+
+    /**
+     * Above this fraction of computed positions a masked convolution runs densely and multiplies
+     * by the mask (same values): gathering most of a map costs more than oneDNN's dense kernel.
+     */
+    public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.5;
+
+    /**
+     * Creates a context.
+     *
+     * @param sparse whether masked convolutions compute only their active positions when no
+     *     gradient is recorded (inference); training always runs dense-then-mask, which gives the
+     *     same values
+     * @param radius the RBF interpolation radius
+     */
+    public AnytimeContext(boolean sparse, int radius) {
+        if (radius < 1) {
+            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + radius);
+        }
+        this.sparse = sparse;
+        this.radius = radius;
+    }
+
+    /**
+     * A context without masks that only counts multiply-adds.
+     *
+     * @return the context
+     */
+    public static AnytimeContext dense() {
+        return new AnytimeContext(false, RbfInterpolation.DEFAULT_RADIUS);
+    }
+
+    /**
+     * Returns the mask in force, or null.
+     *
+     * @return the mask
+     */
+    public SpatialMask mask() {
+        return mask;
+    }
+
+    /**
+     * Puts a mask in force for the layers that follow (until the next exit replaces it).
+     *
+     * @param mask the mask, or null for none
+     */
+    public void setMask(SpatialMask mask) {
+        this.mask = mask;
+    }
+
+    /**
+     * Returns whether masked convolutions run sparsely at inference.
+     *
+     * @return true for sparse execution
+     */
+    public boolean sparse() {
+        return sparse;
+    }
+
+    /**
+     * Returns the density above which masked convolutions run densely.
+     *
+     * @return the fraction
+     */
+    public double maxSparseDensity() {
+        return maxSparseDensity;
+    }
+
+    /**
+     * Sets the density above which masked convolutions run densely (1 = always sparse).
+     *
+     * @param fraction in [0, 1]
+     */
+    public void setMaxSparseDensity(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("sparse density limit must be in [0, 1] but was " + fraction);
+        }
+        maxSparseDensity = fraction;
+    }
+
+    /**
+     * Returns the interpolation radius.
+     *
+     * @return r
+     */
+    public int radius() {
+        return radius;
+    }
+
+    /**
+     * Adds multiply-adds.
+     *
+     * @param n multiply-adds
+     */
+    public void addMacs(long n) {
+        macs += n;
+    }
+
+    /**
+     * Returns the multiply-adds counted so far in this pass (over the whole batch).
+     *
+     * @return multiply-adds
+     */
+    public long macs() {
+        return macs;
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.fastvision.core.anytime;
+
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.Checks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * A convolution with confidence adaptivity (thesis Eqs. 2.3–2.6): under a mask it computes only
+ * the positions still to be computed and fills the skipped ones by RBF interpolation with its own
+ * trainable λ. Without a mask it is a plain convolution. Training runs the dense convolution and
+ * multiplies by the mask; inference with a sparse {@link AnytimeContext} runs {@link SparseConv},
+ * which gives the same values at a cost proportional to the active positions.
+ *
+ * <p>Children: {@code conv} (weight, optional bias); parameter {@code rbf_lambda}.
+ */
+public class MaskedConv2d extends AbstractBlock implements Countable {
+
+    /** λ's initial value (an assumption: the thesis does not print it). */
+    public static final float LAMBDA_INIT = 1.0f;
+
+    private static final byte VERSION = 1;
+    private static final String NAME = "MaskedConv2d";
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final boolean bias;
+    private final Conv2d conv;
+    private final Parameter lambda;
+    private RbfFilter filter;
+    private NDManager filterManager;
+    private float filterLambda;
+    private int filterRadius;
+
+    /**
+     * Creates the convolution with padding (k − 1) / 2.
+     *
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param kernel square kernel side (odd)
+     * @param stride the stride
+     * @param bias whether it has a bias
+     */
+    public MaskedConv2d(int inChannels, int outChannels, int kernel, int stride, boolean bias) {
+        this(inChannels, outChannels, kernel, stride, bias, true);
+    }
+
+    /**
+     * Creates the convolution with padding (k − 1) / 2.
+     *
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param kernel square kernel side (odd)
+     * @param stride the stride
+     * @param bias whether it has a bias
+     * @param adaptive whether it follows masks (and owns λ); a non-adaptive convolution is always
+     *     dense, as before the first exit
+     */
+    public MaskedConv2d(
+            int inChannels, int outChannels, int kernel, int stride, boolean bias, boolean adaptive) {
+        super(VERSION);
+        this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
+        this.outChannels = Checks.atLeast("outChannels", outChannels, 1);
+        this.kernel = Checks.oddKernel("kernel", kernel);
+        this.stride = Checks.atLeast("stride", stride, 1);
+        this.padding = (kernel - 1) / 2;
+        this.bias = bias;
+        conv =
+                addChildBlock(
+                        "conv",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(kernel, kernel))
+                                .setFilters(outChannels)
+                                .optStride(new Shape(stride, stride))
+                                .optPadding(new Shape(padding, padding))
+                                .optBias(bias)
+                                .build());
+        lambda =
+                !adaptive
+                        ? null
+                        : addParameter(
+                        Parameter.builder()
+                                .setName("rbf_lambda")
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(1))
+                                .optInitializer(new ConstantInitializer(LAMBDA_INIT))
+                                .build());
+    }
+
+    /**
+     * Runs the convolution under the context's mask (if any) and counts its multiply-adds.
+     *
+     * @param ps the parameter store
+     * @param x (N, C, H, W)
+     * @param training whether this is a training pass
+     * @param ctx the pass's context, or null for a plain uncounted convolution
+     * @return (N, Cout, Ho, Wo)
+     */
+    public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
+        Checks.nchw(NAME, x, inChannels);
+        Shape xs = x.getShape();
+        long ho = Checks.windowOut(xs.get(2), kernel, stride, padding);
+        long wo = Checks.windowOut(xs.get(3), kernel, stride, padding);
+        long perPosition = (long) kernel * kernel * inChannels * outChannels;
+        SpatialMask mask = ctx == null || lambda == null ? null : ctx.mask();
+        if (mask == null) {
+            if (ctx != null) {
+                ctx.addMacs(perPosition * xs.get(0) * ho * wo);
+            }
+            return Blocks.forward(conv, ps, x, training);
+        }
+        SpatialMask.Level level = mask.at(ho, wo);
+        NDArray y;
+        boolean inference = !training && !Autograd.isRecording();
+        if (inference && ctx.sparse() && level.density() <= ctx.maxSparseDensity()) {
+            NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), false);
+            NDArray b = bias ? ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false) : null;
+            y = SparseConv.conv2d(x, w, b, stride, padding, level);
+        } else {
+            y = Blocks.forward(conv, ps, x, training).mul(level.compute());
+        }
+        ctx.addMacs(perPosition * level.activeCount());
+        long skipped = level.skippedCount();
+        if (skipped > 0 && level.activeCount() > 0) {
+            NDArray l = ps.getValue(lambda, x.getDevice(), training);
+            if (inference) {
+                RbfFilter f = inferenceFilter(l, ctx.radius());
+                y = RbfInterpolation.fill(y, f, level.skip().mul(f.inverseDenominator(ho, wo)));
+            } else {
+                y = RbfInterpolation.fill(y, level.compute(), l, ctx.radius());
+            }
+            ctx.addMacs(RbfInterpolation.macs(outChannels, skipped, ctx.radius()));
+        }
+        return y;
+    }
+
+    /**
+     * The inference filter for λ's current value, rebuilt when λ changes (after training steps).
+     */
+    private RbfFilter inferenceFilter(NDArray lambdaValue, int radius) {
+        float value = lambdaValue.getFloat();
+        if (filter == null || filterLambda != value || filterRadius != radius) {
+            if (filterManager != null) {
+                filterManager.close();
+            }
+            filterManager = lambdaValue.getManager().newSubManager();
+            NDArray l = lambdaValue.duplicate();
+            l.attach(filterManager);
+            filter = new RbfFilter(l, radius, filterManager);
+            filterLambda = value;
+            filterRadius = radius;
+        }
+        return filter;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training, null));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape in = inputs[0];
+        Checks.nchw(NAME, in, inChannels);
+        return new Shape[] {
+            new Shape(
+                    in.get(0),
+                    outChannels,
+                    Checks.windowOut(in.get(2), kernel, stride, padding),
+                    Checks.windowOut(in.get(3), kernel, stride, padding))
+        };
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Blocks.init(conv, manager, dataType, inputs[0]);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Shape out = getOutputShapes(new Shape[] {input})[0];
+        long params =
+                (long) kernel * kernel * inChannels * outChannels + (bias ? outChannels : 0) + (lambda == null ? 0 : 1);
+        long macs = (long) kernel * kernel * inChannels * outChannels * out.get(0) * out.get(2) * out.get(3);
+        return new Cost(params, macs, out);
+    }
+
+    /**
+     * Returns whether the convolution follows masks.
+     *
+     * @return true when adaptive
+     */
+    public boolean isAdaptive() {
+        return lambda != null;
+    }
+
+    /**
+     * Returns the output channels.
+     *
+     * @return Cout
+     */
+    public int getOutChannels() {
+        return outChannels;
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.fastvision.core.anytime;
+
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Blocks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * {@link MaskedConv2d} (no bias) → BatchNorm → optional ReLU: the conv unit of HRNet and of the
+ * ADP-C exits. Normalization and activation are element-wise and run on the filled map.
+ *
+ * <p>Children: {@code conv}, {@code bn}.
+ */
+public class MaskedConvBn extends AbstractBlock implements Countable {
+
+    private static final byte VERSION = 1;
+
+    private final MaskedConv2d conv;
+    private final BatchNorm bn;
+    private final boolean relu;
+
+    /**
+     * Creates the unit.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel kernel side
+     * @param stride the stride
+     * @param relu whether a ReLU follows
+     */
+    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu) {
+        this(in, out, kernel, stride, relu, true);
+    }
+
+    /**
+     * Creates the unit.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param kernel kernel side
+     * @param stride the stride
+     * @param relu whether a ReLU follows
+     * @param adaptive whether the convolution follows masks
+     */
+    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu, boolean adaptive) {
+        super(VERSION);
+        conv = addChildBlock("conv", new MaskedConv2d(in, out, kernel, stride, false, adaptive));
+        bn = addChildBlock("bn", BatchNorm.builder().build());
+        this.relu = relu;
+    }
+
+    /**
+     * Runs the unit under the context's mask.
+     *
+     * @param ps the parameter store
+     * @param x input
+     * @param training whether this is a training pass
+     * @param ctx the pass's context, or null
+     * @return the output
+     */
+    public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
+        NDArray y = Blocks.forward(bn, ps, conv.forward(ps, x, training, ctx), training);
+        return relu ? Activation.relu(y) : y;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training, null));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return conv.getOutputShapes(inputs);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Blocks.init(bn, manager, dataType, Blocks.init(conv, manager, dataType, inputs[0]));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Cost cost(Shape input) {
+        Cost c = conv.cost(input);
+        return new Cost(c.params() + 2L * conv.getOutChannels(), c.macs(), c.output());
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.fastvision.examples.cli;
+
+import io.github.fastvision.models.anytime.AnytimeSegmenter;
+import io.github.fastvision.training.anytime.AnytimeExperiment;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.Datasets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Thesis Table 2.1 on Fashion-MNIST mosaics: EE, EE+RH and ADP-C per exit. */
+@Command(
+        name = "anytime",
+        mixinStandardHelpOptions = true,
+        description = "Train (or load) EE, EE+RH and ADP-C anytime segmenters on Fashion-MNIST mosaics and print "
+                + "mIoU, GFLOPs and wall time per exit (thesis Table 2.1), plus a PNG of one image's exits (Fig. 2.4).")
+public final class AnytimeCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "hrnet_w18_seg", description = "HRNet base (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = "--train-minutes", defaultValue = "4", description = "EE's training time; EE+RH and ADP-C train as many steps (default: ${DEFAULT-VALUE}).")
+    private double trainMinutes;
+
+    @Option(names = "--checkpoint", description = "Directory to save weights to and load them from (skips training when present).")
+    private Path checkpoint;
+
+    @Option(names = "--threshold", defaultValue = "0.998", description = "ADP-C confidence threshold (default: ${DEFAULT-VALUE}).")
+    private float threshold;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or fashion-mnist-subset (default: ${DEFAULT-VALUE}).")
+    private String dataset;
+
+    @Option(names = "--train-canvas", defaultValue = "64", description = "Training mosaic side (default: ${DEFAULT-VALUE}).")
+    private int trainCanvas;
+
+    @Option(names = "--test-canvas", defaultValue = "128", description = "Test mosaic side (default: ${DEFAULT-VALUE}).")
+    private int testCanvas;
+
+    @Option(names = "--train-images", defaultValue = "4000", description = "Training mosaics (default: ${DEFAULT-VALUE}).")
+    private int trainImages;
+
+    @Option(names = "--test-images", defaultValue = "96", description = "Test mosaics (default: ${DEFAULT-VALUE}).")
+    private int testImages;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Training batch (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--eval-batch", defaultValue = "16", description = "Inference batch (default: ${DEFAULT-VALUE}).")
+    private int evalBatch;
+
+    @Option(names = "--lr", defaultValue = "0.002", description = "AdamW peak learning rate (default: ${DEFAULT-VALUE}).")
+    private double lr;
+
+    @Option(names = "--sparse-density", defaultValue = "0.5",
+            description = "Masked convolutions compute only active positions when at most this share is active, "
+                    + "else run densely and mask (0 = never sparse, 1 = always; default: ${DEFAULT-VALUE}).")
+    private double sparseDensity;
+
+    @Option(names = "--figure", description = "PNG of ADP-C's exits on the first test image (default: anytime_exits.png).")
+    private Path figure;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    private boolean quiet;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (testImages % evalBatch != 0 || testImages < evalBatch) {
+            throw new IllegalArgumentException(
+                    "--test-images (" + testImages + ") must be a positive multiple of --eval-batch (" + evalBatch + ")");
+        }
+        DatasetSplit data = Datasets.open(dataset, 1, 28);
+        Path png = figure != null ? figure
+                : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
+        AnytimeExperiment.Config config = new AnytimeExperiment.Config(
+                model, trainCanvas, testCanvas, trainImages, testImages, batch, evalBatch, trainMinutes,
+                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity);
+        AnytimeExperiment.Result result =
+                AnytimeExperiment.run(data, config, quiet ? null : System.err);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            Map<String, Object> variants = new LinkedHashMap<>();
+            for (Map.Entry<String, AnytimeExperiment.VariantResult> e : result.variants().entrySet()) {
+                List<Map<String, Object>> exits = new ArrayList<>();
+                for (AnytimeExperiment.ExitResult r : e.getValue().exits()) {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("miou", r.miou());
+                    x.put("gflops", r.gflops());
+                    x.put("wall_ms", r.wallMs());
+                    x.put("computed_percent", r.computedPercent());
+                    exits.add(x);
+                }
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("exits", exits);
+                v.put("train_steps", e.getValue().trainSteps());
+                v.put("train_seconds", e.getValue().trainSeconds());
+                v.put("loaded_from", e.getValue().loadedFrom());
+                variants.put(e.getKey(), v);
+            }
+            doc.put("variants", variants);
+            doc.put("setup", result.setup());
+            doc.put("figure", png.toString());
+            Json.print(out, doc);
+            return 0;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "Anytime dense prediction, %s on Fashion-MNIST mosaics (thesis Table 2.1 layout)%n", model);
+        out.printf(Locale.ROOT, "%-8s | %-38s | %-43s | %s%n", "", "mIoU (%) at exit 1 2 3 4  avg",
+                "GFLOPs/image at exit 1 2 3 4  avg", "wall ms/image at exit 1 2 3 4  avg");
+        for (Map.Entry<String, AnytimeExperiment.VariantResult> e : result.variants().entrySet()) {
+            List<AnytimeExperiment.ExitResult> ex = e.getValue().exits();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s |", e.getKey()));
+            double[] sum = new double[3];
+            for (AnytimeExperiment.ExitResult r : ex) {
+                line.append(String.format(Locale.ROOT, " %6.1f", r.miou()));
+                sum[0] += r.miou();
+            }
+            line.append(String.format(Locale.ROOT, " %6.1f |", sum[0] / ex.size()));
+            for (AnytimeExperiment.ExitResult r : ex) {
+                line.append(String.format(Locale.ROOT, " %7.3f", r.gflops()));
+                sum[1] += r.gflops();
+            }
+            line.append(String.format(Locale.ROOT, " %7.3f |", sum[1] / ex.size()));
+            for (AnytimeExperiment.ExitResult r : ex) {
+                line.append(String.format(Locale.ROOT, " %6.2f", r.wallMs()));
+                sum[2] += r.wallMs();
+            }
+            line.append(String.format(Locale.ROOT, " %6.2f", sum[2] / ex.size()));
+            out.println(line);
+        }
+        out.printf(Locale.ROOT, "%nthreshold %.4g (default %.3f), exits' visualization: %s%n", threshold,
+                AnytimeSegmenter.DEFAULT_THRESHOLD, png);
+        out.flush();
+        return 0;
+    }
+}

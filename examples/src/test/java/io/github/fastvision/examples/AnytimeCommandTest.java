@@ -1,0 +1,43 @@
+package io.github.fastvision.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnytimeCommandTest {
+
+    @Test
+    void printsTheContractJsonAndAFigure(@TempDir Path tmp) {
+        Path png = tmp.resolve("exits.png");
+        CliRun r = CliRun.of(
+                "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.02",
+                "--train-canvas", "32", "--test-canvas", "64", "--train-images", "32", "--test-images", "4",
+                "--batch", "8", "--eval-batch", "4", "--threshold", "0.9", "--figure", png.toString(), "--quiet",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject variants = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("variants");
+        for (String v : new String[] {"EE", "EE+RH", "ADP-C"}) {
+            JsonArray exits = variants.getAsJsonObject(v).getAsJsonArray("exits");
+            assertEquals(4, exits.size(), v);
+            for (int i = 0; i < 4; i++) {
+                JsonObject e = exits.get(i).getAsJsonObject();
+                assertTrue(e.get("miou").getAsDouble() >= 0);
+                assertTrue(e.get("gflops").getAsDouble() > 0);
+                assertTrue(e.get("wall_ms").getAsDouble() > 0);
+            }
+        }
+        assertTrue(Files.exists(png));
+
+        CliRun bad = CliRun.of("anytime", "--model", "test_hrnet_seg", "--test-images", "5", "--eval-batch", "4");
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("multiple of --eval-batch"), bad.err());
+    }
+}

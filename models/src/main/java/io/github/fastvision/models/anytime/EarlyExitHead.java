@@ -1,0 +1,60 @@
+package io.github.fastvision.models.anytime;
+
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+
+/**
+ * HRNet's segmentation head, used for the final exit and for the plain early exits (EE): 1×1
+ * conv (C → C) + BN + ReLU, then a 1×1 classifier conv with bias, on the concatenated branches.
+ *
+ * <p>Children: {@code conv}, {@code classifier}.
+ */
+public final class EarlyExitHead extends ExitHead {
+
+    private final MaskedConvBn conv;
+    private final MaskedConv2d classifier;
+
+    /**
+     * Creates the head.
+     *
+     * @param branchChannels channels per input branch
+     * @param numClasses K
+     * @param adaptive whether its convolutions follow the confidence mask
+     */
+    public EarlyExitHead(int[] branchChannels, int numClasses, boolean adaptive) {
+        super(branchChannels, numClasses);
+        int c = concatChannels();
+        conv = addChildBlock("conv", new MaskedConvBn(c, c, 1, 1, true, adaptive));
+        classifier = addChildBlock("classifier", new MaskedConv2d(c, numClasses, 1, 1, true, adaptive));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray forward(ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
+        NDArray x = concat(branches);
+        return classifier.forward(ps, conv.forward(ps, x, training, ctx), training, ctx);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        Shape s = concatShape(inputs[0]);
+        Blocks.init(classifier, manager, dataType, Blocks.init(conv, manager, dataType, s));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    Cost costAt(Shape branch0) {
+        return Cost.from(concatShape(branch0)).then(conv).then(classifier).done();
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.fastvision.models.anytime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.ModelOptions;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AnytimeSegmenterTest {
+
+    private static final ModelOptions OPTIONS = new ModelOptions(5, 32, 1, 0f);
+
+    private static AnytimeSegmenter build(NDManager m, AnytimeVariant v, float threshold) {
+        m.getEngine().setRandomSeed(11);
+        AnytimeSegmenter a = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, v, threshold, 7);
+        Blocks.init(a, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+        return a;
+    }
+
+    /** Copies every parameter of {@code from} into the same-named parameter of {@code to}. */
+    private static int copy(AnytimeSegmenter from, AnytimeSegmenter to) {
+        Map<String, Parameter> target = new HashMap<>();
+        for (Pair<String, Parameter> p : to.getParameters()) {
+            target.put(p.getKey(), p.getValue());
+        }
+        int n = 0;
+        for (Pair<String, Parameter> p : from.getParameters()) {
+            target.get(p.getKey()).getArray().set(p.getValue().getArray().toByteBuffer());
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void redesignedHeadsHaveDepthNMinusIAndAFixedWidth() {
+        AnytimeSegmenter rh = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE_RH, 0.998f, 7);
+        int n = rh.numExits();
+        assertEquals(4, n);
+        for (int i = 1; i < n; i++) {
+            RedesignedExitHead head = assertInstanceOf(RedesignedExitHead.class, rh.exit(i));
+            assertEquals(n - i, head.depth(), "pool-conv steps at exit " + i);
+            assertEquals(n - i, head.upsamplingSteps(), "interpolate-conv steps at exit " + i);
+            assertEquals(8, head.width());
+        }
+        assertInstanceOf(EarlyExitHead.class, rh.exit(n), "the last exit is HRNet's own head");
+        AnytimeSegmenter ee = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE, 0.998f, 7);
+        for (int i = 1; i <= n; i++) {
+            assertInstanceOf(EarlyExitHead.class, ee.exit(i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new RedesignedExitHead(new int[] {4}, 5, 0, 8, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AnytimeSegmenter.create("fasternet_t0", OPTIONS, AnytimeVariant.ADP_C, 0.998f, 7));
+        assertTrue(e.getMessage().contains("HRNet"));
+    }
+
+    @Test
+    void thresholdOneEqualsEeRhExactlyAndDenseCostMatchesTheCount() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter rh = build(m, AnytimeVariant.EE_RH, 0.998f);
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 1.0f);
+            assertTrue(copy(rh, adpc) > 0);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+            NDList a = rh.forwardExits(ps, x, false);
+            NDList b = adpc.forwardExits(ps, x, false);
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), 0f, "exit " + (i + 1));
+            }
+            long[] dense = rh.denseMacsPerExit(new Shape(1, 1, 32, 32));
+            try (AnytimeSegmenter.Pass pass = adpc.begin(ps, x.get("0:1"), false, true)) {
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(dense[i], pass.next().macs(), "cumulative multiply-adds at exit " + (i + 1));
+                }
+            }
+            assertEquals(rh.cost(new Shape(1, 1, 32, 32)).macs(), dense[3]);
+        }
+    }
+
+    @Test
+    void aFullyConfidentFirstExitSkipsEverythingAndCarriesOver() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 0.998f);
+            // Make exit 1 certain of class 3 everywhere.
+            for (Pair<String, Parameter> p : adpc.exit(1).getParameters()) {
+                if (p.getKey().contains("classifier") && p.getKey().endsWith("bias")) {
+                    p.getValue().getArray().set(new float[] {0, 0, 0, 100, 0});
+                }
+                if (p.getKey().contains("classifier") && p.getKey().endsWith("weight")) {
+                    p.getValue().getArray().muli(0);
+                }
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+            List<AnytimeSegmenter.ExitOutput> outs = new ArrayList<>();
+            try (AnytimeSegmenter.Pass pass = adpc.begin(ps, x, false, true)) {
+                while (pass.hasNext()) {
+                    outs.add(pass.next());
+                }
+                for (int i = 1; i < 4; i++) {
+                    assertArrayEquals(outs.get(0).logits().toFloatArray(), outs.get(i).logits().toFloatArray(), 0f);
+                    assertEquals(outs.get(0).macs(), outs.get(i).macs(), "nothing is computed after exit 1");
+                    assertEquals(0.0, outs.get(i).computedFraction());
+                }
+            }
+        }
+    }
+
+    @Test
+    void sparseAndDenseExecutionAgreeUnderPartialMasks() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 0.998f);
+            adpc.setMaxSparseDensity(1.0);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+            boolean recording = Autograd.isRecording();
+            Autograd.setRecording(false);
+            try {
+                float threshold;
+                try (AnytimeSegmenter.Pass probe = adpc.begin(ps, x, false, false, 1f)) {
+                    NDArray conf = probe.next().logits().softmax(1).max(new int[] {1});
+                    float[] c = conf.toFloatArray();
+                    java.util.Arrays.sort(c);
+                    threshold = c[c.length / 2];
+                }
+                List<NDArray> dense = new ArrayList<>();
+                List<NDArray> sparse = new ArrayList<>();
+                List<Double> fractions = new ArrayList<>();
+                try (AnytimeSegmenter.Pass d = adpc.begin(ps, x, false, false, threshold);
+                        AnytimeSegmenter.Pass s = adpc.begin(ps, x, false, true, threshold)) {
+                    while (d.hasNext()) {
+                        dense.add(d.next().logits());
+                        AnytimeSegmenter.ExitOutput o = s.next();
+                        sparse.add(o.logits());
+                        fractions.add(o.computedFraction());
+                    }
+                    for (int i = 0; i < dense.size(); i++) {
+                        float diff = dense.get(i).sub(sparse.get(i)).abs().max().getFloat();
+                        assertTrue(diff < 1e-3, "exit " + (i + 1) + " differs by " + diff);
+                    }
+                }
+                assertTrue(fractions.get(1) > 0.2 && fractions.get(1) < 0.8, "partial mask: " + fractions);
+            } finally {
+                Autograd.setRecording(recording);
+            }
+        }
+    }
+
+    @Test
+    void predictorHonoursDeadlinesBudgetsAndCancellation() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 0.998f);
+            AnytimePredictor predictor = new AnytimePredictor(adpc, m, true);
+            NDArray x = m.randomNormal(new Shape(1, 1, 32, 32));
+
+            List<Integer> seen = new ArrayList<>();
+            AnytimePredictor.Result all = predictor.predict(x, AnytimePredictor.Budget.NONE, p -> seen.add(p.exit()));
+            assertEquals(List.of(1, 2, 3, 4), seen);
+            assertEquals(AnytimePredictor.StopReason.COMPLETED, all.reason());
+            assertEquals(new Shape(1, 8, 8), all.latest().classes().getShape());
+            for (int i = 1; i < 4; i++) {
+                assertTrue(all.predictions().get(i).elapsed().compareTo(all.predictions().get(i - 1).elapsed()) >= 0);
+            }
+
+            AnytimePredictor.Result late = predictor.predict(x, AnytimePredictor.Budget.deadline(Duration.ZERO), null);
+            assertEquals(1, late.predictions().size(), "the first exit is always computed");
+            assertEquals(AnytimePredictor.StopReason.DEADLINE, late.reason());
+
+            AnytimePredictor.Result two = predictor.predict(x, new AnytimePredictor.Budget(null, Long.MAX_VALUE, 2), null);
+            assertEquals(2, two.latest().exit());
+            assertEquals(AnytimePredictor.StopReason.EXIT_LIMIT, two.reason());
+
+            long exit1 = all.predictions().get(0).macs();
+            AnytimePredictor.Result budget = predictor.predict(x, new AnytimePredictor.Budget(null, exit1, 99), null);
+            assertEquals(1, budget.predictions().size());
+            assertEquals(AnytimePredictor.StopReason.BUDGET, budget.reason());
+
+            AnytimePredictor.Result cancelled = predictor.predict(x, AnytimePredictor.Budget.NONE, p -> {
+                Thread t = new Thread(predictor::cancel);
+                t.start();
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(AnytimePredictor.StopReason.CANCELLED, cancelled.reason());
+            assertEquals(1, cancelled.predictions().size());
+            // A cancel is consumed by the call it stopped.
+            assertEquals(4, predictor.predict(x, AnytimePredictor.Budget.NONE, null).predictions().size());
+        }
+    }
+
+    @Test
+    void exitsAttachToAnyZooBackbone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            io.github.fastvision.models.VisionModel backbone =
+                    io.github.fastvision.models.ModelRegistry.create("test_fasternet", new ModelOptions(10, 32, 1, 0f));
+            BackboneExits exits = new BackboneExits(backbone, 5, true, 8);
+            Blocks.init(exits, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            int n = exits.numExits();
+            assertEquals(backbone.getStages().size(), n);
+            for (int i = 1; i < n; i++) {
+                assertEquals(n - i, assertInstanceOf(RedesignedExitHead.class, exits.exit(i)).depth());
+            }
+            NDList out = exits.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(2, 1, 32, 32))), false);
+            Shape first = backbone.featureShapes(new Shape(2, 1, 32, 32)).get(0);
+            for (NDArray o : out) {
+                assertEquals(new Shape(2, 5, first.get(2), first.get(3)), o.getShape());
+            }
+            assertEquals(Blocks.trainableParameters(exits), exits.cost(new Shape(1, 1, 32, 32)).params()
+                    + backbone.getHead().cost(backbone.featureShapes(new Shape(1, 1, 32, 32)).get(n - 1)).params());
+        }
+    }
+}

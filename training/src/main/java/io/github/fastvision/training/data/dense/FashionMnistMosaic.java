@@ -1,0 +1,315 @@
+package io.github.fastvision.training.data.dense;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.Normalize;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A semantic segmentation set built from real Fashion-MNIST items, for the anytime dense
+ * prediction experiments (thesis chapter 4). Each image is a square single-channel canvas, black
+ * except for a few source items pasted into a grid of {@value #CELL}-pixel cells: every cell holds
+ * an item with probability {@value #FILL_PROBABILITY} (and every image holds at least one), at a
+ * random offset inside its cell, so items never overlap. A pixel's label is the class of the item
+ * it belongs to where that item's intensity exceeds {@value #FOREGROUND_THRESHOLD}, and the
+ * background class (the last one, index {@code source.classes().size()}) everywhere else.
+ *
+ * <p>Image {@code k} depends only on (source, canvas, seed, k), not on the number of images, so a
+ * larger set built with the same seed starts with the smaller one. Images are stored as floats in
+ * [0, 1] and labels as bytes.
+ */
+public final class FashionMnistMosaic {
+
+    /** Side of the grid cells that each hold at most one item, in pixels. */
+    public static final int CELL = 32;
+
+    /** The smallest canvas: one Fashion-MNIST item (28 pixels). */
+    public static final int MIN_CANVAS = 28;
+
+    /** Probability that a grid cell holds an item. */
+    public static final double FILL_PROBABILITY = 0.75;
+
+    /** Source intensity in [0, 1] above which an item's pixel is labelled with the item's class. */
+    public static final float FOREGROUND_THRESHOLD = 0.2f;
+
+    /** Name of the background class, the last class. */
+    public static final String BACKGROUND = "background";
+
+    /** Added to the seed (then mixed) to draw the test half of {@link #fromSplit}. */
+    private static final long TEST_SEED_OFFSET = 0x7E57_5EEDL;
+
+    private final int count;
+    private final int canvas;
+    private final List<String> classes;
+    private final float[] images;
+    private final byte[] labels;
+    private final String description;
+
+    /**
+     * A training mosaic set and its test set, built from the two halves of a source split.
+     *
+     * @param train mosaics of training items only
+     * @param test mosaics of test items only
+     */
+    public record Split(FashionMnistMosaic train, FashionMnistMosaic test) {}
+
+    private FashionMnistMosaic(
+            int count, int canvas, List<String> classes, float[] images, byte[] labels, String description) {
+        this.count = count;
+        this.canvas = canvas;
+        this.classes = classes;
+        this.images = images;
+        this.labels = labels;
+        this.description = description;
+    }
+
+    /**
+     * Builds {@code count} mosaics from the items of a source set.
+     *
+     * @param source single-channel items no larger than a grid cell (Fashion-MNIST: 28×28), at most
+     *     255 classes
+     * @param count number of mosaics, at least 1
+     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}; typically 64 or 128
+     * @param seed the seed; the same seed gives identical images and labels
+     * @return the mosaics
+     */
+    public static FashionMnistMosaic build(ImageDataset source, int count, int canvas, long seed) {
+        if (canvas < MIN_CANVAS) {
+            throw new IllegalArgumentException(
+                    "canvas must be at least " + MIN_CANVAS + " pixels (one Fashion-MNIST item) but was " + canvas);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("mosaic count must be at least 1 but was " + count);
+        }
+        if (source.channels() != 1) {
+            throw new IllegalArgumentException(
+                    "mosaics need single-channel (grayscale) items but " + source.describe() + " has "
+                            + source.channels() + " channels");
+        }
+        if (source.size() < 1) {
+            throw new IllegalArgumentException("the source " + source.describe() + " has no images");
+        }
+        if (source.classes().size() > 255) {
+            throw new IllegalArgumentException(
+                    "labels are stored as bytes: at most 255 source classes plus background, but "
+                            + source.describe() + " has " + source.classes().size());
+        }
+        int cells = Math.max(1, canvas / CELL);
+        int cellSide = canvas / cells;
+        int itemH = source.height();
+        int itemW = source.width();
+        if (itemH > cellSide || itemW > cellSide) {
+            throw new IllegalArgumentException(
+                    "items of " + itemH + "x" + itemW + " do not fit the " + cellSide + "-pixel cells of a "
+                            + canvas + "-pixel canvas; expected items of at most " + cellSide + "x" + cellSide);
+        }
+        long plane = (long) canvas * canvas;
+        if (plane * count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    count + " mosaics of " + canvas + "x" + canvas + " exceed one Java array ("
+                            + plane * count + " pixels); use fewer or smaller mosaics");
+        }
+        int background = source.classes().size();
+        List<String> names = new ArrayList<>(source.classes());
+        names.add(BACKGROUND);
+        float[] images = new float[(int) (plane * count)];
+        byte[] labels = new byte[(int) (plane * count)];
+        Arrays.fill(labels, (byte) background);
+        float[] item = new float[itemH * itemW];
+        boolean[] filled = new boolean[cells * cells];
+        for (int k = 0; k < count; k++) {
+            SplittableRandom random = new SplittableRandom(mix64(seed + mix64(k + 0x9E3779B97F4A7C15L)));
+            int any = 0;
+            for (int c = 0; c < filled.length; c++) {
+                filled[c] = random.nextDouble() < FILL_PROBABILITY;
+                any += filled[c] ? 1 : 0;
+            }
+            if (any == 0) {
+                filled[random.nextInt(filled.length)] = true;
+            }
+            int base = (int) (k * plane);
+            for (int c = 0; c < filled.length; c++) {
+                if (!filled[c]) {
+                    continue;
+                }
+                int index = random.nextInt(source.size());
+                int top = (c / cells) * cellSide + random.nextInt(cellSide - itemH + 1);
+                int left = (c % cells) * cellSide + random.nextInt(cellSide - itemW + 1);
+                int cls = source.label(index);
+                source.pixels(index, item);
+                for (int y = 0; y < itemH; y++) {
+                    for (int x = 0; x < itemW; x++) {
+                        float v = item[y * itemW + x];
+                        if (!(v >= 0f && v <= 1f)) {
+                            throw new IllegalArgumentException(
+                                    "expected source pixels in [0, 1] but image " + index + " of "
+                                            + source.describe() + " has " + v + " at (" + y + ", " + x + ")");
+                        }
+                        int p = base + (top + y) * canvas + left + x;
+                        images[p] = v;
+                        if (v > FOREGROUND_THRESHOLD) {
+                            labels[p] = (byte) cls;
+                        }
+                    }
+                }
+            }
+        }
+        String description =
+                count + " mosaics of " + canvas + "x" + canvas + " from " + source.describe() + ", seed " + seed;
+        return new FashionMnistMosaic(count, canvas, Collections.unmodifiableList(names), images, labels, description);
+    }
+
+    /**
+     * Builds training mosaics from the training half of a split and test mosaics from its test
+     * half, so no test item is ever seen in training. The test mosaics use a seed derived from
+     * {@code seed}, so the two halves do not share layouts.
+     *
+     * @param split the source split (for example {@code FashionMnist.loadBundledSubset()})
+     * @param trainCount number of training mosaics
+     * @param testCount number of test mosaics
+     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}
+     * @param seed the seed
+     * @return the two mosaic sets
+     */
+    public static Split fromSplit(DatasetSplit split, int trainCount, int testCount, int canvas, long seed) {
+        return new Split(
+                build(split.train(), trainCount, canvas, seed),
+                build(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET)));
+    }
+
+    /**
+     * Returns the number of mosaics.
+     *
+     * @return the size
+     */
+    public int size() {
+        return count;
+    }
+
+    /**
+     * Returns the side of every mosaic in pixels.
+     *
+     * @return the canvas side
+     */
+    public int canvas() {
+        return canvas;
+    }
+
+    /**
+     * Returns the number of classes: the source classes plus background (11 for Fashion-MNIST).
+     *
+     * @return the class count
+     */
+    public int numClasses() {
+        return classes.size();
+    }
+
+    /**
+     * Returns the background class index, the last class.
+     *
+     * @return {@code numClasses() - 1}
+     */
+    public int backgroundClass() {
+        return classes.size() - 1;
+    }
+
+    /**
+     * Returns the class names, index = label: the source's names followed by {@value #BACKGROUND}.
+     *
+     * @return unmodifiable class names
+     */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /**
+     * Copies a mosaic as floats in [0, 1], row-major.
+     *
+     * @param index mosaic index in [0, size())
+     * @param dst destination of at least {@code canvas * canvas} floats
+     */
+    public void image(int index, float[] dst) {
+        int plane = checkCopy(index, dst.length);
+        System.arraycopy(images, index * plane, dst, 0, plane);
+    }
+
+    /**
+     * Copies a mosaic's per-pixel labels, row-major, in [0, numClasses()).
+     *
+     * @param index mosaic index in [0, size())
+     * @param dst destination of at least {@code canvas * canvas} ints
+     */
+    public void labels(int index, int[] dst) {
+        int plane = checkCopy(index, dst.length);
+        int base = index * plane;
+        for (int i = 0; i < plane; i++) {
+            dst[i] = labels[base + i] & 0xff;
+        }
+    }
+
+    /**
+     * Returns mosaics {@code [from, to)} as tensors: images (N, 1, S, S) float32 normalized with
+     * Fashion-MNIST's statistics ({@link Normalize#forChannels(int) Normalize.forChannels(1)}) and
+     * labels (N, S, S) int64.
+     *
+     * @param manager owner of the two arrays
+     * @param from first mosaic
+     * @param to one past the last mosaic, {@code from < to <= size()}
+     * @return {images, labels}
+     */
+    public NDArray[] batch(NDManager manager, int from, int to) {
+        if (from < 0 || to > count || from >= to) {
+            throw new IllegalArgumentException(
+                    "batch [" + from + ", " + to + ") must be a non-empty range inside [0, " + count + ")");
+        }
+        int n = to - from;
+        int plane = canvas * canvas;
+        float[] x = new float[n * plane];
+        System.arraycopy(images, from * plane, x, 0, n * plane);
+        Normalize.forChannels(1).apply(new Image(x, 1, n * canvas, canvas), null);
+        long[] y = new long[n * plane];
+        int base = from * plane;
+        for (int i = 0; i < y.length; i++) {
+            y[i] = labels[base + i] & 0xff;
+        }
+        return new NDArray[] {
+            manager.create(x, new Shape(n, 1, canvas, canvas)), manager.create(y, new Shape(n, canvas, canvas))
+        };
+    }
+
+    /**
+     * Returns a short description for logs and results.
+     *
+     * @return the description
+     */
+    public String describe() {
+        return description;
+    }
+
+    private int checkCopy(int index, int length) {
+        if (index < 0 || index >= count) {
+            throw new IndexOutOfBoundsException("mosaic " + index + " is outside [0, " + count + ")");
+        }
+        int plane = canvas * canvas;
+        if (length < plane) {
+            throw new IllegalArgumentException(
+                    "destination holds " + length + " values, need " + plane + " (" + canvas + "x" + canvas + ")");
+        }
+        return plane;
+    }
+
+    /** Stafford's variant 13 of the 64-bit finalizer: spreads nearby seeds over the whole range. */
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.fastvision.training.data.dense;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.training.TinyData;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.FashionMnist;
+import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.InMemoryDataset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FashionMnistMosaicTest {
+
+    private static final int S = 64;
+
+    @Test
+    void sameSeedSameMosaicsAndImageKIndependentOfCount() {
+        ImageDataset train = TinyData.bundled().train();
+        FashionMnistMosaic a = FashionMnistMosaic.build(train, 6, S, 42);
+        FashionMnistMosaic b = FashionMnistMosaic.build(train, 6, S, 42);
+        FashionMnistMosaic shorter = FashionMnistMosaic.build(train, 3, S, 42);
+        FashionMnistMosaic other = FashionMnistMosaic.build(train, 6, S, 43);
+        float[] x = new float[S * S];
+        float[] y = new float[S * S];
+        int[] lx = new int[S * S];
+        int[] ly = new int[S * S];
+        int differing = 0;
+        for (int k = 0; k < 6; k++) {
+            a.image(k, x);
+            b.image(k, y);
+            assertArrayEquals(x, y, "image " + k);
+            a.labels(k, lx);
+            b.labels(k, ly);
+            assertArrayEquals(lx, ly, "labels " + k);
+            if (k < 3) {
+                shorter.image(k, y);
+                assertArrayEquals(x, y, "image " + k + " must not depend on the count");
+            }
+            other.image(k, y);
+            differing += Arrays.equals(x, y) ? 0 : 1;
+        }
+        assertEquals(6, differing, "another seed gives other mosaics");
+    }
+
+    @Test
+    void labelsMatchTheCanvasAndTheClasses() {
+        FashionMnistMosaic m = FashionMnistMosaic.build(TinyData.bundled().train(), 20, S, 7);
+        assertEquals(20, m.size());
+        assertEquals(S, m.canvas());
+        assertEquals(11, m.numClasses());
+        assertEquals(10, m.backgroundClass());
+        List<String> expected = new ArrayList<>(FashionMnist.CLASSES);
+        expected.add("background");
+        assertEquals(expected, m.classes());
+        float[] x = new float[S * S];
+        int[] l = new int[S * S];
+        boolean[] seen = new boolean[11];
+        for (int k = 0; k < m.size(); k++) {
+            m.image(k, x);
+            m.labels(k, l);
+            int foreground = 0;
+            for (int i = 0; i < x.length; i++) {
+                assertTrue(x[i] >= 0 && x[i] <= 1, "pixel " + x[i]);
+                assertTrue(l[i] >= 0 && l[i] < 11, "label " + l[i]);
+                seen[l[i]] = true;
+                if (x[i] == 0) {
+                    assertEquals(10, l[i], "a black pixel is background");
+                }
+                // Foreground exactly where the canvas is brighter than the threshold.
+                boolean bright = x[i] > FashionMnistMosaic.FOREGROUND_THRESHOLD;
+                assertEquals(bright, l[i] != 10, "image " + k + " pixel " + i + " intensity " + x[i]);
+                foreground += bright ? 1 : 0;
+            }
+            assertTrue(foreground > 50, "image " + k + " holds at least one item: " + foreground + " pixels");
+            assertTrue(foreground < S * S / 2, "items leave background: " + foreground + " pixels");
+        }
+        int classesSeen = 0;
+        for (boolean s : seen) {
+            classesSeen += s ? 1 : 0;
+        }
+        assertTrue(classesSeen >= 8, "20 images of up to 4 items show most classes: " + classesSeen);
+    }
+
+    @Test
+    void itemsArePastedWholeIntoSeparateCells() {
+        // One solid 28x28 item: every pasted copy is a full 784-pixel square of class 5.
+        byte[] px = new byte[28 * 28];
+        Arrays.fill(px, (byte) 255);
+        InMemoryDataset solid = new InMemoryDataset(px, new int[] {5}, 1, 28, 28, FashionMnist.CLASSES, "solid");
+        FashionMnistMosaic m = FashionMnistMosaic.build(solid, 200, S, 1);
+        int[] l = new int[S * S];
+        long items = 0;
+        for (int k = 0; k < m.size(); k++) {
+            m.labels(k, l);
+            int fg = 0;
+            for (int v : l) {
+                assertTrue(v == 5 || v == 10, "label " + v);
+                fg += v == 5 ? 1 : 0;
+            }
+            assertEquals(0, fg % 784, "whole, non-overlapping squares: " + fg + " pixels");
+            int n = fg / 784;
+            assertTrue(n >= 1 && n <= 4, "a 64-pixel canvas has 4 cells, image " + k + " has " + n + " items");
+            items += n;
+            // Each square lies inside one 32x32 cell: the cell corners' label tells which cells are used.
+            for (int cy = 0; cy < 2; cy++) {
+                for (int cx = 0; cx < 2; cx++) {
+                    int centre = (cy * 32 + 16) * S + cx * 32 + 16;
+                    int inCell = 0;
+                    for (int y = cy * 32; y < cy * 32 + 32; y++) {
+                        for (int x = cx * 32; x < cx * 32 + 32; x++) {
+                            inCell += l[y * S + x] == 5 ? 1 : 0;
+                        }
+                    }
+                    assertEquals(l[centre] == 5 ? 784 : 0, inCell, "cell (" + cy + ", " + cx + ") of image " + k);
+                }
+            }
+        }
+        double perImage = items / 200.0;
+        // 4 cells filled with p = 0.75, at least one: E = 3 + 0.25^4 ≈ 3.004, sd of the mean ≈ 0.06.
+        assertEquals(3.0, perImage, 0.25, "mean items per image");
+    }
+
+    @Test
+    void splitHalvesUseOnlyTheirOwnItems() {
+        Random random = new Random(3);
+        byte[] trainPx = new byte[8 * 28 * 28];
+        byte[] testPx = new byte[5 * 28 * 28];
+        random.nextBytes(trainPx);
+        random.nextBytes(testPx);
+        int[] trainLabels = new int[8];
+        int[] testLabels = new int[5];
+        Arrays.fill(trainLabels, 3);
+        Arrays.fill(testLabels, 7);
+        DatasetSplit split =
+                new DatasetSplit(
+                        new InMemoryDataset(trainPx, trainLabels, 1, 28, 28, FashionMnist.CLASSES, "threes"),
+                        new InMemoryDataset(testPx, testLabels, 1, 28, 28, FashionMnist.CLASSES, "sevens"));
+        FashionMnistMosaic.Split s = FashionMnistMosaic.fromSplit(split, 10, 4, S, 11);
+        assertEquals(10, s.train().size());
+        assertEquals(4, s.test().size());
+        assertEquals(List.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1), presence(s.train()), "train: class 3 and background");
+        assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1), presence(s.test()), "test: class 7 and background");
+        float[] a = new float[S * S];
+        float[] b = new float[S * S];
+        FashionMnistMosaic sameSeed = FashionMnistMosaic.build(split.test(), 4, S, 11);
+        s.test().image(0, a);
+        sameSeed.image(0, b);
+        assertFalse(Arrays.equals(a, b), "the test half draws its layouts from a derived seed");
+    }
+
+    @Test
+    void batchIsNormalizedFloatImagesAndInt64Labels() {
+        FashionMnistMosaic m = FashionMnistMosaic.build(TinyData.bundled().test(), 5, S, 9);
+        float[] x = new float[S * S];
+        int[] l = new int[S * S];
+        m.image(3, x);
+        m.labels(3, l);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray[] batch = m.batch(manager, 2, 5);
+            assertEquals(new Shape(3, 1, S, S), batch[0].getShape());
+            assertEquals(DataType.FLOAT32, batch[0].getDataType());
+            assertEquals(new Shape(3, S, S), batch[1].getShape());
+            assertEquals(DataType.INT64, batch[1].getDataType());
+            float[] images = batch[0].toFloatArray();
+            long[] labels = batch[1].toLongArray();
+            for (int i = 0; i < S * S; i++) {
+                // Fashion-MNIST's mean 0.2860 and std 0.3530, as Normalize.forChannels(1).
+                assertEquals((x[i] - 0.2860f) / 0.3530f, images[S * S + i], 1e-5f);
+                assertEquals(l[i], labels[S * S + i]);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> m.batch(null, 3, 6));
+        assertThrows(IllegalArgumentException.class, () -> m.batch(null, 2, 2));
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithTheirLimits() {
+        ImageDataset train = TinyData.bundled().train();
+        IllegalArgumentException small =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(train, 2, 27, 0));
+        assertTrue(small.getMessage().contains("at least 28"), small.getMessage());
+        assertTrue(small.getMessage().contains("27"), small.getMessage());
+        InMemoryDataset rgb =
+                new InMemoryDataset(new byte[3 * 28 * 28], new int[] {0}, 3, 28, 28, FashionMnist.CLASSES, "rgb");
+        IllegalArgumentException channels =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(rgb, 2, 64, 0));
+        assertTrue(channels.getMessage().contains("3 channels"), channels.getMessage());
+        IllegalArgumentException none =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(train, 0, 64, 0));
+        assertTrue(none.getMessage().contains("at least 1"), none.getMessage());
+        FashionMnistMosaic m = FashionMnistMosaic.build(train, 1, 28, 0);
+        assertThrows(IllegalArgumentException.class, () -> m.image(0, new float[27 * 28]));
+        assertThrows(IndexOutOfBoundsException.class, () -> m.labels(1, new int[28 * 28]));
+    }
+
+    private static List<Integer> presence(FashionMnistMosaic m) {
+        int[] l = new int[m.canvas() * m.canvas()];
+        Integer[] present = new Integer[m.numClasses()];
+        Arrays.fill(present, 0);
+        for (int k = 0; k < m.size(); k++) {
+            m.labels(k, l);
+            for (int v : l) {
+                present[v] = 1;
+            }
+        }
+        return List.of(present);
+    }
+}
