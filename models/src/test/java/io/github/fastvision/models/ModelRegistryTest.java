@@ -27,7 +27,8 @@ class ModelRegistryTest {
                         "resnet50", "resnet101", "wide_resnet50_2", "wide_resnet101_2", "resnet50_se",
                         "resnet50_max", "resnet50_hybrid", "resnet50_eb", "resnet50_deform_max", "resnet50_deform_avg",
                         "resnet101_hybrid", "wide_resnet50_2_hybrid", "wide_resnet101_2_hybrid", "resnet50_se_hybrid",
-                        "vit_small", "vit_small_maxpool", "vit_small_dwconv", "pit_small", "pit_small_maxpool");
+                        "vit_small", "vit_small_maxpool", "vit_small_dwconv", "pit_small", "pit_small_maxpool",
+                        "hrnet_w18_seg", "hrnet_w48_seg");
         assertEquals(spec, names("*"));
     }
 
