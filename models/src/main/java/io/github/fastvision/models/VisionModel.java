@@ -131,7 +131,12 @@ public class VisionModel extends AbstractBlock implements Countable {
         head.reset(numClasses);
     }
 
-    private void checkInput(NDArray x) {
+    /**
+     * Rejects input that is not a float (N, C, H, W) batch with the model's channel count.
+     *
+     * @param x the input
+     */
+    protected void checkInput(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(1) != options.inChannels()) {
             throw new IllegalArgumentException(

@@ -87,10 +87,21 @@ public final class AnytimeContext {
      * @param fraction in [0, 1]
      */
     public void setMaxSparseDensity(double fraction) {
+        maxSparseDensity = checkMaxSparseDensity(fraction);
+    }
+
+    /**
+     * Validates a sparse density limit.
+     *
+     * @param fraction the limit
+     * @return the limit, when in [0, 1]
+     * @throws IllegalArgumentException otherwise
+     */
+    public static double checkMaxSparseDensity(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("sparse density limit must be in [0, 1] but was " + fraction);
         }
-        maxSparseDensity = fraction;
+        return fraction;
     }
 
     /**

@@ -115,8 +115,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         Checks.nchw(NAME, x, inChannels);
         Shape xs = x.getShape();
-        long ho = Checks.windowOut(xs.get(2), kernel, stride, padding);
-        long wo = Checks.windowOut(xs.get(3), kernel, stride, padding);
+        Shape out = Checks.windowShape(xs, outChannels, kernel, stride, padding);
+        long ho = out.get(2);
+        long wo = out.get(3);
         long perPosition = (long) kernel * kernel * inChannels * outChannels;
         SpatialMask mask = ctx == null || lambda == null ? null : ctx.mask();
         if (mask == null) {
@@ -181,13 +182,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
         Checks.nchw(NAME, in, inChannels);
-        return new Shape[] {
-            new Shape(
-                    in.get(0),
-                    outChannels,
-                    Checks.windowOut(in.get(2), kernel, stride, padding),
-                    Checks.windowOut(in.get(3), kernel, stride, padding))
-        };
+        return new Shape[] {Checks.windowShape(in, outChannels, kernel, stride, padding)};
     }
 
     /** {@inheritDoc} */

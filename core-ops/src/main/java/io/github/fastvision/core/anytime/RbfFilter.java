@@ -84,9 +84,15 @@ final class RbfFilter {
         return lambda.reshape(1).square().minimum(MAX_LAMBDA_SQUARED);
     }
 
+    /** The 1-D factor exp(−λ² d²), d = −r … r, as a (1, 1, 1, 2r+1) kernel. */
     private NDArray kernel() {
         if (kernel1d == null) {
-            kernel1d = RbfInterpolation.kernel1d(lambda, radius);
+            float[] d2 = new float[2 * radius + 1];
+            for (int i = 0; i < d2.length; i++) {
+                int d = i - radius;
+                d2[i] = d * d;
+            }
+            kernel1d = manager.create(d2).mul(lambdaSquared(lambda)).neg().exp().reshape(1, 1, 1, d2.length);
             kernel1d.attach(manager);
         }
         return kernel1d;

@@ -1,9 +1,7 @@
 package io.github.fastvision.core.anytime;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * Fills the skipped positions of a sparse feature map from their neighbours (thesis §2.3.4,
@@ -28,25 +26,6 @@ public final class RbfInterpolation {
     public static final int DEFAULT_RADIUS = 7;
 
     private RbfInterpolation() {}
-
-    /**
-     * The 1-D factor exp(−λ² d²), d = −r … r, as a (1, 1, 1, 2r+1) kernel.
-     *
-     * @param lambda λ, a scalar array (may be a trainable parameter)
-     * @param radius r
-     * @return the kernel
-     */
-    static NDArray kernel1d(NDArray lambda, int radius) {
-        NDManager m = lambda.getManager();
-        float[] d2 = new float[2 * radius + 1];
-        for (int i = 0; i < d2.length; i++) {
-            int d = i - radius;
-            d2[i] = d * d;
-        }
-        NDArray dist = m.create(d2);
-        NDArray l2 = RbfFilter.lambdaSquared(lambda);
-        return dist.mul(l2).neg().exp().reshape(1, 1, 1, d2.length);
-    }
 
     /**
      * Applies Eq. 2.4: keeps computed positions and interpolates skipped ones.

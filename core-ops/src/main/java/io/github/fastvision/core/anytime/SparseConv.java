@@ -1,5 +1,7 @@
 package io.github.fastvision.core.anytime;
 
+import io.github.fastvision.core.layers.Checks;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -39,8 +41,9 @@ public final class SparseConv {
                     "sparse convolution expects a square (Cout, " + c + ", k, k) weight (groups = 1) but got "
                             + ws);
         }
-        long ho = (xs.get(2) + 2L * padding - k) / stride + 1;
-        long wo = (xs.get(3) + 2L * padding - k) / stride + 1;
+        Shape outShape = Checks.windowShape(xs, cout, k, stride, padding);
+        long ho = outShape.get(2);
+        long wo = outShape.get(3);
         NDArray zeros = x.getManager().zeros(new Shape(n * ho * wo, cout), x.getDataType());
         long a = out.activeCount();
         if (a == 0) {

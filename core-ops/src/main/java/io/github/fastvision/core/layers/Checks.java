@@ -168,4 +168,22 @@ public final class Checks {
     public static long windowOut(long size, int kernel, int stride, int padding) {
         return (size + 2L * padding - kernel) / stride + 1;
     }
+
+    /**
+     * Output shape of a square k×k window (convolution or pooling) on an NCHW shape.
+     *
+     * @param in (N, C, H, W)
+     * @param channels output channels
+     * @param kernel the window size
+     * @param stride the stride
+     * @param padding the padding on each side
+     * @return (N, channels, Ho, Wo)
+     */
+    public static Shape windowShape(Shape in, long channels, int kernel, int stride, int padding) {
+        return new Shape(
+                in.get(0),
+                channels,
+                windowOut(in.get(2), kernel, stride, padding),
+                windowOut(in.get(3), kernel, stride, padding));
+    }
 }

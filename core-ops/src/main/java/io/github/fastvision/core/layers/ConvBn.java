@@ -110,13 +110,7 @@ public class ConvBn extends AbstractBlock implements Countable {
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
         Checks.nchw(NAME, in, inChannels);
-        return new Shape[] {
-            new Shape(
-                    in.get(0),
-                    outChannels,
-                    Checks.windowOut(in.get(2), kernel, stride, padding),
-                    Checks.windowOut(in.get(3), kernel, stride, padding))
-        };
+        return new Shape[] {Checks.windowShape(in, outChannels, kernel, stride, padding)};
     }
 
     /** {@inheritDoc} */

@@ -121,13 +121,7 @@ public class Pool2d extends AbstractBlock implements Countable {
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
-        return new Shape[] {
-            new Shape(
-                    in.get(0),
-                    in.get(1),
-                    Checks.windowOut(in.get(2), kernel, stride, padding),
-                    Checks.windowOut(in.get(3), kernel, stride, padding))
-        };
+        return new Shape[] {Checks.windowShape(in, in.get(1), kernel, stride, padding)};
     }
 
     /**

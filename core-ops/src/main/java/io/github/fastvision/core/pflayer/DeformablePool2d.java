@@ -234,13 +234,7 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
         Checks.nchw(NAME, in, channels);
-        return new Shape[] {
-            new Shape(
-                    in.get(0),
-                    channels,
-                    Checks.windowOut(in.get(2), kernel, stride, padding),
-                    Checks.windowOut(in.get(3), kernel, stride, padding))
-        };
+        return new Shape[] {Checks.windowShape(in, channels, kernel, stride, padding)};
     }
 
     /** {@inheritDoc} */

@@ -149,8 +149,7 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
      * @param fraction in [0, 1]
      */
     public void setMaxSparseDensity(double fraction) {
-        new AnytimeContext(true, radius).setMaxSparseDensity(fraction);
-        maxSparseDensity = fraction;
+        maxSparseDensity = AnytimeContext.checkMaxSparseDensity(fraction);
     }
 
     /**
@@ -227,18 +226,9 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Blocks.init(base, manager, dataType, inputs[0]);
-        Shape b0 = base.getOutputShapes(inputs)[0];
+        List<Shape[]> stages = base.stageBranchShapes(inputs[0]);
         for (int i = 1; i < numExits(); i++) {
-            int[] ch = base.stageBranchChannels(i - 1);
-            Shape[] shapes = new Shape[ch.length];
-            long h = b0.get(2);
-            long w = b0.get(3);
-            for (int k = 0; k < ch.length; k++) {
-                shapes[k] = new Shape(b0.get(0), ch[k], h, w);
-                h = (h + 1) / 2;
-                w = (w + 1) / 2;
-            }
-            exits.get(i - 1).initialize(manager, dataType, shapes);
+            exits.get(i - 1).initialize(manager, dataType, stages.get(i - 1));
         }
     }
 
@@ -254,13 +244,9 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
         long sum = stem.macs();
         Shape b0 = stem.output();
         for (int i = 1; i <= numExits(); i++) {
-            sum += Cost.of(base.getStageBlocks().get(i - 1), b0).macs();
-            // Exits before i are part of the pass up to exit i.
-            long exits = 0;
-            for (int j = 1; j <= i; j++) {
-                exits += exit(j).cost(b0).macs();
-            }
-            out[i - 1] = sum + exits;
+            // A pass up to exit i runs stages 1..i and exits 1..i.
+            sum += Cost.of(base.getStageBlocks().get(i - 1), b0).macs() + exit(i).cost(b0).macs();
+            out[i - 1] = sum;
         }
         return out;
     }

@@ -150,15 +150,7 @@ public final class HRNetSeg extends VisionModel {
      * @return the 1/4-resolution map, as a one-branch list
      */
     public List<NDArray> forwardStem(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
-        if (x.getShape().dimension() != 4 || x.getShape().get(1) != getOptions().inChannels()) {
-            throw new IllegalArgumentException(
-                    getName() + " expects input of shape (N, " + getOptions().inChannels() + ", H, W) but got "
-                            + x.getShape());
-        }
-        if (x.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32
-                && x.getDataType() != ai.djl.ndarray.types.DataType.FLOAT64) {
-            throw new IllegalArgumentException(getName() + " expects float32 input but got " + x.getDataType());
-        }
+        checkInput(x);
         List<NDArray> in = new ArrayList<>(1);
         in.add(x);
         return stem.forward(ps, in, training, ctx);
@@ -217,6 +209,22 @@ public final class HRNetSeg extends VisionModel {
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape s = branch0(inputs[0]);
         return new Shape[] {new Shape(s.get(0), numClasses, s.get(2), s.get(3))};
+    }
+
+    /**
+     * Returns the branch shapes of every stage's output for an input shape (shapes only).
+     *
+     * @param input (N, C, H, W)
+     * @return one array of branch shapes per stage
+     */
+    public List<Shape[]> stageBranchShapes(Shape input) {
+        List<Shape[]> out = new ArrayList<>(stageBlocks.size());
+        Shape[] s = stem.getOutputShapes(new Shape[] {input});
+        for (MultiBranchBlock stage : stageBlocks) {
+            s = stage.getOutputShapes(s);
+            out.add(s);
+        }
+        return out;
     }
 
     /** {@inheritDoc} */

@@ -305,7 +305,6 @@ public final class AnytimeExperiment {
         double[] wallNs = new double[n];
         double[] computed = new double[n];
         long images = 0;
-        long timedImages = 0;
         ParameterStore ps = new ParameterStore(manager, false);
         model.setMaxSparseDensity(config.maxSparseDensity());
         boolean recording = Autograd.isRecording();
@@ -314,7 +313,9 @@ public final class AnytimeExperiment {
             int eb = config.evalBatch();
             int batches = test.size() / eb;
             for (int b = -1; b < batches; b++) {
-                // Batch -1 warms up the kernels and caches and is not counted.
+                // Batch -1 (the first batch's images) warms up the kernels and caches and is not
+                // counted; it also feeds the figure, so collecting masks stays out of the timing.
+                boolean warmUp = b < 0;
                 int from = Math.max(b, 0) * eb;
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray[] xy = test.batch(sub, from, from + eb);
@@ -328,30 +329,31 @@ public final class AnytimeExperiment {
                             AnytimeSegmenter.ExitOutput o = pass.next();
                             o.logits().getFloat(0, 0, 0, 0); // wait for the exit's result
                             ends[i] = System.nanoTime() - t0;
-                            if (b >= 0) {
+                            outs.add(o.logits());
+                            if (warmUp) {
+                                SpatialMask m = pass.currentMask();
+                                masks.add(m == null ? null : m.base().compute().duplicate());
+                            } else {
                                 macs[i] += o.macs();
                                 computed[i] += o.computedFraction() * eb;
                             }
-                            outs.add(o.logits());
-                            SpatialMask m = pass.currentMask();
-                            masks.add(m == null ? null : m.base().compute().duplicate());
                             i++;
                         }
-                        if (b < 0) {
-                            continue;
-                        }
-                        for (int k = 0; k < n; k++) {
-                            wallNs[k] += ends[k];
-                            Shape ls = xy[1].getShape();
-                            NDArray pred = ExitHead.resize(outs.get(k), ls.get(1), ls.get(2)).argMax(1);
-                            metrics.get(k).update(pred, xy[1]);
-                        }
-                        images += eb;
-                        timedImages += eb;
-                        if (b == 0 && figure != null) {
+                        if (warmUp && figure != null) {
+                            // Inside the pass: the masks' arrays are released when it closes.
                             writeFigure(figure, test, outs, masks);
                         }
                     }
+                    if (warmUp) {
+                        continue;
+                    }
+                    Shape ls = xy[1].getShape();
+                    for (int k = 0; k < n; k++) {
+                        wallNs[k] += ends[k];
+                        NDArray pred = ExitHead.resize(outs.get(k), ls.get(1), ls.get(2)).argMax(1);
+                        metrics.get(k).update(pred, xy[1]);
+                    }
+                    images += eb;
                 }
             }
         } finally {
@@ -362,7 +364,7 @@ public final class AnytimeExperiment {
             out.add(new ExitResult(
                     metrics.get(k).meanIoU(),
                     macs[k] / 1e9 / images,
-                    wallNs[k] / 1e6 / timedImages,
+                    wallNs[k] / 1e6 / images,
                     100 * computed[k] / images));
         }
         return out;
