@@ -36,6 +36,7 @@ final class RbfFilter {
     private final NDManager manager;
     private final Map<Long, NDArray> bands = new HashMap<>();
     private final Map<Long, NDArray> inverseDenominators = new HashMap<>();
+    private final Map<Integer, NDArray> depthwiseKernels = new HashMap<>();
     private NDArray kernel1d;
 
     /**
@@ -65,7 +66,7 @@ final class RbfFilter {
             }
             NDArray dist = manager.create(d2, new Shape(n, n));
             NDArray mask = manager.create(inside, new Shape(n, n));
-            NDArray w = dist.mul(lambdaSquared(lambda)).neg().exp();
+            NDArray w = dist.mul(lambdaSquared()).neg().exp();
             // Drop weights below 1e-30 (they would be denormal floats, which slow matrix products
             // by orders of magnitude and add nothing).
             NDArray t = w.mul(mask.mul(w.gte(1e-30f).toType(w.getDataType(), false)));
@@ -77,11 +78,14 @@ final class RbfFilter {
     /**
      * λ², capped at {@link #MAX_LAMBDA_SQUARED}.
      *
-     * @param lambda λ
      * @return (1)
      */
-    static NDArray lambdaSquared(NDArray lambda) {
-        return lambda.reshape(1).square().minimum(MAX_LAMBDA_SQUARED);
+    private NDArray lambdaSquared() {
+        // λ may be the parameter itself (training): its first derived array moves to this
+        // filter's manager so that nothing accumulates on the parameter's manager per call.
+        NDArray l = lambda.reshape(1);
+        l.attach(manager);
+        return l.square().minimum(MAX_LAMBDA_SQUARED);
     }
 
     /** The 1-D factor exp(−λ² d²), d = −r … r, as a (1, 1, 1, 2r+1) kernel. */
@@ -92,7 +96,7 @@ final class RbfFilter {
                 int d = i - radius;
                 d2[i] = d * d;
             }
-            kernel1d = manager.create(d2).mul(lambdaSquared(lambda)).neg().exp().reshape(1, 1, 1, d2.length);
+            kernel1d = manager.create(d2).mul(lambdaSquared()).neg().exp().reshape(1, 1, 1, d2.length);
             kernel1d.attach(manager);
         }
         return kernel1d;
@@ -119,8 +123,12 @@ final class RbfFilter {
      */
     NDArray windowSumMatmul(NDArray f) {
         Shape s = f.getShape();
-        // T is symmetric: rows are filtered by f·T_W, columns by T_H·(…).
-        return band(s.get(2)).matMul(f.matMul(band(s.get(3))));
+        // T is symmetric: rows are filtered by f·T_W, columns by T_H·(…). DJL attaches a result
+        // to its left operand's manager, which for T_H is this (possibly long-lived, cached)
+        // filter's: move it to the features' manager or every inference call would leak it.
+        NDArray out = band(s.get(2)).matMul(f.matMul(band(s.get(3))));
+        out.attach(f.getManager());
+        return out;
     }
 
     /**
@@ -133,8 +141,10 @@ final class RbfFilter {
         Shape s = f.getShape();
         int c = (int) s.get(1);
         int taps = 2 * radius + 1;
-        NDArray kh = kernel().broadcast(new Shape(c, 1, 1, taps));
-        NDArray kv = kh.reshape(c, 1, taps, 1);
+        // Per channel count, once: broadcasting the cached kernel per call would attach a new
+        // array to the filter's manager each time (see windowSumMatmul).
+        NDArray kh = depthwiseKernels.computeIfAbsent(c, k -> kernel().broadcast(new Shape(k, 1, 1, taps)));
+        NDArray kv = depthwiseKernels.computeIfAbsent(-c, k -> kh.reshape(c, 1, taps, 1));
         NDArray x =
                 Conv2d.conv2d(f, kh, null, new Shape(1, 1), new Shape(0, radius), new Shape(1, 1), c)
                         .singletonOrThrow();

@@ -57,7 +57,9 @@ public final class RbfInterpolation {
         // differentiating through it produced NaN gradients for λ in HRNet training runs
         // (libtorch 2.7.1 CPU), while the forward values are the same.
         RbfFilter filter = new RbfFilter(lambda, radius, sparse.getManager());
-        RbfFilter normalizer = new RbfFilter(lambda.stopGradient(), radius, sparse.getManager());
+        NDArray constantLambda = lambda.stopGradient();
+        constantLambda.attach(sparse.getManager());
+        RbfFilter normalizer = new RbfFilter(constantLambda, radius, sparse.getManager());
         return fill(sparse, filter, compute.neg().add(1f).mul(normalizer.inverseDenominator(s.get(2), s.get(3))));
     }
 

@@ -61,7 +61,10 @@ public final class SparseConv {
                     rows.get(new NDIndex("{}", out.gatherIndex(hp, wp, k, stride)))
                             .reshape(a, (long) k * k * c);
         }
-        NDArray w = weight.transpose(2, 3, 1, 0).reshape((long) k * k * c, cout);
+        // The transposed weight belongs to this call, not to the parameter's manager.
+        NDArray wt = weight.transpose(2, 3, 1, 0);
+        wt.attach(x.getManager());
+        NDArray w = wt.reshape((long) k * k * c, cout);
         NDArray values = patches.matMul(w);
         if (bias != null) {
             values = values.add(bias);

@@ -164,6 +164,76 @@ class AnytimeSegmenterTest {
         }
     }
 
+    /**
+     * Long inference and training loops must not grow native memory: a pass keeps its arrays in
+     * the batch's manager, and the cached RBF filters and λ values stay fixed in number. (A
+     * filter once attached each pass's vertical window sum to its long-lived cache manager:
+     * about 400 MB per batch of 16 on hrnet_w18_seg.)
+     */
+    @Test
+    void repeatedPassesLeaveNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 0.998f);
+            ParameterStore ps = new ParameterStore(m, false);
+            float threshold;
+            boolean recording = Autograd.isRecording();
+            Autograd.setRecording(false);
+            float[] image;
+            try (NDManager probeManager = m.newSubManager()) {
+                NDArray x = probeManager.randomNormal(new Shape(2, 1, 32, 32));
+                image = x.toFloatArray();
+                try (AnytimeSegmenter.Pass probe = adpc.begin(ps, x, false, false, 1f)) {
+                    float[] c = probe.next().logits().softmax(1).max(new int[] {1}).toFloatArray();
+                    java.util.Arrays.sort(c);
+                    threshold = c[c.length / 2];
+                }
+            } finally {
+                Autograd.setRecording(recording);
+            }
+            int[] counts = new int[6];
+            for (int i = 0; i < counts.length; i++) {
+                // Alternate dense-and-mask and gather-sparse execution, then training passes.
+                boolean sparse = i % 2 == 1;
+                adpc.setMaxSparseDensity(sparse ? 1.0 : 0.0);
+                try (NDManager batch = m.newSubManager()) {
+                    NDArray x = batch.create(image, new Shape(2, 1, 32, 32));
+                    if (i < 4) {
+                        Autograd.setRecording(false);
+                        try (AnytimeSegmenter.Pass pass = adpc.begin(ps, x, false, sparse, threshold)) {
+                            int exits = 0;
+                            while (pass.hasNext()) {
+                                AnytimeSegmenter.ExitOutput o = pass.next();
+                                o.logits().getFloat(0, 0, 0, 0);
+                                exits++;
+                                if (exits == 2) {
+                                    assertTrue(o.computedFraction() > 0.1 && o.computedFraction() < 0.9,
+                                            "partial mask: " + o.computedFraction());
+                                }
+                            }
+                        } finally {
+                            Autograd.setRecording(recording);
+                        }
+                    } else {
+                        try (ai.djl.training.GradientCollector gc =
+                                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                            NDList outs = adpc.forwardExits(ps, x, true);
+                            NDArray loss = outs.get(0).mean();
+                            for (int k = 1; k < outs.size(); k++) {
+                                loss = loss.add(outs.get(k).mean());
+                            }
+                            gc.backward(loss);
+                        }
+                    }
+                }
+                counts[i] = m.getManagedArrays().size();
+            }
+            // The first pass of each kind fills the caches (filters per convolution, gradients).
+            assertEquals(counts[2], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
+            assertEquals(counts[1], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
+            assertEquals(counts[4], counts[5], "training passes: " + java.util.Arrays.toString(counts));
+        }
+    }
+
     @Test
     void predictorHonoursDeadlinesBudgetsAndCancellation() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
