@@ -8,14 +8,35 @@ package io.github.fastvision.models;
  * @param inChannels image channels (3 for RGB, 1 for Fashion-MNIST)
  * @param dropPath stochastic-depth rate of the last block, or a negative value for the variant's
  *     default
+ * @param stemStride the patchify stem's patch size and stride for families that have one
+ *     (FasterNet, hierarchical ConvNeXt; default 4), or 0 for the family's own stem. A stride of
+ *     2 keeps 4× more positions in every stage, which small inputs such as 32×32 need (the
+ *     stages of a 4×4 stem end at 1×1 there); it changes the stem's weight shape, so ImageNet
+ *     checkpoints do not load into such a model.
  */
-public record ModelOptions(int numClasses, int inputSize, int inChannels, float dropPath) {
+public record ModelOptions(int numClasses, int inputSize, int inChannels, float dropPath, int stemStride) {
 
     /** ImageNet defaults: 1000 classes, 224×224 RGB, the variant's drop-path rate. */
     public static final ModelOptions IMAGENET = new ModelOptions(1000, 224, 3, -1f);
 
+    /**
+     * Options with the family's own stem.
+     *
+     * @param numClasses classifier outputs
+     * @param inputSize square input side
+     * @param inChannels image channels
+     * @param dropPath drop-path rate, or negative for the variant's default
+     */
+    public ModelOptions(int numClasses, int inputSize, int inChannels, float dropPath) {
+        this(numClasses, inputSize, inChannels, dropPath, 0);
+    }
+
     /** Validates the options. */
     public ModelOptions {
+        if (stemStride < 0) {
+            throw new IllegalArgumentException(
+                    "stemStride must be >= 1 (or 0 for the family's stem) but was " + stemStride);
+        }
         if (numClasses < 0) {
             throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
         }
@@ -37,7 +58,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withNumClasses(int n) {
-        return new ModelOptions(n, inputSize, inChannels, dropPath);
+        return new ModelOptions(n, inputSize, inChannels, dropPath, stemStride);
     }
 
     /**
@@ -47,7 +68,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withInputSize(int size) {
-        return new ModelOptions(numClasses, size, inChannels, dropPath);
+        return new ModelOptions(numClasses, size, inChannels, dropPath, stemStride);
     }
 
     /**
@@ -57,7 +78,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withInChannels(int c) {
-        return new ModelOptions(numClasses, inputSize, c, dropPath);
+        return new ModelOptions(numClasses, inputSize, c, dropPath, stemStride);
     }
 
     /**
@@ -67,7 +88,42 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withDropPath(float rate) {
-        return new ModelOptions(numClasses, inputSize, inChannels, rate);
+        return new ModelOptions(numClasses, inputSize, inChannels, rate, stemStride);
+    }
+
+    /**
+     * Returns a copy with another stem stride.
+     *
+     * @param stride the patch size and stride, or 0 for the family's stem
+     * @return new options
+     */
+    public ModelOptions withStemStride(int stride) {
+        return new ModelOptions(numClasses, inputSize, inChannels, dropPath, stride);
+    }
+
+    /**
+     * Resolves the stem stride against a family default.
+     *
+     * @param familyDefault the family's patch size (4 for FasterNet and ConvNeXt)
+     * @return the stride to use
+     */
+    public int stemStrideOr(int familyDefault) {
+        return stemStride > 0 ? stemStride : familyDefault;
+    }
+
+    /**
+     * Fails when a stem stride was asked of a model whose stem is not a patchify convolution.
+     *
+     * @param model the model's name, for the message
+     * @return these options
+     */
+    public ModelOptions requireFamilyStem(String model) {
+        if (stemStride != 0) {
+            throw new IllegalArgumentException(
+                    model + " has a fixed stem, but stemStride=" + stemStride + " was given; the stem stride option"
+                            + " applies to the patchify stems of fasternet_* and (hierarchical) convnext_* models");
+        }
+        return this;
     }
 
     /**

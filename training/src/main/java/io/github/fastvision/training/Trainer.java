@@ -183,7 +183,7 @@ public final class Trainer {
                     RunState state =
                             new RunState(
                                     FORMAT, config.model(), recipe.name(), config.epochs(), config.batch(), size,
-                                    config.seed(), config.dataset(), epoch + 1, optimizer.steps(), history);
+                                    config.stemStride(), config.seed(), config.dataset(), epoch + 1, optimizer.steps(), history);
                     TrainingCheckpoint.save(
                             checkpoint,
                             new TrainingCheckpoint.State(
@@ -217,6 +217,7 @@ public final class Trainer {
         compare(diffs, "recipe", saved.recipe(), config.recipe().name());
         compare(diffs, "batch", saved.batch(), config.batch());
         compare(diffs, "image size", saved.imageSize(), config.imageSize());
+        compare(diffs, "stem stride", saved.stemStride(), config.stemStride());
         compare(diffs, "seed", saved.seed(), config.seed());
         compare(diffs, "dataset", saved.dataset(), config.dataset());
         compare(diffs, "epochs", saved.epochs(), config.epochs());

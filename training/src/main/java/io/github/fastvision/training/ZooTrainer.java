@@ -38,7 +38,7 @@ public final class ZooTrainer {
         ModelOptions options =
                 new ModelOptions(
                         data.train().classes().size(), config.imageSize(), data.train().channels(),
-                        config.recipe().dropPath());
+                        config.recipe().dropPath(), config.stemStride());
         return ModelRegistry.create(config.model(), options);
     }
 
@@ -56,7 +56,8 @@ public final class ZooTrainer {
         TrainConfig canonical =
                 new TrainConfig(
                         ModelRegistry.info(config.model()).name(), config.recipe(), config.epochs(), config.batch(),
-                        config.imageSize(), config.seed(), config.dataset(), config.out(), config.resume());
+                        config.imageSize(), config.stemStride(), config.seed(), config.dataset(), config.out(),
+                        config.resume());
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);
@@ -96,7 +97,7 @@ public final class ZooTrainer {
                                 null, 0f)) {
             VisionModel vm =
                     ModelRegistry.create(
-                            header.model(), new ModelOptions(header.numClasses(), imageSize, header.inChannels(), -1f));
+                            header.model(), header.options(imageSize));
             WeightsFile.load(vm, manager, file);
             return Evaluator.evaluate(vm, manager, loader);
         }

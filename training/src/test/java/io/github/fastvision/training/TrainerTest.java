@@ -206,6 +206,22 @@ class TrainerTest {
         assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
     }
 
+    @Test
+    void aStemStrideTravelsWithTheWeightsAndTheCheckpoint(@TempDir Path dir) throws IOException {
+        TrainConfig c =
+                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 2, 5, "subset", dir, false);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        // evaluate rebuilds the model from the weights file alone, stem stride included.
+        Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
+        assertEquals(r.testAccuracy(), e.accuracy(), 1e-9);
+        assertEquals(2, io.github.fastvision.models.io.WeightsFile.header(dir.resolve("test_fasternet.fvw")).stemStride());
+        TrainConfig other =
+                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 0, 5, "subset", dir, true);
+        IllegalArgumentException mismatch =
+                assertThrows(IllegalArgumentException.class, () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
+        assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());
+    }
+
     private static SingleBottleneckNet badModel() {
         SingleBottleneckNet n = new SingleBottleneckNet(1, 8, 1.0, SpatialOp.AVG_POOL, 7);
         n.initialize(NDManager.newBaseManager(), DataType.FLOAT32, new Shape(1, 1, 32, 32));

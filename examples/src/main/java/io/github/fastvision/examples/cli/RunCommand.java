@@ -76,11 +76,12 @@ public final class RunCommand implements Callable<Integer> {
             if (s.get(2) != s.get(3)) {
                 throw new IllegalArgumentException(input + " has shape " + s + "; expected square images (H == W)");
             }
-            int numClasses = classes != null ? classes : 1000;
-            if (weights != null && classes == null) {
-                numClasses = WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name())).numClasses();
-            }
-            ModelOptions options = new ModelOptions(numClasses, (int) s.get(2), (int) s.get(1), -1f);
+            WeightsFile.Header header =
+                    weights == null ? null
+                            : WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name()));
+            int numClasses = classes != null ? classes : header != null ? header.numClasses() : 1000;
+            ModelOptions options = new ModelOptions(numClasses, (int) s.get(2), (int) s.get(1), -1f,
+                    header == null ? 0 : header.stemStride());
             VisionModel model = ModelRegistry.create(modelName, options);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {

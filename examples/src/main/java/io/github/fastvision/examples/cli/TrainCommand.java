@@ -45,6 +45,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "32", description = "Square input side (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
+    @Option(names = "--stem-stride", defaultValue = "0",
+            description = "Patch size and stride of a patchify stem (fasternet_*, convnext_*; 0 = the model's own, 4)."
+                    + " 2 keeps 4x more positions per stage, for 32x32 inputs (default: ${DEFAULT-VALUE}).")
+    private int stemStride;
+
     @Option(names = "--recipe", defaultValue = Recipes.SMALL,
             description = "Training recipe (default: ${DEFAULT-VALUE}); one of: small, fasternet_t0..l, convnext_t..l, pflayer_90ep, pflayer_400ep, rexnet.")
     private String recipe;
@@ -67,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The JSON document. */
     record Report(
             String model, int epochs, double test_accuracy, double train_seconds, double images_per_second, String out,
-            String dataset, String recipe) {}
+            String dataset, String recipe, int stem_stride) {}
 
     @Override
     public Integer call() throws IOException {
@@ -84,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
                             + data.train().size() + " training images)");
         }
         TrainConfig config =
-                new TrainConfig(name, r, epochs, batch, imageSize, seed, dataset, dir, resume != null);
+                new TrainConfig(name, r, epochs, batch, imageSize, stemStride, seed, dataset, dir, resume != null);
         TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
         TrainResult result;
         try {
@@ -96,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Json.print(o, new Report(result.model(), result.epochs(), result.testAccuracy(), result.trainSeconds(),
-                    result.imagesPerSecond(), dir.toString(), dataset, r.name()));
+                    result.imagesPerSecond(), dir.toString(), dataset, r.name(), stemStride));
         } else {
             o.printf("%s: test accuracy %.2f%% after %d epochs, %.1f s, %.0f training images/s; run directory %s%n",
                     result.model(), 100 * result.testAccuracy(), result.epochs(), result.trainSeconds(),

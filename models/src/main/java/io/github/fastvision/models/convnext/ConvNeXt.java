@@ -42,6 +42,10 @@ public final class ConvNeXt {
             total += d;
         }
         float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        if (variant.isIsotropic()) {
+            options.requireFamilyStem(variant.zooName());
+        }
+        int patch = variant.isIsotropic() ? 16 : options.stemStrideOr(4);
         Block stem =
                 variant.isIsotropic()
                         ? Conv2d.builder()
@@ -49,8 +53,8 @@ public final class ConvNeXt {
                                 .optStride(new Shape(16, 16))
                                 .setFilters(dims[0])
                                 .build()
-                        : new ConvNeXtStem(options.inChannels(), dims[0], 4);
-        int baseStride = variant.isIsotropic() ? 16 : 4;
+                        : new ConvNeXtStem(options.inChannels(), dims[0], patch);
+        int baseStride = patch;
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
         int block = 0;

@@ -54,10 +54,13 @@ public final class FasterNet {
             total += d;
         }
         float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        int patch = options.stemStrideOr(4);
         Block stem =
                 FasterNetEmbedding.builder()
                         .optInChannels(options.inChannels())
                         .setEmbedDim(variant.embedDim())
+                        .optPatchSize(patch)
+                        .optPatchStride(patch)
                         .build();
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
@@ -79,7 +82,7 @@ public final class FasterNet {
                                 .build());
             }
             stages.add(stage);
-            info.add(new StageInfo(s, width, 4 << s));
+            info.add(new StageInfo(s, width, patch << s));
         }
         Block convHead =
                 new SequentialBlock()

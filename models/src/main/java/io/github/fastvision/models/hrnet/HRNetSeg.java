@@ -69,6 +69,7 @@ public final class HRNetSeg extends VisionModel {
      * @return an uninitialized model
      */
     public static HRNetSeg create(HRNetVariant variant, ModelOptions options, boolean adaptive) {
+        options.requireFamilyStem(variant.zooName());
         if (options.numClasses() < 1) {
             throw new IllegalArgumentException(
                     variant.zooName() + " needs at least 1 class but got " + options.numClasses());

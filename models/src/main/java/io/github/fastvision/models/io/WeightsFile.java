@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.models.VisionModel;
@@ -21,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * fastvision's weights file: a small header (magic, format version, model name, classes, input
- * channels) followed by DJL's parameter stream. Saving writes a temporary file and renames it, so
+ * fastvision's weights file: a small header (magic and format version, model name, classes, input
+ * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files
+ * (no stem stride: the family's stem) still load. Saving writes a temporary file and renames it, so
  * an interrupted save never leaves a half-written file under the final name. Loading decodes the
  * whole file into a twin model first and checks every shape, so a truncated or mismatched file
  * fails before any parameter of the target model changes.
@@ -32,7 +34,9 @@ public final class WeightsFile {
     /** File name extension. */
     public static final String EXTENSION = ".fvw";
 
-    private static final int MAGIC = 0x46565731; // "FVW1"
+    private static final int MAGIC_V1 = 0x46565731; // "FVW1": no stem stride
+
+    private static final int MAGIC = 0x46565732; // "FVW2"
 
     private WeightsFile() {}
 
@@ -55,6 +59,7 @@ public final class WeightsFile {
             os.writeUTF(model.getName());
             os.writeInt(model.getOptions().numClasses());
             os.writeInt(model.getOptions().inChannels());
+            os.writeInt(model.getOptions().stemStride());
             model.saveParameters(os);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -70,7 +75,18 @@ public final class WeightsFile {
      * @param numClasses classifier outputs
      * @param inChannels image channels
      */
-    public record Header(String model, int numClasses, int inChannels) {}
+    public record Header(String model, int numClasses, int inChannels, int stemStride) {
+
+        /**
+         * The options to rebuild the saved model with at another input size.
+         *
+         * @param inputSize square input side
+         * @return classes, channels and stem stride from the file; the variant's drop path
+         */
+        public ModelOptions options(int inputSize) {
+            return new ModelOptions(numClasses, inputSize, inChannels, -1f, stemStride);
+        }
+    }
 
     /**
      * Resolves a weights argument: a .fvw file, or a directory holding {@code <model>.fvw} (what
@@ -96,21 +112,33 @@ public final class WeightsFile {
         return path;
     }
 
+    private static Header readHeader(DataInputStream is, int magic, Path file) throws IOException {
+        if (magic != MAGIC && magic != MAGIC_V1) {
+            throw new IllegalArgumentException(
+                    file + " is not a fastvision weights file (.fvw, header FVW1 or FVW2); use `fastvision import`"
+                            + " for PyTorch checkpoints");
+        }
+        String name = is.readUTF();
+        int classes = is.readInt();
+        int channels = is.readInt();
+        int stemStride = magic == MAGIC ? is.readInt() : 0;
+        return new Header(name, classes, channels, stemStride);
+    }
+
+    private static String strideName(int stride) {
+        return stride == 0 ? "0 (the family's stem)" : Integer.toString(stride);
+    }
+
     /**
      * Reads a weights file's header.
      *
      * @param file the .fvw file
-     * @return model name, classes and input channels
+     * @return model name, classes, input channels and stem stride
      * @throws IOException if the file cannot be read
      */
     public static Header header(Path file) throws IOException {
         try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (is.readInt() != MAGIC) {
-                throw new IllegalArgumentException(
-                        file + " is not a fastvision weights file (.fvw, header FVW1); use `fastvision import` for"
-                                + " PyTorch checkpoints");
-            }
-            return new Header(is.readUTF(), is.readInt(), is.readInt());
+            return readHeader(is, is.readInt(), file);
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + " is truncated: no complete .fvw header", e);
         }
@@ -137,14 +165,10 @@ public final class WeightsFile {
             } catch (EOFException e) {
                 throw new IllegalArgumentException(file + " is empty; expected a fastvision weights file (.fvw)", e);
             }
-            if (magic != MAGIC) {
-                throw new IllegalArgumentException(
-                        file + " is not a fastvision weights file (.fvw, header FVW1); use `fastvision import` for"
-                                + " PyTorch checkpoints");
-            }
-            String name = is.readUTF();
-            int classes = is.readInt();
-            int channels = is.readInt();
+            Header header = readHeader(is, magic, file);
+            String name = header.model();
+            int classes = header.numClasses();
+            int channels = header.inChannels();
             if (!name.equals(model.getName())) {
                 throw new IllegalArgumentException(
                         file + " holds weights for " + name + " but the model is " + model.getName());
@@ -154,6 +178,12 @@ public final class WeightsFile {
                         file + " was saved with " + classes + " classes and " + channels
                                 + " input channels but the model has " + model.getOptions().numClasses()
                                 + " and " + model.getOptions().inChannels());
+            }
+            if (header.stemStride() != model.getOptions().stemStride()) {
+                throw new IllegalArgumentException(
+                        file + " was saved with stem stride " + strideName(header.stemStride())
+                                + " but the model has " + strideName(model.getOptions().stemStride())
+                                + "; build it with ModelOptions.withStemStride(" + header.stemStride() + ")");
             }
             VisionModel twin = ModelRegistry.create(name, model.getOptions());
             try {

@@ -36,6 +36,7 @@ public final class ResNet {
      * @return the model
      */
     public static VisionModel create(ResNetVariant variant, ModelOptions options) {
+        options.requireFamilyStem(variant.zooName());
         Block stem =
                 new SequentialBlock()
                         .add(

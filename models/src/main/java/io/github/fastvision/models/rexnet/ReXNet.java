@@ -37,6 +37,7 @@ public final class ReXNet {
      * @return the model
      */
     public static VisionModel create(ReXNetVariant variant, ModelOptions options) {
+        options.requireFamilyStem(variant.zooName());
         switch (variant.design()) {
             case V1:
             case LITE:

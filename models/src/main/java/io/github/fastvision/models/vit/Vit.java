@@ -33,6 +33,7 @@ public final class Vit {
      * @return the model
      */
     public static VisionModel create(VitVariant variant, ModelOptions options) {
+        options.requireFamilyStem(variant.zooName());
         boolean cls = variant.mixer() == VitVariant.Mixer.ATTENTION;
         boolean pit = variant.kind() == VitVariant.Kind.PIT;
         PatchEmbed stem =

@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * Loads one registry model through DJL's {@code Criteria}. Arguments ({@code optArgument}):
- * {@code numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath} and {@code weights}
+ * {@code numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
+ * (patchify stems only, see {@link ModelOptions}) and {@code weights}
  * (a local .fvw file from {@code fastvision import} or training; random initialization without
  * it). Supported types: {@code Image → Classifications} with the family's preprocessing, and
  * {@code NDList → NDList}; a translator factory given in the criteria takes precedence.
@@ -91,7 +92,8 @@ public class RegistryModelLoader implements ModelLoader {
                         intArg(args, "numClasses", defaults.numClasses()),
                         intArg(args, "inputSize", defaults.inputSize()),
                         intArg(args, "inChannels", defaults.inChannels()),
-                        dropPath == null ? -1f : Float.parseFloat(dropPath.toString()));
+                        dropPath == null ? -1f : Float.parseFloat(dropPath.toString()),
+                        intArg(args, "stemStride", defaults.stemStride()));
         Translator<I, O> translator = translator(criteria, options);
         VisionModel block = info.create(options);
         Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");

@@ -13,6 +13,7 @@ import java.util.List;
  * @param epochs the run's total epochs
  * @param batch batch size
  * @param imageSize input side
+ * @param stemStride the model's stem stride (0: the family's stem; absent in older checkpoints)
  * @param seed the run's seed
  * @param dataset dataset name
  * @param epochsDone epochs completed
@@ -26,6 +27,7 @@ public record RunState(
         int epochs,
         int batch,
         int imageSize,
+        int stemStride,
         long seed,
         String dataset,
         int epochsDone,
