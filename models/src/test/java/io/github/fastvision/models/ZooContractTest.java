@@ -119,6 +119,7 @@ class ZooContractTest {
             checkGradients(run, model, x);
             zeroGradients(model);
             checkTrainingStep(run, model, x);
+            checkBatchScopedArrays(run, model, m, x);
             if (dense) {
                 UnsupportedOperationException e =
                         assertThrows(UnsupportedOperationException.class, () -> model.resetClassifier(5));
@@ -201,6 +202,33 @@ class ZooContractTest {
         }
         NDArray after = ParameterNames.of(model).get(0).parameter().getArray();
         assertFalse(after.contentEquals(before), run + ": first parameter did not move");
+    }
+
+    /**
+     * Every array a forward or training pass creates belongs to the batch's manager: repeated
+     * passes in per-batch sub-managers leave the model's manager with the same arrays. (DJL
+     * attaches a result to its first operand's manager, so an operation that starts from a
+     * parameter, such as a broadcast class token, would otherwise keep the pass alive.)
+     */
+    private static void checkBatchScopedArrays(String run, VisionModel model, NDManager m, NDArray x) {
+        float[] data = x.toFloatArray();
+        int[] counts = new int[5];
+        for (int i = 0; i < counts.length; i++) {
+            try (NDManager batch = m.newSubManager()) {
+                NDArray xi = batch.create(data, x.getShape());
+                if (i < 3) {
+                    forward(model, xi, false).sum().getFloat();
+                } else {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(loss(model, xi, true));
+                    }
+                }
+            }
+            counts[i] = m.getManagedArrays().size();
+        }
+        String seen = run + ": arrays on the model's manager after each pass " + java.util.Arrays.toString(counts);
+        assertEquals(counts[0], counts[2], seen);
+        assertEquals(counts[3], counts[4], seen);
     }
 
     private static void checkSaveLoad(String run, VisionModel model, NDManager m, NDArray x, Path file)

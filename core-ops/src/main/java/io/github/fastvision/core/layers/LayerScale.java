@@ -53,7 +53,10 @@ public class LayerScale extends AbstractBlock implements Countable {
         NDArray g = ps.getValue(gamma, x.getDevice(), training);
         if (channelsFirst) {
             Checks.nchw("LayerScale", x, channels);
-            return new NDList(x.mul(g.reshape(1, channels, 1, 1)));
+            // The reshaped view belongs to this call, not to the parameter's manager.
+            NDArray column = g.reshape(1, channels, 1, 1);
+            column.attach(x.getManager());
+            return new NDList(x.mul(column));
         }
         long last = x.getShape().get(x.getShape().dimension() - 1);
         if (last != channels) {

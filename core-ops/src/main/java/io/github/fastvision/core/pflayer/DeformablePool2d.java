@@ -189,7 +189,14 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         NDArray lx = px.sub(x0);
         NDArray[] wy = {ly.neg().add(1), ly};
         NDArray[] wx = {lx.neg().add(1), lx};
-        NDArray flat = x.reshape(n, c, h * w);
+        // Modulation scales every sample, so it folds into the corner weights.
+        NDArray modulation =
+                modulated ? Activation.sigmoid(offsets.get(":, {}:", 2 * taps)).mul(2) : null;
+        // Channels-last rows: each bilinear corner is one row gather of C contiguous values per
+        // sample (index_select), instead of gathering with an int64 index broadcast over C.
+        NDArray rowsCl = x.transpose(0, 2, 3, 1).reshape(n * h * w, c);
+        NDArray imageBase =
+                manager.arange(0, (int) n).toType(DataType.INT64, false).mul(h * w).reshape(n, 1, 1, 1);
         NDArray sum = null;
         for (int dy = 0; dy <= 1; dy++) {
             NDArray yc = y0.add(dy);
@@ -199,37 +206,38 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
                 NDArray xc = x0.add(dx);
                 NDArray valid = validY.logicalAnd(xc.gte(0)).logicalAnd(xc.lte(w - 1));
                 NDArray weight = wy[dy].mul(wx[dx]).mul(valid.toType(type, false));
+                if (modulation != null) {
+                    weight = weight.mul(modulation);
+                }
+                // Indices within an image are exact in float (< 2^24); the image offset is int64.
                 NDArray index =
-                        rowIndex.add(xc.clip(0, w - 1))
-                                .toType(DataType.INT64, false)
-                                .reshape(n, 1, positions)
-                                .broadcast(new Shape(n, c, positions));
-                NDArray corner = flat.gather(index, 2).reshape(n, c, taps, ho, wo);
-                NDArray term = corner.mul(weight.expandDims(1));
+                        rowIndex.add(xc.clip(0, w - 1)).toType(DataType.INT64, false).add(imageBase).reshape(-1);
+                NDArray term = rowsCl.get(new NDIndex("{}", index)).mul(weight.reshape(-1, 1));
                 sum = sum == null ? term : sum.add(term);
             }
         }
-        if (modulated) {
-            NDArray logits = offsets.get(":, {}:", 2 * taps);
-            sum = sum.mul(Activation.sigmoid(logits).mul(2).expandDims(1));
-        }
+        // (N·k²·Ho·Wo, C) -> (N, k², Ho·Wo, C): reduce over the taps, then back to NCHW.
+        sum = sum.reshape(n, taps, ho * wo, c);
+        NDArray pooled;
         if (mode == Pool2d.Mode.AVG) {
-            return sum.mean(new int[] {2});
+            pooled = sum.mean(new int[] {1});
+        } else {
+            // Max ignores samples outside the image, as max-pool's −∞ padding does.
+            NDArray inside =
+                    py.gt(-1).logicalAnd(py.lt(h)).logicalAnd(px.gt(-1)).logicalAnd(px.lt(w))
+                            .reshape(n, taps, ho * wo, 1);
+            NDArray masked =
+                    NDArrays.where(
+                            inside.broadcast(sum.getShape()),
+                            sum,
+                            manager.full(new Shape(1), Float.NEGATIVE_INFINITY, type).broadcast(sum.getShape()));
+            NDArray max = masked.max(new int[] {1});
+            // A window pushed entirely outside the image has no sample: output 0.
+            pooled = NDArrays.where(max.isInfinite(), manager.zeros(new Shape(1), type).broadcast(max.getShape()), max);
         }
-        // Max ignores samples outside the image, as max-pool's −∞ padding does.
-        NDArray inside =
-                py.gt(-1).logicalAnd(py.lt(h)).logicalAnd(px.gt(-1)).logicalAnd(px.lt(w));
-        NDArray masked =
-                NDArrays.where(
-                        inside.expandDims(1).broadcast(sum.getShape()),
-                        sum,
-                        manager.full(sum.getShape(), Float.NEGATIVE_INFINITY, type));
-        NDArray max = masked.max(new int[] {2});
-        // A window pushed entirely outside the image has no sample: output 0.
-        return NDArrays.where(max.isInfinite(), manager.zeros(max.getShape(), type), max);
+        return pooled.reshape(n, ho, wo, c).transpose(0, 3, 1, 2);
     }
 
-    /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];

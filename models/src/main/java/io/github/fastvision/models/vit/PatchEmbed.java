@@ -131,17 +131,25 @@ public class PatchEmbed extends AbstractBlock implements Countable {
                             + "; build the model with ModelOptions.inputSize matching the input");
         }
         NDArray pos = ps.getValue(posEmbed, x.getDevice(), training);
-        NDArray cls = classToken ? ps.getValue(clsToken, x.getDevice(), training) : null;
         long n = s.get(0);
+        NDArray cls = null;
+        if (classToken) {
+            // DJL attaches an operation's result to its first operand's manager: the broadcast
+            // class token, and through the concatenation every later activation, would otherwise
+            // belong to the parameter's manager and outlive the batch (vit_small leaked its
+            // whole forward pass, about 92 MB per image).
+            cls = ps.getValue(clsToken, x.getDevice(), training).broadcast(new Shape(n, 1, dim));
+            cls.attach(map.getManager());
+        }
         if (layout == PositionLayout.SPATIAL) {
             map = map.add(pos);
             return classToken
-                    ? new NDList(map, cls.broadcast(new Shape(n, 1, dim)))
+                    ? new NDList(map, cls)
                     : new NDList(map);
         }
         NDArray tokens = map.reshape(n, dim, (long) grid * grid).transpose(0, 2, 1);
         if (classToken) {
-            tokens = NDArrays.concat(new NDList(cls.broadcast(new Shape(n, 1, dim)), tokens), 1);
+            tokens = NDArrays.concat(new NDList(cls, tokens), 1);
         }
         tokens = tokens.add(pos);
         NDArray patches = classToken ? tokens.get(new NDIndex(":, 1:")) : tokens;
