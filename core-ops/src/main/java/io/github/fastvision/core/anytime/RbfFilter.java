@@ -36,7 +36,7 @@ final class RbfFilter {
     private final NDManager manager;
     private final Map<Long, NDArray> bands = new HashMap<>();
     private final Map<Long, NDArray> inverseDenominators = new HashMap<>();
-    private final Map<Integer, NDArray> depthwiseKernels = new HashMap<>();
+    private final Map<Integer, NDArray[]> depthwiseKernels = new HashMap<>();
     private NDArray kernel1d;
 
     /**
@@ -143,8 +143,12 @@ final class RbfFilter {
         int taps = 2 * radius + 1;
         // Per channel count, once: broadcasting the cached kernel per call would attach a new
         // array to the filter's manager each time (see windowSumMatmul).
-        NDArray kh = depthwiseKernels.computeIfAbsent(c, k -> kernel().broadcast(new Shape(k, 1, 1, taps)));
-        NDArray kv = depthwiseKernels.computeIfAbsent(-c, k -> kh.reshape(c, 1, taps, 1));
+        NDArray[] hv = depthwiseKernels.computeIfAbsent(c, k -> {
+            NDArray horizontal = kernel().broadcast(new Shape(k, 1, 1, taps));
+            return new NDArray[] {horizontal, horizontal.reshape(k, 1, taps, 1)};
+        });
+        NDArray kh = hv[0];
+        NDArray kv = hv[1];
         NDArray x =
                 Conv2d.conv2d(f, kh, null, new Shape(1, 1), new Shape(0, radius), new Shape(1, 1), c)
                         .singletonOrThrow();

@@ -171,7 +171,6 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         }
         NDManager manager = x.getManager();
         DataType type = x.getDataType();
-        long positions = taps * ho * wo;
         // Undisplaced window positions, built natively (no Java buffers on the hot path):
         // row = i·stride − pad + t / k, column = j·stride − pad + t mod k.
         NDArray tap = manager.arange(0f, (float) taps, 1f, type);
@@ -238,6 +237,7 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         return pooled.reshape(n, ho, wo, c).transpose(0, 3, 1, 2);
     }
 
+    /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];

@@ -49,12 +49,11 @@ public final class ConvNeXt {
         Block stem =
                 variant.isIsotropic()
                         ? Conv2d.builder()
-                                .setKernelShape(new Shape(16, 16))
-                                .optStride(new Shape(16, 16))
+                                .setKernelShape(new Shape(patch, patch))
+                                .optStride(new Shape(patch, patch))
                                 .setFilters(dims[0])
                                 .build()
                         : new ConvNeXtStem(options.inChannels(), dims[0], patch);
-        int baseStride = patch;
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
         int block = 0;
@@ -72,7 +71,7 @@ public final class ConvNeXt {
                                 .build());
             }
             stages.add(stage);
-            info.add(new StageInfo(s, dims[s], baseStride << s));
+            info.add(new StageInfo(s, dims[s], patch << s));
         }
         int last = dims[dims.length - 1];
         ClassifierHead head =

@@ -124,6 +124,15 @@ class AnytimeSegmenterTest {
         }
     }
 
+    /** The median exit-1 confidence: a threshold that skips about half of the positions. */
+    private static float medianFirstExitConfidence(AnytimeSegmenter model, ParameterStore ps, NDArray x) {
+        try (AnytimeSegmenter.Pass probe = model.begin(ps, x, false, false, 1f)) {
+            float[] c = probe.next().logits().softmax(1).max(new int[] {1}).toFloatArray();
+            java.util.Arrays.sort(c);
+            return c[c.length / 2];
+        }
+    }
+
     @Test
     void sparseAndDenseExecutionAgreeUnderPartialMasks() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -134,13 +143,7 @@ class AnytimeSegmenterTest {
             boolean recording = Autograd.isRecording();
             Autograd.setRecording(false);
             try {
-                float threshold;
-                try (AnytimeSegmenter.Pass probe = adpc.begin(ps, x, false, false, 1f)) {
-                    NDArray conf = probe.next().logits().softmax(1).max(new int[] {1});
-                    float[] c = conf.toFloatArray();
-                    java.util.Arrays.sort(c);
-                    threshold = c[c.length / 2];
-                }
+                float threshold = medianFirstExitConfidence(adpc, ps, x);
                 List<NDArray> dense = new ArrayList<>();
                 List<NDArray> sparse = new ArrayList<>();
                 List<Double> fractions = new ArrayList<>();
@@ -182,11 +185,7 @@ class AnytimeSegmenterTest {
             try (NDManager probeManager = m.newSubManager()) {
                 NDArray x = probeManager.randomNormal(new Shape(2, 1, 32, 32));
                 image = x.toFloatArray();
-                try (AnytimeSegmenter.Pass probe = adpc.begin(ps, x, false, false, 1f)) {
-                    float[] c = probe.next().logits().softmax(1).max(new int[] {1}).toFloatArray();
-                    java.util.Arrays.sort(c);
-                    threshold = c[c.length / 2];
-                }
+                threshold = medianFirstExitConfidence(adpc, ps, x);
             } finally {
                 Autograd.setRecording(recording);
             }
