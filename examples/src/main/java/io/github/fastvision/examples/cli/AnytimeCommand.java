@@ -49,6 +49,10 @@ public final class AnytimeCommand implements Callable<Integer> {
     @Option(names = "--test-canvas", defaultValue = "128", description = "Test mosaic side (default: ${DEFAULT-VALUE}).")
     private int testCanvas;
 
+    @Option(names = "--item-scale", defaultValue = "1",
+            description = "Enlarge the Fashion-MNIST items this many times (cells of 32 x scale pixels; default: ${DEFAULT-VALUE}).")
+    private int itemScale;
+
     @Option(names = "--train-images", defaultValue = "4000", description = "Training mosaics (default: ${DEFAULT-VALUE}).")
     private int trainImages;
 
@@ -92,7 +96,7 @@ public final class AnytimeCommand implements Callable<Integer> {
                 : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
         AnytimeExperiment.Config config = new AnytimeExperiment.Config(
                 model, trainCanvas, testCanvas, trainImages, testImages, batch, evalBatch, trainMinutes,
-                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity);
+                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity, itemScale);
         AnytimeExperiment.Result result =
                 AnytimeExperiment.run(data, config, quiet ? null : System.err);
         PrintWriter out = spec.commandLine().getOut();

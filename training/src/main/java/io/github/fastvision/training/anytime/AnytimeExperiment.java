@@ -75,6 +75,7 @@ public final class AnytimeExperiment {
      * @param figure where the exit visualization PNG goes, or null
      * @param maxSparseDensity above this share of computed positions a masked convolution runs
      *     densely at inference (0 = never sparse, 1 = always)
+     * @param itemScale integer enlargement of the Fashion-MNIST items in the mosaics (1 = 28 pixels)
      */
     public record Config(
             String model,
@@ -91,7 +92,48 @@ public final class AnytimeExperiment {
             long seed,
             Path checkpointDir,
             Path figure,
-            double maxSparseDensity) {}
+            double maxSparseDensity,
+            int itemScale) {
+
+        /**
+         * The settings with items at their own size (item scale 1).
+         *
+         * @param model HRNet zoo name
+         * @param trainCanvas training mosaic side
+         * @param testCanvas test mosaic side
+         * @param trainImages training mosaics
+         * @param testImages test mosaics
+         * @param batch training batch
+         * @param evalBatch inference batch
+         * @param trainMinutes EE's training time
+         * @param threshold ADP-C confidence threshold
+         * @param caWarmupFraction share of ADP-C's steps before adaptivity
+         * @param learningRate AdamW peak learning rate
+         * @param seed seed
+         * @param checkpointDir checkpoint directory, or null
+         * @param figure figure path, or null
+         * @param maxSparseDensity sparse execution threshold
+         */
+        public Config(
+                String model,
+                int trainCanvas,
+                int testCanvas,
+                int trainImages,
+                int testImages,
+                int batch,
+                int evalBatch,
+                double trainMinutes,
+                float threshold,
+                double caWarmupFraction,
+                double learningRate,
+                long seed,
+                Path checkpointDir,
+                Path figure,
+                double maxSparseDensity) {
+            this(model, trainCanvas, testCanvas, trainImages, testImages, batch, evalBatch, trainMinutes, threshold,
+                    caWarmupFraction, learningRate, seed, checkpointDir, figure, maxSparseDensity, 1);
+        }
+    }
 
     /**
      * One exit's numbers.
@@ -135,9 +177,11 @@ public final class AnytimeExperiment {
     public static Result run(DatasetSplit data, Config config, PrintStream log) throws IOException {
         Consumer<String> say = log == null ? s -> { } : log::println;
         FashionMnistMosaic.Split train =
-                FashionMnistMosaic.fromSplit(data, config.trainImages(), 1, config.trainCanvas(), config.seed());
+                FashionMnistMosaic.fromSplit(
+                        data, config.trainImages(), 1, config.trainCanvas(), config.seed(), config.itemScale());
         FashionMnistMosaic.Split test =
-                FashionMnistMosaic.fromSplit(data, 1, config.testImages(), config.testCanvas(), config.seed() + 1);
+                FashionMnistMosaic.fromSplit(
+                        data, 1, config.testImages(), config.testCanvas(), config.seed() + 1, config.itemScale());
         int classes = train.train().numClasses();
         Map<String, VariantResult> rows = new LinkedHashMap<>();
         long steps = -1;
@@ -166,6 +210,14 @@ public final class AnytimeExperiment {
                             Map<?, ?> info = new com.google.gson.Gson().fromJson(Files.readString(sidecar), Map.class);
                             trained = ((Number) info.get("steps")).longValue();
                             seconds = ((Number) info.get("seconds")).doubleValue();
+                            Object scale = info.get("item_scale");
+                            int trainedScale = scale == null ? 1 : ((Number) scale).intValue();
+                            if (trainedScale != config.itemScale()) {
+                                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                                        "%s was trained on mosaics with items enlarged %dx, not %dx; "
+                                                + "pass --item-scale %d or use another checkpoint directory",
+                                        ckpt, trainedScale, config.itemScale(), trainedScale));
+                            }
                             if (steps < 0) {
                                 steps = trained;
                             }
@@ -181,7 +233,9 @@ public final class AnytimeExperiment {
                         if (ckpt != null) {
                             save(model, ckpt);
                             Path tmp = Files.createTempFile(sidecar.toAbsolutePath().getParent(), "sidecar", ".tmp");
-                            Files.writeString(tmp, String.format(Locale.ROOT, "{\"steps\": %d, \"seconds\": %.3f}", trained, seconds));
+                            Files.writeString(tmp, String.format(Locale.ROOT,
+                                    "{\"steps\": %d, \"seconds\": %.3f, \"item_scale\": %d}", trained, seconds,
+                                    config.itemScale()));
                             Files.move(tmp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                         }
                     }
@@ -197,6 +251,7 @@ public final class AnytimeExperiment {
         setup.put("train", train.train().describe());
         setup.put("test", test.test().describe());
         setup.put("threshold", config.threshold());
+        setup.put("item_scale", config.itemScale());
         setup.put("batch", config.batch());
         setup.put("eval_batch", config.evalBatch());
         setup.put("max_sparse_density", config.maxSparseDensity());

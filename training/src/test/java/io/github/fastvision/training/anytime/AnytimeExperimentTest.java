@@ -82,6 +82,14 @@ class AnytimeExperimentTest {
                 assertEquals(a.exits().get(i).gflops(), b.exits().get(i).gflops(), 1e-12);
             }
         }
+
+        AnytimeExperiment.Config enlarged = new AnytimeExperiment.Config(
+                "test_hrnet_seg", 64, 128, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
+                tmp.resolve("fig.png"), 0.5, 2);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AnytimeExperiment.run(data, enlarged, null));
+        assertTrue(e.getMessage().contains("enlarged 1x, not 2x") && e.getMessage().contains("--item-scale 1"),
+                e.getMessage());
     }
 
     @Test

@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
 
 /**
  * A semantic segmentation set built from real Fashion-MNIST items, for the anytime dense
- * prediction experiments (thesis chapter 4). Each image is a square single-channel canvas, black
- * except for a few source items pasted into a grid of {@value #CELL}-pixel cells: every cell holds
- * an item with probability {@value #FILL_PROBABILITY} (and every image holds at least one), at a
+ * prediction experiments (thesis chapter 2). Each image is a square single-channel canvas, black
+ * except for a few source items (optionally enlarged by an integer factor s) pasted into a grid of
+ * cells of {@value #CELL}·s pixels: every cell holds an item with probability {@value #FILL_PROBABILITY} (and every image holds at least one), at a
  * random offset inside its cell, so items never overlap. A pixel's label is the class of the item
  * it belongs to where that item's intensity exceeds {@value #FOREGROUND_THRESHOLD}, and the
  * background class (the last one, index {@code source.classes().size()}) everywhere else.
@@ -33,6 +33,9 @@ public final class FashionMnistMosaic {
 
     /** The smallest canvas: one Fashion-MNIST item (28 pixels). */
     public static final int MIN_CANVAS = 28;
+
+    /** The largest item enlargement. */
+    public static final int MAX_ITEM_SCALE = 8;
 
     /** Probability that a grid cell holds an item. */
     public static final double FILL_PROBABILITY = 0.75;
@@ -72,7 +75,7 @@ public final class FashionMnistMosaic {
     }
 
     /**
-     * Builds {@code count} mosaics from the items of a source set.
+     * Builds {@code count} mosaics from the items of a source set, at their own size.
      *
      * @param source single-channel items no larger than a grid cell (Fashion-MNIST: 28×28), at most
      *     255 classes
@@ -82,9 +85,32 @@ public final class FashionMnistMosaic {
      * @return the mosaics
      */
     public static FashionMnistMosaic build(ImageDataset source, int count, int canvas, long seed) {
-        if (canvas < MIN_CANVAS) {
+        return build(source, count, canvas, seed, 1);
+    }
+
+    /**
+     * Builds {@code count} mosaics from the items of a source set enlarged {@code itemScale} times
+     * (bilinear, half-pixel centres), in cells of {@value #CELL}·itemScale pixels. Enlarged items
+     * make objects larger than the early stages' receptive fields, as street scenes are for the
+     * thesis's HRNet; the label follows the enlarged intensity.
+     *
+     * @param source single-channel items no larger than a grid cell (Fashion-MNIST: 28×28), at most
+     *     255 classes
+     * @param count number of mosaics, at least 1
+     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}·itemScale
+     * @param seed the seed; the same seed gives identical images and labels
+     * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
+     * @return the mosaics
+     */
+    public static FashionMnistMosaic build(ImageDataset source, int count, int canvas, long seed, int itemScale) {
+        if (itemScale < 1 || itemScale > MAX_ITEM_SCALE) {
             throw new IllegalArgumentException(
-                    "canvas must be at least " + MIN_CANVAS + " pixels (one Fashion-MNIST item) but was " + canvas);
+                    "item scale must be an integer in [1, " + MAX_ITEM_SCALE + "] but was " + itemScale);
+        }
+        if (canvas < MIN_CANVAS * itemScale) {
+            throw new IllegalArgumentException(
+                    "canvas must be at least " + MIN_CANVAS * itemScale + " pixels (one Fashion-MNIST item at scale "
+                            + itemScale + ") but was " + canvas);
         }
         if (count < 1) {
             throw new IllegalArgumentException("mosaic count must be at least 1 but was " + count);
@@ -102,10 +128,12 @@ public final class FashionMnistMosaic {
                     "labels are stored as bytes: at most 255 source classes plus background, but "
                             + source.describe() + " has " + source.classes().size());
         }
-        int cells = Math.max(1, canvas / CELL);
+        int cells = Math.max(1, canvas / (CELL * itemScale));
         int cellSide = canvas / cells;
-        int itemH = source.height();
-        int itemW = source.width();
+        int srcH = source.height();
+        int srcW = source.width();
+        int itemH = srcH * itemScale;
+        int itemW = srcW * itemScale;
         if (itemH > cellSide || itemW > cellSide) {
             throw new IllegalArgumentException(
                     "items of " + itemH + "x" + itemW + " do not fit the " + cellSide + "-pixel cells of a "
@@ -123,7 +151,8 @@ public final class FashionMnistMosaic {
         float[] images = new float[(int) (plane * count)];
         byte[] labels = new byte[(int) (plane * count)];
         Arrays.fill(labels, (byte) background);
-        float[] item = new float[itemH * itemW];
+        float[] src = new float[srcH * srcW];
+        float[] item = itemScale == 1 ? src : new float[itemH * itemW];
         boolean[] filled = new boolean[cells * cells];
         for (int k = 0; k < count; k++) {
             SplittableRandom random = new SplittableRandom(mix64(seed + mix64(k + 0x9E3779B97F4A7C15L)));
@@ -144,15 +173,21 @@ public final class FashionMnistMosaic {
                 int top = (c / cells) * cellSide + random.nextInt(cellSide - itemH + 1);
                 int left = (c % cells) * cellSide + random.nextInt(cellSide - itemW + 1);
                 int cls = source.label(index);
-                source.pixels(index, item);
+                source.pixels(index, src);
+                for (int p = 0; p < src.length; p++) {
+                    float v = src[p];
+                    if (!(v >= 0f && v <= 1f)) {
+                        throw new IllegalArgumentException(
+                                "expected source pixels in [0, 1] but image " + index + " of "
+                                        + source.describe() + " has " + v + " at (" + p / srcW + ", " + p % srcW + ")");
+                    }
+                }
+                if (itemScale > 1) {
+                    enlarge(src, srcH, srcW, itemScale, item);
+                }
                 for (int y = 0; y < itemH; y++) {
                     for (int x = 0; x < itemW; x++) {
                         float v = item[y * itemW + x];
-                        if (!(v >= 0f && v <= 1f)) {
-                            throw new IllegalArgumentException(
-                                    "expected source pixels in [0, 1] but image " + index + " of "
-                                            + source.describe() + " has " + v + " at (" + y + ", " + x + ")");
-                        }
                         int p = base + (top + y) * canvas + left + x;
                         images[p] = v;
                         if (v > FOREGROUND_THRESHOLD) {
@@ -163,8 +198,32 @@ public final class FashionMnistMosaic {
             }
         }
         String description =
-                count + " mosaics of " + canvas + "x" + canvas + " from " + source.describe() + ", seed " + seed;
+                count + " mosaics of " + canvas + "x" + canvas + " from " + source.describe()
+                        + (itemScale > 1 ? ", items enlarged " + itemScale + "x" : "") + ", seed " + seed;
         return new FashionMnistMosaic(count, canvas, Collections.unmodifiableList(names), images, labels, description);
+    }
+
+    /**
+     * Bilinear enlargement with half-pixel centres (PyTorch's {@code align_corners=False}): output
+     * pixel (y, x) samples the source at ((y + ½)/s − ½, (x + ½)/s − ½), clamped to the border.
+     */
+    private static void enlarge(float[] src, int h, int w, int s, float[] dst) {
+        int ow = w * s;
+        for (int y = 0; y < h * s; y++) {
+            double sy = Math.min(h - 1, Math.max(0, (y + 0.5) / s - 0.5));
+            int y0 = (int) sy;
+            int y1 = Math.min(h - 1, y0 + 1);
+            float fy = (float) (sy - y0);
+            for (int x = 0; x < ow; x++) {
+                double sx = Math.min(w - 1, Math.max(0, (x + 0.5) / s - 0.5));
+                int x0 = (int) sx;
+                int x1 = Math.min(w - 1, x0 + 1);
+                float fx = (float) (sx - x0);
+                float top = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx;
+                float bottom = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
+                dst[y * ow + x] = top * (1 - fy) + bottom * fy;
+            }
+        }
     }
 
     /**
@@ -180,9 +239,26 @@ public final class FashionMnistMosaic {
      * @return the two mosaic sets
      */
     public static Split fromSplit(DatasetSplit split, int trainCount, int testCount, int canvas, long seed) {
+        return fromSplit(split, trainCount, testCount, canvas, seed, 1);
+    }
+
+    /**
+     * Like {@link #fromSplit(DatasetSplit, int, int, int, long)} with items enlarged
+     * {@code itemScale} times.
+     *
+     * @param split the source split
+     * @param trainCount number of training mosaics
+     * @param testCount number of test mosaics
+     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}·itemScale
+     * @param seed the seed
+     * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
+     * @return the two mosaic sets
+     */
+    public static Split fromSplit(
+            DatasetSplit split, int trainCount, int testCount, int canvas, long seed, int itemScale) {
         return new Split(
-                build(split.train(), trainCount, canvas, seed),
-                build(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET)));
+                build(split.train(), trainCount, canvas, seed, itemScale),
+                build(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET), itemScale));
     }
 
     /**

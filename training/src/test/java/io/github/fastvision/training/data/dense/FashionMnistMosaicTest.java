@@ -133,6 +133,56 @@ class FashionMnistMosaicTest {
     }
 
     @Test
+    void enlargedItemsAreBilinearCopiesInLargerCells() {
+        // A 28x28 item that is 1 in its left half and 0 in its right half, enlarged 3x into
+        // 96-pixel cells. Output column x samples source column (x + 0.5) / 3 - 0.5: columns
+        // 0..40 are 1, 41 and 42 blend columns 13 and 14 (2/3 and 1/3, both above the 0.2
+        // foreground threshold), 43.. are 0. Every copy is 84 rows of 43 labelled pixels.
+        byte[] px = new byte[28 * 28];
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 14; x++) {
+                px[y * 28 + x] = (byte) 255;
+            }
+        }
+        InMemoryDataset half = new InMemoryDataset(px, new int[] {2}, 1, 28, 28, FashionMnist.CLASSES, "half");
+        int canvas = 192;
+        FashionMnistMosaic m = FashionMnistMosaic.build(half, 30, canvas, 5, 3);
+        assertTrue(m.describe().contains("enlarged 3x"), m.describe());
+        float[] image = new float[canvas * canvas];
+        int[] l = new int[canvas * canvas];
+        for (int k = 0; k < m.size(); k++) {
+            m.image(k, image);
+            m.labels(k, l);
+            int fg = 0;
+            for (int v : l) {
+                fg += v == 2 ? 1 : 0;
+            }
+            assertEquals(0, fg % (84 * 43), "whole enlarged items: " + fg + " pixels in image " + k);
+            int items = fg / (84 * 43);
+            assertTrue(items >= 1 && items <= 4, "4 cells of 96 pixels, image " + k + " has " + items);
+        }
+        // The blend values themselves: find one item's top-left corner and check a row.
+        m.image(0, image);
+        m.labels(0, l);
+        int first = -1;
+        for (int i = 0; i < l.length && first < 0; i++) {
+            first = l[i] == 2 ? i : -1;
+        }
+        int row = first / canvas;
+        int col = first % canvas;
+        assertEquals(1f, image[row * canvas + col + 40], 1e-6f);
+        assertEquals(2f / 3f, image[row * canvas + col + 41], 1e-5f);
+        assertEquals(1f / 3f, image[row * canvas + col + 42], 1e-5f);
+        assertEquals(0f, image[row * canvas + col + 43], 1e-6f);
+        IllegalArgumentException small =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(half, 1, 80, 0, 3));
+        assertTrue(small.getMessage().contains("at least 84"), small.getMessage());
+        IllegalArgumentException scale =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(half, 1, 64, 0, 0));
+        assertTrue(scale.getMessage().contains("[1, 8]"), scale.getMessage());
+    }
+
+    @Test
     void splitHalvesUseOnlyTheirOwnItems() {
         Random random = new Random(3);
         byte[] trainPx = new byte[8 * 28 * 28];
