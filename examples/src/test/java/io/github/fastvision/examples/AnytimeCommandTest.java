@@ -19,7 +19,7 @@ class AnytimeCommandTest {
         Path png = tmp.resolve("exits.png");
         CliRun r = CliRun.of(
                 "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.02",
-                "--train-canvas", "32", "--test-canvas", "64", "--train-images", "32", "--test-images", "4",
+                "--item-scale", "1", "--train-canvas", "32", "--test-canvas", "64", "--train-images", "32", "--test-images", "4",
                 "--batch", "8", "--eval-batch", "4", "--threshold", "0.9", "--figure", png.toString(), "--quiet",
                 "--json");
         assertEquals(0, r.code(), r.err());
@@ -35,6 +35,20 @@ class AnytimeCommandTest {
             }
         }
         assertTrue(Files.exists(png));
+        JsonObject setup = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("setup");
+        assertEquals(1, setup.get("item_scale").getAsInt());
+
+        // Without canvases the item scale sets them: one 64-pixel cell to train, 2 x 2 cells to test.
+        CliRun enlarged = CliRun.of(
+                "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.01",
+                "--item-scale", "2", "--train-images", "8", "--test-images", "2", "--batch", "4", "--eval-batch", "2",
+                "--figure", tmp.resolve("enlarged.png").toString(), "--quiet", "--json");
+        assertEquals(0, enlarged.code(), enlarged.err());
+        JsonObject s2 = JsonParser.parseString(enlarged.out()).getAsJsonObject().getAsJsonObject("setup");
+        assertEquals(2, s2.get("item_scale").getAsInt());
+        assertTrue(s2.get("train").getAsString().contains("of 64x64") && s2.get("train").getAsString().contains("enlarged 2x"),
+                s2.toString());
+        assertTrue(s2.get("test").getAsString().contains("of 128x128"), s2.toString());
 
         CliRun bad = CliRun.of("anytime", "--model", "test_hrnet_seg", "--test-images", "5", "--eval-batch", "4");
         assertNotEquals(0, bad.code());

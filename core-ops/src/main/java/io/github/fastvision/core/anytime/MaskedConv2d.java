@@ -43,6 +43,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     private final boolean bias;
     private final Conv2d conv;
     private final Parameter lambda;
+    private boolean fillSkipped = true;
     private RbfFilter filter;
     private NDManager filterManager;
     private float filterLambda;
@@ -133,16 +134,28 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
             NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), false);
             NDArray b = bias ? ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false) : null;
             y = SparseConv.conv2d(x, w, b, stride, padding, level);
+        } else if (!fillSkipped) {
+            // Skipped positions are never read: leave the dense values there (no mask product).
+            y = Blocks.forward(conv, ps, x, training);
         } else {
-            y = Blocks.forward(conv, ps, x, training).mul(level.compute());
+            NDArray dense = Blocks.forward(conv, ps, x, training);
+            y = dense.mul(level.compute());
+            if (inference) {
+                // Inference keeps no graph: give the memory back to the allocator while it is hot.
+                dense.close();
+            }
         }
         ctx.addMacs(perPosition * level.activeCount());
         long skipped = level.skippedCount();
-        if (skipped > 0 && level.activeCount() > 0) {
+        if (fillSkipped && skipped > 0 && level.activeCount() > 0) {
             NDArray l = ps.getValue(lambda, x.getDevice(), training);
             if (inference) {
                 RbfFilter f = inferenceFilter(l, ctx.radius());
-                y = RbfInterpolation.fill(y, f, level.skip().mul(f.inverseDenominator(ho, wo)));
+                NDArray skipOverDenominator = level.skip().mul(f.inverseDenominator(ho, wo));
+                NDArray filled = RbfInterpolation.fill(y, f, skipOverDenominator, true);
+                skipOverDenominator.close();
+                y.close();
+                y = filled;
             } else {
                 y = RbfInterpolation.fill(y, level.compute(), l, ctx.radius());
             }
@@ -199,6 +212,28 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
                 (long) kernel * kernel * inChannels * outChannels + (bias ? outChannels : 0) + (lambda == null ? 0 : 1);
         long macs = (long) kernel * kernel * inChannels * outChannels * out.get(0) * out.get(2) * out.get(3);
         return new Cost(params, macs, out);
+    }
+
+    /**
+     * Says whether skipped positions are filled by RBF interpolation (the default). Switch it off
+     * where nothing reads the output at skipped positions: an exit's last convolutions, whose
+     * skipped positions take the previous exit's prediction (Eq. 2.7) and whose active positions
+     * do not read their neighbours. Active positions are unchanged either way; skipped positions
+     * then hold unspecified values, and the interpolation's multiply-adds are not spent.
+     *
+     * @param fill false to leave skipped positions unfilled
+     */
+    public void setFillSkipped(boolean fill) {
+        this.fillSkipped = fill;
+    }
+
+    /**
+     * Returns whether skipped positions are filled.
+     *
+     * @return true unless {@link #setFillSkipped} switched it off
+     */
+    public boolean fillsSkipped() {
+        return fillSkipped;
     }
 
     /**

@@ -73,6 +73,15 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
         return relu ? Activation.relu(y) : y;
     }
 
+    /**
+     * Says whether the convolution fills skipped positions ({@link MaskedConv2d#setFillSkipped}).
+     *
+     * @param fill false to leave them unfilled
+     */
+    public void setFillSkipped(boolean fill) {
+        conv.setFillSkipped(fill);
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

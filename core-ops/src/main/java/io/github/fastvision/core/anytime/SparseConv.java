@@ -67,9 +67,18 @@ public final class SparseConv {
         NDArray w = wt.reshape((long) k * k * c, cout);
         NDArray values = patches.matMul(w);
         if (bias != null) {
-            values = values.add(bias);
+            NDArray biased = values.add(bias);
+            values.close();
+            values = biased;
         }
         zeros.set(new NDIndex("{}", out.active()), values);
+        // Inference only: release the temporaries now so the allocator reuses their memory hot.
+        for (NDArray t : new NDArray[] {values, w, wt, patches, rows}) {
+            t.close();
+        }
+        if (padded != x) {
+            padded.close();
+        }
         return zeros.reshape(n, ho, wo, cout).transpose(0, 3, 1, 2);
     }
 }

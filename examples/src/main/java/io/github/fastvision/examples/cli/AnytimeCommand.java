@@ -4,6 +4,7 @@ import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.training.anytime.AnytimeExperiment;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
+import io.github.fastvision.training.data.dense.FashionMnistMosaic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,14 +44,15 @@ public final class AnytimeCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or fashion-mnist-subset (default: ${DEFAULT-VALUE}).")
     private String dataset;
 
-    @Option(names = "--train-canvas", defaultValue = "64", description = "Training mosaic side (default: ${DEFAULT-VALUE}).")
-    private int trainCanvas;
+    @Option(names = "--train-canvas", description = "Training mosaic side (default: 32 x item scale, one cell).")
+    private Integer trainCanvas;
 
-    @Option(names = "--test-canvas", defaultValue = "128", description = "Test mosaic side (default: ${DEFAULT-VALUE}).")
-    private int testCanvas;
+    @Option(names = "--test-canvas", description = "Test mosaic side (default: 64 x item scale, 2 x 2 cells).")
+    private Integer testCanvas;
 
-    @Option(names = "--item-scale", defaultValue = "1",
-            description = "Enlarge the Fashion-MNIST items this many times (cells of 32 x scale pixels; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--item-scale", defaultValue = "3",
+            description = "Enlarge the Fashion-MNIST items this many times, in cells of 32 x scale pixels, so that "
+                    + "objects outgrow the early stages' receptive fields as street scenes do (default: ${DEFAULT-VALUE}).")
     private int itemScale;
 
     @Option(names = "--train-images", defaultValue = "4000", description = "Training mosaics (default: ${DEFAULT-VALUE}).")
@@ -94,8 +96,9 @@ public final class AnytimeCommand implements Callable<Integer> {
         DatasetSplit data = Datasets.open(dataset, 1, 28);
         Path png = figure != null ? figure
                 : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
+        int cell = FashionMnistMosaic.CELL * itemScale;
         AnytimeExperiment.Config config = new AnytimeExperiment.Config(
-                model, trainCanvas, testCanvas, trainImages, testImages, batch, evalBatch, trainMinutes,
+                model, trainCanvas != null ? trainCanvas : cell, testCanvas != null ? testCanvas : 2 * cell, trainImages, testImages, batch, evalBatch, trainMinutes,
                 threshold, 0.5, lr, seed, checkpoint, png, sparseDensity, itemScale);
         AnytimeExperiment.Result result =
                 AnytimeExperiment.run(data, config, quiet ? null : System.err);
@@ -128,6 +131,7 @@ public final class AnytimeCommand implements Callable<Integer> {
         }
         out.println();
         out.printf(Locale.ROOT, "Anytime dense prediction, %s on Fashion-MNIST mosaics (thesis Table 2.1 layout)%n", model);
+        out.printf(Locale.ROOT, "train %s%ntest  %s%n", result.setup().get("train"), result.setup().get("test"));
         out.printf(Locale.ROOT, "%-8s | %-38s | %-43s | %s%n", "", "mIoU (%) at exit 1 2 3 4  avg",
                 "GFLOPs/image at exit 1 2 3 4  avg", "wall ms/image at exit 1 2 3 4  avg");
         for (Map.Entry<String, AnytimeExperiment.VariantResult> e : result.variants().entrySet()) {

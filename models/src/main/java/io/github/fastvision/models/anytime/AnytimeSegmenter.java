@@ -103,6 +103,12 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
                             : new EarlyExitHead(ch, options.numClasses(), adaptive);
             exits.add(addChildBlock("exit_" + i, head));
         }
+        if (ca) {
+            // Exits 2 … N run under a mask and keep the previous prediction where it skipped.
+            for (int i = 2; i <= n; i++) {
+                exit(i).outputIsCarriedOver();
+            }
+        }
     }
 
     /**

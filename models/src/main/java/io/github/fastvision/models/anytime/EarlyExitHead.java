@@ -45,6 +45,18 @@ public final class EarlyExitHead extends ExitHead {
         return classifier.forward(ps, conv.forward(ps, x, training, ctx), training, ctx);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Both convolutions are 1×1: the classifier reads the first convolution (through BN and
+     * ReLU) at the same position only, so neither needs its skipped positions filled.
+     */
+    @Override
+    public void outputIsCarriedOver() {
+        conv.setFillSkipped(false);
+        classifier.setFillSkipped(false);
+    }
+
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {

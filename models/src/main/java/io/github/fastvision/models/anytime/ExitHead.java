@@ -45,6 +45,13 @@ public abstract class ExitHead extends AbstractBlock implements Countable {
             ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx);
 
     /**
+     * Tells the head that its output at skipped positions is replaced by the previous exit's
+     * prediction (carry-over, Eq. 2.7), so its trailing convolutions that only feed those positions
+     * need not fill them by interpolation. Outputs at computed positions do not change.
+     */
+    public abstract void outputIsCarriedOver();
+
+    /**
      * Counts the head for branch-0 input shape (N, C_0, H, W).
      *
      * @param branch0 the shape of branch 0

@@ -111,6 +111,17 @@ public final class RedesignedExitHead extends ExitHead {
         return x;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Only the 1×1 classifier: the convolutions before it are read by pooling and bilinear
+     * interpolation at neighbouring positions, so their fills reach computed positions.
+     */
+    @Override
+    public void outputIsCarriedOver() {
+        classifier.setFillSkipped(false);
+    }
+
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {

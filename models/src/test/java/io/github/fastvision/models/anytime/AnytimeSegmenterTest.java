@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -161,6 +163,62 @@ class AnytimeSegmenterTest {
                     }
                 }
                 assertTrue(fractions.get(1) > 0.2 && fractions.get(1) < 0.8, "partial mask: " + fractions);
+            } finally {
+                Autograd.setRecording(recording);
+            }
+        }
+    }
+
+    /** Switches the RBF fill of every masked convolution under {@code block} on or off; returns how many are off. */
+    private static int setFills(Block block, boolean on, boolean onlyCount) {
+        int off = 0;
+        if (block instanceof MaskedConv2d c) {
+            if (!onlyCount) {
+                c.setFillSkipped(on);
+            }
+            off += c.fillsSkipped() ? 0 : 1;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            off += setFills(child.getValue(), on, onlyCount);
+        }
+        return off;
+    }
+
+    @Test
+    void carriedOverExitsSkipTheirUnreadFillsWithoutChangingAnyPrediction() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter lean = build(m, AnytimeVariant.ADP_C, 0.998f);
+            // The final head's two 1x1 convolutions and the classifiers of redesigned exits 2 and 3.
+            assertEquals(4, setFills(lean, true, true));
+            AnytimeSegmenter full = build(m, AnytimeVariant.ADP_C, 0.998f);
+            copy(lean, full);
+            setFills(full, true, false);
+            assertEquals(0, setFills(full, true, true));
+            assertEquals(0, setFills(build(m, AnytimeVariant.EE_RH, 1f), true, true), "no masks, nothing to skip");
+            lean.setMaxSparseDensity(1.0);
+            full.setMaxSparseDensity(1.0);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+            boolean recording = Autograd.isRecording();
+            Autograd.setRecording(false);
+            try {
+                float threshold = medianFirstExitConfidence(lean, ps, x);
+                for (boolean sparse : new boolean[] {false, true}) {
+                    try (AnytimeSegmenter.Pass a = lean.begin(ps, x, false, sparse, threshold);
+                            AnytimeSegmenter.Pass b = full.begin(ps, x, false, sparse, threshold)) {
+                        while (a.hasNext()) {
+                            AnytimeSegmenter.ExitOutput oa = a.next();
+                            AnytimeSegmenter.ExitOutput ob = b.next();
+                            float diff = oa.logits().sub(ob.logits()).abs().max().getFloat();
+                            assertTrue(diff < 1e-5, (sparse ? "sparse" : "dense") + " exit " + oa.exit() + " differs by " + diff);
+                            if (oa.exit() > 1) {
+                                assertTrue(oa.macs() < ob.macs(), "exit " + oa.exit() + ": " + oa.macs() + " vs " + ob.macs());
+                            } else {
+                                assertEquals(ob.macs(), oa.macs());
+                            }
+                        }
+                    }
+                }
             } finally {
                 Autograd.setRecording(recording);
             }
