@@ -70,7 +70,7 @@ public final class AnytimeCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.002", description = "AdamW peak learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--sparse-density", defaultValue = "0.5",
+    @Option(names = "--sparse-density", defaultValue = "0.1",
             description = "Masked convolutions compute only active positions when at most this share is active, "
                     + "else run densely and mask (0 = never sparse, 1 = always; default: ${DEFAULT-VALUE}).")
     private double sparseDensity;

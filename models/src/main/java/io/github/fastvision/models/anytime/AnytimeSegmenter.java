@@ -5,6 +5,7 @@ import io.github.fastvision.core.anytime.RbfInterpolation;
 import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
@@ -341,17 +342,36 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
                 throw new IllegalStateException("all " + numExits() + " exits are done");
             }
             int i = done + 1;
-            if (branches == null) {
-                branches = base.forwardStem(ps, x, training, ctx);
-            }
-            branches = base.forwardStage(i - 1, ps, branches, training, ctx);
-            NDArray logits = exit(i).forward(ps, branches, training, ctx);
-            SpatialMask m = ctx.mask();
+            NDArray logits;
             double computed = 1.0;
+            if (training || Autograd.isRecording()) {
+                logits = stage(i);
+            } else {
+                // Inference keeps no graph: run the stage in its own manager and keep only its
+                // branches and prediction, so a pass holds one stage's intermediates at a time
+                // (less memory, and the allocator reuses pages that are still mapped and cached).
+                NDManager parent = x.getManager();
+                try (NDManager scope = parent.newSubManager()) {
+                    x.tempAttach(scope);
+                    if (branches != null) {
+                        for (NDArray b : branches) {
+                            b.tempAttach(scope);
+                        }
+                    }
+                    if (previous != null) {
+                        previous.tempAttach(scope);
+                    }
+                    logits = stage(i);
+                    for (NDArray b : branches) {
+                        b.attach(parent);
+                    }
+                    logits.attach(parent);
+                }
+            }
+            SpatialMask m = ctx.mask();
             if (m != null) {
                 SpatialMask.Level level = m.base();
                 computed = level.activeCount() / (double) level.total();
-                logits = m.carryOver(previous, logits);
             }
             if (variant.confidenceAdaptivity() && i < numExits()) {
                 SpatialMask next = SpatialMask.fromLogits(logits, passThreshold);
@@ -361,6 +381,17 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
             previous = logits;
             done = i;
             return new ExitOutput(i, logits, ctx.macs(), computed);
+        }
+
+        /** Stage i (and the stem before stage 1) and exit i, with the carry-over (Eq. 2.7). */
+        private NDArray stage(int i) {
+            if (branches == null) {
+                branches = base.forwardStem(ps, x, training, ctx);
+            }
+            branches = base.forwardStage(i - 1, ps, branches, training, ctx);
+            NDArray logits = exit(i).forward(ps, branches, training, ctx);
+            SpatialMask m = ctx.mask();
+            return m == null ? logits : m.carryOver(previous, logits);
         }
 
         /** Releases the masks. */
