@@ -93,47 +93,7 @@ public final class AnytimeExperiment {
             Path checkpointDir,
             Path figure,
             double maxSparseDensity,
-            int itemScale) {
-
-        /**
-         * The settings with items at their own size (item scale 1).
-         *
-         * @param model HRNet zoo name
-         * @param trainCanvas training mosaic side
-         * @param testCanvas test mosaic side
-         * @param trainImages training mosaics
-         * @param testImages test mosaics
-         * @param batch training batch
-         * @param evalBatch inference batch
-         * @param trainMinutes EE's training time
-         * @param threshold ADP-C confidence threshold
-         * @param caWarmupFraction share of ADP-C's steps before adaptivity
-         * @param learningRate AdamW peak learning rate
-         * @param seed seed
-         * @param checkpointDir checkpoint directory, or null
-         * @param figure figure path, or null
-         * @param maxSparseDensity sparse execution threshold
-         */
-        public Config(
-                String model,
-                int trainCanvas,
-                int testCanvas,
-                int trainImages,
-                int testImages,
-                int batch,
-                int evalBatch,
-                double trainMinutes,
-                float threshold,
-                double caWarmupFraction,
-                double learningRate,
-                long seed,
-                Path checkpointDir,
-                Path figure,
-                double maxSparseDensity) {
-            this(model, trainCanvas, testCanvas, trainImages, testImages, batch, evalBatch, trainMinutes, threshold,
-                    caWarmupFraction, learningRate, seed, checkpointDir, figure, maxSparseDensity, 1);
-        }
-    }
+            int itemScale) {}
 
     /**
      * One exit's numbers.

@@ -43,7 +43,7 @@ class AnytimeExperimentTest {
         DatasetSplit data = FashionMnist.loadBundledSubset();
         AnytimeExperiment.Config config = new AnytimeExperiment.Config(
                 "test_hrnet_seg", 32, 64, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
-                tmp.resolve("fig.png"), 0.5);
+                tmp.resolve("fig.png"), 0.5, 1);
         AnytimeExperiment.Result r = AnytimeExperiment.run(data, config, null);
         assertEquals(List.of("EE", "EE+RH", "ADP-C"), List.copyOf(r.variants().keySet()));
         long steps = r.variants().get("EE").trainSteps();
