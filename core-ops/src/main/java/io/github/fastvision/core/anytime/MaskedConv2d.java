@@ -140,10 +140,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
         } else {
             NDArray dense = Blocks.forward(conv, ps, x, training);
             y = dense.mul(level.compute());
-            if (inference) {
-                // Inference keeps no graph: give the memory back to the allocator while it is hot.
-                dense.close();
-            }
+            // Give the memory back to the allocator while it is hot (a training graph keeps its
+            // own reference).
+            dense.close();
         }
         ctx.addMacs(perPosition * level.activeCount());
         long skipped = level.skippedCount();
@@ -152,7 +151,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
             if (inference) {
                 RbfFilter f = inferenceFilter(l, ctx.radius());
                 NDArray skipOverDenominator = level.skip().mul(f.inverseDenominator(ho, wo));
-                NDArray filled = RbfInterpolation.fill(y, f, skipOverDenominator, true);
+                NDArray filled = RbfInterpolation.fill(y, f, skipOverDenominator);
                 skipOverDenominator.close();
                 y.close();
                 y = filled;

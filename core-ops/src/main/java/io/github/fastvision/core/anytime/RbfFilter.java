@@ -109,21 +109,10 @@ final class RbfFilter {
      * @return (N, C, H, W)
      */
     NDArray windowSum(NDArray f) {
-        return windowSum(f, false);
-    }
-
-    /**
-     * Σ_s W(p,s) f(s), optionally closing the intermediate pass at once (inference).
-     *
-     * @param f (N, C, H, W)
-     * @param release whether to close the intermediate array
-     * @return (N, C, H, W)
-     */
-    NDArray windowSum(NDArray f, boolean release) {
         Shape s = f.getShape();
         long h = s.get(2);
         long w = s.get(3);
-        return h <= MATMUL_MAX_SIDE && w <= MATMUL_MAX_SIDE ? windowSumMatmul(f, release) : windowSumDepthwise(f, release);
+        return h <= MATMUL_MAX_SIDE && w <= MATMUL_MAX_SIDE ? windowSumMatmul(f) : windowSumDepthwise(f);
     }
 
     /**
@@ -133,10 +122,6 @@ final class RbfFilter {
      * @return (N, C, H, W)
      */
     NDArray windowSumMatmul(NDArray f) {
-        return windowSumMatmul(f, false);
-    }
-
-    private NDArray windowSumMatmul(NDArray f, boolean release) {
         Shape s = f.getShape();
         // T is symmetric: rows are filtered by f·T_W, columns by T_H·(…). DJL attaches a result
         // to its left operand's manager, which for T_H is this (possibly long-lived, cached)
@@ -144,9 +129,9 @@ final class RbfFilter {
         NDArray rows = f.matMul(band(s.get(3)));
         NDArray out = band(s.get(2)).matMul(rows);
         out.attach(f.getManager());
-        if (release) {
-            rows.close();
-        }
+        // The intermediate goes back to the allocator at once (a training graph keeps its own
+        // reference to what the backward pass needs).
+        rows.close();
         return out;
     }
 
@@ -157,10 +142,6 @@ final class RbfFilter {
      * @return (N, C, H, W)
      */
     NDArray windowSumDepthwise(NDArray f) {
-        return windowSumDepthwise(f, false);
-    }
-
-    private NDArray windowSumDepthwise(NDArray f, boolean release) {
         Shape s = f.getShape();
         int c = (int) s.get(1);
         int taps = 2 * radius + 1;
@@ -177,9 +158,7 @@ final class RbfFilter {
                         .singletonOrThrow();
         NDArray out = Conv2d.conv2d(x, kv, null, new Shape(1, 1), new Shape(radius, 0), new Shape(1, 1), c)
                 .singletonOrThrow();
-        if (release) {
-            x.close();
-        }
+        x.close();
         return out;
     }
 

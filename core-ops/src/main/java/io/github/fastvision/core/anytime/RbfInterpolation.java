@@ -72,25 +72,9 @@ public final class RbfInterpolation {
      * @return the filled map
      */
     static NDArray fill(NDArray sparse, RbfFilter filter, NDArray skipOverDenominator) {
-        return fill(sparse, filter, skipOverDenominator, false);
-    }
-
-    /**
-     * Eq. 2.4 with a prepared filter, optionally closing its temporaries as soon as they are
-     * consumed (inference: no graph needs them, and the allocator can reuse their memory while it
-     * is still in cache).
-     *
-     * @param sparse (N, C, H, W), zero at skipped positions
-     * @param filter the RBF filter
-     * @param skipOverDenominator (N, 1, H, W): (1 − M) / Σ W
-     * @param release whether to close the intermediate arrays
-     * @return the filled map
-     */
-    static NDArray fill(NDArray sparse, RbfFilter filter, NDArray skipOverDenominator, boolean release) {
-        if (!release) {
-            return sparse.add(filter.windowSum(sparse).mul(skipOverDenominator));
-        }
-        NDArray sum = filter.windowSum(sparse, true);
+        // Temporaries are closed as soon as they are consumed, so the allocator can reuse their
+        // memory while it is still in cache; a training graph keeps its own references.
+        NDArray sum = filter.windowSum(sparse);
         NDArray weighted = sum.mul(skipOverDenominator);
         sum.close();
         NDArray out = sparse.add(weighted);

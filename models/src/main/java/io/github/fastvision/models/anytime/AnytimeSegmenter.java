@@ -352,8 +352,9 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
                 // (less memory, and the allocator reuses pages that are still mapped and cached).
                 NDManager parent = x.getManager();
                 try (NDManager scope = parent.newSubManager()) {
-                    x.tempAttach(scope);
-                    if (branches != null) {
+                    if (branches == null) {
+                        x.tempAttach(scope);
+                    } else {
                         for (NDArray b : branches) {
                             b.tempAttach(scope);
                         }
