@@ -21,7 +21,7 @@ class AnytimeCommandTest {
                 "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.02",
                 "--item-scale", "1", "--train-canvas", "32", "--test-canvas", "64", "--train-images", "32", "--test-images", "4",
                 "--batch", "8", "--eval-batch", "4", "--threshold", "0.9", "--figure", png.toString(), "--quiet",
-                "--json");
+                "--threshold-search", "--threshold-candidates", "0.95,0.9,0.5", "--validation-images", "4", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject variants = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("variants");
         for (String v : new String[] {"EE", "EE+RH", "ADP-C"}) {
@@ -37,6 +37,31 @@ class AnytimeCommandTest {
         assertTrue(Files.exists(png));
         JsonObject setup = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("setup");
         assertEquals(1, setup.get("item_scale").getAsInt());
+        // The search tried every candidate on held-out mosaics and kept the cheapest one within
+        // 0.5 points of EE+RH's final validation mIoU (or the highest when none was).
+        JsonObject search = setup.getAsJsonObject("threshold_search");
+        assertTrue(search.get("validation").getAsString().startsWith("4 mosaics of 64x64 from "), search.toString());
+        JsonArray tried = search.getAsJsonArray("candidates");
+        assertEquals(3, tried.size());
+        float chosen = search.get("chosen").getAsFloat();
+        assertEquals(chosen, setup.get("threshold").getAsFloat());
+        assertEquals(0.9f, setup.get("train_threshold").getAsFloat());
+        double reference = search.get("reference_miou").getAsDouble();
+        double best = Double.MAX_VALUE;
+        double chosenCost = Double.NaN;
+        for (int i = 0; i < tried.size(); i++) {
+            JsonObject c = tried.get(i).getAsJsonObject();
+            if (c.get("miou").getAsDouble() >= reference - 0.5) {
+                best = Math.min(best, c.get("gflops").getAsDouble());
+            }
+            if (c.get("threshold").getAsFloat() == chosen) {
+                chosenCost = c.get("gflops").getAsDouble();
+            }
+        }
+        assertEquals(search.get("within_tolerance").getAsBoolean() ? best : chosenCost, chosenCost, 1e-12);
+        if (!search.get("within_tolerance").getAsBoolean()) {
+            assertEquals(0.95f, chosen);
+        }
 
         // Without canvases the item scale sets them: one 64-pixel cell to train, 2 x 2 cells to test.
         CliRun enlarged = CliRun.of(

@@ -2,6 +2,7 @@ package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.training.anytime.AnytimeExperiment;
+import io.github.fastvision.training.anytime.ThresholdSearch;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.dense.FashionMnistMosaic;
@@ -38,8 +39,28 @@ public final class AnytimeCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "Directory to save weights to and load them from (skips training when present).")
     private Path checkpoint;
 
-    @Option(names = "--threshold", defaultValue = "0.998", description = "ADP-C confidence threshold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", defaultValue = "0.998",
+            description = "ADP-C confidence threshold for training, and for inference unless --threshold-search is "
+                    + "given (default: ${DEFAULT-VALUE}).")
     private float threshold;
+
+    @Option(names = "--threshold-search",
+            description = "Choose ADP-C's inference threshold on validation mosaics of training items that training "
+                    + "never drew (thesis: 99.8% by cross-validation): the fewest final-exit FLOPs whose final "
+                    + "mIoU stays within --threshold-tolerance of EE+RH's.")
+    private boolean thresholdSearch;
+
+    @Option(names = "--threshold-candidates", split = ",", paramLabel = "T",
+            description = "Thresholds the search tries (default: 0.999,0.998,0.997,0.996,0.995,0.99).")
+    private List<Float> thresholdCandidates;
+
+    @Option(names = "--threshold-tolerance", defaultValue = "0.5",
+            description = "Largest final-exit validation mIoU drop below EE+RH's, in points (default: ${DEFAULT-VALUE}).")
+    private double thresholdTolerance;
+
+    @Option(names = "--validation-images", defaultValue = "96",
+            description = "Validation mosaics for --threshold-search (default: ${DEFAULT-VALUE}).")
+    private int validationImages;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or fashion-mnist-subset (default: ${DEFAULT-VALUE}).")
     private String dataset;
@@ -97,9 +118,14 @@ public final class AnytimeCommand implements Callable<Integer> {
         Path png = figure != null ? figure
                 : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
         int cell = FashionMnistMosaic.CELL * itemScale;
+        ThresholdSearch search = thresholdSearch
+                ? new ThresholdSearch(validationImages,
+                        thresholdCandidates != null ? thresholdCandidates : ThresholdSearch.DEFAULT_THRESHOLDS,
+                        thresholdTolerance)
+                : null;
         AnytimeExperiment.Config config = new AnytimeExperiment.Config(
                 model, trainCanvas != null ? trainCanvas : cell, testCanvas != null ? testCanvas : 2 * cell, trainImages, testImages, batch, evalBatch, trainMinutes,
-                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity, itemScale);
+                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity, itemScale, search);
         AnytimeExperiment.Result result =
                 AnytimeExperiment.run(data, config, quiet ? null : System.err);
         PrintWriter out = spec.commandLine().getOut();
@@ -155,8 +181,17 @@ public final class AnytimeCommand implements Callable<Integer> {
             line.append(String.format(Locale.ROOT, " %6.2f", sum[2] / ex.size()));
             out.println(line);
         }
-        out.printf(Locale.ROOT, "%nthreshold %.4g (default %.3f), exits' visualization: %s%n", threshold,
-                AnytimeSegmenter.DEFAULT_THRESHOLD, png);
+        ThresholdSearch.Outcome found = result.thresholdSearch();
+        if (found != null) {
+            out.printf(Locale.ROOT, "%nthreshold search on %s (EE+RH final mIoU %.1f, tolerance %.1f):%n",
+                    found.validation(), found.referenceMiou(), thresholdTolerance);
+            for (ThresholdSearch.Candidate c : found.candidates()) {
+                out.printf(Locale.ROOT, "  %-6s  final mIoU %6.2f  %7.3f GFLOPs%s%n", Float.toString(c.threshold()), c.miou(), c.gflops(),
+                        c.threshold() == found.chosen() ? "  <- chosen" : "");
+            }
+        }
+        out.printf(Locale.ROOT, "%nADP-C inference threshold %s (trained at %s; default %s), exits' visualization: %s%n",
+                result.setup().get("threshold"), Float.toString(threshold), AnytimeSegmenter.DEFAULT_THRESHOLD, png);
         out.flush();
         return 0;
     }

@@ -67,7 +67,8 @@ public final class AnytimeExperiment {
      * @param batch training batch
      * @param evalBatch inference batch for the wall-clock measurement
      * @param trainMinutes EE's training time; the step count it reaches is used for all variants
-     * @param threshold ADP-C confidence threshold
+     * @param threshold ADP-C confidence threshold for training, and for inference unless a
+     *     threshold search is given
      * @param caWarmupFraction share of ADP-C's steps trained before adaptivity is switched on
      * @param learningRate AdamW peak learning rate
      * @param seed seed for data and initialization
@@ -76,6 +77,8 @@ public final class AnytimeExperiment {
      * @param maxSparseDensity above this share of computed positions a masked convolution runs
      *     densely at inference (0 = never sparse, 1 = always)
      * @param itemScale integer enlargement of the Fashion-MNIST items in the mosaics (1 = 28 pixels)
+     * @param thresholdSearch how to choose ADP-C's inference threshold on held-out mosaics, or null
+     *     to use {@code threshold}
      */
     public record Config(
             String model,
@@ -93,7 +96,8 @@ public final class AnytimeExperiment {
             Path checkpointDir,
             Path figure,
             double maxSparseDensity,
-            int itemScale) {}
+            int itemScale,
+            ThresholdSearch thresholdSearch) {}
 
     /**
      * One exit's numbers.
@@ -120,8 +124,10 @@ public final class AnytimeExperiment {
      *
      * @param variants EE, EE+RH, ADP-C
      * @param setup what was run
+     * @param thresholdSearch how ADP-C's inference threshold was chosen, or null if it was given
      */
-    public record Result(Map<String, VariantResult> variants, Map<String, Object> setup) {}
+    public record Result(
+            Map<String, VariantResult> variants, Map<String, Object> setup, ThresholdSearch.Outcome thresholdSearch) {}
 
     private AnytimeExperiment() {}
 
@@ -142,6 +148,19 @@ public final class AnytimeExperiment {
         FashionMnistMosaic.Split test =
                 FashionMnistMosaic.fromSplit(
                         data, 1, config.testImages(), config.testCanvas(), config.seed() + 1, config.itemScale());
+        ThresholdSearch search = config.thresholdSearch();
+        FashionMnistMosaic validation = null;
+        if (search != null) {
+            if (search.validationImages() % config.evalBatch() != 0) {
+                throw new IllegalArgumentException("validation mosaics (" + search.validationImages()
+                        + ") must be a positive multiple of the inference batch (" + config.evalBatch() + ")");
+            }
+            validation = FashionMnistMosaic.heldOut(data.train(), train.train(), search.validationImages(),
+                    config.testCanvas(), config.seed(), config.itemScale());
+        }
+        double referenceMiou = Double.NaN;
+        ThresholdSearch.Outcome outcome = null;
+        float inferenceThreshold = config.threshold();
         int classes = train.train().numClasses();
         Map<String, VariantResult> rows = new LinkedHashMap<>();
         long steps = -1;
@@ -199,8 +218,24 @@ public final class AnytimeExperiment {
                             Files.move(tmp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                         }
                     }
+                    if (validation != null && v == AnytimeVariant.EE_RH) {
+                        referenceMiou = evaluate(model, vm, validation, config, null, config.threshold())
+                                .get(model.numExits() - 1).miou();
+                    }
+                    if (validation != null && v == AnytimeVariant.ADP_C) {
+                        List<ThresholdSearch.Candidate> candidates = new ArrayList<>();
+                        for (float t : search.thresholds()) {
+                            ExitResult last = evaluate(model, vm, validation, config, null, t).get(model.numExits() - 1);
+                            candidates.add(new ThresholdSearch.Candidate(t, last.miou(), last.gflops()));
+                            say.accept(String.format(Locale.ROOT, "ADP-C validation at %s: final mIoU %.2f, %.3f GFLOPs",
+                                    Float.toString(t), last.miou(), last.gflops()));
+                        }
+                        outcome = search.choose(validation.describe(), referenceMiou, candidates);
+                        inferenceThreshold = outcome.chosen();
+                        say.accept(search.describe(outcome));
+                    }
                     List<ExitResult> exits = evaluate(model, vm, test.test(), config,
-                            v == AnytimeVariant.ADP_C ? config.figure() : null);
+                            v == AnytimeVariant.ADP_C ? config.figure() : null, inferenceThreshold);
                     rows.put(v.label(), new VariantResult(exits, trained, seconds, loaded));
                     say.accept(v.label() + ": " + exits);
                 }
@@ -210,13 +245,32 @@ public final class AnytimeExperiment {
         setup.put("model", config.model());
         setup.put("train", train.train().describe());
         setup.put("test", test.test().describe());
-        setup.put("threshold", config.threshold());
+        setup.put("threshold", inferenceThreshold);
+        setup.put("train_threshold", config.threshold());
+        if (outcome != null) {
+            Map<String, Object> found = new LinkedHashMap<>();
+            found.put("validation", outcome.validation());
+            found.put("reference_miou", outcome.referenceMiou());
+            found.put("tolerance_miou", search.toleranceMiou());
+            List<Map<String, Object>> rowsOut = new ArrayList<>();
+            for (ThresholdSearch.Candidate c : outcome.candidates()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("threshold", c.threshold());
+                row.put("miou", c.miou());
+                row.put("gflops", c.gflops());
+                rowsOut.add(row);
+            }
+            found.put("candidates", rowsOut);
+            found.put("chosen", outcome.chosen());
+            found.put("within_tolerance", outcome.withinTolerance());
+            setup.put("threshold_search", found);
+        }
         setup.put("item_scale", config.itemScale());
         setup.put("batch", config.batch());
         setup.put("eval_batch", config.evalBatch());
         setup.put("max_sparse_density", config.maxSparseDensity());
         setup.put("threads", Runtime.getRuntime().availableProcessors());
-        return new Result(rows, setup);
+        return new Result(rows, setup, outcome);
     }
 
     /**
@@ -309,8 +363,8 @@ public final class AnytimeExperiment {
     }
 
     private static List<ExitResult> evaluate(
-            AnytimeSegmenter model, NDManager manager, FashionMnistMosaic test, Config config, Path figure)
-            throws IOException {
+            AnytimeSegmenter model, NDManager manager, FashionMnistMosaic test, Config config, Path figure,
+            float threshold) throws IOException {
         int n = model.numExits();
         List<SegmentationMetrics> metrics = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -338,7 +392,7 @@ public final class AnytimeExperiment {
                     List<NDArray> outs = new ArrayList<>();
                     List<NDArray> masks = new ArrayList<>();
                     long[] ends = new long[n];
-                    try (AnytimeSegmenter.Pass pass = model.begin(ps, xy[0], false, true)) {
+                    try (AnytimeSegmenter.Pass pass = model.begin(ps, xy[0], false, true, threshold)) {
                         int i = 0;
                         while (pass.hasNext()) {
                             AnytimeSegmenter.ExitOutput o = pass.next();

@@ -43,7 +43,7 @@ class AnytimeExperimentTest {
         DatasetSplit data = FashionMnist.loadBundledSubset();
         AnytimeExperiment.Config config = new AnytimeExperiment.Config(
                 "test_hrnet_seg", 32, 64, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
-                tmp.resolve("fig.png"), 0.5, 1);
+                tmp.resolve("fig.png"), 0.5, 1, null);
         AnytimeExperiment.Result r = AnytimeExperiment.run(data, config, null);
         assertEquals(List.of("EE", "EE+RH", "ADP-C"), List.copyOf(r.variants().keySet()));
         long steps = r.variants().get("EE").trainSteps();
@@ -85,7 +85,7 @@ class AnytimeExperimentTest {
 
         AnytimeExperiment.Config enlarged = new AnytimeExperiment.Config(
                 "test_hrnet_seg", 64, 128, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
-                tmp.resolve("fig.png"), 0.5, 2);
+                tmp.resolve("fig.png"), 0.5, 2, null);
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> AnytimeExperiment.run(data, enlarged, null));
         assertTrue(e.getMessage().contains("enlarged 1x, not 2x") && e.getMessage().contains("--item-scale 1"),

@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.ImageSubset;
 import io.github.fastvision.training.data.transform.Image;
 import io.github.fastvision.training.data.transform.Normalize;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -49,12 +51,17 @@ public final class FashionMnistMosaic {
     /** Added to the seed (then mixed) to draw the test half of {@link #fromSplit}. */
     private static final long TEST_SEED_OFFSET = 0x7E57_5EEDL;
 
+    /** Added to the seed (then mixed) to draw {@link #heldOut} validation mosaics. */
+    private static final long VALIDATION_SEED_OFFSET = 0x0A11_DA7EL;
+
     private final int count;
     private final int canvas;
     private final List<String> classes;
     private final float[] images;
     private final byte[] labels;
     private final String description;
+    private final BitSet sourceItems;
+    private final int sourceSize;
 
     /**
      * A training mosaic set and its test set, built from the two halves of a source split.
@@ -65,7 +72,10 @@ public final class FashionMnistMosaic {
     public record Split(FashionMnistMosaic train, FashionMnistMosaic test) {}
 
     private FashionMnistMosaic(
-            int count, int canvas, List<String> classes, float[] images, byte[] labels, String description) {
+            int count, int canvas, List<String> classes, float[] images, byte[] labels, String description,
+            BitSet sourceItems, int sourceSize) {
+        this.sourceItems = sourceItems;
+        this.sourceSize = sourceSize;
         this.count = count;
         this.canvas = canvas;
         this.classes = classes;
@@ -154,6 +164,7 @@ public final class FashionMnistMosaic {
         float[] src = new float[srcH * srcW];
         float[] item = itemScale == 1 ? src : new float[itemH * itemW];
         boolean[] filled = new boolean[cells * cells];
+        BitSet used = new BitSet(source.size());
         for (int k = 0; k < count; k++) {
             SplittableRandom random = new SplittableRandom(mix64(seed + mix64(k + 0x9E3779B97F4A7C15L)));
             int any = 0;
@@ -170,6 +181,7 @@ public final class FashionMnistMosaic {
                     continue;
                 }
                 int index = random.nextInt(source.size());
+                used.set(index);
                 int top = (c / cells) * cellSide + random.nextInt(cellSide - itemH + 1);
                 int left = (c % cells) * cellSide + random.nextInt(cellSide - itemW + 1);
                 int cls = source.label(index);
@@ -200,7 +212,43 @@ public final class FashionMnistMosaic {
         String description =
                 count + " mosaics of " + canvas + "x" + canvas + " from " + source.describe()
                         + (itemScale > 1 ? ", items enlarged " + itemScale + "x" : "") + ", seed " + seed;
-        return new FashionMnistMosaic(count, canvas, Collections.unmodifiableList(names), images, labels, description);
+        return new FashionMnistMosaic(count, canvas, Collections.unmodifiableList(names), images, labels, description,
+                used, source.size());
+    }
+
+    /**
+     * Builds validation mosaics from the items of {@code source} that {@code training} never
+     * drew, so that a setting chosen on them (ADP-C's confidence threshold) is chosen without
+     * looking at the test set or at training items. The layouts use a seed derived from
+     * {@code seed}, unlike those of the training and test mosaics.
+     *
+     * @param source the source {@code training} was built from (the training half of a split)
+     * @param training mosaics built from {@code source}
+     * @param count number of validation mosaics
+     * @param canvas side of each mosaic in pixels
+     * @param seed the seed
+     * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
+     * @return mosaics of held-out items only
+     * @throws IllegalArgumentException if {@code training} was built from a set of another size, or
+     *     drew every item
+     */
+    public static FashionMnistMosaic heldOut(
+            ImageDataset source, FashionMnistMosaic training, int count, int canvas, long seed, int itemScale) {
+        if (source.size() != training.sourceSize) {
+            throw new IllegalArgumentException("the mosaics " + training.describe() + " were drawn from "
+                    + training.sourceSize + " items, not from the " + source.size() + " of " + source.describe());
+        }
+        return build(ImageSubset.excluding(source, training.sourceItems), count, canvas,
+                mix64(seed + VALIDATION_SEED_OFFSET), itemScale);
+    }
+
+    /**
+     * Returns which items of the source the mosaics hold, by their index in the source.
+     *
+     * @return a copy of the set of drawn indices
+     */
+    public BitSet sourceItems() {
+        return (BitSet) sourceItems.clone();
     }
 
     /**

@@ -267,4 +267,62 @@ class FashionMnistMosaicTest {
         }
         return List.of(present);
     }
+
+    /** 60 items, item i a uniform square of intensity (i + 40)/255, so every pixel names its item. */
+    private static InMemoryDataset numberedItems() {
+        int n = 60;
+        byte[] px = new byte[n * 28 * 28];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(px, i * 784, (i + 1) * 784, (byte) (i + 40));
+            labels[i] = i % 3;
+        }
+        return new InMemoryDataset(px, labels, 1, 28, 28, List.of("a", "b", "c"), "60 numbered items");
+    }
+
+    private static java.util.BitSet itemsSeen(FashionMnistMosaic m) {
+        java.util.BitSet seen = new java.util.BitSet();
+        float[] x = new float[m.canvas() * m.canvas()];
+        for (int k = 0; k < m.size(); k++) {
+            m.image(k, x);
+            for (float v : x) {
+                if (v > 0) {
+                    seen.set(Math.round(v * 255) - 40);
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void heldOutMosaicsUseOnlyItemsTheTrainingMosaicsNeverDrew() {
+        InMemoryDataset source = numberedItems();
+        FashionMnistMosaic training = FashionMnistMosaic.build(source, 25, 32, 5);
+        java.util.BitSet drawn = training.sourceItems();
+        assertEquals(drawn, itemsSeen(training), "sourceItems() names exactly the items on the canvases");
+        assertTrue(drawn.cardinality() > 10 && drawn.cardinality() <= 25, drawn.toString());
+
+        FashionMnistMosaic validation = FashionMnistMosaic.heldOut(source, training, 30, 64, 5, 1);
+        java.util.BitSet held = itemsSeen(validation);
+        assertTrue(held.cardinality() > 10, held.toString());
+        assertFalse(held.intersects(drawn), "validation items " + held + " overlap training items " + drawn);
+        assertEquals(30, validation.size());
+        assertEquals(64, validation.canvas());
+
+        FashionMnistMosaic again = FashionMnistMosaic.heldOut(source, training, 30, 64, 5, 1);
+        float[] a = new float[64 * 64];
+        float[] b = new float[64 * 64];
+        validation.image(29, a);
+        again.image(29, b);
+        assertArrayEquals(a, b, "deterministic from the seed");
+
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> FashionMnistMosaic.heldOut(TinyData.bundled().train(), training, 4, 64, 5, 1));
+        assertTrue(other.getMessage().contains("drawn from 60 items"), other.getMessage());
+        FashionMnistMosaic everything = FashionMnistMosaic.build(source, 2000, 32, 5);
+        assertEquals(60, everything.sourceItems().cardinality());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> FashionMnistMosaic.heldOut(source, everything, 4, 64, 5, 1));
+        assertTrue(none.getMessage().contains("leaves none of the 60"), none.getMessage());
+    }
 }
