@@ -187,7 +187,7 @@ public final class AnytimeCommand implements Callable<Integer> {
                     found.validation(), found.referenceMiou(), thresholdTolerance);
             for (ThresholdSearch.Candidate c : found.candidates()) {
                 out.printf(Locale.ROOT, "  %-6s  final mIoU %6.2f  %7.3f GFLOPs%s%n", Float.toString(c.threshold()), c.miou(), c.gflops(),
-                        c.threshold() == found.chosen() ? "  <- chosen" : "");
+                        c.equals(found.chosen()) ? "  <- chosen" : "");
             }
         }
         out.printf(Locale.ROOT, "%nADP-C inference threshold %s (trained at %s; default %s), exits' visualization: %s%n",

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class AnytimeSegmenterTest {
@@ -135,6 +136,18 @@ class AnytimeSegmenterTest {
         }
     }
 
+    /** Runs two passes exit by exit and hands each pair of outputs to {@code check}. */
+    private static void inLockstep(AnytimeSegmenter.Pass a, AnytimeSegmenter.Pass b,
+            BiConsumer<AnytimeSegmenter.ExitOutput, AnytimeSegmenter.ExitOutput> check) {
+        while (a.hasNext()) {
+            check.accept(a.next(), b.next());
+        }
+    }
+
+    private static float maxAbsDifference(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat();
+    }
+
     @Test
     void sparseAndDenseExecutionAgreeUnderPartialMasks() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -146,21 +159,14 @@ class AnytimeSegmenterTest {
             Autograd.setRecording(false);
             try {
                 float threshold = medianFirstExitConfidence(adpc, ps, x);
-                List<NDArray> dense = new ArrayList<>();
-                List<NDArray> sparse = new ArrayList<>();
                 List<Double> fractions = new ArrayList<>();
                 try (AnytimeSegmenter.Pass d = adpc.begin(ps, x, false, false, threshold);
                         AnytimeSegmenter.Pass s = adpc.begin(ps, x, false, true, threshold)) {
-                    while (d.hasNext()) {
-                        dense.add(d.next().logits());
-                        AnytimeSegmenter.ExitOutput o = s.next();
-                        sparse.add(o.logits());
-                        fractions.add(o.computedFraction());
-                    }
-                    for (int i = 0; i < dense.size(); i++) {
-                        float diff = dense.get(i).sub(sparse.get(i)).abs().max().getFloat();
-                        assertTrue(diff < 1e-3, "exit " + (i + 1) + " differs by " + diff);
-                    }
+                    inLockstep(d, s, (dense, sparse) -> {
+                        float diff = maxAbsDifference(dense.logits(), sparse.logits());
+                        assertTrue(diff < 1e-3, "exit " + dense.exit() + " differs by " + diff);
+                        fractions.add(sparse.computedFraction());
+                    });
                 }
                 assertTrue(fractions.get(1) > 0.2 && fractions.get(1) < 0.8, "partial mask: " + fractions);
             } finally {
@@ -169,19 +175,20 @@ class AnytimeSegmenterTest {
         }
     }
 
-    /** Switches the RBF fill of every masked convolution under {@code block} on or off; returns how many are off. */
-    private static int setFills(Block block, boolean on, boolean onlyCount) {
-        int off = 0;
+    /** Every masked convolution under {@code block}, depth first. */
+    private static List<MaskedConv2d> maskedConvs(Block block) {
+        List<MaskedConv2d> found = new ArrayList<>();
         if (block instanceof MaskedConv2d c) {
-            if (!onlyCount) {
-                c.setFillSkipped(on);
-            }
-            off += c.fillsSkipped() ? 0 : 1;
+            found.add(c);
         }
         for (Pair<String, Block> child : block.getChildren()) {
-            off += setFills(child.getValue(), on, onlyCount);
+            found.addAll(maskedConvs(child.getValue()));
         }
-        return off;
+        return found;
+    }
+
+    private static long unfilled(Block block) {
+        return maskedConvs(block).stream().filter(c -> !c.fillsSkipped()).count();
     }
 
     @Test
@@ -189,12 +196,12 @@ class AnytimeSegmenterTest {
         try (NDManager m = NDManager.newBaseManager()) {
             AnytimeSegmenter lean = build(m, AnytimeVariant.ADP_C, 0.998f);
             // The final head's two 1x1 convolutions and the classifiers of redesigned exits 2 and 3.
-            assertEquals(4, setFills(lean, true, true));
+            assertEquals(4, unfilled(lean));
             AnytimeSegmenter full = build(m, AnytimeVariant.ADP_C, 0.998f);
             copy(lean, full);
-            setFills(full, true, false);
-            assertEquals(0, setFills(full, true, true));
-            assertEquals(0, setFills(build(m, AnytimeVariant.EE_RH, 1f), true, true), "no masks, nothing to skip");
+            maskedConvs(full).forEach(c -> c.setFillSkipped(true));
+            assertEquals(0, unfilled(full));
+            assertEquals(0, unfilled(build(m, AnytimeVariant.EE_RH, 1f)), "no masks, nothing to skip");
             lean.setMaxSparseDensity(1.0);
             full.setMaxSparseDensity(1.0);
             ParameterStore ps = new ParameterStore(m, false);
@@ -206,17 +213,15 @@ class AnytimeSegmenterTest {
                 for (boolean sparse : new boolean[] {false, true}) {
                     try (AnytimeSegmenter.Pass a = lean.begin(ps, x, false, sparse, threshold);
                             AnytimeSegmenter.Pass b = full.begin(ps, x, false, sparse, threshold)) {
-                        while (a.hasNext()) {
-                            AnytimeSegmenter.ExitOutput oa = a.next();
-                            AnytimeSegmenter.ExitOutput ob = b.next();
-                            float diff = oa.logits().sub(ob.logits()).abs().max().getFloat();
+                        inLockstep(a, b, (oa, ob) -> {
+                            float diff = maxAbsDifference(oa.logits(), ob.logits());
                             assertTrue(diff < 1e-5, (sparse ? "sparse" : "dense") + " exit " + oa.exit() + " differs by " + diff);
                             if (oa.exit() > 1) {
                                 assertTrue(oa.macs() < ob.macs(), "exit " + oa.exit() + ": " + oa.macs() + " vs " + ob.macs());
                             } else {
                                 assertEquals(ob.macs(), oa.macs());
                             }
-                        }
+                        });
                     }
                 }
             } finally {

@@ -231,7 +231,7 @@ public final class AnytimeExperiment {
                                     Float.toString(t), last.miou(), last.gflops()));
                         }
                         outcome = search.choose(validation.describe(), referenceMiou, candidates);
-                        inferenceThreshold = outcome.chosen();
+                        inferenceThreshold = outcome.chosen().threshold();
                         say.accept(search.describe(outcome));
                     }
                     List<ExitResult> exits = evaluate(model, vm, test.test(), config,
@@ -261,7 +261,7 @@ public final class AnytimeExperiment {
                 rowsOut.add(row);
             }
             found.put("candidates", rowsOut);
-            found.put("chosen", outcome.chosen());
+            found.put("chosen", outcome.chosen().threshold());
             found.put("within_tolerance", outcome.withinTolerance());
             setup.put("threshold_search", found);
         }

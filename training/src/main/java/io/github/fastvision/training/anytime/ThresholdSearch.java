@@ -65,12 +65,13 @@ public record ThresholdSearch(int validationImages, List<Float> thresholds, doub
      * @param validation description of the validation mosaics
      * @param referenceMiou EE+RH's final-exit mIoU on them
      * @param candidates every candidate, in the order searched
-     * @param chosen the threshold kept
+     * @param chosen the candidate kept
      * @param withinTolerance whether {@code chosen} met the tolerance (otherwise it is the highest
      *     candidate, the one that skips the least)
      */
     public record Outcome(
-            String validation, double referenceMiou, List<Candidate> candidates, float chosen, boolean withinTolerance) {}
+            String validation, double referenceMiou, List<Candidate> candidates, Candidate chosen,
+            boolean withinTolerance) {}
 
     /**
      * Picks the threshold: the fewest final-exit GFLOPs among candidates within the tolerance of
@@ -96,7 +97,7 @@ public record ThresholdSearch(int validationImages, List<Float> thresholds, doub
         Candidate best = ok.isEmpty()
                 ? candidates.stream().min(higherFirst).orElseThrow()
                 : ok.stream().min(Comparator.comparingDouble(Candidate::gflops).thenComparing(higherFirst)).orElseThrow();
-        return new Outcome(validation, referenceMiou, List.copyOf(candidates), best.threshold(), !ok.isEmpty());
+        return new Outcome(validation, referenceMiou, List.copyOf(candidates), best, !ok.isEmpty());
     }
 
     /**
@@ -106,10 +107,9 @@ public record ThresholdSearch(int validationImages, List<Float> thresholds, doub
      * @return e.g. {@code "threshold 0.997 chosen on ...: mIoU 71.2 (EE+RH 71.5 − 0.5), 1.55 GFLOPs"}
      */
     public String describe(Outcome outcome) {
-        Candidate c = outcome.candidates().stream().filter(x -> x.threshold() == outcome.chosen()).findFirst()
-                .orElseThrow();
+        Candidate c = outcome.chosen();
         return String.format(Locale.ROOT, "threshold %s chosen on %s: final mIoU %.1f (EE+RH %.1f, tolerance %.1f%s), "
-                        + "%.3f GFLOPs/image", Float.toString(outcome.chosen()), outcome.validation(), c.miou(), outcome.referenceMiou(),
+                        + "%.3f GFLOPs/image", Float.toString(c.threshold()), outcome.validation(), c.miou(), outcome.referenceMiou(),
                 toleranceMiou, outcome.withinTolerance() ? "" : ", none within it", c.gflops());
     }
 }

@@ -23,24 +23,24 @@ class ThresholdSearchTest {
                 new Candidate(0.995f, 70.4, 1.52), // 0.6 below: cheaper but not allowed
                 new Candidate(0.99f, 68.0, 1.40));
         Outcome o = search.choose("val", 71.0, c);
-        assertEquals(0.997f, o.chosen());
+        assertEquals(0.997f, o.chosen().threshold());
         assertTrue(o.withinTolerance());
         assertEquals(c, o.candidates());
         assertTrue(search.describe(o).contains("threshold 0.997 chosen on val"), search.describe(o));
 
         Outcome strict = new ThresholdSearch(96, List.of(0.999f), 0).choose("val", 71.0, c.subList(0, 1));
-        assertEquals(0.999f, strict.chosen(), "equal to the reference is within a zero tolerance");
+        assertEquals(0.999f, strict.chosen().threshold(), "equal to the reference is within a zero tolerance");
     }
 
     @Test
     void equalCostsGoToTheHigherThresholdAndNoneWithinFallsBackToTheHighest() {
         Outcome tie = search.choose("val", 70.0, List.of(
                 new Candidate(0.995f, 70.0, 1.5), new Candidate(0.998f, 70.0, 1.5), new Candidate(0.99f, 60.0, 1.0)));
-        assertEquals(0.998f, tie.chosen());
+        assertEquals(0.998f, tie.chosen().threshold());
 
         Outcome none = search.choose("val", 80.0, List.of(
                 new Candidate(0.995f, 70.0, 1.5), new Candidate(0.999f, 71.0, 1.9), new Candidate(0.998f, 70.5, 1.6)));
-        assertEquals(0.999f, none.chosen(), "the highest threshold skips the least");
+        assertEquals(0.999f, none.chosen().threshold(), "the highest threshold skips the least");
         assertFalse(none.withinTolerance());
         assertTrue(search.describe(none).contains("none within it"), search.describe(none));
     }
