@@ -139,7 +139,7 @@ public final class OperatorCatalog {
                     new Entry(
                             "transformer_block",
                             "ViT (pflayer Fig. A.1b)",
-                            () -> new TransformerBlock(48, 3, 4, 0f),
+                            () -> TransformerBlock.builder().setDim(48).setHeads(3).build(),
                             new Shape(2, 16, 48)),
                     new Entry(
                             "efficient_transformer_block",
@@ -199,7 +199,7 @@ public final class OperatorCatalog {
                     new Entry(
                             "layer_scale",
                             "thesis §4.3",
-                            () -> new LayerScale(32, 1e-6f, true),
+                            () -> LayerScale.builder().setChannels(32).optInitValue(1e-6f).build(),
                             new Shape(2, 32, 8, 8)),
                     new Entry(
                             "drop_path",

@@ -102,7 +102,7 @@ class BadInputTest {
     void transformerBlockNamesTokenShape() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = Fixtures.init(new TransformerBlock(48, 3, 4, 0f), m, new Shape(1, 4, 48));
+            Block block = Fixtures.init(TransformerBlock.builder().setDim(48).setHeads(3).build(), m, new Shape(1, 4, 48));
             assertMessage(
                     () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 4, 40)), false),
                     "expects tokens of shape (N, L, 48) but got (1, 4, 40)");

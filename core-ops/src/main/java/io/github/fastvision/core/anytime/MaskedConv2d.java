@@ -49,39 +49,14 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     private float filterLambda;
     private int filterRadius;
 
-    /**
-     * Creates the convolution with padding (k − 1) / 2.
-     *
-     * @param inChannels input channels
-     * @param outChannels output channels
-     * @param kernel square kernel side (odd)
-     * @param stride the stride
-     * @param bias whether it has a bias
-     */
-    public MaskedConv2d(int inChannels, int outChannels, int kernel, int stride, boolean bias) {
-        this(inChannels, outChannels, kernel, stride, bias, true);
-    }
-
-    /**
-     * Creates the convolution with padding (k − 1) / 2.
-     *
-     * @param inChannels input channels
-     * @param outChannels output channels
-     * @param kernel square kernel side (odd)
-     * @param stride the stride
-     * @param bias whether it has a bias
-     * @param adaptive whether it follows masks (and owns λ); a non-adaptive convolution is always
-     *     dense, as before the first exit
-     */
-    public MaskedConv2d(
-            int inChannels, int outChannels, int kernel, int stride, boolean bias, boolean adaptive) {
+    private MaskedConv2d(Builder b) {
         super(VERSION);
-        this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-        this.outChannels = Checks.atLeast("outChannels", outChannels, 1);
-        this.kernel = Checks.oddKernel("kernel", kernel);
-        this.stride = Checks.atLeast("stride", stride, 1);
+        this.inChannels = Checks.atLeast("inChannels", b.inChannels, 1);
+        this.outChannels = Checks.atLeast("outChannels", b.outChannels, 1);
+        this.kernel = Checks.oddKernel("kernel", b.kernel);
+        this.stride = Checks.atLeast("stride", b.stride, 1);
         this.padding = (kernel - 1) / 2;
-        this.bias = bias;
+        this.bias = b.bias;
         conv =
                 addChildBlock(
                         "conv",
@@ -93,7 +68,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
                                 .optBias(bias)
                                 .build());
         lambda =
-                !adaptive
+                !b.adaptive
                         ? null
                         : addParameter(
                         Parameter.builder()
@@ -102,6 +77,15 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
                                 .optShape(new Shape(1))
                                 .optInitializer(new ConstantInitializer(LAMBDA_INIT))
                                 .build());
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -251,5 +235,94 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
      */
     public int getOutChannels() {
         return outChannels;
+    }
+
+    /** Builder for {@link MaskedConv2d}; the padding is always (k − 1) / 2. */
+    public static final class Builder {
+        private int inChannels;
+        private int outChannels;
+        private int kernel;
+        private int stride = 1;
+        private boolean bias = true;
+        private boolean adaptive = true;
+
+        Builder() {}
+
+        /**
+         * Sets the input channels (required, at least 1).
+         *
+         * @param c input channels
+         * @return this builder
+         */
+        public Builder setInChannels(int c) {
+            inChannels = c;
+            return this;
+        }
+
+        /**
+         * Sets the output channels (required, at least 1).
+         *
+         * @param c output channels
+         * @return this builder
+         */
+        public Builder setOutChannels(int c) {
+            outChannels = c;
+            return this;
+        }
+
+        /**
+         * Sets the square kernel side (required, odd and positive).
+         *
+         * @param k kernel side
+         * @return this builder
+         */
+        public Builder setKernel(int k) {
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the stride (default 1).
+         *
+         * @param s the stride, at least 1
+         * @return this builder
+         */
+        public Builder optStride(int s) {
+            stride = s;
+            return this;
+        }
+
+        /**
+         * Says whether the convolution has a bias (default true, as DJL's {@code Conv2d}).
+         *
+         * @param enabled whether it has a bias
+         * @return this builder
+         */
+        public Builder optBias(boolean enabled) {
+            bias = enabled;
+            return this;
+        }
+
+        /**
+         * Says whether the convolution follows masks and owns λ (default true); a non-adaptive
+         * convolution is always dense, as before the first exit.
+         *
+         * @param enabled whether it is adaptive
+         * @return this builder
+         */
+        public Builder optAdaptive(boolean enabled) {
+            adaptive = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the convolution.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public MaskedConv2d build() {
+            return new MaskedConv2d(this);
+        }
     }
 }

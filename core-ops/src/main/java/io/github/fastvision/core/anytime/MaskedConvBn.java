@@ -29,34 +29,30 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
     private final BatchNorm bn;
     private final boolean relu;
 
-    /**
-     * Creates the unit.
-     *
-     * @param in input channels
-     * @param out output channels
-     * @param kernel kernel side
-     * @param stride the stride
-     * @param relu whether a ReLU follows
-     */
-    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu) {
-        this(in, out, kernel, stride, relu, true);
+    private MaskedConvBn(Builder b) {
+        super(VERSION);
+        conv =
+                addChildBlock(
+                        "conv",
+                        MaskedConv2d.builder()
+                                .setInChannels(b.inChannels)
+                                .setOutChannels(b.outChannels)
+                                .setKernel(b.kernel)
+                                .optStride(b.stride)
+                                .optBias(false)
+                                .optAdaptive(b.adaptive)
+                                .build());
+        bn = addChildBlock("bn", BatchNorm.builder().build());
+        this.relu = b.relu;
     }
 
     /**
-     * Creates the unit.
+     * Creates a builder.
      *
-     * @param in input channels
-     * @param out output channels
-     * @param kernel kernel side
-     * @param stride the stride
-     * @param relu whether a ReLU follows
-     * @param adaptive whether the convolution follows masks
+     * @return a new builder
      */
-    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu, boolean adaptive) {
-        super(VERSION);
-        conv = addChildBlock("conv", new MaskedConv2d(in, out, kernel, stride, false, adaptive));
-        bn = addChildBlock("bn", BatchNorm.builder().build());
-        this.relu = relu;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -106,5 +102,93 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         Cost c = conv.cost(input);
         return new Cost(c.params() + 2L * conv.getOutChannels(), c.macs(), c.output());
+    }
+
+    /** Builder for {@link MaskedConvBn}. */
+    public static final class Builder {
+        private int inChannels;
+        private int outChannels;
+        private int kernel;
+        private int stride = 1;
+        private boolean relu;
+        private boolean adaptive = true;
+
+        Builder() {}
+
+        /**
+         * Sets the input channels (required, at least 1).
+         *
+         * @param c input channels
+         * @return this builder
+         */
+        public Builder setInChannels(int c) {
+            inChannels = c;
+            return this;
+        }
+
+        /**
+         * Sets the output channels (required, at least 1).
+         *
+         * @param c output channels
+         * @return this builder
+         */
+        public Builder setOutChannels(int c) {
+            outChannels = c;
+            return this;
+        }
+
+        /**
+         * Sets the square kernel side (required, odd and positive).
+         *
+         * @param k kernel side
+         * @return this builder
+         */
+        public Builder setKernel(int k) {
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the stride (default 1).
+         *
+         * @param s the stride, at least 1
+         * @return this builder
+         */
+        public Builder optStride(int s) {
+            stride = s;
+            return this;
+        }
+
+        /**
+         * Says whether a ReLU follows BN (default false).
+         *
+         * @param enabled whether to add the ReLU
+         * @return this builder
+         */
+        public Builder optRelu(boolean enabled) {
+            relu = enabled;
+            return this;
+        }
+
+        /**
+         * Says whether the convolution follows masks (default true).
+         *
+         * @param enabled whether it is adaptive
+         * @return this builder
+         */
+        public Builder optAdaptive(boolean enabled) {
+            adaptive = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the unit.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public MaskedConvBn build() {
+            return new MaskedConvBn(this);
+        }
     }
 }
