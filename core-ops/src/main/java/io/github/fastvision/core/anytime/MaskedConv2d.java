@@ -27,7 +27,7 @@ import ai.djl.util.PairList;
  *
  * <p>Children: {@code conv} (weight, optional bias); parameter {@code rbf_lambda}.
  */
-public class MaskedConv2d extends AbstractBlock implements Countable {
+public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware {
 
     /** λ's initial value (an assumption: the thesis does not print it). */
     public static final float LAMBDA_INIT = 1.0f;
@@ -97,6 +97,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
      * @param ctx the pass's context, or null for a plain uncounted convolution
      * @return (N, Cout, Ho, Wo)
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         Checks.nchw(NAME, x, inChannels);
         Shape xs = x.getShape();

@@ -21,7 +21,7 @@ import ai.djl.util.PairList;
  *
  * <p>Children: {@code conv}, {@code bn}.
  */
-public class MaskedConvBn extends AbstractBlock implements Countable {
+public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware {
 
     private static final byte VERSION = 1;
 
@@ -64,6 +64,7 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
      * @param ctx the pass's context, or null
      * @return the output
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         NDArray y = Blocks.forward(bn, ps, conv.forward(ps, x, training, ctx), training);
         return relu ? Activation.relu(y) : y;
