@@ -49,14 +49,14 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
     private float filterLambda;
     private int filterRadius;
 
-    private MaskedConv2d(Builder b) {
+    private MaskedConv2d(BaseBuilder<?> b, boolean bias) {
         super(VERSION);
         this.inChannels = Checks.atLeast("inChannels", b.inChannels, 1);
         this.outChannels = Checks.atLeast("outChannels", b.outChannels, 1);
         this.kernel = Checks.oddKernel("kernel", b.kernel);
         this.stride = Checks.atLeast("stride", b.stride, 1);
         this.padding = (kernel - 1) / 2;
-        this.bias = b.bias;
+        this.bias = bias;
         conv =
                 addChildBlock(
                         "conv",
@@ -238,16 +238,28 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
         return outChannels;
     }
 
-    /** Builder for {@link MaskedConv2d}; the padding is always (k − 1) / 2. */
-    public static final class Builder {
+    /**
+     * The settings every masked convolution unit shares (DJL's {@code Convolution.Builder}
+     * pattern: one generic builder, {@link #self()} returns the concrete one). The padding is
+     * always (k − 1) / 2.
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
         private int inChannels;
         private int outChannels;
         private int kernel;
         private int stride = 1;
-        private boolean bias = true;
         private boolean adaptive = true;
 
-        Builder() {}
+        BaseBuilder() {}
+
+        /**
+         * Returns this builder.
+         *
+         * @return this
+         */
+        protected abstract T self();
 
         /**
          * Sets the input channels (required, at least 1).
@@ -255,9 +267,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
          * @param c input channels
          * @return this builder
          */
-        public Builder setInChannels(int c) {
+        public T setInChannels(int c) {
             inChannels = c;
-            return this;
+            return self();
         }
 
         /**
@@ -266,9 +278,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
          * @param c output channels
          * @return this builder
          */
-        public Builder setOutChannels(int c) {
+        public T setOutChannels(int c) {
             outChannels = c;
-            return this;
+            return self();
         }
 
         /**
@@ -277,9 +289,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
          * @param k kernel side
          * @return this builder
          */
-        public Builder setKernel(int k) {
+        public T setKernel(int k) {
             kernel = k;
-            return this;
+            return self();
         }
 
         /**
@@ -288,8 +300,38 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
          * @param s the stride, at least 1
          * @return this builder
          */
-        public Builder optStride(int s) {
+        public T optStride(int s) {
             stride = s;
+            return self();
+        }
+
+        /**
+         * Says whether the convolution follows masks and owns λ (default true); a non-adaptive
+         * convolution is always dense, as before the first exit.
+         *
+         * @param enabled whether it is adaptive
+         * @return this builder
+         */
+        public T optAdaptive(boolean enabled) {
+            adaptive = enabled;
+            return self();
+        }
+
+        /** Validates the settings and builds the convolution. */
+        MaskedConv2d conv(boolean bias) {
+            return new MaskedConv2d(this, bias);
+        }
+    }
+
+    /** Builder for {@link MaskedConv2d}. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private boolean bias = true;
+
+        Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -305,25 +347,13 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
         }
 
         /**
-         * Says whether the convolution follows masks and owns λ (default true); a non-adaptive
-         * convolution is always dense, as before the first exit.
-         *
-         * @param enabled whether it is adaptive
-         * @return this builder
-         */
-        public Builder optAdaptive(boolean enabled) {
-            adaptive = enabled;
-            return this;
-        }
-
-        /**
          * Builds the convolution.
          *
          * @return the block
          * @throws IllegalArgumentException naming the first argument out of its range
          */
         public MaskedConv2d build() {
-            return new MaskedConv2d(this);
+            return conv(bias);
         }
     }
 }

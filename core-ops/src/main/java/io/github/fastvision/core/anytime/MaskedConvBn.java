@@ -31,17 +31,7 @@ public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware 
 
     private MaskedConvBn(Builder b) {
         super(VERSION);
-        conv =
-                addChildBlock(
-                        "conv",
-                        MaskedConv2d.builder()
-                                .setInChannels(b.inChannels)
-                                .setOutChannels(b.outChannels)
-                                .setKernel(b.kernel)
-                                .optStride(b.stride)
-                                .optBias(false)
-                                .optAdaptive(b.adaptive)
-                                .build());
+        conv = addChildBlock("conv", b.conv(false));
         bn = addChildBlock("bn", BatchNorm.builder().build());
         this.relu = b.relu;
     }
@@ -105,58 +95,15 @@ public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware 
         return new Cost(c.params() + 2L * conv.getOutChannels(), c.macs(), c.output());
     }
 
-    /** Builder for {@link MaskedConvBn}. */
-    public static final class Builder {
-        private int inChannels;
-        private int outChannels;
-        private int kernel;
-        private int stride = 1;
+    /** Builder for {@link MaskedConvBn}: the convolution's settings (without bias) and the ReLU. */
+    public static final class Builder extends MaskedConv2d.BaseBuilder<Builder> {
         private boolean relu;
-        private boolean adaptive = true;
 
         Builder() {}
 
-        /**
-         * Sets the input channels (required, at least 1).
-         *
-         * @param c input channels
-         * @return this builder
-         */
-        public Builder setInChannels(int c) {
-            inChannels = c;
-            return this;
-        }
-
-        /**
-         * Sets the output channels (required, at least 1).
-         *
-         * @param c output channels
-         * @return this builder
-         */
-        public Builder setOutChannels(int c) {
-            outChannels = c;
-            return this;
-        }
-
-        /**
-         * Sets the square kernel side (required, odd and positive).
-         *
-         * @param k kernel side
-         * @return this builder
-         */
-        public Builder setKernel(int k) {
-            kernel = k;
-            return this;
-        }
-
-        /**
-         * Sets the stride (default 1).
-         *
-         * @param s the stride, at least 1
-         * @return this builder
-         */
-        public Builder optStride(int s) {
-            stride = s;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -168,17 +115,6 @@ public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware 
          */
         public Builder optRelu(boolean enabled) {
             relu = enabled;
-            return this;
-        }
-
-        /**
-         * Says whether the convolution follows masks (default true).
-         *
-         * @param enabled whether it is adaptive
-         * @return this builder
-         */
-        public Builder optAdaptive(boolean enabled) {
-            adaptive = enabled;
             return this;
         }
 
