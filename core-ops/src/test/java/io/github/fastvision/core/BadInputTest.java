@@ -6,13 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
+import io.github.fastvision.core.fasternet.FasterNetEmbedding;
+import io.github.fastvision.core.fasternet.FasterNetMerging;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.ConvBn;
+import io.github.fastvision.core.layers.LayerScale;
+import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.layers.SqueezeExcite;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.core.pflayer.EfficientTransformerBlock;
+import io.github.fastvision.core.pflayer.PoolingTokenMixer;
 import io.github.fastvision.core.resnet.Bottleneck;
 import io.github.fastvision.core.rexnet.ReXNetBlock;
 import io.github.fastvision.core.vit.MultiHeadSelfAttention;
@@ -46,6 +54,25 @@ class BadInputTest {
         assertMessage(() -> ConvNeXtBlock.builder().setDim(96).optKernel(6).build(), "kernel", "odd");
         assertMessage(() -> ReXNetBlock.builder().setInChannels(16).setOutChannels(16).optSeRatio(2).build(), "SE ratio", "[0.0, 1.0]");
         assertMessage(() -> SqueezeExcite.builder().build(), "channels is required");
+    }
+
+    @Test
+    void convertedBuildersNameTheBadArgumentAndItsRange() {
+        assertMessage(() -> MaskedConv2d.builder().setInChannels(4).setOutChannels(8).setKernel(2).build(), "kernel", "odd");
+        assertMessage(() -> MaskedConvBn.builder().setOutChannels(8).setKernel(3).build(), "inChannels must be >= 1", "0");
+        assertMessage(() -> MaskedConvBn.builder().setInChannels(4).setOutChannels(8).setKernel(3).optStride(0).build(), "stride must be >= 1");
+        assertMessage(() -> AnytimeContext.builder().optRadius(0).build(), "radius must be >= 1", "0");
+        assertMessage(() -> AnytimeContext.builder().optMaxSparseDensity(1.5).build(), "[0, 1]", "1.5");
+        assertMessage(() -> Pool2d.builder().setKernel(3).build(), "mode is required");
+        assertMessage(() -> Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optPadding(2).build(), "padding", "[0, 1]", "2");
+        assertMessage(() -> Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(0).build(), "stride must be >= 1");
+        assertMessage(() -> LayerScale.builder().build(), "channels must be >= 1");
+        assertMessage(() -> LayerScale.builder().setChannels(8).optInitValue(Float.NaN).build(), "initValue", "finite");
+        assertMessage(() -> TransformerBlock.builder().setDim(50).setHeads(3).build(), "dim (50)", "heads (3)");
+        assertMessage(() -> TransformerBlock.builder().setDim(48).setHeads(3).optDropPath(1f).build(), "dropPath", "[0, 1)");
+        assertMessage(() -> PoolingTokenMixer.builder().setDim(48).optPoolKernel(4).build(), "kernel", "odd");
+        assertMessage(() -> FasterNetMerging.builder().setInChannels(8).optPatchSize(0).build(), "patchSize must be >= 1");
+        assertMessage(() -> FasterNetEmbedding.builder().setEmbedDim(8).optPatchStride(0).build(), "patchStride must be >= 1");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,7 +129,7 @@ class BadInputTest {
     void transformerBlockNamesTokenShape() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = Fixtures.init(new TransformerBlock(48, 3, 4, 0f), m, new Shape(1, 4, 48));
+            Block block = Fixtures.init(TransformerBlock.builder().setDim(48).setHeads(3).build(), m, new Shape(1, 4, 48));
             assertMessage(
                     () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 4, 40)), false),
                     "expects tokens of shape (N, L, 48) but got (1, 4, 40)");

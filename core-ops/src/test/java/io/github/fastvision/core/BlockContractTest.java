@@ -12,12 +12,23 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.anytime.RbfInterpolation;
+import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.vit.MultiHeadSelfAttention;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,10 +86,22 @@ class BlockContractTest {
                     Map.entry("squeeze_excite", 64L * 16 + 16 + 16 * 64 + 64),
                     Map.entry("layer_norm_2d", 64L),
                     Map.entry("layer_scale", 32L),
-                    Map.entry("drop_path", 0L));
+                    Map.entry("drop_path", 0L),
+                    // Conv 16→32 3×3 + bias + λ (Eq. 2.5's RBF width, one per convolution).
+                    Map.entry("masked_conv3x3", 16L * 32 * 9 + 32 + 1),
+                    Map.entry("masked_conv3x3_s2_sparse", 16L * 32 * 9 + 32 + 1),
+                    // Conv without bias + λ, BN(32).
+                    Map.entry("masked_conv_bn_relu", 16L * 32 * 9 + 1 + 64),
+                    Map.entry("masked_conv_bn_1x1_sparse", 32L * 16 + 1 + 32),
+                    // Not adaptive: no λ.
+                    Map.entry("masked_conv_bn_static", 16L * 32 * 9 + 64));
 
     static Stream<OperatorCatalog.Entry> entries() {
         return OperatorCatalog.entries().stream();
+    }
+
+    static Stream<OperatorCatalog.Entry> maskedEntries() {
+        return entries().filter(e -> e.masking() != OperatorCatalog.Masking.NONE);
     }
 
     @Test
@@ -89,15 +112,28 @@ class BlockContractTest {
         assertEquals(HAND_COUNTED.size(), OperatorCatalog.entries().size());
     }
 
+    @Test
+    void anytimeOperatorsAreCoveredUnderBothExecutions() {
+        Set<Class<?>> blocks = new HashSet<>();
+        Set<OperatorCatalog.Masking> masked = new HashSet<>();
+        for (OperatorCatalog.Entry e : OperatorCatalog.entries()) {
+            blocks.add(e.factory().get().getClass());
+            masked.add(e.masking());
+        }
+        assertTrue(blocks.containsAll(Set.of(MaskedConv2d.class, MaskedConvBn.class)), blocks.toString());
+        assertEquals(EnumSet.allOf(OperatorCatalog.Masking.class), masked);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void declaredShapeMatchesRealOutput(OperatorCatalog.Entry e) {
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             Shape declared = Blocks.outShape(block, e.input());
-            NDArray y = Fixtures.forward(block, m.randomNormal(e.input()), false);
+            // Inference as inference threads run it (autograd off), so sparse entries run sparsely.
+            NDArray y = inference(() -> Fixtures.forward(e, block, m.randomNormal(e.input()), false));
             assertEquals(declared, y.getShape(), e.name());
-            NDArray yTrain = Fixtures.forward(block, m.randomNormal(e.input()), true);
+            NDArray yTrain = Fixtures.forward(e, block, m.randomNormal(e.input()), true);
             assertEquals(declared, yTrain.getShape(), e.name() + " (training)");
         }
     }
@@ -120,7 +156,7 @@ class BlockContractTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             assertEquals(Blocks.trainableParameters(block), cost.params(), e.name());
-            NDArray y = Fixtures.forward(block, m.randomNormal(e.input()), false);
+            NDArray y = Fixtures.forward(e, block, m.randomNormal(e.input()), false);
             assertEquals(y.getShape(), cost.output(), e.name());
         }
     }
@@ -136,6 +172,41 @@ class BlockContractTest {
     }
 
     /**
+     * Under its mask an anytime operator equals the unmasked one at computed positions, holds the
+     * RBF fill (not the convolution) at skipped ones, and counts the convolution at computed
+     * positions plus the fill at skipped ones (thesis Eqs. 2.3–2.6).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maskedEntries")
+    void maskedPassComputesActivePositionsAndFillsTheRest(OperatorCatalog.Entry e) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = Fixtures.init(e.factory().get(), m, e.input());
+            NDArray x = m.randomNormal(e.input());
+            ParameterStore ps = new ParameterStore(m, false);
+            AnytimeContext ctx = e.masking().context(m, e.input());
+            NDArray masked = inference(() -> e.forward(block, ps, x, false, ctx));
+            NDArray plain = inference(() -> e.forward(block, ps, x, false, null));
+            Shape out = plain.getShape();
+            SpatialMask.Level level = ctx.mask().at(out.get(2), out.get(3));
+            assertTrue(level.activeCount() > 0 && level.skippedCount() > 0, e.name() + ": mask is all or nothing");
+            NDArray compute = level.compute();
+            assertTrue(
+                    Fixtures.relErr(masked.mul(compute), plain.mul(compute)) < 1e-5,
+                    e.name() + ": computed positions differ from the unmasked pass");
+            assertTrue(
+                    Fixtures.maxAbs(masked.sub(plain).mul(level.skip())) > 1e-3,
+                    e.name() + ": skipped positions hold the convolution, not the fill");
+            long dense = Cost.of(e.factory().get(), e.input()).macs();
+            long perPosition = dense / level.total();
+            assertEquals(
+                    perPosition * level.activeCount()
+                            + RbfInterpolation.macs(out.get(1), level.skippedCount(), ctx.radius()),
+                    ctx.macs(),
+                    e.name());
+        }
+    }
+
+    /**
      * Eval mode, so BN normalizes with running statistics: in a batch-statistics pass a bias that
      * feeds BN (ReXNet's SE fc1) has an exactly zero gradient by construction.
      */
@@ -146,7 +217,7 @@ class BlockContractTest {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             NDArray x = m.randomNormal(e.input());
             x.setRequiresGradient(true);
-            backward(block, x, false);
+            backward(e, block, x, false);
             assertTrue(Fixtures.maxAbs(x.getGradient()) > 0, e.name() + ": input gradient is zero");
             for (Pair<String, Parameter> p : block.getParameters()) {
                 Parameter param = p.getValue();
@@ -170,7 +241,7 @@ class BlockContractTest {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             NDArray x = m.randomNormal(e.input());
             x.setRequiresGradient(true);
-            backward(block, x, true);
+            backward(e, block, x, true);
             assertTrue(Fixtures.maxAbs(x.getGradient()) > 0, e.name() + ": input gradient is zero");
             for (Pair<String, Parameter> p : block.getParameters()) {
                 if (p.getValue().requiresGradient()) {
@@ -183,10 +254,20 @@ class BlockContractTest {
         }
     }
 
-    private static void backward(Block block, NDArray x, boolean training) {
+    private static NDArray inference(Supplier<NDArray> pass) {
+        boolean recording = Autograd.isRecording();
+        Autograd.setRecording(false);
+        try {
+            return pass.get();
+        } finally {
+            Autograd.setRecording(recording);
+        }
+    }
+
+    private static void backward(OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
         NDManager m = x.getManager();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray y = Fixtures.forward(block, x, training);
+            NDArray y = Fixtures.forward(e, block, x, training);
             // A random projection: a plain sum would give BN's gamma a zero gradient.
             gc.backward(y.mul(m.randomNormal(y.getShape())).sum());
         }

@@ -40,6 +40,19 @@ public final class Fixtures {
     }
 
     /**
+     * Runs one forward pass the way a catalog entry says (under its mask, if it has one).
+     *
+     * @param e the entry
+     * @param block an initialized block from the entry
+     * @param x the input
+     * @param training whether it is a training pass
+     * @return the output
+     */
+    public static NDArray forward(OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
+        return e.forward(block, new ParameterStore(x.getManager(), false), x, training);
+    }
+
+    /**
      * Largest absolute element.
      *
      * @param a an array

@@ -11,7 +11,7 @@ public final class AnytimeContext {
     private SpatialMask mask;
     private final boolean sparse;
     private final int radius;
-    private double maxSparseDensity = DEFAULT_MAX_SPARSE_DENSITY;
+    private double maxSparseDensity;
     private long macs;
 
     /**
@@ -24,20 +24,22 @@ public final class AnytimeContext {
      */
     public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.1;
 
-    /**
-     * Creates a context.
-     *
-     * @param sparse whether masked convolutions compute only their active positions when no
-     *     gradient is recorded (inference); training always runs dense-then-mask, which gives the
-     *     same values
-     * @param radius the RBF interpolation radius
-     */
-    public AnytimeContext(boolean sparse, int radius) {
-        if (radius < 1) {
-            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + radius);
+    private AnytimeContext(Builder b) {
+        if (b.radius < 1) {
+            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + b.radius);
         }
-        this.sparse = sparse;
-        this.radius = radius;
+        this.sparse = b.sparse;
+        this.radius = b.radius;
+        this.maxSparseDensity = checkMaxSparseDensity(b.maxSparseDensity);
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -46,7 +48,7 @@ public final class AnytimeContext {
      * @return the context
      */
     public static AnytimeContext dense() {
-        return new AnytimeContext(false, RbfInterpolation.DEFAULT_RADIUS);
+        return builder().build();
     }
 
     /**
@@ -133,5 +135,60 @@ public final class AnytimeContext {
      */
     public long macs() {
         return macs;
+    }
+
+    /** Builder for {@link AnytimeContext}. */
+    public static final class Builder {
+        private boolean sparse;
+        private int radius = RbfInterpolation.DEFAULT_RADIUS;
+        private double maxSparseDensity = DEFAULT_MAX_SPARSE_DENSITY;
+
+        Builder() {}
+
+        /**
+         * Says whether masked convolutions compute only their active positions when no gradient
+         * is recorded (default false); training always runs dense-then-mask, which gives the same
+         * values.
+         *
+         * @param enabled whether to execute sparsely at inference
+         * @return this builder
+         */
+        public Builder optSparse(boolean enabled) {
+            sparse = enabled;
+            return this;
+        }
+
+        /**
+         * Sets the RBF interpolation radius (default {@link RbfInterpolation#DEFAULT_RADIUS}).
+         *
+         * @param r the radius, at least 1
+         * @return this builder
+         */
+        public Builder optRadius(int r) {
+            radius = r;
+            return this;
+        }
+
+        /**
+         * Sets the density above which masked convolutions run densely (default {@link
+         * #DEFAULT_MAX_SPARSE_DENSITY}; 1 = always sparse).
+         *
+         * @param fraction in [0, 1]
+         * @return this builder
+         */
+        public Builder optMaxSparseDensity(double fraction) {
+            maxSparseDensity = fraction;
+            return this;
+        }
+
+        /**
+         * Builds the context.
+         *
+         * @return the context
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public AnytimeContext build() {
+            return new AnytimeContext(this);
+        }
     }
 }

@@ -27,7 +27,7 @@ import ai.djl.util.PairList;
  *
  * <p>Children: {@code conv} (weight, optional bias); parameter {@code rbf_lambda}.
  */
-public class MaskedConv2d extends AbstractBlock implements Countable {
+public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware {
 
     /** λ's initial value (an assumption: the thesis does not print it). */
     public static final float LAMBDA_INIT = 1.0f;
@@ -49,37 +49,12 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     private float filterLambda;
     private int filterRadius;
 
-    /**
-     * Creates the convolution with padding (k − 1) / 2.
-     *
-     * @param inChannels input channels
-     * @param outChannels output channels
-     * @param kernel square kernel side (odd)
-     * @param stride the stride
-     * @param bias whether it has a bias
-     */
-    public MaskedConv2d(int inChannels, int outChannels, int kernel, int stride, boolean bias) {
-        this(inChannels, outChannels, kernel, stride, bias, true);
-    }
-
-    /**
-     * Creates the convolution with padding (k − 1) / 2.
-     *
-     * @param inChannels input channels
-     * @param outChannels output channels
-     * @param kernel square kernel side (odd)
-     * @param stride the stride
-     * @param bias whether it has a bias
-     * @param adaptive whether it follows masks (and owns λ); a non-adaptive convolution is always
-     *     dense, as before the first exit
-     */
-    public MaskedConv2d(
-            int inChannels, int outChannels, int kernel, int stride, boolean bias, boolean adaptive) {
+    private MaskedConv2d(BaseBuilder<?> b, boolean bias) {
         super(VERSION);
-        this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-        this.outChannels = Checks.atLeast("outChannels", outChannels, 1);
-        this.kernel = Checks.oddKernel("kernel", kernel);
-        this.stride = Checks.atLeast("stride", stride, 1);
+        this.inChannels = Checks.atLeast("inChannels", b.inChannels, 1);
+        this.outChannels = Checks.atLeast("outChannels", b.outChannels, 1);
+        this.kernel = Checks.oddKernel("kernel", b.kernel);
+        this.stride = Checks.atLeast("stride", b.stride, 1);
         this.padding = (kernel - 1) / 2;
         this.bias = bias;
         conv =
@@ -93,7 +68,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
                                 .optBias(bias)
                                 .build());
         lambda =
-                !adaptive
+                !b.adaptive
                         ? null
                         : addParameter(
                         Parameter.builder()
@@ -105,6 +80,15 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
     }
 
     /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
      * Runs the convolution under the context's mask (if any) and counts its multiply-adds.
      *
      * @param ps the parameter store
@@ -113,6 +97,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
      * @param ctx the pass's context, or null for a plain uncounted convolution
      * @return (N, Cout, Ho, Wo)
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         Checks.nchw(NAME, x, inChannels);
         Shape xs = x.getShape();
@@ -251,5 +236,124 @@ public class MaskedConv2d extends AbstractBlock implements Countable {
      */
     public int getOutChannels() {
         return outChannels;
+    }
+
+    /**
+     * The settings every masked convolution unit shares (DJL's {@code Convolution.Builder}
+     * pattern: one generic builder, {@link #self()} returns the concrete one). The padding is
+     * always (k − 1) / 2.
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+        private int inChannels;
+        private int outChannels;
+        private int kernel;
+        private int stride = 1;
+        private boolean adaptive = true;
+
+        BaseBuilder() {}
+
+        /**
+         * Returns this builder.
+         *
+         * @return this
+         */
+        protected abstract T self();
+
+        /**
+         * Sets the input channels (required, at least 1).
+         *
+         * @param c input channels
+         * @return this builder
+         */
+        public T setInChannels(int c) {
+            inChannels = c;
+            return self();
+        }
+
+        /**
+         * Sets the output channels (required, at least 1).
+         *
+         * @param c output channels
+         * @return this builder
+         */
+        public T setOutChannels(int c) {
+            outChannels = c;
+            return self();
+        }
+
+        /**
+         * Sets the square kernel side (required, odd and positive).
+         *
+         * @param k kernel side
+         * @return this builder
+         */
+        public T setKernel(int k) {
+            kernel = k;
+            return self();
+        }
+
+        /**
+         * Sets the stride (default 1).
+         *
+         * @param s the stride, at least 1
+         * @return this builder
+         */
+        public T optStride(int s) {
+            stride = s;
+            return self();
+        }
+
+        /**
+         * Says whether the convolution follows masks and owns λ (default true); a non-adaptive
+         * convolution is always dense, as before the first exit.
+         *
+         * @param enabled whether it is adaptive
+         * @return this builder
+         */
+        public T optAdaptive(boolean enabled) {
+            adaptive = enabled;
+            return self();
+        }
+
+        /** Validates the settings and builds the convolution. */
+        MaskedConv2d conv(boolean bias) {
+            return new MaskedConv2d(this, bias);
+        }
+    }
+
+    /** Builder for {@link MaskedConv2d}. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private boolean bias = true;
+
+        Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Says whether the convolution has a bias (default true, as DJL's {@code Conv2d}).
+         *
+         * @param enabled whether it has a bias
+         * @return this builder
+         */
+        public Builder optBias(boolean enabled) {
+            bias = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the convolution.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public MaskedConv2d build() {
+            return conv(bias);
+        }
     }
 }

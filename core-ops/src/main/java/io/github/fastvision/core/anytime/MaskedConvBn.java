@@ -21,7 +21,7 @@ import ai.djl.util.PairList;
  *
  * <p>Children: {@code conv}, {@code bn}.
  */
-public class MaskedConvBn extends AbstractBlock implements Countable {
+public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware {
 
     private static final byte VERSION = 1;
 
@@ -29,34 +29,20 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
     private final BatchNorm bn;
     private final boolean relu;
 
-    /**
-     * Creates the unit.
-     *
-     * @param in input channels
-     * @param out output channels
-     * @param kernel kernel side
-     * @param stride the stride
-     * @param relu whether a ReLU follows
-     */
-    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu) {
-        this(in, out, kernel, stride, relu, true);
+    private MaskedConvBn(Builder b) {
+        super(VERSION);
+        conv = addChildBlock("conv", b.conv(false));
+        bn = addChildBlock("bn", BatchNorm.builder().build());
+        this.relu = b.relu;
     }
 
     /**
-     * Creates the unit.
+     * Creates a builder.
      *
-     * @param in input channels
-     * @param out output channels
-     * @param kernel kernel side
-     * @param stride the stride
-     * @param relu whether a ReLU follows
-     * @param adaptive whether the convolution follows masks
+     * @return a new builder
      */
-    public MaskedConvBn(int in, int out, int kernel, int stride, boolean relu, boolean adaptive) {
-        super(VERSION);
-        conv = addChildBlock("conv", new MaskedConv2d(in, out, kernel, stride, false, adaptive));
-        bn = addChildBlock("bn", BatchNorm.builder().build());
-        this.relu = relu;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -68,6 +54,7 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
      * @param ctx the pass's context, or null
      * @return the output
      */
+    @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         NDArray y = Blocks.forward(bn, ps, conv.forward(ps, x, training, ctx), training);
         return relu ? Activation.relu(y) : y;
@@ -106,5 +93,39 @@ public class MaskedConvBn extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         Cost c = conv.cost(input);
         return new Cost(c.params() + 2L * conv.getOutChannels(), c.macs(), c.output());
+    }
+
+    /** Builder for {@link MaskedConvBn}: the convolution's settings (without bias) and the ReLU. */
+    public static final class Builder extends MaskedConv2d.BaseBuilder<Builder> {
+        private boolean relu;
+
+        Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Says whether a ReLU follows BN (default false).
+         *
+         * @param enabled whether to add the ReLU
+         * @return this builder
+         */
+        public Builder optRelu(boolean enabled) {
+            relu = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the unit.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public MaskedConvBn build() {
+            return new MaskedConvBn(this);
+        }
     }
 }

@@ -62,7 +62,7 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
         pwconv2 = addChildBlock("pwconv2", Linear.builder().setUnits(dim).build());
         gamma =
                 b.layerScale > 0
-                        ? addChildBlock("gamma", new LayerScale(dim, b.layerScale, false))
+                        ? addChildBlock("gamma", LayerScale.builder().setChannels(dim).optInitValue(b.layerScale).optChannelsFirst(false).build())
                         : null;
     }
 

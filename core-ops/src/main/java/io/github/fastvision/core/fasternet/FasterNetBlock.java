@@ -80,7 +80,7 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
                                 .build());
         layerScale =
                 b.layerScale > 0
-                        ? addChildBlock("layer_scale", new LayerScale(channels, b.layerScale, true))
+                        ? addChildBlock("layer_scale", LayerScale.builder().setChannels(channels).optInitValue(b.layerScale).build())
                         : null;
     }
 

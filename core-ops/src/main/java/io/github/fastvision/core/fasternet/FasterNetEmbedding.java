@@ -1,6 +1,5 @@
 package io.github.fastvision.core.fasternet;
 
-import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.ConvBnWrapper;
 
@@ -10,16 +9,8 @@ import io.github.fastvision.core.layers.ConvBnWrapper;
  */
 public class FasterNetEmbedding extends ConvBnWrapper {
 
-    FasterNetEmbedding(Builder b) {
-        super(
-                "proj",
-                ConvBn.builder()
-                        .setInChannels(b.inChannels)
-                        .setOutChannels(b.embedDim)
-                        .optKernel(Checks.atLeast("patchSize", b.patchSize, 1))
-                        .optStride(Checks.atLeast("patchStride", b.patchStride, 1))
-                        .optPadding(0)
-                        .build());
+    private FasterNetEmbedding(Builder b) {
+        super("proj", b);
     }
 
     /**
@@ -31,14 +22,18 @@ public class FasterNetEmbedding extends ConvBnWrapper {
         return new Builder();
     }
 
-    /** Builder for {@link FasterNetEmbedding}. */
-    public static final class Builder {
-        private int inChannels = 3;
-        private int embedDim;
-        private int patchSize = 4;
-        private int patchStride = 4;
+    /** Builder for {@link FasterNetEmbedding}: 3 input channels and a 4×4 patch by default. */
+    public static final class Builder extends BaseBuilder<Builder> {
 
-        Builder() {}
+        Builder() {
+            super(3, 4);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the image channels (default 3).
@@ -47,8 +42,7 @@ public class FasterNetEmbedding extends ConvBnWrapper {
          * @return this builder
          */
         public Builder optInChannels(int c) {
-            inChannels = c;
-            return this;
+            return inChannels(c);
         }
 
         /**
@@ -58,36 +52,14 @@ public class FasterNetEmbedding extends ConvBnWrapper {
          * @return this builder
          */
         public Builder setEmbedDim(int c) {
-            embedDim = c;
-            return this;
-        }
-
-        /**
-         * Sets the patch kernel (default 4).
-         *
-         * @param k kernel size
-         * @return this builder
-         */
-        public Builder optPatchSize(int k) {
-            patchSize = k;
-            return this;
-        }
-
-        /**
-         * Sets the patch stride (default 4).
-         *
-         * @param s stride
-         * @return this builder
-         */
-        public Builder optPatchStride(int s) {
-            patchStride = s;
-            return this;
+            return outChannels(c);
         }
 
         /**
          * Builds the block.
          *
          * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
          */
         public FasterNetEmbedding build() {
             return new FasterNetEmbedding(this);

@@ -1,6 +1,5 @@
 package io.github.fastvision.core.fasternet;
 
-import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.ConvBnWrapper;
 
@@ -10,16 +9,8 @@ import io.github.fastvision.core.layers.ConvBnWrapper;
  */
 public class FasterNetMerging extends ConvBnWrapper {
 
-    FasterNetMerging(Builder b) {
-        super(
-                "reduction",
-                ConvBn.builder()
-                        .setInChannels(b.inChannels)
-                        .setOutChannels(b.outChannels > 0 ? b.outChannels : 2 * b.inChannels)
-                        .optKernel(Checks.atLeast("patchSize", b.patchSize, 1))
-                        .optStride(Checks.atLeast("patchStride", b.patchStride, 1))
-                        .optPadding(0)
-                        .build());
+    private FasterNetMerging(Builder b) {
+        super("reduction", b);
     }
 
     /**
@@ -31,14 +22,18 @@ public class FasterNetMerging extends ConvBnWrapper {
         return new Builder();
     }
 
-    /** Builder for {@link FasterNetMerging}. */
-    public static final class Builder {
-        private int inChannels;
-        private int outChannels;
-        private int patchSize = 2;
-        private int patchStride = 2;
+    /** Builder for {@link FasterNetMerging}: a 2×2 patch and twice the input channels by default. */
+    public static final class Builder extends BaseBuilder<Builder> {
 
-        Builder() {}
+        Builder() {
+            super(0, 2);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the input channels (required).
@@ -47,8 +42,7 @@ public class FasterNetMerging extends ConvBnWrapper {
          * @return this builder
          */
         public Builder setInChannels(int c) {
-            inChannels = c;
-            return this;
+            return inChannels(c);
         }
 
         /**
@@ -58,36 +52,20 @@ public class FasterNetMerging extends ConvBnWrapper {
          * @return this builder
          */
         public Builder optOutChannels(int c) {
-            outChannels = c;
-            return this;
+            return outChannels(c);
         }
 
-        /**
-         * Sets the kernel (default 2).
-         *
-         * @param k kernel size
-         * @return this builder
-         */
-        public Builder optPatchSize(int k) {
-            patchSize = k;
-            return this;
-        }
-
-        /**
-         * Sets the stride (default 2).
-         *
-         * @param s stride
-         * @return this builder
-         */
-        public Builder optPatchStride(int s) {
-            patchStride = s;
-            return this;
+        /** {@inheritDoc} */
+        @Override
+        protected int resolveOutChannels(int in, int set) {
+            return set > 0 ? set : 2 * in;
         }
 
         /**
          * Builds the block.
          *
          * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
          */
         public FasterNetMerging build() {
             return new FasterNetMerging(this);

@@ -24,25 +24,30 @@ public class LayerScale extends AbstractBlock implements Countable {
     private final boolean channelsFirst;
     private final Parameter gamma;
 
-    /**
-     * Creates a layer scale.
-     *
-     * @param channels the number of channels
-     * @param initValue the initial scale
-     * @param channelsFirst true for NCHW input, false for channels in the last axis
-     */
-    public LayerScale(int channels, float initValue, boolean channelsFirst) {
+    private LayerScale(Builder b) {
         super(VERSION);
-        this.channels = Checks.atLeast("channels", channels, 1);
-        this.channelsFirst = channelsFirst;
+        this.channels = Checks.atLeast("channels", b.channels, 1);
+        this.channelsFirst = b.channelsFirst;
+        if (!Float.isFinite(b.initValue)) {
+            throw new IllegalArgumentException("initValue must be finite but was " + b.initValue);
+        }
         gamma =
                 addParameter(
                         Parameter.builder()
                                 .setName("gamma")
                                 .setType(Parameter.Type.GAMMA)
                                 .optShape(new Shape(channels))
-                                .optInitializer(new ConstantInitializer(initValue))
+                                .optInitializer(new ConstantInitializer(b.initValue))
                                 .build());
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** {@inheritDoc} */
@@ -77,5 +82,58 @@ public class LayerScale extends AbstractBlock implements Countable {
     @Override
     public Cost cost(Shape input) {
         return new Cost(channels, 0, input);
+    }
+
+    /** Builder for {@link LayerScale}. */
+    public static final class Builder {
+        private int channels;
+        private float initValue = 1e-6f;
+        private boolean channelsFirst = true;
+
+        Builder() {}
+
+        /**
+         * Sets the number of channels (required, at least 1).
+         *
+         * @param c channels
+         * @return this builder
+         */
+        public Builder setChannels(int c) {
+            channels = c;
+            return this;
+        }
+
+        /**
+         * Sets the initial scale (default 1e-6, ConvNeXt's).
+         *
+         * @param value a finite initial value
+         * @return this builder
+         */
+        public Builder optInitValue(float value) {
+            initValue = value;
+            return this;
+        }
+
+        /**
+         * Says where the channels are: true for NCHW input (default), false for channels in the
+         * last axis.
+         *
+         * @param enabled whether the channels are axis 1
+         * @return this builder
+         */
+        public Builder optChannelsFirst(boolean enabled) {
+            channelsFirst = enabled;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public LayerScale build() {
+            return new LayerScale(this);
+        }
     }
 }

@@ -35,25 +35,30 @@ public class Pool2d extends AbstractBlock implements Countable {
     private final int stride;
     private final int padding;
 
-    /**
-     * Creates a pooling block.
-     *
-     * @param mode max or average
-     * @param kernel window size
-     * @param stride stride
-     * @param padding padding on each side
-     */
-    public Pool2d(Mode mode, int kernel, int stride, int padding) {
+    private Pool2d(Builder b) {
         super(VERSION);
-        this.mode = mode;
-        this.kernel = Checks.atLeast("kernel", kernel, 1);
-        this.stride = Checks.atLeast("stride", stride, 1);
+        if (b.mode == null) {
+            throw new IllegalArgumentException("Pool2d: mode is required (MAX or AVG)");
+        }
+        this.mode = b.mode;
+        this.kernel = Checks.atLeast("kernel", b.kernel, 1);
+        this.stride = Checks.atLeast("stride", b.stride == -1 ? kernel : b.stride, 1);
+        int padding = b.padding;
         if (padding < 0 || 2 * padding > kernel) {
             throw new IllegalArgumentException(
                     "padding must be in [0, kernel/2] = [0, " + kernel / 2 + "] but was "
                             + padding);
         }
         this.padding = padding;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -137,5 +142,69 @@ public class Pool2d extends AbstractBlock implements Countable {
     @Override
     public Cost cost(Shape input) {
         return new Cost(0, 0, getOutputShapes(new Shape[] {input})[0]);
+    }
+
+    /** Builder for {@link Pool2d}. */
+    public static final class Builder {
+        private Mode mode;
+        private int kernel;
+        private int stride = -1;
+        private int padding;
+
+        Builder() {}
+
+        /**
+         * Sets the reduction (required).
+         *
+         * @param m max or average
+         * @return this builder
+         */
+        public Builder setMode(Mode m) {
+            mode = m;
+            return this;
+        }
+
+        /**
+         * Sets the window size (required, at least 1).
+         *
+         * @param k window size
+         * @return this builder
+         */
+        public Builder setKernel(int k) {
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the stride (default the window size, PyTorch's).
+         *
+         * @param s the stride, at least 1
+         * @return this builder
+         */
+        public Builder optStride(int s) {
+            stride = s;
+            return this;
+        }
+
+        /**
+         * Sets the padding on each side (default 0).
+         *
+         * @param p padding in [0, kernel/2]
+         * @return this builder
+         */
+        public Builder optPadding(int p) {
+            padding = p;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public Pool2d build() {
+            return new Pool2d(this);
+        }
     }
 }

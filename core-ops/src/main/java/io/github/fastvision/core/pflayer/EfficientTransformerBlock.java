@@ -12,13 +12,8 @@ import io.github.fastvision.core.vit.AbstractTransformerBlock;
  */
 public class EfficientTransformerBlock extends AbstractTransformerBlock {
 
-    EfficientTransformerBlock(Builder b) {
-        super(
-                "EfficientTransformerBlock",
-                b.dim,
-                b.mlpRatio,
-                b.dropPath,
-                new PoolingTokenMixer(b.dim, b.projectionRatio, b.spatial, b.kernel, b.act));
+    private EfficientTransformerBlock(Builder b, PoolingTokenMixer mixer) {
+        super("EfficientTransformerBlock", b, mixer);
     }
 
     /**
@@ -30,48 +25,15 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
         return new Builder();
     }
 
-    /** Builder for {@link EfficientTransformerBlock}. */
-    public static final class Builder {
-        private int dim;
-        private double mlpRatio = 4;
-        private float dropPath;
-        private int projectionRatio = 3;
-        private PoolingTokenMixer.Spatial spatial = PoolingTokenMixer.Spatial.MAX_POOL;
-        private int kernel = 3;
-        private Act act = Act.RELU;
+    /** Builder for {@link EfficientTransformerBlock}; the mixer settings go to its {@link PoolingTokenMixer}. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private final PoolingTokenMixer.Builder mixer = PoolingTokenMixer.builder();
 
         Builder() {}
 
-        /**
-         * Sets the embedding width (required).
-         *
-         * @param d dim
-         * @return this builder
-         */
-        public Builder setDim(int d) {
-            dim = d;
-            return this;
-        }
-
-        /**
-         * Sets the MLP ratio (default 4).
-         *
-         * @param r ratio
-         * @return this builder
-         */
-        public Builder optMlpRatio(double r) {
-            mlpRatio = r;
-            return this;
-        }
-
-        /**
-         * Sets the drop-path rate (default 0).
-         *
-         * @param rate rate in [0, 1)
-         * @return this builder
-         */
-        public Builder optDropPath(float rate) {
-            dropPath = rate;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -82,7 +44,7 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
          * @return this builder
          */
         public Builder optProjectionRatio(int r) {
-            projectionRatio = r;
+            mixer.optProjectionRatio(r);
             return this;
         }
 
@@ -94,8 +56,7 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
          * @return this builder
          */
         public Builder optDepthwiseConv(int k) {
-            spatial = PoolingTokenMixer.Spatial.DWCONV;
-            kernel = k;
+            mixer.optDepthwiseConv(k);
             return this;
         }
 
@@ -106,8 +67,7 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
          * @return this builder
          */
         public Builder optPoolKernel(int k) {
-            spatial = PoolingTokenMixer.Spatial.MAX_POOL;
-            kernel = k;
+            mixer.optPoolKernel(k);
             return this;
         }
 
@@ -118,7 +78,7 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
          * @return this builder
          */
         public Builder optAct(Act a) {
-            act = a;
+            mixer.optAct(a);
             return this;
         }
 
@@ -126,9 +86,10 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
          * Builds the block.
          *
          * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
          */
         public EfficientTransformerBlock build() {
-            return new EfficientTransformerBlock(this);
+            return new EfficientTransformerBlock(this, mixer.setDim(dim()).build());
         }
     }
 }

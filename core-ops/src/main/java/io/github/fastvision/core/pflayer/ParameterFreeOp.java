@@ -24,9 +24,9 @@ public enum ParameterFreeOp {
     public Block create(int channels, int stride) {
         switch (this) {
             case MAX_POOL:
-                return new Pool2d(Pool2d.Mode.MAX, 3, stride, 1);
+                return Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(stride).optPadding(1).build();
             case AVG_POOL:
-                return new Pool2d(Pool2d.Mode.AVG, 3, stride, 1);
+                return Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(stride).optPadding(1).build();
             case DEFORM_MAX:
             case DEFORM_AVG:
                 return DeformablePool2d.builder()

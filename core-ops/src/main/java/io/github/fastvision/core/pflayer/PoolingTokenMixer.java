@@ -49,22 +49,13 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
     private final Conv2d dwconv;
     private final Linear proj;
 
-    /**
-     * Creates the mixer.
-     *
-     * @param dim embedding width
-     * @param ratio projection ratio (3 in the paper)
-     * @param spatial max-pool or depthwise convolution
-     * @param kernel odd window size (3 for max-pool, 5 for the dw-conv variant)
-     * @param act activation after the projection and after the eff-layer
-     */
-    public PoolingTokenMixer(int dim, int ratio, Spatial spatial, int kernel, Act act) {
+    private PoolingTokenMixer(Builder b) {
         super(VERSION);
-        this.dim = Checks.atLeast("dim", dim, 1);
-        hidden = dim * Checks.atLeast("projection ratio", ratio, 1);
-        this.kernel = Checks.oddKernel("PoolingTokenMixer kernel", kernel);
-        this.spatial = spatial;
-        this.act = act;
+        this.dim = Checks.atLeast("dim", b.dim, 1);
+        hidden = dim * Checks.atLeast("projection ratio", b.ratio, 1);
+        this.kernel = Checks.oddKernel("PoolingTokenMixer kernel", b.kernel);
+        this.spatial = b.spatial;
+        this.act = b.act;
         qkv = addChildBlock("qkv", Linear.builder().setUnits(hidden).build());
         dwconv =
                 spatial == Spatial.DWCONV
@@ -78,6 +69,15 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
                                         .build())
                         : null;
         proj = addChildBlock("proj", Linear.builder().setUnits(dim).build());
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -141,5 +141,85 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
             acc.branch(dwconv, new Shape(input.get(0), hidden, side, side));
         }
         return acc.then(proj).done();
+    }
+
+    /** Builder for {@link PoolingTokenMixer}. */
+    public static final class Builder {
+        private int dim;
+        private int ratio = 3;
+        private Spatial spatial = Spatial.MAX_POOL;
+        private int kernel = 3;
+        private Act act = Act.RELU;
+
+        Builder() {}
+
+        /**
+         * Sets the embedding width (required, at least 1).
+         *
+         * @param d dim
+         * @return this builder
+         */
+        public Builder setDim(int d) {
+            dim = d;
+            return this;
+        }
+
+        /**
+         * Sets the projection ratio (default 3, the paper's).
+         *
+         * @param r ratio, at least 1
+         * @return this builder
+         */
+        public Builder optProjectionRatio(int r) {
+            ratio = r;
+            return this;
+        }
+
+        /**
+         * Uses a k×k depthwise convolution instead of max-pool (the dw-conv variant of Table 6;
+         * the paper uses k = 5).
+         *
+         * @param k odd kernel size
+         * @return this builder
+         */
+        public Builder optDepthwiseConv(int k) {
+            spatial = Spatial.DWCONV;
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the max-pool window (default 3).
+         *
+         * @param k odd kernel size
+         * @return this builder
+         */
+        public Builder optPoolKernel(int k) {
+            spatial = Spatial.MAX_POOL;
+            kernel = k;
+            return this;
+        }
+
+        /**
+         * Sets the activation after the projection and after the eff-layer (default ReLU as in
+         * the paper; the authors' code uses GELU).
+         *
+         * @param a activation
+         * @return this builder
+         */
+        public Builder optAct(Act a) {
+            act = a;
+            return this;
+        }
+
+        /**
+         * Builds the mixer.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public PoolingTokenMixer build() {
+            return new PoolingTokenMixer(this);
+        }
     }
 }

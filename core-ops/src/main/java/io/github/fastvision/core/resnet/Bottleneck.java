@@ -48,7 +48,7 @@ public class Bottleneck extends AbstractBottleneck {
         if (!pooled) {
             return conv;
         }
-        return new SequentialBlock().add(new Pool2d(Pool2d.Mode.AVG, 2, 2, 0)).add(conv);
+        return new SequentialBlock().add(Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(2).optStride(2).optPadding(0).build()).add(conv);
     }
 
     /**

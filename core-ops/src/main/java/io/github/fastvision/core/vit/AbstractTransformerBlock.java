@@ -39,20 +39,19 @@ public abstract class AbstractTransformerBlock extends AbstractBlock implements 
      * Builds the block around a token mixer.
      *
      * @param name the block type for error messages
-     * @param dim embedding width
-     * @param mlpRatio MLP hidden width / dim
-     * @param dropPath drop-path rate in [0, 1)
+     * @param b the common settings: width, MLP ratio, drop-path rate
      * @param mixer the token mixer, (N, L, d) → (N, L, d)
      */
-    protected AbstractTransformerBlock(
-            String name, int dim, double mlpRatio, float dropPath, Block mixer) {
+    protected AbstractTransformerBlock(String name, BaseBuilder<?> b, Block mixer) {
         super(VERSION);
         this.name = name;
-        this.dim = Checks.atLeast("dim", dim, 1);
-        Checks.inHalfOpen("mlpRatio", mlpRatio, 0, 64);
+        int dim = Checks.atLeast("dim", b.dim, 1);
+        double mlpRatio = Checks.inHalfOpen("mlpRatio", b.mlpRatio, 0, 64);
+        float dropPath = b.dropPath;
         if (!(dropPath >= 0f && dropPath < 1f)) {
             throw new IllegalArgumentException("dropPath must be in [0, 1) but was " + dropPath);
         }
+        this.dim = dim;
         this.dropPath = dropPath;
         norm1 = addChildBlock("norm1", new LastAxisLayerNorm(dim, 1e-6f));
         this.mixer = addChildBlock("attn", mixer);
@@ -100,5 +99,66 @@ public abstract class AbstractTransformerBlock extends AbstractBlock implements 
     @Override
     public Cost cost(Shape input) {
         return Cost.from(input).then(norm1).then(mixer).then(norm2).then(mlp).done();
+    }
+
+    /**
+     * The settings every transformer block shares (DJL's {@code Convolution.Builder} pattern: one
+     * generic builder, {@link #self()} returns the concrete one).
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+        int dim;
+        double mlpRatio = 4;
+        float dropPath;
+
+        /**
+         * Returns this builder.
+         *
+         * @return this
+         */
+        protected abstract T self();
+
+        /**
+         * Sets the embedding width (required, at least 1).
+         *
+         * @param d dim
+         * @return this builder
+         */
+        public T setDim(int d) {
+            dim = d;
+            return self();
+        }
+
+        /**
+         * Sets the MLP hidden width / dim (default 4, ViT's).
+         *
+         * @param r ratio in (0, 64]
+         * @return this builder
+         */
+        public T optMlpRatio(double r) {
+            mlpRatio = r;
+            return self();
+        }
+
+        /**
+         * Sets the drop-path rate (default 0).
+         *
+         * @param rate rate in [0, 1)
+         * @return this builder
+         */
+        public T optDropPath(float rate) {
+            dropPath = rate;
+            return self();
+        }
+
+        /**
+         * Returns the embedding width set so far.
+         *
+         * @return dim
+         */
+        protected int dim() {
+            return dim;
+        }
     }
 }

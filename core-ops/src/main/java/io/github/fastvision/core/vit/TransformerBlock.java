@@ -7,15 +7,50 @@ package io.github.fastvision.core.vit;
  */
 public class TransformerBlock extends AbstractTransformerBlock {
 
+    private TransformerBlock(Builder b) {
+        super("TransformerBlock", b, new MultiHeadSelfAttention(b.dim(), b.heads));
+    }
+
     /**
-     * Creates a block.
+     * Creates a builder.
      *
-     * @param dim embedding width
-     * @param heads attention heads; must divide {@code dim}
-     * @param mlpRatio MLP hidden width / dim (ViT uses 4)
-     * @param dropPath drop-path rate in [0, 1)
+     * @return a new builder
      */
-    public TransformerBlock(int dim, int heads, double mlpRatio, float dropPath) {
-        super("TransformerBlock", dim, mlpRatio, dropPath, new MultiHeadSelfAttention(dim, heads));
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link TransformerBlock}. */
+    public static final class Builder extends BaseBuilder<Builder> {
+        private int heads;
+
+        Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the attention heads (required; must divide the width).
+         *
+         * @param h heads
+         * @return this builder
+         */
+        public Builder setHeads(int h) {
+            heads = h;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the first argument out of its range
+         */
+        public TransformerBlock build() {
+            return new TransformerBlock(this);
+        }
     }
 }

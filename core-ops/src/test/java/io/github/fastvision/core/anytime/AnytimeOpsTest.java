@@ -116,22 +116,22 @@ class AnytimeOpsTest {
     void maskedConvSparseAndDenseContextsAgreeAndCountOnlyActivePositions() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
-            MaskedConv2d conv = new MaskedConv2d(4, 6, 3, 1, true);
+            MaskedConv2d conv = MaskedConv2d.builder().setInChannels(4).setOutChannels(6).setKernel(3).build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 4, 10, 10));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(2, 4, 10, 10));
             NDArray conf = m.randomUniform(0, 1, new Shape(2, 10, 10));
             try (SpatialMask mask = SpatialMask.fromConfidence(conf, 0.5f)) {
-                AnytimeContext sparse = new AnytimeContext(true, 7);
+                AnytimeContext sparse = AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 sparse.setMaxSparseDensity(1.0);
-                AnytimeContext dense = new AnytimeContext(false, 7);
+                AnytimeContext dense = AnytimeContext.builder().optSparse(false).optRadius(7).build();
                 sparse.setMask(mask);
                 dense.setMask(mask);
                 NDArray a = conv.forward(ps, x, false, sparse);
                 NDArray b = conv.forward(ps, x, false, dense);
                 assertTrue(a.sub(b).abs().max().getFloat() < 1e-4);
                 // The training formula (uncached kernel and denominators) gives the same map.
-                AnytimeContext training = new AnytimeContext(false, 7);
+                AnytimeContext training = AnytimeContext.builder().optSparse(false).optRadius(7).build();
                 training.setMask(mask);
                 NDArray t = conv.forward(ps, x, true, training);
                 assertTrue(a.sub(t).abs().max().getFloat() < 1e-4);
@@ -151,7 +151,7 @@ class AnytimeOpsTest {
     @Test
     void fullyConfidentMaskSkipsEverythingAndThresholdOneSkipsNothing() {
         try (NDManager m = NDManager.newBaseManager()) {
-            MaskedConv2d conv = new MaskedConv2d(2, 3, 3, 1, false);
+            MaskedConv2d conv = MaskedConv2d.builder().setInChannels(2).setOutChannels(3).setKernel(3).optBias(false).build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 2, 6, 6));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(1, 2, 6, 6));
@@ -160,7 +160,7 @@ class AnytimeOpsTest {
             try (SpatialMask confident = SpatialMask.fromLogits(logits, 0.998f);
                     SpatialMask off = SpatialMask.fromLogits(logits, 1.0f)) {
                 assertEquals(0, confident.base().activeCount());
-                AnytimeContext ctx = new AnytimeContext(true, 7);
+                AnytimeContext ctx = AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 ctx.setMask(confident);
                 NDArray y = conv.forward(ps, x, false, ctx);
                 assertEquals(0f, y.abs().sum().getFloat(), 0f);
@@ -170,7 +170,7 @@ class AnytimeOpsTest {
                 assertArrayEquals(previous.toFloatArray(), confident.carryOver(previous, current).toFloatArray());
 
                 assertEquals(36, off.base().activeCount());
-                AnytimeContext on = new AnytimeContext(true, 7);
+                AnytimeContext on = AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 on.setMask(off);
                 assertArrayEquals(
                         Blocks.forward(conv, ps, x, false).toFloatArray(),

@@ -301,7 +301,7 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
             this.ps = ps;
             this.x = x;
             this.training = training;
-            this.ctx = new AnytimeContext(sparse, radius);
+            this.ctx = AnytimeContext.builder().optSparse(sparse).optRadius(radius).build();
             ctx.setMaxSparseDensity(maxSparseDensity);
         }
 

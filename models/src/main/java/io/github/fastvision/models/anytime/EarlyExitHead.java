@@ -34,8 +34,8 @@ public final class EarlyExitHead extends ExitHead {
     public EarlyExitHead(int[] branchChannels, int numClasses, boolean adaptive) {
         super(branchChannels, numClasses);
         int c = concatChannels();
-        conv = addChildBlock("conv", new MaskedConvBn(c, c, 1, 1, true, adaptive));
-        classifier = addChildBlock("classifier", new MaskedConv2d(c, numClasses, 1, 1, true, adaptive));
+        conv = addChildBlock("conv", MaskedConvBn.builder().setInChannels(c).setOutChannels(c).setKernel(1).optRelu(true).optAdaptive(adaptive).build());
+        classifier = addChildBlock("classifier", MaskedConv2d.builder().setInChannels(c).setOutChannels(numClasses).setKernel(1).optAdaptive(adaptive).build());
     }
 
     /** {@inheritDoc} */

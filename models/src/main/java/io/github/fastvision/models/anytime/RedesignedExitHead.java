@@ -53,12 +53,12 @@ public final class RedesignedExitHead extends ExitHead {
         this.width = width;
         for (int d = 0; d < depth; d++) {
             int in = d == 0 ? concatChannels() : width;
-            down.add(addChildBlock("down_" + d, new MaskedConvBn(in, width, 1, 1, true, adaptive)));
+            down.add(addChildBlock("down_" + d, MaskedConvBn.builder().setInChannels(in).setOutChannels(width).setKernel(1).optRelu(true).optAdaptive(adaptive).build()));
         }
         for (int d = 0; d < depth - 1; d++) {
-            up.add(addChildBlock("up_" + d, new MaskedConvBn(width, width, 1, 1, true, adaptive)));
+            up.add(addChildBlock("up_" + d, MaskedConvBn.builder().setInChannels(width).setOutChannels(width).setKernel(1).optRelu(true).optAdaptive(adaptive).build()));
         }
-        classifier = addChildBlock("classifier", new MaskedConv2d(width, numClasses, 1, 1, true, adaptive));
+        classifier = addChildBlock("classifier", MaskedConv2d.builder().setInChannels(width).setOutChannels(numClasses).setKernel(1).optAdaptive(adaptive).build());
     }
 
     /**

@@ -35,15 +35,15 @@ final class HRBasicBlock extends AbstractBlock implements Countable {
         super(VERSION);
         int out = bottleneck ? planes * 4 : planes;
         if (bottleneck) {
-            conv1 = addChildBlock("conv1", new MaskedConvBn(in, planes, 1, 1, true, adaptive));
-            conv2 = addChildBlock("conv2", new MaskedConvBn(planes, planes, 3, 1, true, adaptive));
-            conv3 = addChildBlock("conv3", new MaskedConvBn(planes, out, 1, 1, false, adaptive));
+            conv1 = addChildBlock("conv1", MaskedConvBn.builder().setInChannels(in).setOutChannels(planes).setKernel(1).optRelu(true).optAdaptive(adaptive).build());
+            conv2 = addChildBlock("conv2", MaskedConvBn.builder().setInChannels(planes).setOutChannels(planes).setKernel(3).optRelu(true).optAdaptive(adaptive).build());
+            conv3 = addChildBlock("conv3", MaskedConvBn.builder().setInChannels(planes).setOutChannels(out).setKernel(1).optAdaptive(adaptive).build());
         } else {
-            conv1 = addChildBlock("conv1", new MaskedConvBn(in, planes, 3, 1, true, adaptive));
-            conv2 = addChildBlock("conv2", new MaskedConvBn(planes, planes, 3, 1, false, adaptive));
+            conv1 = addChildBlock("conv1", MaskedConvBn.builder().setInChannels(in).setOutChannels(planes).setKernel(3).optRelu(true).optAdaptive(adaptive).build());
+            conv2 = addChildBlock("conv2", MaskedConvBn.builder().setInChannels(planes).setOutChannels(planes).setKernel(3).optAdaptive(adaptive).build());
             conv3 = null;
         }
-        downsample = in != out ? addChildBlock("downsample", new MaskedConvBn(in, out, 1, 1, false, adaptive)) : null;
+        downsample = in != out ? addChildBlock("downsample", MaskedConvBn.builder().setInChannels(in).setOutChannels(out).setKernel(1).optAdaptive(adaptive).build()) : null;
     }
 
     /**

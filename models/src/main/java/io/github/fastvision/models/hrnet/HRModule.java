@@ -45,12 +45,12 @@ final class HRModule extends MultiBranchBlock {
                     List<MaskedConvBn> path = new ArrayList<>();
                     if (j > i) {
                         path.add(addChildBlock("fuse_" + i + "_" + j + "_0",
-                                new MaskedConvBn(channels[j], channels[i], 1, 1, false, adaptive)));
+                                MaskedConvBn.builder().setInChannels(channels[j]).setOutChannels(channels[i]).setKernel(1).optAdaptive(adaptive).build()));
                     } else if (j < i) {
                         for (int s = 0; s < i - j; s++) {
                             boolean last = s == i - j - 1;
                             path.add(addChildBlock("fuse_" + i + "_" + j + "_" + s,
-                                    new MaskedConvBn(channels[j], last ? channels[i] : channels[j], 3, 2, !last, adaptive)));
+                                    MaskedConvBn.builder().setInChannels(channels[j]).setOutChannels(last ? channels[i] : channels[j]).setKernel(3).optStride(2).optRelu(!last).optAdaptive(adaptive).build()));
                         }
                     }
                     row.add(path);

@@ -33,14 +33,14 @@ final class HRStage extends MultiBranchBlock {
             List<MaskedConvBn> path = new ArrayList<>();
             if (k < in.length) {
                 if (in[k] != out[k]) {
-                    path.add(addChildBlock("transition_" + k + "_0", new MaskedConvBn(in[k], out[k], 3, 1, true, adaptive)));
+                    path.add(addChildBlock("transition_" + k + "_0", MaskedConvBn.builder().setInChannels(in[k]).setOutChannels(out[k]).setKernel(3).optRelu(true).optAdaptive(adaptive).build()));
                 }
             } else {
                 int src = in[in.length - 1];
                 int steps = k + 1 - in.length;
                 for (int s = 0; s < steps; s++) {
                     int o = s == steps - 1 ? out[k] : src;
-                    path.add(addChildBlock("transition_" + k + "_" + s, new MaskedConvBn(src, o, 3, 2, true, adaptive)));
+                    path.add(addChildBlock("transition_" + k + "_" + s, MaskedConvBn.builder().setInChannels(src).setOutChannels(o).setKernel(3).optStride(2).optRelu(true).optAdaptive(adaptive).build()));
                 }
             }
             transition.add(path);

@@ -33,8 +33,8 @@ final class HRStem extends MultiBranchBlock {
 
     static HRStem stem(int inChannels, int width) {
         HRStem s = new HRStem(inChannels, width);
-        s.convs.add(s.addChildBlock("conv1", new MaskedConvBn(inChannels, width, 3, 2, true, false)));
-        s.convs.add(s.addChildBlock("conv2", new MaskedConvBn(width, width, 3, 2, true, false)));
+        s.convs.add(s.addChildBlock("conv1", MaskedConvBn.builder().setInChannels(inChannels).setOutChannels(width).setKernel(3).optStride(2).optRelu(true).optAdaptive(false).build()));
+        s.convs.add(s.addChildBlock("conv2", MaskedConvBn.builder().setInChannels(width).setOutChannels(width).setKernel(3).optStride(2).optRelu(true).optAdaptive(false).build()));
         return s;
     }
 

@@ -47,7 +47,7 @@ public final class ResNet {
                                         .optStride(2)
                                         .optAct(Act.RELU)
                                         .build())
-                        .add(new Pool2d(Pool2d.Mode.MAX, 3, 2, 1));
+                        .add(Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(2).optPadding(1).build());
         int[] depths = variant.depths();
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();

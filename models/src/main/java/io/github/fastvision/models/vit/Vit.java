@@ -82,7 +82,7 @@ public final class Vit {
 
     private static AbstractTransformerBlock block(VitVariant v, int dim, int heads, int index, float rate) {
         if (v.mixer() == VitVariant.Mixer.ATTENTION || index % 2 == 0) {
-            return new TransformerBlock(dim, heads, 4, rate);
+            return TransformerBlock.builder().setDim(dim).setHeads(heads).optMlpRatio(4).optDropPath(rate).build();
         }
         EfficientTransformerBlock.Builder b =
                 EfficientTransformerBlock.builder().setDim(dim).optMlpRatio(4).optDropPath(rate).optAct(Act.GELU);

@@ -54,9 +54,9 @@ public enum SpatialOp {
                         .optAct(Act.RELU)
                         .build();
             case MAX_POOL:
-                return new Pool2d(Pool2d.Mode.MAX, 3, 1, 1);
+                return Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(1).optPadding(1).build();
             case AVG_POOL:
-                return new Pool2d(Pool2d.Mode.AVG, 3, 1, 1);
+                return Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(1).optPadding(1).build();
             default:
                 throw new AssertionError(this);
         }
