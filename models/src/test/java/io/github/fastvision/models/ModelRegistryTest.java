@@ -58,7 +58,7 @@ class ModelRegistryTest {
     void wholeZooCountsInSecondsWithoutWeights() {
         long start = System.nanoTime();
         for (ModelInfo info : ModelRegistry.list("*")) {
-            VisionModel m = info.create();
+            Backbone m = info.create();
             assertTrue(m.cost().params() > 0);
             assertTrue(!m.isInitialized(), info.name());
         }
@@ -69,7 +69,7 @@ class ModelRegistryTest {
     @Test
     void stageFeaturesAreDeclaredForEveryModel() {
         for (ModelInfo info : ModelRegistry.list("*")) {
-            VisionModel m = info.create();
+            Backbone m = info.create();
             List<StageInfo> stages = m.getStages();
             List<ai.djl.ndarray.types.Shape> shapes = m.featureShapes(m.inputShape(1));
             assertEquals(stages.size(), shapes.size(), info.name());

@@ -10,6 +10,9 @@ import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.heads.BackboneExits;
+import io.github.fastvision.models.heads.EarlyExitHead;
+import io.github.fastvision.models.heads.RedesignedExitHead;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 class AnytimeSegmenterTest {
 
-    private static final ModelOptions OPTIONS = new ModelOptions(5, 32, 1, 0f);
+    private static final ModelOptions OPTIONS = ModelOptions.builder().setNumClasses(5).optInputSize(32).optInChannels(1).optDropPath(0f).build();
 
     private static AnytimeSegmenter build(NDManager m, AnytimeVariant v, float threshold) {
         m.getEngine().setRandomSeed(11);
@@ -345,7 +348,7 @@ class AnytimeSegmenterTest {
     void exitsAttachToAnyZooBackbone() {
         try (NDManager m = NDManager.newBaseManager()) {
             io.github.fastvision.models.VisionModel backbone =
-                    io.github.fastvision.models.ModelRegistry.create("test_fasternet", new ModelOptions(10, 32, 1, 0f));
+                    io.github.fastvision.models.ModelRegistry.create("test_fasternet", ModelOptions.builder().setNumClasses(10).optInputSize(32).optInChannels(1).optDropPath(0f).build());
             BackboneExits exits = new BackboneExits(backbone, 5, true, 8);
             Blocks.init(exits, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
             int n = exits.numExits();
