@@ -58,7 +58,7 @@ class StemStrideTest {
         for (String name : new String[] {"resnet50", "rexnet_100", "vit_small", "convnext_iso_small", "hrnet_w18_seg"}) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class,
-                            () -> ModelRegistry.create(name, SMALL.withStemStride(2)), name);
+                            () -> ModelRegistry.model(name, SMALL.withStemStride(2)), name);
             assertTrue(e.getMessage().contains("fixed stem") && e.getMessage().contains("stemStride=2"),
                     e.getMessage());
         }
