@@ -79,4 +79,26 @@ class ModelRegistryTest {
             }
         }
     }
+
+    @Test
+    void everyDiscoveredFamilyOwnsItsEntriesStandInsAndAliases() {
+        List<ModelFamily> families = ModelRegistry.families();
+        assertEquals(families.size(),
+                families.stream().map(ModelFamily::displayName).distinct().count(), "display names are unique");
+        for (ModelFamily family : families) {
+            String f = family.displayName();
+            assertTrue(family.models().stream().anyMatch(ModelInfo::isTestVariant), f + " has a test_* variant");
+            assertTrue(family.preprocessing().cropPct() > 0, f);
+            for (ModelInfo info : family.models()) {
+                assertEquals(family, ModelRegistry.info(info.name()).family(), info.name());
+                info.standIn().ifPresent(s -> {
+                    ModelInfo standIn = ModelRegistry.info(s);
+                    assertTrue(standIn.isTestVariant(), info.name() + " stand-in " + s);
+                    assertEquals(family, standIn.family(), info.name() + " stand-in " + s + " is of the same family");
+                    assertEquals(info.kind(), standIn.kind(), info.name() + " stand-in " + s);
+                });
+            }
+            family.aliases().forEach((alias, name) -> assertEquals(name, ModelRegistry.info(alias).name(), alias));
+        }
+    }
 }

@@ -1,10 +1,10 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.PaperReference;
-import io.github.fastvision.models.Backbone;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
