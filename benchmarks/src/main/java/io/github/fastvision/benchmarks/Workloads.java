@@ -9,7 +9,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.models.ModelRegistry;
-import io.github.fastvision.models.VisionModel;
 import java.util.List;
 
 /** The workloads the benchmarks time: fasternet Table 1 operator stacks and whole models. */
@@ -97,7 +96,7 @@ public final class Workloads {
             case "djl_mobilenetv2":
                 return MobileNetV2.builder().setOutSize(1000).build();
             default:
-                return ModelRegistry.create(name);
+                return ModelRegistry.model(name);
         }
     }
 
@@ -114,8 +113,7 @@ public final class Workloads {
             case "djl_mobilenetv2":
                 return DJL_MOBILENETV2_MACS;
             default:
-                VisionModel m = ModelRegistry.create(name);
-                return m.cost().macs();
+                return ModelRegistry.model(name).cost().macs();
         }
     }
 

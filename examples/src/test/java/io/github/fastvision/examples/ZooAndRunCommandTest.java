@@ -63,7 +63,7 @@ class ZooAndRunCommandTest {
         Path weights = tmp.resolve("m.fvw");
         try (NDManager m = NDManager.newBaseManager()) {
             Npy.write(in, m.randomNormal(new Shape(2, 1, 32, 32)));
-            VisionModel model = ModelRegistry.create("test_convnext", new ModelOptions(10, 32, 1, -1f));
+            VisionModel model = ModelRegistry.create("test_convnext", ModelOptions.builder().setNumClasses(10).optInputSize(32).optInChannels(1).build());
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             WeightsFile.save(model, weights);
         }

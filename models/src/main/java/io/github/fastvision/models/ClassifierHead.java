@@ -47,57 +47,24 @@ public class ClassifierHead extends AbstractBlock implements Countable {
     private NDManager initManager;
     private DataType initType = DataType.FLOAT32;
 
-    /**
-     * Creates a head.
-     *
-     * @param prePoolName child name of {@code prePool}
-     * @param prePool block on the feature map before pooling, or null
-     * @param postPoolName child name of {@code postPool}
-     * @param postPool block on the pooled (N, C, 1, 1) map, or null
-     * @param features width entering the classifier
-     * @param numClasses classifier outputs; 0 for none
-     * @param dropout dropout rate before the classifier
-     */
-    public ClassifierHead(
-            String prePoolName,
-            Block prePool,
-            String postPoolName,
-            Block postPool,
-            int features,
-            int numClasses,
-            float dropout) {
-        this(Pooling.AVG, prePoolName, prePool, postPoolName, postPool, features, numClasses, dropout);
+    private ClassifierHead(Builder b) {
+        super(VERSION);
+        this.pooling = b.pooling;
+        this.prePool = b.prePool == null ? null : addChildBlock(b.prePoolName, b.prePool);
+        this.postPool = b.postPool == null ? null : addChildBlock(b.postPoolName, b.postPool);
+        this.features = b.features;
+        this.dropout = b.dropout;
+        this.numClasses = b.numClasses;
+        fc = numClasses > 0 ? addChildBlock(FC, Linear.builder().setUnits(numClasses).build()) : null;
     }
 
     /**
-     * Creates a head with the given pooling.
+     * Starts a head.
      *
-     * @param pooling average or class token
-     * @param prePoolName child name of {@code prePool}
-     * @param prePool block on the feature map before pooling, or null
-     * @param postPoolName child name of {@code postPool}
-     * @param postPool block on the pooled (N, C, 1, 1) map, or null
-     * @param features width entering the classifier
-     * @param numClasses classifier outputs; 0 for none
-     * @param dropout dropout rate before the classifier
+     * @return a builder
      */
-    public ClassifierHead(
-            Pooling pooling,
-            String prePoolName,
-            Block prePool,
-            String postPoolName,
-            Block postPool,
-            int features,
-            int numClasses,
-            float dropout) {
-        super(VERSION);
-        this.pooling = pooling;
-        this.prePool = prePool == null ? null : addChildBlock(prePoolName, prePool);
-        this.postPool = postPool == null ? null : addChildBlock(postPoolName, postPool);
-        this.features = features;
-        this.dropout = dropout;
-        this.numClasses = numClasses;
-        fc = numClasses > 0 ? addChildBlock(FC, Linear.builder().setUnits(numClasses).build()) : null;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -108,7 +75,7 @@ public class ClassifierHead extends AbstractBlock implements Countable {
      * @return the head
      */
     public static ClassifierHead linear(int features, int numClasses) {
-        return new ClassifierHead(null, null, null, null, features, numClasses, 0f);
+        return builder().setFeatures(features).setNumClasses(numClasses).build();
     }
 
     /**
@@ -228,5 +195,117 @@ public class ClassifierHead extends AbstractBlock implements Countable {
             acc.then(fc);
         }
         return acc.done();
+    }
+
+    /** Collects a head's parts; features and classes are required. */
+    public static final class Builder {
+
+        private Pooling pooling = Pooling.AVG;
+        private String prePoolName;
+        private Block prePool;
+        private String postPoolName;
+        private Block postPool;
+        private int features = -1;
+        private int numClasses = -1;
+        private float dropout;
+
+        private Builder() {}
+
+        /**
+         * Sets the width entering the classifier.
+         *
+         * @param features channels, >= 1
+         * @return this
+         */
+        public Builder setFeatures(int features) {
+            this.features = features;
+            return this;
+        }
+
+        /**
+         * Sets the classifier outputs.
+         *
+         * @param numClasses classes, >= 0 (0: no classifier, pooled features out)
+         * @return this
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets how the last stage's output becomes one vector per image.
+         *
+         * @param pooling average (default) or class token
+         * @return this
+         */
+        public Builder optPooling(Pooling pooling) {
+            this.pooling = pooling;
+            return this;
+        }
+
+        /**
+         * Adds a block on the feature map before pooling (ReXNet's 1×1 conv, a token LayerNorm).
+         *
+         * @param name the child name, part of the checkpoint names (e.g. "conv_head")
+         * @param block the block
+         * @return this
+         */
+        public Builder optPrePool(String name, Block block) {
+            this.prePoolName = name;
+            this.prePool = block;
+            return this;
+        }
+
+        /**
+         * Adds a block on the pooled (N, C, 1, 1) map (ConvNeXt's LayerNorm, FasterNet's 1×1 conv).
+         *
+         * @param name the child name, part of the checkpoint names (e.g. "norm")
+         * @param block the block
+         * @return this
+         */
+        public Builder optPostPool(String name, Block block) {
+            this.postPoolName = name;
+            this.postPool = block;
+            return this;
+        }
+
+        /**
+         * Sets the dropout rate before the classifier.
+         *
+         * @param rate rate in [0, 1) (default 0)
+         * @return this
+         */
+        public Builder optDropout(float rate) {
+            this.dropout = rate;
+            return this;
+        }
+
+        /**
+         * Validates and builds the head.
+         *
+         * @return the head
+         */
+        public ClassifierHead build() {
+            if (features < 1) {
+                throw new IllegalArgumentException("features must be >= 1 but was " + features);
+            }
+            if (numClasses < 0) {
+                throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
+            }
+            if (!(dropout >= 0f && dropout < 1f)) {
+                throw new IllegalArgumentException("dropout must be in [0, 1) but was " + dropout);
+            }
+            if (pooling == null) {
+                throw new IllegalArgumentException("pooling must be AVG or CLASS_TOKEN but was null");
+            }
+            if (prePool != null && (prePoolName == null || prePoolName.isEmpty())) {
+                throw new IllegalArgumentException("the pre-pool block needs a child name");
+            }
+            if (postPool != null && (postPoolName == null || postPoolName.isEmpty())) {
+                throw new IllegalArgumentException("the post-pool block needs a child name");
+            }
+            return new ClassifierHead(this);
+        }
     }
 }

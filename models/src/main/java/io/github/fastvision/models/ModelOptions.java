@@ -1,54 +1,108 @@
 package io.github.fastvision.models;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * Options every zoo model accepts. Unset values take the family's defaults.
+ * Options every zoo model accepts, built with {@link #builder()}; unset values take ImageNet's
+ * or the family's defaults.
  *
- * @param numClasses classifier outputs; 0 removes the classifier (pooled features out)
- * @param inputSize square input side used for counting and initialization (224 for ImageNet)
- * @param inChannels image channels (3 for RGB, 1 for Fashion-MNIST)
- * @param dropPath stochastic-depth rate of the last block, or a negative value for the variant's
- *     default
- * @param stemStride the patchify stem's patch size and stride for families that have one
- *     (FasterNet, hierarchical ConvNeXt; default 4), or 0 for the family's own stem. A stride of
- *     2 keeps 4× more positions in every stage, which small inputs such as 32×32 need (the
- *     stages of a 4×4 stem end at 1×1 there); it changes the stem's weight shape, so ImageNet
- *     checkpoints do not load into such a model.
+ * <ul>
+ *   <li>numClasses (required): classifier outputs (segmentation: classes of the per-pixel
+ *       scores); 0 removes the classifier (pooled features out)
+ *   <li>inputSize (224): square input side used for counting and initialization
+ *   <li>inChannels (3): image channels (1 for Fashion-MNIST)
+ *   <li>dropPath (the variant's rate): stochastic-depth rate of the last block
+ *   <li>stemStride (the family's stem): the patchify stem's patch size and stride for families
+ *       that have one (FasterNet, hierarchical ConvNeXt; default 4). A stride of 2 keeps 4× more
+ *       positions in every stage, which small inputs such as 32×32 need (the stages of a 4×4 stem
+ *       end at 1×1 there); it changes the stem's weight shape, so ImageNet checkpoints do not
+ *       load into such a model.
+ * </ul>
  */
-public record ModelOptions(int numClasses, int inputSize, int inChannels, float dropPath, int stemStride) {
+public final class ModelOptions {
 
     /** ImageNet defaults: 1000 classes, 224×224 RGB, the variant's drop-path rate. */
-    public static final ModelOptions IMAGENET = new ModelOptions(1000, 224, 3, -1f);
+    public static final ModelOptions IMAGENET = builder().setNumClasses(1000).build();
 
-    /**
-     * Options with the family's own stem.
-     *
-     * @param numClasses classifier outputs
-     * @param inputSize square input side
-     * @param inChannels image channels
-     * @param dropPath drop-path rate, or negative for the variant's default
-     */
-    public ModelOptions(int numClasses, int inputSize, int inChannels, float dropPath) {
-        this(numClasses, inputSize, inChannels, dropPath, 0);
+    private final int numClasses;
+    private final int inputSize;
+    private final int inChannels;
+    private final Float dropPath;
+    private final int stemStride;
+
+    private ModelOptions(int numClasses, int inputSize, int inChannels, Float dropPath, int stemStride) {
+        this.numClasses = numClasses;
+        this.inputSize = inputSize;
+        this.inChannels = inChannels;
+        this.dropPath = dropPath;
+        this.stemStride = stemStride;
     }
 
-    /** Validates the options. */
-    public ModelOptions {
-        if (stemStride < 0) {
-            throw new IllegalArgumentException(
-                    "stemStride must be >= 1 (or 0 for the family's stem) but was " + stemStride);
-        }
-        if (numClasses < 0) {
-            throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
-        }
-        if (inputSize < 1) {
-            throw new IllegalArgumentException("inputSize must be >= 1 but was " + inputSize);
-        }
-        if (inChannels < 1) {
-            throw new IllegalArgumentException("inChannels must be >= 1 but was " + inChannels);
-        }
-        if (dropPath >= 1f) {
-            throw new IllegalArgumentException("dropPath must be < 1 but was " + dropPath);
-        }
+    /**
+     * Starts options; only the class count is required.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding these options.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels)
+                .optStemStride(stemStride);
+        b.dropPath = dropPath;
+        return b;
+    }
+
+    /**
+     * Returns the classifier outputs (0: none).
+     *
+     * @return classes
+     */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /**
+     * Returns the square input side.
+     *
+     * @return pixels
+     */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /**
+     * Returns the image channels.
+     *
+     * @return channels
+     */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /**
+     * Returns the drop-path rate asked for.
+     *
+     * @return the rate, or empty for the variant's default
+     */
+    public Optional<Float> dropPath() {
+        return Optional.ofNullable(dropPath);
+    }
+
+    /**
+     * Returns the stem stride asked for.
+     *
+     * @return the patch size and stride, or 0 for the family's stem
+     */
+    public int stemStride() {
+        return stemStride;
     }
 
     /**
@@ -58,7 +112,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withNumClasses(int n) {
-        return new ModelOptions(n, inputSize, inChannels, dropPath, stemStride);
+        return toBuilder().setNumClasses(n).build();
     }
 
     /**
@@ -68,7 +122,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withInputSize(int size) {
-        return new ModelOptions(numClasses, size, inChannels, dropPath, stemStride);
+        return toBuilder().optInputSize(size).build();
     }
 
     /**
@@ -78,7 +132,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withInChannels(int c) {
-        return new ModelOptions(numClasses, inputSize, c, dropPath, stemStride);
+        return toBuilder().optInChannels(c).build();
     }
 
     /**
@@ -88,7 +142,18 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withDropPath(float rate) {
-        return new ModelOptions(numClasses, inputSize, inChannels, rate, stemStride);
+        return toBuilder().optDropPath(rate).build();
+    }
+
+    /**
+     * Returns a copy that takes the variant's drop-path rate.
+     *
+     * @return new options
+     */
+    public ModelOptions withVariantDropPath() {
+        Builder b = toBuilder();
+        b.dropPath = null;
+        return b.build();
     }
 
     /**
@@ -98,7 +163,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return new options
      */
     public ModelOptions withStemStride(int stride) {
-        return new ModelOptions(numClasses, inputSize, inChannels, dropPath, stride);
+        return toBuilder().optStemStride(stride).build();
     }
 
     /**
@@ -133,7 +198,7 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
      * @return the rate to use
      */
     public float dropPathOr(float variantDefault) {
-        return dropPath >= 0 ? dropPath : variantDefault;
+        return dropPath != null ? dropPath : variantDefault;
     }
 
     /**
@@ -150,5 +215,125 @@ public record ModelOptions(int numClasses, int inputSize, int inChannels, float 
             rates[i] = total == 1 ? 0f : maxRate * i / (total - 1);
         }
         return rates;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ModelOptions)) {
+            return false;
+        }
+        ModelOptions other = (ModelOptions) o;
+        return numClasses == other.numClasses && inputSize == other.inputSize && inChannels == other.inChannels
+                && Objects.equals(dropPath, other.dropPath) && stemStride == other.stemStride;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(numClasses, inputSize, inChannels, dropPath, stemStride);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "ModelOptions[numClasses=" + numClasses + ", inputSize=" + inputSize + ", inChannels=" + inChannels
+                + ", dropPath=" + (dropPath == null ? "variant default" : dropPath) + ", stemStride=" + stemStride
+                + "]";
+    }
+
+    /** Collects options; {@link #setNumClasses} is required, the rest have defaults. */
+    public static final class Builder {
+
+        private Integer numClasses;
+        private int inputSize = 224;
+        private int inChannels = 3;
+        private Float dropPath;
+        private int stemStride;
+
+        private Builder() {}
+
+        /**
+         * Sets the classifier outputs (segmentation: classes of the per-pixel scores).
+         *
+         * @param numClasses classes, >= 0 (0 removes the classifier)
+         * @return this
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the square input side used for counting and initialization.
+         *
+         * @param inputSize pixels, >= 1 (default 224)
+         * @return this
+         */
+        public Builder optInputSize(int inputSize) {
+            this.inputSize = inputSize;
+            return this;
+        }
+
+        /**
+         * Sets the image channels.
+         *
+         * @param inChannels channels, >= 1 (default 3)
+         * @return this
+         */
+        public Builder optInChannels(int inChannels) {
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Sets the stochastic-depth rate of the last block instead of the variant's.
+         *
+         * @param rate rate in [0, 1)
+         * @return this
+         */
+        public Builder optDropPath(float rate) {
+            this.dropPath = rate;
+            return this;
+        }
+
+        /**
+         * Sets the patchify stem's patch size and stride.
+         *
+         * @param stride >= 1, or 0 for the family's stem (default)
+         * @return this
+         */
+        public Builder optStemStride(int stride) {
+            this.stemStride = stride;
+            return this;
+        }
+
+        /**
+         * Validates and builds the options.
+         *
+         * @return the options
+         */
+        public ModelOptions build() {
+            if (numClasses == null) {
+                throw new IllegalArgumentException("numClasses must be set (>= 0)");
+            }
+            if (stemStride < 0) {
+                throw new IllegalArgumentException(
+                        "stemStride must be >= 1 (or 0 for the family's stem) but was " + stemStride);
+            }
+            if (numClasses < 0) {
+                throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
+            }
+            if (inputSize < 1) {
+                throw new IllegalArgumentException("inputSize must be >= 1 but was " + inputSize);
+            }
+            if (inChannels < 1) {
+                throw new IllegalArgumentException("inChannels must be >= 1 but was " + inChannels);
+            }
+            if (dropPath != null && !(dropPath >= 0f && dropPath < 1f)) {
+                throw new IllegalArgumentException("dropPath must be in [0, 1) but was " + dropPath);
+            }
+            return new ModelOptions(numClasses, inputSize, inChannels, dropPath, stemStride);
+        }
     }
 }

@@ -1,57 +1,50 @@
 package io.github.fastvision.models;
 
-import io.github.fastvision.models.convnext.ConvNeXtFamily;
-import io.github.fastvision.models.fasternet.FasterNetFamily;
-import io.github.fastvision.models.hrnet.HRNetFamily;
-import io.github.fastvision.models.resnet.ResNetFamily;
-import io.github.fastvision.models.rexnet.ReXNetFamily;
-import io.github.fastvision.models.vit.VitFamily;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Every zoo model by name, filled from the families' variant tables. Names are lower case with
- * underscores; dashes and upper case are accepted. Glob patterns ({@code convnext*}) select
- * models.
+ * Every zoo model by name, filled from the families that {@link ServiceLoader} finds in {@code
+ * META-INF/services/io.github.fastvision.models.ModelFamily} (see {@link ModelFamily} for the
+ * contract). Names are lower case with underscores; dashes and upper case are accepted. Glob
+ * patterns ({@code convnext*}) select models.
  */
 public final class ModelRegistry {
 
+    private static final List<ModelFamily> FAMILIES = new ArrayList<>();
     private static final Map<String, ModelInfo> MODELS = new LinkedHashMap<>();
     private static final Map<String, String> ALIASES = new LinkedHashMap<>();
 
     static {
-        for (ModelFamily family :
-                List.of(
-                        new FasterNetFamily(),
-                        new ConvNeXtFamily(),
-                        new ReXNetFamily(),
-                        new ResNetFamily(),
-                        new VitFamily(),
-                        new HRNetFamily())) {
+        for (ModelFamily family : ServiceLoader.load(ModelFamily.class, ModelRegistry.class.getClassLoader())) {
+            FAMILIES.add(family);
             for (ModelInfo info : family.models()) {
+                if (info.family() != family) {
+                    throw new IllegalStateException(
+                            family.displayName() + " registers " + info.name() + " under another family");
+                }
                 if (MODELS.put(info.name(), info) != null) {
                     throw new IllegalStateException("duplicate model name " + info.name());
                 }
             }
         }
-        ALIASES.put("convnext_t", "convnext_tiny");
-        ALIASES.put("convnext_s", "convnext_small");
-        ALIASES.put("convnext_b", "convnext_base");
-        ALIASES.put("convnext_l", "convnext_large");
-        ALIASES.put("convnext_xl", "convnext_xlarge");
-        ALIASES.put("rexnet_1_0", "rexnet_100");
-        ALIASES.put("rexnetv1_1.0", "rexnet_100");
-        ALIASES.put("wrn50_2", "wide_resnet50_2");
-        ALIASES.put("wrn101_2", "wide_resnet101_2");
-        ALIASES.put("seresnet50", "resnet50_se");
-        ALIASES.put("vit_small_patch16_224", "vit_small");
-        ALIASES.put("pit_s", "pit_small");
+        for (ModelFamily family : FAMILIES) {
+            for (Map.Entry<String, String> alias : family.aliases().entrySet()) {
+                if (!MODELS.containsKey(alias.getValue()) || MODELS.containsKey(alias.getKey())
+                        || ALIASES.put(alias.getKey(), alias.getValue()) != null) {
+                    throw new IllegalStateException(
+                            family.displayName() + " alias " + alias.getKey() + " -> " + alias.getValue()
+                                    + " names no model or is taken");
+                }
+            }
+        }
     }
 
     private ModelRegistry() {}
@@ -105,24 +98,67 @@ public final class ModelRegistry {
     }
 
     /**
-     * Builds a model by name.
+     * Lists the discovered families, in service-file order.
+     *
+     * @return the families
+     */
+    public static List<ModelFamily> families() {
+        return List.copyOf(FAMILIES);
+    }
+
+    /**
+     * Builds a classifier by name.
      *
      * @param name the name
      * @param options the options
      * @return an uninitialized model
+     * @throws IllegalArgumentException when the name is unknown or not a classifier (see {@link
+     *     #model} and {@link #segmentation})
      */
     public static VisionModel create(String name, ModelOptions options) {
-        return info(name).create(options);
+        return info(name).classifier(options);
     }
 
     /**
-     * Builds a model by name with ImageNet defaults.
+     * Builds a classifier by name with ImageNet defaults.
      *
      * @param name the name
      * @return an uninitialized model
      */
     public static VisionModel create(String name) {
         return create(name, ModelOptions.IMAGENET);
+    }
+
+    /**
+     * Builds any zoo model by name, whatever it predicts.
+     *
+     * @param name the name
+     * @param options the options
+     * @return an uninitialized model
+     */
+    public static Backbone model(String name, ModelOptions options) {
+        return info(name).create(options);
+    }
+
+    /**
+     * Builds any zoo model by name with ImageNet defaults.
+     *
+     * @param name the name
+     * @return an uninitialized model
+     */
+    public static Backbone model(String name) {
+        return model(name, ModelOptions.IMAGENET);
+    }
+
+    /**
+     * Builds a segmentation model by name.
+     *
+     * @param name the name
+     * @param options the options (at least one class)
+     * @return an uninitialized model
+     */
+    public static SegmentationModel segmentation(String name, ModelOptions options) {
+        return info(name).segmentation(options);
     }
 
     /**

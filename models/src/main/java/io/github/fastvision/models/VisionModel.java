@@ -5,33 +5,26 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * The backbone contract every zoo model keeps: a stem, a list of stages whose outputs are the
- * model's stage features (channels and stride per stage, see {@link #getStages()}), and a
- * {@link ClassifierHead} that can be reset for another number of classes. Counting params and
- * FLOPs needs only shapes ({@link #cost(Shape)}).
+ * A classifier zoo model: a stem, a list of stages whose outputs are the model's stage features
+ * (channels and stride per stage, see {@link #getStages()}), and a {@link ClassifierHead} that
+ * can be reset for another number of classes. Counting params and FLOPs needs only shapes
+ * ({@link #cost(Shape)}).
  *
  * <p>Children: {@code stem}, {@code stages_0} … {@code stages_(n−1)}, {@code head}.
  */
-public class VisionModel extends AbstractBlock implements Countable {
+public class VisionModel extends Backbone {
 
-    private static final byte VERSION = 1;
-
-    private final String name;
-    private final ModelOptions options;
     private final Block stem;
     private final List<Block> stages;
-    private final List<StageInfo> stageInfo;
     private final ClassifierHead head;
 
     /**
@@ -51,29 +44,17 @@ public class VisionModel extends AbstractBlock implements Countable {
             List<Block> stages,
             List<StageInfo> stageInfo,
             ClassifierHead head) {
-        super(VERSION);
+        super(name, options, stageInfo);
         if (stages.size() != stageInfo.size()) {
             throw new IllegalArgumentException(
                     stages.size() + " stages but " + stageInfo.size() + " stage descriptions");
         }
-        this.name = name;
-        this.options = options;
         this.stem = addChildBlock("stem", stem);
         this.stages = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             this.stages.add(addChildBlock("stages_" + i, stages.get(i)));
         }
-        this.stageInfo = List.copyOf(stageInfo);
         this.head = addChildBlock("head", head);
-    }
-
-    /**
-     * Returns the zoo name.
-     *
-     * @return the name
-     */
-    public String getName() {
-        return name;
     }
 
     /**
@@ -81,27 +62,9 @@ public class VisionModel extends AbstractBlock implements Countable {
      *
      * @return the options
      */
+    @Override
     public ModelOptions getOptions() {
-        return options.withNumClasses(head.getNumClasses());
-    }
-
-    /**
-     * Returns the input shape at batch {@code n} for the model's configured input size.
-     *
-     * @param n batch size
-     * @return (n, C, S, S)
-     */
-    public Shape inputShape(long n) {
-        return new Shape(n, options.inChannels(), options.inputSize(), options.inputSize());
-    }
-
-    /**
-     * Returns channels and stride of every stage's output.
-     *
-     * @return the stage descriptions
-     */
-    public List<StageInfo> getStages() {
-        return stageInfo;
+        return super.getOptions().withNumClasses(head.getNumClasses());
     }
 
     /**
@@ -131,24 +94,6 @@ public class VisionModel extends AbstractBlock implements Countable {
         head.reset(numClasses);
     }
 
-    /**
-     * Rejects input that is not a float (N, C, H, W) batch with the model's channel count.
-     *
-     * @param x the input
-     */
-    protected void checkInput(NDArray x) {
-        Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != options.inChannels()) {
-            throw new IllegalArgumentException(
-                    name + " expects input of shape (N, " + options.inChannels() + ", H, W) but got "
-                            + s);
-        }
-        if (x.getDataType() != DataType.FLOAT32 && x.getDataType() != DataType.FLOAT64) {
-            throw new IllegalArgumentException(
-                    name + " expects float32 input but got " + x.getDataType());
-        }
-    }
-
     private List<NDList> runStages(ParameterStore ps, NDArray x, boolean training) {
         checkInput(x);
         List<NDList> outputs = new ArrayList<>(stages.size());
@@ -169,6 +114,7 @@ public class VisionModel extends AbstractBlock implements Countable {
      * @param training whether this is a training pass
      * @return one feature map per stage
      */
+    @Override
     public NDList forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDList features = new NDList(stages.size());
         for (NDList out : runStages(ps, x, training)) {
@@ -201,6 +147,7 @@ public class VisionModel extends AbstractBlock implements Countable {
      * @param input (N, C, H, W)
      * @return one shape per stage
      */
+    @Override
     public List<Shape> featureShapes(Shape input) {
         List<Shape> shapes = new ArrayList<>();
         for (Shape[] s : stageShapes(input)) {
@@ -236,14 +183,5 @@ public class VisionModel extends AbstractBlock implements Countable {
             acc.then(stage);
         }
         return acc.then(head).done();
-    }
-
-    /**
-     * Counts the model at batch 1 and its configured input size.
-     *
-     * @return params and multiply-adds
-     */
-    public Cost cost() {
-        return cost(inputShape(1));
     }
 }

@@ -25,7 +25,7 @@ class InferenceModeTest {
     void fastPathEqualsEvalOutputs(String name) {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            VisionModel model = ModelRegistry.create(name, new ModelOptions(10, 32, 3, 0f));
+            Backbone model = ModelRegistry.model(name, ModelOptions.builder().setNumClasses(10).optInputSize(32).optDropPath(0f).build());
             model.initialize(m, DataType.FLOAT32, model.inputShape(2));
             for (ParameterNames.Named p : ParameterNames.of(model)) {
                 NDArray a = p.parameter().getArray();

@@ -58,7 +58,7 @@ class ModelRegistryTest {
     void wholeZooCountsInSecondsWithoutWeights() {
         long start = System.nanoTime();
         for (ModelInfo info : ModelRegistry.list("*")) {
-            VisionModel m = info.create();
+            Backbone m = info.create();
             assertTrue(m.cost().params() > 0);
             assertTrue(!m.isInitialized(), info.name());
         }
@@ -69,7 +69,7 @@ class ModelRegistryTest {
     @Test
     void stageFeaturesAreDeclaredForEveryModel() {
         for (ModelInfo info : ModelRegistry.list("*")) {
-            VisionModel m = info.create();
+            Backbone m = info.create();
             List<StageInfo> stages = m.getStages();
             List<ai.djl.ndarray.types.Shape> shapes = m.featureShapes(m.inputShape(1));
             assertEquals(stages.size(), shapes.size(), info.name());
@@ -77,6 +77,28 @@ class ModelRegistryTest {
                 assertEquals(stages.get(i).channels(), shapes.get(i).get(1), info.name() + " stage " + i);
                 assertTrue(Math.abs(224.0 / stages.get(i).stride() - shapes.get(i).get(2)) <= 1, info.name() + " stage " + i);
             }
+        }
+    }
+
+    @Test
+    void everyDiscoveredFamilyOwnsItsEntriesStandInsAndAliases() {
+        List<ModelFamily> families = ModelRegistry.families();
+        assertEquals(families.size(),
+                families.stream().map(ModelFamily::displayName).distinct().count(), "display names are unique");
+        for (ModelFamily family : families) {
+            String f = family.displayName();
+            assertTrue(family.models().stream().anyMatch(ModelInfo::isTestVariant), f + " has a test_* variant");
+            assertTrue(family.preprocessing().cropPct() > 0, f);
+            for (ModelInfo info : family.models()) {
+                assertEquals(family, ModelRegistry.info(info.name()).family(), info.name());
+                info.standIn().ifPresent(s -> {
+                    ModelInfo standIn = ModelRegistry.info(s);
+                    assertTrue(standIn.isTestVariant(), info.name() + " stand-in " + s);
+                    assertEquals(family, standIn.family(), info.name() + " stand-in " + s + " is of the same family");
+                    assertEquals(info.kind(), standIn.kind(), info.name() + " stand-in " + s);
+                });
+            }
+            family.aliases().forEach((alias, name) -> assertEquals(name, ModelRegistry.info(alias).name(), alias));
         }
     }
 }

@@ -21,7 +21,7 @@ class PaperNumbersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("referenced")
     void countsMatchThePaper(ModelInfo info) {
-        VisionModel model = info.create();
+        Backbone model = info.create();
         Cost cost = model.cost();
         assertFalse(model.isInitialized(), "counting must not allocate weights");
         PaperReference ref = info.reference();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The patchify-stem stride option: small inputs keep 4× more positions in every stage. */
 class StemStrideTest {
 
-    private static final ModelOptions SMALL = new ModelOptions(10, 32, 1, 0f);
+    private static final ModelOptions SMALL = ModelOptions.builder().setNumClasses(10).optInputSize(32).optInChannels(1).optDropPath(0f).build();
 
     @Test
     void fasterNetT0WithStrideTwoHalvesEveryStageStrideAndQuadruplesTheCost() {
@@ -58,7 +58,7 @@ class StemStrideTest {
         for (String name : new String[] {"resnet50", "rexnet_100", "vit_small", "convnext_iso_small", "hrnet_w18_seg"}) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class,
-                            () -> ModelRegistry.create(name, SMALL.withStemStride(2)), name);
+                            () -> ModelRegistry.model(name, SMALL.withStemStride(2)), name);
             assertTrue(e.getMessage().contains("fixed stem") && e.getMessage().contains("stemStride=2"),
                     e.getMessage());
         }
@@ -78,7 +78,7 @@ class StemStrideTest {
             WeightsFile.save(source, file);
             WeightsFile.Header header = WeightsFile.header(file);
             assertEquals(2, header.stemStride());
-            assertEquals(options.withInputSize(48).withDropPath(-1f), header.options(48));
+            assertEquals(options.withInputSize(48).withVariantDropPath(), header.options(48));
 
             NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
             ParameterStore ps = new ParameterStore(m, false);

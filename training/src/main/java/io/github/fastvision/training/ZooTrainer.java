@@ -35,11 +35,16 @@ public final class ZooTrainer {
      * @return the model, not yet initialized
      */
     public static VisionModel createModel(TrainConfig config, DatasetSplit data) {
-        ModelOptions options =
-                new ModelOptions(
-                        data.train().classes().size(), config.imageSize(), data.train().channels(),
-                        config.recipe().dropPath(), config.stemStride());
-        return ModelRegistry.create(config.model(), options);
+        ModelOptions.Builder options =
+                ModelOptions.builder()
+                        .setNumClasses(data.train().classes().size())
+                        .optInputSize(config.imageSize())
+                        .optInChannels(data.train().channels())
+                        .optStemStride(config.stemStride());
+        if (config.recipe().dropPath() >= 0) {
+            options.optDropPath(config.recipe().dropPath());
+        }
+        return ModelRegistry.create(config.model(), options.build());
     }
 
     /**

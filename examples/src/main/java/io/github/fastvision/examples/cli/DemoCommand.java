@@ -23,8 +23,8 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelRegistry;
-import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
 import io.github.fastvision.training.TrainingListener;
@@ -216,7 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private ModelRow runModel(String name) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            VisionModel model = ModelRegistry.create(name);
+            Backbone model = ModelRegistry.model(name);
             Cost cost = model.cost();
             Shape in = model.inputShape(1);
             model.initialize(manager, DataType.FLOAT32, in);

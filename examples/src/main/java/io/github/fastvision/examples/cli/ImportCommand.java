@@ -6,11 +6,10 @@ import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.weights.Checkpoint;
-import io.github.fastvision.models.weights.Mappings;
 import io.github.fastvision.models.weights.NameMapping;
 import io.github.fastvision.models.weights.Source;
 import io.github.fastvision.models.weights.TensorData;
-import io.github.fastvision.models.weights.WeightImporter;
+import io.github.fastvision.models.io.WeightImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -82,11 +81,11 @@ public final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint " + weights + " does not exist");
         }
         String name = ModelRegistry.info(modelName).name();
-        Source src = source == null ? Mappings.defaultSource(name) : Source.parse(source);
+        Source src = source == null ? ModelRegistry.info(name).defaultSource() : Source.parse(source);
         long start = System.nanoTime();
         Checkpoint checkpoint = Checkpoint.read(weights);
-        int numClasses = classes != null ? classes : checkpointClasses(checkpoint, Mappings.forModel(name, src));
-        VisionModel model = ModelRegistry.create(name, new ModelOptions(numClasses, inputSize, inChannels, -1f));
+        int numClasses = classes != null ? classes : checkpointClasses(checkpoint, ModelRegistry.info(name).checkpointNames(src));
+        VisionModel model = ModelRegistry.create(name, ModelOptions.builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels).build());
         WeightImporter.Report r;
         Path file = out.resolve(name + WeightsFile.EXTENSION);
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -7,9 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
-import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.Npy;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
@@ -80,9 +80,9 @@ public final class RunCommand implements Callable<Integer> {
                     weights == null ? null
                             : WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name()));
             int numClasses = classes != null ? classes : header != null ? header.numClasses() : 1000;
-            ModelOptions options = new ModelOptions(numClasses, (int) s.get(2), (int) s.get(1), -1f,
-                    header == null ? 0 : header.stemStride());
-            VisionModel model = ModelRegistry.create(modelName, options);
+            ModelOptions options = ModelOptions.builder().setNumClasses(numClasses).optInputSize((int) s.get(2))
+                    .optInChannels((int) s.get(1)).optStemStride(header == null ? 0 : header.stemStride()).build();
+            Backbone model = ModelRegistry.model(modelName, options);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {
                 WeightsFile.load(model, manager, weights);

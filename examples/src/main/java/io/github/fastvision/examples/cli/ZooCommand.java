@@ -1,10 +1,10 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.PaperReference;
-import io.github.fastvision.models.VisionModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class ZooCommand implements Callable<Integer> {
     static List<Row> rows(String pattern) {
         List<Row> rows = new ArrayList<>();
         for (ModelInfo info : ModelRegistry.list(pattern)) {
-            VisionModel model = info.create();
+            Backbone model = info.create();
             Cost cost = model.cost();
             PaperReference ref = info.reference();
             Paper paper =
@@ -64,7 +64,7 @@ public final class ZooCommand implements Callable<Integer> {
                                     ref.source(),
                                     ref.deviation());
             long[] in = model.inputShape(1).slice(1).getShape();
-            rows.add(new Row(info.name(), info.family(), cost.params(), cost.macs(), in, paper, info.note()));
+            rows.add(new Row(info.name(), info.family().displayName(), cost.params(), cost.macs(), in, paper, info.note()));
         }
         return rows;
     }

@@ -9,6 +9,9 @@ import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.heads.EarlyExitHead;
+import io.github.fastvision.models.heads.ExitHead;
+import io.github.fastvision.models.heads.RedesignedExitHead;
 import io.github.fastvision.models.hrnet.HRNetSeg;
 import io.github.fastvision.models.hrnet.HRNetVariant;
 

@@ -75,7 +75,11 @@ public final class ConvNeXt {
         }
         int last = dims[dims.length - 1];
         ClassifierHead head =
-                new ClassifierHead(null, null, "norm", new LayerNorm2d(last, 1e-6f), last, options.numClasses(), 0f);
+                ClassifierHead.builder()
+                        .setFeatures(last)
+                        .setNumClasses(options.numClasses())
+                        .optPostPool("norm", new LayerNorm2d(last, 1e-6f))
+                        .build();
         VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);

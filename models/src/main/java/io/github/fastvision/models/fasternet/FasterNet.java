@@ -94,8 +94,11 @@ public final class FasterNet {
                                         .build())
                         .add(new ActBlock(variant.act()));
         ClassifierHead head =
-                new ClassifierHead(
-                        null, null, "conv_head", convHead, FasterNetVariant.FEATURE_DIM, options.numClasses(), 0f);
+                ClassifierHead.builder()
+                        .setFeatures(FasterNetVariant.FEATURE_DIM)
+                        .setNumClasses(options.numClasses())
+                        .optPostPool("conv_head", convHead)
+                        .build();
         VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);

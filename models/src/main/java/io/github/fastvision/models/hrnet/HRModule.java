@@ -4,7 +4,7 @@ import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.anytime.ExitHead;
+import io.github.fastvision.models.heads.ExitHead;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

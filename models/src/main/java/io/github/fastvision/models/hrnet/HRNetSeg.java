@@ -3,11 +3,10 @@ package io.github.fastvision.models.hrnet;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.ClassifierHead;
 import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.SegmentationModel;
 import io.github.fastvision.models.StageInfo;
-import io.github.fastvision.models.VisionModel;
-import io.github.fastvision.models.anytime.EarlyExitHead;
+import io.github.fastvision.models.heads.EarlyExitHead;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -31,10 +30,9 @@ import java.util.List;
  * {@link #forwardStage} and reads every branch. With {@code adaptive} the convolutions of
  * stages 2–4 and of the head follow confidence masks (ADP-C).
  *
- * <p>Children: {@code stem}, {@code stages_0} … {@code stages_3}, {@code head} (empty; the
- * classifier lives in {@code seg_head}), {@code seg_head}.
+ * <p>Children: {@code stem}, {@code stages_0} … {@code stages_3}, {@code seg_head}.
  */
-public final class HRNetSeg extends VisionModel {
+public final class HRNetSeg extends SegmentationModel {
 
     private final HRNetVariant variant;
     private final int numClasses;
@@ -49,11 +47,13 @@ public final class HRNetSeg extends VisionModel {
             List<MultiBranchBlock> stages,
             List<StageInfo> info,
             boolean adaptive) {
-        super(variant.zooName(), options, stem, new ArrayList<Block>(stages), info,
-                ClassifierHead.linear(variant.width(), 0));
+        super(variant.zooName(), options, info);
         this.variant = variant;
         this.numClasses = options.numClasses();
-        this.stem = stem;
+        this.stem = addChildBlock("stem", stem);
+        for (int i = 0; i < stages.size(); i++) {
+            addChildBlock("stages_" + i, stages.get(i));
+        }
         this.stageBlocks = List.copyOf(stages);
         this.segHead =
                 addChildBlock("seg_head", new EarlyExitHead(variant.branchChannels(4), numClasses, adaptive));
@@ -104,22 +104,19 @@ public final class HRNetSeg extends VisionModel {
      *
      * @return K
      */
+    @Override
     public int numClasses() {
         return numClasses;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Returns the score map's stride: the head predicts at the stem's 1/4 resolution.
+     *
+     * @return 4
+     */
     @Override
-    public ModelOptions getOptions() {
-        return super.getOptions().withNumClasses(numClasses);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void resetClassifier(int classes) {
-        throw new UnsupportedOperationException(
-                getName() + " is a segmentation model: build it with ModelOptions.withNumClasses(" + classes
-                        + ") instead of resetting a classifier");
+    public int outputStride() {
+        return 4;
     }
 
     /**
@@ -182,6 +179,15 @@ public final class HRNetSeg extends VisionModel {
     }
 
     /**
+     * Returns the stage blocks (for counting), stage 1 first.
+     *
+     * @return the four stages
+     */
+    public List<Block> getStageBlocks() {
+        return List.copyOf(stageBlocks);
+    }
+
+    /**
      * Returns the segmentation head (the final exit).
      *
      * @return the head
@@ -199,6 +205,35 @@ public final class HRNetSeg extends VisionModel {
             y = forwardStage(s, ps, y, training, null);
         }
         return new NDList(segHead.forward(ps, y, training, null));
+    }
+
+    /**
+     * Returns the highest-resolution branch of every stage (what {@link #getStages()} describes).
+     *
+     * @param ps the parameter store
+     * @param x images (N, C, H, W)
+     * @param training whether this is a training pass
+     * @return one feature map per stage
+     */
+    @Override
+    public NDList forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDList features = new NDList(stageBlocks.size());
+        List<NDArray> y = forwardStem(ps, x, training, null);
+        for (int s = 0; s < stageBlocks.size(); s++) {
+            y = forwardStage(s, ps, y, training, null);
+            features.add(y.get(0));
+        }
+        return features;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Shape> featureShapes(Shape input) {
+        List<Shape> out = new ArrayList<>(stageBlocks.size());
+        for (Shape[] s : stageBranchShapes(input)) {
+            out.add(s[0]);
+        }
+        return out;
     }
 
     private Shape branch0(Shape input) {
@@ -237,7 +272,6 @@ public final class HRNetSeg extends VisionModel {
             s = stage.getOutputShapes(s);
         }
         segHead.initialize(manager, dataType, s);
-        getHead().initialize(manager, dataType, new Shape(s[0].get(0), s[0].get(1), 1, 1));
     }
 
     /** {@inheritDoc} */

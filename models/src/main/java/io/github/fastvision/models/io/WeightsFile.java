@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
-import io.github.fastvision.models.VisionModel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -47,7 +47,7 @@ public final class WeightsFile {
      * @param file the destination
      * @throws IOException if writing fails
      */
-    public static void save(VisionModel model, Path file) throws IOException {
+    public static void save(Backbone model, Path file) throws IOException {
         if (!model.isInitialized()) {
             throw new IllegalStateException("initialize " + model.getName() + " before saving it");
         }
@@ -84,7 +84,8 @@ public final class WeightsFile {
          * @return classes, channels and stem stride from the file; the variant's drop path
          */
         public ModelOptions options(int inputSize) {
-            return new ModelOptions(numClasses, inputSize, inChannels, -1f, stemStride);
+            return ModelOptions.builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels)
+                    .optStemStride(stemStride).build();
         }
     }
 
@@ -155,7 +156,7 @@ public final class WeightsFile {
      * @throws IllegalArgumentException if the file is not a fastvision weights file, is truncated,
      *     or belongs to another model or configuration
      */
-    public static void load(VisionModel model, NDManager manager, Path path) throws IOException {
+    public static void load(Backbone model, NDManager manager, Path path) throws IOException {
         Path file = resolve(path, model.getName());
         try (NDManager scratch = manager.newSubManager();
                 DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
@@ -185,7 +186,7 @@ public final class WeightsFile {
                                 + " but the model has " + strideName(model.getOptions().stemStride())
                                 + "; build it with ModelOptions.withStemStride(" + header.stemStride() + ")");
             }
-            VisionModel twin = ModelRegistry.create(name, model.getOptions());
+            Backbone twin = ModelRegistry.model(name, model.getOptions());
             try {
                 twin.loadParameters(scratch, is);
             } catch (EOFException e) {
@@ -203,7 +204,7 @@ public final class WeightsFile {
         }
     }
 
-    private static void copy(VisionModel from, VisionModel to, Path file) {
+    private static void copy(Backbone from, Backbone to, Path file) {
         List<ParameterNames.Named> src = ParameterNames.of(from);
         List<ParameterNames.Named> dst = ParameterNames.of(to);
         List<String> problems = new ArrayList<>();

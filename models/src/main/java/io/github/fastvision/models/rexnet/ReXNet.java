@@ -78,9 +78,20 @@ public final class ReXNet {
                             .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1024).build())
                             .add(BatchNorm.builder().build())
                             .add(new ActBlock(Act.RELU6));
-            head = new ClassifierHead("conv_head", penultimate, "fc_head", fcHead, 1024, options.numClasses(), 0.2f);
+            head = ClassifierHead.builder()
+                    .optPrePool("conv_head", penultimate)
+                    .optPostPool("fc_head", fcHead)
+                    .setFeatures(1024)
+                    .setNumClasses(options.numClasses())
+                    .optDropout(0.2f)
+                    .build();
         } else {
-            head = new ClassifierHead("conv_head", penultimate, null, null, ch.penultimate(), options.numClasses(), 0.2f);
+            head = ClassifierHead.builder()
+                    .optPrePool("conv_head", penultimate)
+                    .setFeatures(ch.penultimate())
+                    .setNumClasses(options.numClasses())
+                    .optDropout(0.2f)
+                    .build();
         }
         return assemble(variant, options, stem, ch.stem(), blocks, strides, ch.out(), head);
     }

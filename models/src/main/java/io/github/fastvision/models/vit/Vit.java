@@ -68,12 +68,17 @@ public final class Vit {
         int last = variant.dim(depths.length - 1);
         ClassifierHead head =
                 cls
-                        ? new ClassifierHead(
-                                ClassifierHead.Pooling.CLASS_TOKEN, null, null, "norm", new LayerNorm2d(last, 1e-6f),
-                                last, options.numClasses(), 0f)
-                        : new ClassifierHead(
-                                ClassifierHead.Pooling.AVG, "norm", new LayerNorm2d(last, 1e-6f), null, null,
-                                last, options.numClasses(), 0f);
+                        ? ClassifierHead.builder()
+                                .optPooling(ClassifierHead.Pooling.CLASS_TOKEN)
+                                .optPostPool("norm", new LayerNorm2d(last, 1e-6f))
+                                .setFeatures(last)
+                                .setNumClasses(options.numClasses())
+                                .build()
+                        : ClassifierHead.builder()
+                                .optPrePool("norm", new LayerNorm2d(last, 1e-6f))
+                                .setFeatures(last)
+                                .setNumClasses(options.numClasses())
+                                .build();
         VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);

@@ -89,4 +89,16 @@ public final class NameMapping {
     public static int num(Matcher m, int group) {
         return Integer.parseInt(m.group(group));
     }
+
+    /**
+     * The position of block K of stage S in a model whose stages after the first start with a
+     * downsampling child (child 0), as FasterNet's and ConvNeXt's do.
+     *
+     * @param stage S, from 0
+     * @param block K, from 0
+     * @return the child index inside the stage
+     */
+    public static int afterDownsample(int stage, int block) {
+        return stage > 0 ? block + 1 : block;
+    }
 }

@@ -17,7 +17,7 @@ import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,15 +87,18 @@ public class RegistryModelLoader implements ModelLoader {
         Map<String, Object> args = criteria.getArguments();
         ModelOptions defaults = ModelOptions.IMAGENET;
         Object dropPath = args.get("dropPath");
-        ModelOptions options =
-                new ModelOptions(
-                        intArg(args, "numClasses", defaults.numClasses()),
-                        intArg(args, "inputSize", defaults.inputSize()),
-                        intArg(args, "inChannels", defaults.inChannels()),
-                        dropPath == null ? -1f : Float.parseFloat(dropPath.toString()),
-                        intArg(args, "stemStride", defaults.stemStride()));
+        ModelOptions.Builder builder =
+                ModelOptions.builder()
+                        .setNumClasses(intArg(args, "numClasses", defaults.numClasses()))
+                        .optInputSize(intArg(args, "inputSize", defaults.inputSize()))
+                        .optInChannels(intArg(args, "inChannels", defaults.inChannels()))
+                        .optStemStride(intArg(args, "stemStride", defaults.stemStride()));
+        if (dropPath != null) {
+            builder.optDropPath(Float.parseFloat(dropPath.toString()));
+        }
+        ModelOptions options = builder.build();
         Translator<I, O> translator = translator(criteria, options);
-        VisionModel block = info.create(options);
+        Backbone block = info.create(options);
         Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, block.inputShape(1));
@@ -120,7 +123,7 @@ public class RegistryModelLoader implements ModelLoader {
             }
         }
         if (in == Image.class && out == Classifications.class) {
-            return (Translator<I, O>) Preprocessing.forFamily(info.family()).translator(options);
+            return (Translator<I, O>) info.family().preprocessing().translator(options);
         }
         if (in == NDList.class && out == NDList.class) {
             return (Translator<I, O>) new NoopTranslator();

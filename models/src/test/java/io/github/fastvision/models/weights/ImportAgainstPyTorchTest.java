@@ -14,6 +14,7 @@ import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.WeightImporter;
 import io.github.fastvision.models.io.Npy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ class ImportAgainstPyTorchTest {
     static final Path DIR = Path.of("src/test/resources/import");
 
     private static ModelOptions options() {
-        return new ModelOptions(10, 32, 3, 0f);
+        return ModelOptions.builder().setNumClasses(10).optInputSize(32).optDropPath(0f).build();
     }
 
     static Stream<Arguments> cases() {
@@ -112,7 +113,7 @@ class ImportAgainstPyTorchTest {
     @Test
     void wrongShapesFailTogetherAndChangeNothing() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            VisionModel gray = ModelRegistry.create("test_fasternet", new ModelOptions(5, 32, 1, 0f));
+            VisionModel gray = ModelRegistry.create("test_fasternet", ModelOptions.builder().setNumClasses(5).optInputSize(32).optInChannels(1).optDropPath(0f).build());
             gray.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, gray.inputShape(1));
             float[] before = firstParameter(gray);
             Checkpoint ckpt = Checkpoint.read(DIR.resolve("fasternet_official.pth"));
@@ -131,7 +132,7 @@ class ImportAgainstPyTorchTest {
     @Test
     void classifierOfAnotherSizeCanBeReinitialized() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            VisionModel five = ModelRegistry.create("test_resnet", new ModelOptions(5, 32, 3, 0f));
+            VisionModel five = ModelRegistry.create("test_resnet", ModelOptions.builder().setNumClasses(5).optInputSize(32).optDropPath(0f).build());
             Checkpoint ckpt = Checkpoint.read(DIR.resolve("resnet_torchvision.safetensors"));
             IllegalArgumentException e =
                     assertThrows(

@@ -63,7 +63,7 @@ class CriteriaLookupTest {
     @Test
     void criteriaLoadsWeightsFromALocalFile(@TempDir Path tmp) throws Exception {
         Autograd.disable();
-        ModelOptions options = new ModelOptions(5, 32, 3, -1f);
+        ModelOptions options = ModelOptions.builder().setNumClasses(5).optInputSize(32).build();
         Path file = tmp.resolve("w.fvw");
         NDArray expected;
         try (NDManager m = NDManager.newBaseManager()) {

@@ -6,7 +6,7 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
-import io.github.fastvision.models.anytime.ExitHead;
+import io.github.fastvision.models.heads.ExitHead;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.dense.FashionMnistMosaic;
 import io.github.fastvision.training.metrics.SegmentationMetrics;
@@ -170,7 +170,7 @@ public final class AnytimeExperiment {
                     AnytimeSegmenter model =
                             AnytimeSegmenter.create(
                                     config.model(),
-                                    new ModelOptions(classes, config.trainCanvas(), 1, 0f),
+                                    ModelOptions.builder().setNumClasses(classes).optInputSize(config.trainCanvas()).optInChannels(1).optDropPath(0f).build(),
                                     v,
                                     config.threshold(),
                                     AnytimeSegmenter.defaultRadius());

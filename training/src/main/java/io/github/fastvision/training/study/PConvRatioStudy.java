@@ -72,7 +72,12 @@ public final class PConvRatioStudy {
             row.put("partial_ratio", r);
             try (NDManager manager = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed((int) seed);
-                ModelOptions options = new ModelOptions(classes, imageSize, channels, recipe.dropPath());
+                ModelOptions.Builder b = ModelOptions.builder()
+                        .setNumClasses(classes).optInputSize(imageSize).optInChannels(channels);
+                if (recipe.dropPath() >= 0) {
+                    b.optDropPath(recipe.dropPath());
+                }
+                ModelOptions options = b.build();
                 VisionModel model = FasterNet.create(FasterNetVariant.T0, options, r);
                 model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
                 TrainConfig config = new TrainConfig(name, recipe, epochs, batch, imageSize, seed, data.train().describe(), null, false);

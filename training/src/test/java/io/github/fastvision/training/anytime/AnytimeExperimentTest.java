@@ -96,7 +96,7 @@ class AnytimeExperimentTest {
     void aCorruptCheckpointFailsBeforeAnyWeightChanges(@TempDir Path tmp) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             AnytimeSegmenter model = AnytimeSegmenter.create(
-                    "test_hrnet_seg", new ModelOptions(11, 32, 1, 0f), AnytimeVariant.EE_RH, 0.998f, 7);
+                    "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.EE_RH, 0.998f, 7);
             Blocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             Path good = tmp.resolve("good.params");
             AnytimeExperiment.save(model, good);
@@ -109,7 +109,7 @@ class AnytimeExperimentTest {
             assertArrayEquals(before, model.getParameters().get(0).getValue().getArray().toFloatArray());
 
             AnytimeSegmenter other = AnytimeSegmenter.create(
-                    "test_hrnet_seg", new ModelOptions(11, 32, 1, 0f), AnytimeVariant.ADP_C, 0.998f, 7);
+                    "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.ADP_C, 0.998f, 7);
             Blocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             assertThrows(IOException.class, () -> AnytimeExperiment.load(other, m, good),
                     "EE+RH weights do not load into ADP-C (which has λ parameters)");

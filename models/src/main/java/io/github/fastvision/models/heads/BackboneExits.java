@@ -1,4 +1,4 @@
-package io.github.fastvision.models.anytime;
+package io.github.fastvision.models.heads;
 
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
@@ -24,7 +24,7 @@ import java.util.List;
  * bilinearly resized to the first stage's resolution. The backbone's classifier is not used.
  *
  * <p>Confidence adaptivity needs convolutions that follow masks, which only the HRNet base has
- * ({@link AnytimeSegmenter}); here every exit is computed densely.
+ * ({@code models.anytime.AnytimeSegmenter}); here every exit is computed densely.
  *
  * <p>Children: {@code backbone}, {@code exit_1} … {@code exit_N}.
  */

@@ -1,12 +1,17 @@
-package io.github.fastvision.models.weights;
+package io.github.fastvision.models.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.weights.Checkpoint;
+import io.github.fastvision.models.weights.NameMapping;
+import io.github.fastvision.models.weights.Source;
+import io.github.fastvision.models.weights.TensorData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,7 +75,7 @@ public final class WeightImporter {
      */
     public static Report load(
             VisionModel model, NDManager manager, Checkpoint checkpoint, Source source, Options options) {
-        NameMapping mapping = Mappings.forModel(model.getName(), source);
+        NameMapping mapping = ModelRegistry.info(model.getName()).checkpointNames(source);
         if (!model.isInitialized()) {
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
         }

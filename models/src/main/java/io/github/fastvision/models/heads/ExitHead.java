@@ -1,4 +1,4 @@
-package io.github.fastvision.models.anytime;
+package io.github.fastvision.models.heads;
 
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.cost.Cost;

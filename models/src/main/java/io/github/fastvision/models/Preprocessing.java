@@ -1,39 +1,40 @@
-package io.github.fastvision.models.zoo;
+package io.github.fastvision.models;
 
+import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.transform.CenterCrop;
 import ai.djl.modality.cv.transform.Normalize;
-import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.transform.ResizeShort;
 import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.modality.cv.translator.ImageClassificationTranslator;
-import io.github.fastvision.models.ModelOptions;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A family's evaluation preprocessing as its reference code defines it: resize the short side to
- * size / cropPct, center-crop to size, scale to [0, 1], normalize per channel.
+ * size / cropPct with {@code interpolation}, center-crop to size, scale to [0, 1], normalize per
+ * channel. The size and channel count come from the model's {@link ModelOptions}.
  *
  * @param cropPct crop fraction (0.875 for the CNNs, 0.9 for timm's ViT/PiT)
+ * @param interpolation resize interpolation
  * @param mean per-channel mean
  * @param std per-channel standard deviation
  */
-public record Preprocessing(float cropPct, float[] mean, float[] std) {
+public record Preprocessing(float cropPct, Image.Interpolation interpolation, float[] mean, float[] std) {
 
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     /**
-     * Returns the preprocessing of a family.
+     * ImageNet statistics and bicubic resizing with a family's crop fraction.
      *
-     * @param family the registry family name
+     * @param cropPct crop fraction in (0, 1]
      * @return the preprocessing
      */
-    public static Preprocessing forFamily(String family) {
-        if ("ViT".equals(family) || "PiT".equals(family)) {
-            return new Preprocessing(0.9f, IMAGENET_MEAN, IMAGENET_STD);
+    public static Preprocessing imagenet(float cropPct) {
+        if (!(cropPct > 0f && cropPct <= 1f)) {
+            throw new IllegalArgumentException("cropPct must be in (0, 1] but was " + cropPct);
         }
-        return new Preprocessing(0.875f, IMAGENET_MEAN, IMAGENET_STD);
+        return new Preprocessing(cropPct, Image.Interpolation.BICUBIC, IMAGENET_MEAN, IMAGENET_STD);
     }
 
     /**
@@ -51,7 +52,7 @@ public record Preprocessing(float cropPct, float[] mean, float[] std) {
         float[] m = options.inChannels() == mean.length ? mean : new float[] {mean[0]};
         float[] s = options.inChannels() == std.length ? std : new float[] {std[0]};
         return ImageClassificationTranslator.builder()
-                .addTransform(new ResizeShort((int) Math.floor(size / cropPct), -1, Image.Interpolation.BICUBIC))
+                .addTransform(new ResizeShort((int) Math.floor(size / cropPct), -1, interpolation))
                 .addTransform(new CenterCrop(size, size))
                 .addTransform(new ToTensor())
                 .addTransform(new Normalize(m, s))
