@@ -17,8 +17,6 @@ import io.github.fastvision.training.recipe.OptimizerKind;
 import io.github.fastvision.training.recipe.Recipe;
 import io.github.fastvision.training.recipe.Recipes;
 import io.github.fastvision.training.recipe.ScheduleKind;
-import io.github.fastvision.training.study.SingleBottleneckNet;
-import io.github.fastvision.training.study.SpatialOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +38,9 @@ class TrainerTest {
                 0.99, 5.0, 0.6, true);
     }
 
-    private static SingleBottleneckNet net(NDManager m) {
+    private static TinyNet net(NDManager m) {
         Engine.getInstance().setRandomSeed(3);
-        SingleBottleneckNet net = new SingleBottleneckNet(1, 16, 1.0, SpatialOp.MAX_POOL, 10);
+        TinyNet net = new TinyNet(1, 16, 10);
         net.initialize(m, DataType.FLOAT32, new Shape(1, 1, SIZE, SIZE));
         return net;
     }
@@ -51,7 +49,7 @@ class TrainerTest {
         return new TrainConfig("tiny", r, epochs, 32, SIZE, 11, "fashion-mnist-subset", out, resume);
     }
 
-    private static List<float[]> weights(SingleBottleneckNet net) {
+    private static List<float[]> weights(TinyNet net) {
         List<float[]> out = new ArrayList<>();
         for (ParameterNames.Named p : ParameterNames.of(net)) {
             out.add(p.parameter().getArray().toFloatArray());
@@ -82,7 +80,7 @@ class TrainerTest {
         List<float[]> expected;
         TrainResult full;
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             full = new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE).fit(net, m, DATA);
             expected = weights(net);
         }
@@ -99,7 +97,7 @@ class TrainerTest {
         }
         TrainResult second;
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             second = new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE).fit(net, m, DATA);
             List<float[]> got = weights(net);
             for (int i = 0; i < expected.size(); i++) {
@@ -157,7 +155,7 @@ class TrainerTest {
         byte[] bytes = Files.readAllBytes(ckpt);
         Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length - 100));
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             List<float[]> before = weights(net);
             IllegalArgumentException e =
                     assertThrows(
@@ -222,8 +220,8 @@ class TrainerTest {
         assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());
     }
 
-    private static SingleBottleneckNet badModel() {
-        SingleBottleneckNet n = new SingleBottleneckNet(1, 8, 1.0, SpatialOp.AVG_POOL, 7);
+    private static TinyNet badModel() {
+        TinyNet n = new TinyNet(1, 8, 7);
         n.initialize(NDManager.newBaseManager(), DataType.FLOAT32, new Shape(1, 1, 32, 32));
         return n;
     }

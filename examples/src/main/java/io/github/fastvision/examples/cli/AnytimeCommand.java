@@ -1,11 +1,11 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
-import io.github.fastvision.training.anytime.AnytimeExperiment;
-import io.github.fastvision.training.anytime.ThresholdSearch;
+import io.github.fastvision.examples.anytime.AnytimeExperiment;
+import io.github.fastvision.examples.anytime.ThresholdSearch;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
-import io.github.fastvision.training.data.dense.FashionMnistMosaic;
+import io.github.fastvision.examples.data.FashionMnistMosaic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

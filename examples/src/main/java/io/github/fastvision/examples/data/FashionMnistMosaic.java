@@ -1,4 +1,4 @@
-package io.github.fastvision.training.data.dense;
+package io.github.fastvision.examples.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.github.fastvision.training.progress;
+package io.github.fastvision.examples.anytime;
 
 import java.awt.Color;
 import java.awt.Font;

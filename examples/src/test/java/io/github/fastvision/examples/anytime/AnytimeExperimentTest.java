@@ -1,4 +1,4 @@
-package io.github.fastvision.training.anytime;
+package io.github.fastvision.examples.anytime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

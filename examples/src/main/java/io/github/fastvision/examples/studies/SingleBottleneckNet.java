@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

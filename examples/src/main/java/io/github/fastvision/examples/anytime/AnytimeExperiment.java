@@ -1,4 +1,4 @@
-package io.github.fastvision.training.anytime;
+package io.github.fastvision.examples.anytime;
 
 import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.layers.Autograd;
@@ -8,12 +8,11 @@ import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
 import io.github.fastvision.models.anytime.ExitHead;
 import io.github.fastvision.training.data.DatasetSplit;
-import io.github.fastvision.training.data.dense.FashionMnistMosaic;
+import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.training.metrics.SegmentationMetrics;
 import io.github.fastvision.training.optim.Optimizer;
 import io.github.fastvision.training.recipe.OptimizerKind;
 import io.github.fastvision.training.optim.TrainableParameter;
-import io.github.fastvision.training.progress.AnytimeFigure;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
