@@ -53,11 +53,7 @@ public final class ZooTrainer {
      */
     public static TrainResult train(TrainConfig config, DatasetSplit data, TrainingListener listener)
             throws IOException {
-        TrainConfig canonical =
-                new TrainConfig(
-                        ModelRegistry.info(config.model()).name(), config.recipe(), config.epochs(), config.batch(),
-                        config.imageSize(), config.stemStride(), config.seed(), config.dataset(), config.out(),
-                        config.resume());
+        TrainConfig canonical = config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);

@@ -46,7 +46,17 @@ class TrainerTest {
     }
 
     private static TrainConfig config(Recipe r, int epochs, Path out, boolean resume) {
-        return new TrainConfig("tiny", r, epochs, 32, SIZE, 11, "fashion-mnist-subset", out, resume);
+        return TrainConfig.builder()
+                .setModel("tiny")
+                .setRecipe(r)
+                .setEpochs(epochs)
+                .setBatch(32)
+                .setImageSize(SIZE)
+                .optSeed(11)
+                .optDataset("fashion-mnist-subset")
+                .optOut(out)
+                .optResume(resume)
+                .build();
     }
 
     private static List<float[]> weights(TinyNet net) {
@@ -117,7 +127,15 @@ class TrainerTest {
 
     @Test
     void learnsFarAboveChance() throws IOException {
-        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 4, 32, 32, 1, "subset", null, false);
+        TrainConfig c = TrainConfig.builder()
+                .setModel("test_fasternet")
+                .setRecipe(Recipes.get(Recipes.SMALL))
+                .setEpochs(4)
+                .setBatch(32)
+                .setImageSize(32)
+                .optSeed(1)
+                .optDataset("subset")
+                .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         EpochMetrics first = r.history().get(0);
         EpochMetrics last = r.history().get(3);
@@ -173,7 +191,17 @@ class TrainerTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () -> new Trainer(
-                                            new TrainConfig("tiny", recipe(4e-3), 3, 16, SIZE, 11, "fashion-mnist-subset", dir, true),
+                                            TrainConfig.builder()
+                                                    .setModel("tiny")
+                                                    .setRecipe(recipe(4e-3))
+                                                    .setEpochs(3)
+                                                    .setBatch(16)
+                                                    .setImageSize(SIZE)
+                                                    .optSeed(11)
+                                                    .optDataset("fashion-mnist-subset")
+                                                    .optOut(dir)
+                                                    .optResume(true)
+                                                    .build(),
                                             TrainingListener.NONE)
                                     .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("batch (checkpoint 32, now 16)"), e.getMessage());
@@ -190,7 +218,16 @@ class TrainerTest {
 
     @Test
     void zooModelsTrainSaveAndEvaluate(@TempDir Path dir) throws IOException {
-        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "subset", dir, false);
+        TrainConfig c = TrainConfig.builder()
+                .setModel("test_fasternet")
+                .setRecipe(Recipes.get(Recipes.SMALL))
+                .setEpochs(1)
+                .setBatch(32)
+                .setImageSize(32)
+                .optSeed(5)
+                .optDataset("subset")
+                .optOut(dir)
+                .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         assertEquals("test_fasternet", r.model());
         assertTrue(r.imagesPerSecond() > 0);
@@ -199,7 +236,15 @@ class TrainerTest {
         assertEquals(200, e.images());
         IllegalArgumentException wrong =
                 assertThrows(IllegalArgumentException.class, () -> new Trainer(
-                        new TrainConfig("x", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "s", null, false), TrainingListener.NONE)
+                        TrainConfig.builder()
+                                .setModel("x")
+                                .setRecipe(Recipes.get(Recipes.SMALL))
+                                .setEpochs(1)
+                                .setBatch(32)
+                                .setImageSize(32)
+                                .optSeed(5)
+                                .optDataset("s")
+                                .build(), TrainingListener.NONE)
                         .fit(badModel(), NDManager.newBaseManager(), DATA));
         assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
     }
@@ -207,14 +252,35 @@ class TrainerTest {
     @Test
     void aStemStrideTravelsWithTheWeightsAndTheCheckpoint(@TempDir Path dir) throws IOException {
         TrainConfig c =
-                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 2, 5, "subset", dir, false);
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optStemStride(2)
+                        .optSeed(5)
+                        .optDataset("subset")
+                        .optOut(dir)
+                        .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         // evaluate rebuilds the model from the weights file alone, stem stride included.
         Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
         assertEquals(r.testAccuracy(), e.accuracy(), 1e-9);
         assertEquals(2, io.github.fastvision.models.io.WeightsFile.header(dir.resolve("test_fasternet.fvw")).stemStride());
         TrainConfig other =
-                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 0, 5, "subset", dir, true);
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optStemStride(0)
+                        .optSeed(5)
+                        .optDataset("subset")
+                        .optOut(dir)
+                        .optResume(true)
+                        .build();
         IllegalArgumentException mismatch =
                 assertThrows(IllegalArgumentException.class, () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
         assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());

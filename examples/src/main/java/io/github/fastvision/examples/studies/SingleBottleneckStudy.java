@@ -60,7 +60,15 @@ public final class SingleBottleneckStudy {
                     Engine.getInstance().setRandomSeed((int) seed);
                     SingleBottleneckNet net = new SingleBottleneckNet(data.train().channels(), WIDTH, ratio, op, classes);
                     net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, data.train().channels(), size, size));
-                    TrainConfig config = new TrainConfig(name, recipe, epochs, batch, size, seed, data.train().describe(), null, false);
+                    TrainConfig config = TrainConfig.builder()
+                            .setModel(name)
+                            .setRecipe(recipe)
+                            .setEpochs(epochs)
+                            .setBatch(batch)
+                            .setImageSize(size)
+                            .optSeed(seed)
+                            .optDataset(data.train().describe())
+                            .build();
                     TrainResult r = new Trainer(config, listener).fit(net, manager, data);
                     long params = Blocks.trainableParameters(net);
                     Map<String, Object> row = new LinkedHashMap<>();
