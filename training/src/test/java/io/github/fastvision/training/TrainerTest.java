@@ -33,9 +33,12 @@ class TrainerTest {
 
     /** A recipe with EMA and clipping on, so that their state is part of the resume test. */
     private static Recipe recipe(double lr) {
-        return new Recipe(
-                "test", "test", OptimizerKind.ADAMW, lr, 32, 0.05, 3, 0.5, ScheduleKind.COSINE, 0.1f, -1f, 0.2, 1.0,
-                0.99, 5.0, 0.6, true);
+        return Recipe.builder()
+                .setName("test").setSource("test").setOptimizer(OptimizerKind.ADAMW)
+                .setLr(lr, 32).setWeightDecay(0.05).setEpochs(3).setSchedule(ScheduleKind.COSINE)
+                .optWarmupEpochs(0.5).optLabelSmoothing(0.1f).optMixupAlpha(0.2).optCutmixAlpha(1.0)
+                .optEmaDecay(0.99).optGradClip(5.0).optCropMinScale(0.6).optFlip(true)
+                .build();
     }
 
     private static TinyNet net(NDManager m) {

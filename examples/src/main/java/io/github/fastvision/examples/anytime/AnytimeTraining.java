@@ -45,9 +45,11 @@ final class AnytimeTraining {
      * @return the recipe
      */
     static Recipe recipe(AnytimeConfig config) {
-        return new Recipe(
-                "anytime_adamw", "thesis §2.4: AdamW with cosine decay", OptimizerKind.ADAMW, config.learningRate(),
-                config.batch(), 0.05, 1, 0, ScheduleKind.COSINE, 0f, -1f, 0, 0, 0, 0, 1.0, false);
+        return Recipe.builder()
+                .setName("anytime_adamw").setSource("thesis §2.4: AdamW with cosine decay")
+                .setOptimizer(OptimizerKind.ADAMW).setLr(config.learningRate(), config.batch())
+                .setWeightDecay(0.05).setEpochs(1).setSchedule(ScheduleKind.COSINE)
+                .build();
     }
 
     /**
