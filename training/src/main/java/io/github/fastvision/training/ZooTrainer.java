@@ -87,10 +87,11 @@ public final class ZooTrainer {
                             + " classes and " + test.channels() + " channel(s)");
         }
         try (NDManager manager = NDManager.newBaseManager();
-                BatchLoader loader =
-                        new BatchLoader(
-                                test, Pipeline.evaluation(imageSize, test.channels()), imageSize, 256, false, false, 0L,
-                                null, 0f)) {
+                BatchLoader loader = BatchLoader.builder()
+                        .setData(test)
+                        .setTransform(Pipeline.evaluation(imageSize, test.channels()), imageSize)
+                        .setBatchSize(256)
+                        .build()) {
             VisionModel vm =
                     ModelRegistry.create(
                             header.model(), header.options(imageSize));

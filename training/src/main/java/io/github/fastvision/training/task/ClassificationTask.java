@@ -43,16 +43,23 @@ public final class ClassificationTask implements TrainingTask<Batch> {
         this.channels = data.train().channels();
         this.classes = data.train().classes().size();
         MixupCutmix mixer = new MixupCutmix(recipe.mixupAlpha(), recipe.cutmixAlpha());
-        this.train =
-                new BatchLoader(
-                        data.train(),
-                        Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), recipe.padCrop(), channels),
-                        size, config.batch(), true, true, config.seed(), mixer, recipe.labelSmoothing());
+        this.train = BatchLoader.builder()
+                .setData(data.train())
+                .setTransform(
+                        Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), recipe.padCrop(), channels), size)
+                .setBatchSize(config.batch())
+                .optTraining(config.seed())
+                .optMixer(mixer)
+                .optLabelSmoothing(recipe.labelSmoothing())
+                .build();
         BatchLoader t;
         try {
-            t = new BatchLoader(
-                    data.test(), Pipeline.evaluation(size, channels), size, EVAL_BATCH, false, false,
-                    config.seed(), null, 0f);
+            t = BatchLoader.builder()
+                    .setData(data.test())
+                    .setTransform(Pipeline.evaluation(size, channels), size)
+                    .setBatchSize(EVAL_BATCH)
+                    .optSeed(config.seed())
+                    .build();
         } catch (RuntimeException e) {
             train.close();
             throw e;
