@@ -58,7 +58,9 @@ public final class SingleBottleneckStudy {
                 String name = String.format(Locale.ROOT, "bottleneck_%s_r%s", op.label(), trim(ratio));
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Engine.getInstance().setRandomSeed((int) seed);
-                    SingleBottleneckNet net = new SingleBottleneckNet(data.train().channels(), WIDTH, ratio, op, classes);
+                    SingleBottleneckNet net = SingleBottleneckNet.builder()
+                            .setInChannels(data.train().channels()).setWidth(WIDTH).setRatio(ratio).setSpatialOp(op)
+                            .setClasses(classes).build();
                     net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, data.train().channels(), size, size));
                     TrainConfig config = TrainConfig.builder()
                             .setModel(name)
