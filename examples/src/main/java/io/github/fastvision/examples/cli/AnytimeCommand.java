@@ -50,7 +50,7 @@ public final class AnytimeCommand implements Callable<Integer> {
 
     @Option(names = "--threshold-search",
             description = "Choose ADP-C's inference threshold on validation mosaics of training items that training "
-                    + "never drew (thesis: 99.8% by cross-validation): the fewest final-exit FLOPs whose final "
+                    + "never drew (thesis: 99.8%% by cross-validation): the fewest final-exit FLOPs whose final "
                     + "mIoU stays within --threshold-tolerance of EE+RH's.")
     private boolean thresholdSearch;
 
