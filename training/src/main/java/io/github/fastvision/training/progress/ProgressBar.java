@@ -68,10 +68,14 @@ public final class ProgressBar implements TrainingListener {
     public void onStart(TrainConfig config, int startEpoch, int batchesPerEpoch) {
         epochs = config.epochs();
         batchSize = config.batch();
+        // A run that only a step or time budget ends has no epoch count to show.
+        String length = config.epochs() == Integer.MAX_VALUE
+                ? (config.maxSteps() > 0 ? config.maxSteps() + " steps" : "a budget of " + config.timeBudget())
+                : config.epochs() + " epochs";
         out.printf(
                 Locale.ROOT,
-                "training %s on %s: %d epochs from epoch %d, batch %d, %d steps/epoch, recipe %s%n",
-                config.model(), config.dataset(), config.epochs(), startEpoch + 1, config.batch(), batchesPerEpoch,
+                "training %s on %s: %s from epoch %d, batch %d, %d steps/epoch, recipe %s%n",
+                config.model(), config.dataset(), length, startEpoch + 1, config.batch(), batchesPerEpoch,
                 config.recipe().name());
         out.flush();
     }
@@ -114,10 +118,11 @@ public final class ProgressBar implements TrainingListener {
             bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
         }
         long eta = imagesPerSecond > 0 ? Math.round((double) (batches - batch) * batchSize / imagesPerSecond) : 0;
+        String of = epochs == Integer.MAX_VALUE ? "" : "/" + epochs;
         return String.format(
                 Locale.ROOT,
-                "epoch %d/%d [%s] %d/%d loss %.4f acc %5.1f%% %6.0f img/s ETA %d:%02d ",
-                epoch + 1, epochs, bar, batch, batches, loss, 100 * accuracy, imagesPerSecond, eta / 60, eta % 60);
+                "epoch %d%s [%s] %d/%d loss %.4f acc %5.1f%% %6.0f img/s ETA %d:%02d ",
+                epoch + 1, of, bar, batch, batches, loss, 100 * accuracy, imagesPerSecond, eta / 60, eta % 60);
     }
 
     @Override
