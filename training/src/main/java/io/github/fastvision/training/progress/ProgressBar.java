@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * Training progress with loss, accuracy, images/s and the epoch's ETA, and one summary line per
  * epoch. On a terminal it is a one-line bar redrawn in place at most five times a second; in a
  * log (standard error redirected, {@code System.console() == null}) it writes a plain line at
- * most every {@link #LOG_INTERVAL_SECONDS} seconds instead, so a log file holds a few lines per
- * epoch rather than hundreds of carriage-return redraws.
+ * most every {@link #LOG_INTERVAL_SECONDS} seconds and at the epoch's last batch instead, so a log
+ * file holds a few lines per epoch rather than hundreds of carriage-return redraws.
  */
 public final class ProgressBar implements TrainingListener {
 
@@ -84,8 +84,8 @@ public final class ProgressBar implements TrainingListener {
     public void onBatch(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
         long now = clock.getAsLong();
         if (!terminal) {
-            // The epoch's summary line follows the last batch, so a log gets no line for it here.
-            if (batch != batches && now - lastDraw >= LOG_NANOS) {
+            // Every few seconds and at the epoch's end, so that each epoch leaves at least one line.
+            if (batch == batches || now - lastDraw >= LOG_NANOS) {
                 lastDraw = now;
                 out.println(line(epoch, batch, batches, loss, accuracy, imagesPerSecond).stripTrailing());
                 out.flush();

@@ -40,11 +40,12 @@ class ProgressBarTest {
         String log = epoch(false);
         assertFalse(log.contains("\r"), "no carriage returns in a log");
         String[] lines = log.split("\n");
-        // the start line, a progress line after 10 s and 20 s, and the epoch's summary
-        assertEquals(4, lines.length, log);
+        // the start line, a progress line after 10 s and 20 s and at the last batch, and the summary
+        assertEquals(5, lines.length, log);
         assertTrue(lines[1].startsWith("epoch 1/2 [") && lines[1].contains(" 200/468 "), lines[1]);
         assertTrue(lines[2].contains(" 400/468 "), lines[2]);
-        assertTrue(lines[3].startsWith("epoch 1: train loss 0.5000"), lines[3]);
+        assertTrue(lines[3].contains(" 468/468 "), lines[3]);
+        assertTrue(lines[4].startsWith("epoch 1: train loss 0.5000"), lines[4]);
     }
 
     @Test
