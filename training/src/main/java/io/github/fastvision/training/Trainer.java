@@ -1,23 +1,15 @@
 package io.github.fastvision.training;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
+import io.github.fastvision.core.io.Json;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.training.checkpoint.RunState;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
-import io.github.fastvision.training.data.Batch;
-import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
-import io.github.fastvision.training.data.MixupCutmix;
-import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.optim.GradientClipping;
 import io.github.fastvision.training.optim.ModelEma;
 import io.github.fastvision.training.optim.Optimizer;
@@ -26,6 +18,8 @@ import io.github.fastvision.training.progress.MemoryUsage;
 import io.github.fastvision.training.progress.MetricsFiles;
 import io.github.fastvision.training.recipe.LrSchedule;
 import io.github.fastvision.training.recipe.Recipe;
+import io.github.fastvision.training.task.ClassificationTask;
+import io.github.fastvision.training.task.TrainingTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +29,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The training loop: soft-target cross-entropy (label smoothing, mixup, cutmix), the recipe's
- * optimizer with weight decay on weights only, warm-up + cosine (or step) schedule, optional
- * gradient clipping and weight EMA, an evaluation and an atomic checkpoint after every epoch.
+ * The training loop for any {@link TrainingTask} (loss and metrics): the recipe's optimizer with
+ * weight decay on weights only, warm-up + cosine (or step) schedule, optional gradient clipping
+ * and weight EMA, an evaluation and an atomic checkpoint after every epoch. The run ends after
+ * its epochs, or earlier at its step or time budget ({@link TrainConfig#maxSteps()},
+ * {@link TrainConfig#timeBudget()}); listeners see every step before it runs and can change the
+ * model's training mode there.
  *
  * <p>Determinism: data order and augmentations depend on (seed, epoch, position), and the engine's
  * random generator (stochastic depth) is re-seeded from (seed, epoch) at every epoch start, so a
@@ -48,9 +45,8 @@ import java.util.Objects;
  */
 public final class Trainer {
 
-    private static final int FORMAT = 1;
-    private static final int EVAL_BATCH = 256;
-    private static final Gson GSON = new Gson();
+    /** Version of the checkpoint description; 2 writes snake_case keys. */
+    private static final int FORMAT = 2;
 
     private final TrainConfig config;
     private final TrainingListener listener;
@@ -67,7 +63,7 @@ public final class Trainer {
     }
 
     /**
-     * Trains an initialized classifier.
+     * Trains an initialized classifier ({@link ClassificationTask}).
      *
      * @param model the model, initialized for (N, C, S, S) input with one logit per class
      * @param manager the model's manager
@@ -77,119 +73,84 @@ public final class Trainer {
      * @throws TrainingDivergedException on a NaN or infinite loss
      */
     public TrainResult fit(Block model, NDManager manager, DatasetSplit data) throws IOException {
-        Recipe recipe = config.recipe();
-        int size = config.imageSize();
-        int channels = data.train().channels();
-        int classes = data.train().classes().size();
         Autograd.disable();
-        checkModel(model, channels, size, classes);
+        try (ClassificationTask task = new ClassificationTask(config, data)) {
+            return fit(model, manager, task);
+        }
+    }
 
-        MixupCutmix mixer = new MixupCutmix(recipe.mixupAlpha(), recipe.cutmixAlpha());
-        try (BatchLoader train =
-                        new BatchLoader(
-                                data.train(),
-                                Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), recipe.padCrop(), channels),
-                                size, config.batch(), true, true, config.seed(), mixer, recipe.labelSmoothing());
-                BatchLoader test =
-                        new BatchLoader(
-                                data.test(), Pipeline.evaluation(size, channels), size, EVAL_BATCH, false, false,
-                                config.seed(), null, 0f)) {
-            List<TrainableParameter> params = TrainableParameter.of(model);
-            Optimizer optimizer = Optimizer.create(recipe.optimizer(), params, recipe.weightDecay());
-            ModelEma ema = recipe.emaDecay() > 0 ? new ModelEma(model, recipe.emaDecay()) : null;
-            int steps = train.batchesPerEpoch();
-            LrSchedule schedule = LrSchedule.of(recipe, config.batch(), config.epochs(), steps);
+    /**
+     * Trains an initialized model on a task.
+     *
+     * @param model the model
+     * @param manager the model's manager
+     * @param task the loss, metrics and data
+     * @param <B> the task's batch type
+     * @return the outcome
+     * @throws IOException if the checkpoint or metrics cannot be written or read
+     * @throws TrainingDivergedException on a NaN or infinite loss or gradient norm
+     */
+    public <B> TrainResult fit(Block model, NDManager manager, TrainingTask<B> task) throws IOException {
+        Autograd.disable();
+        task.checkModel(model);
+        return new Run<>(model, manager, task).execute();
+    }
 
-            List<EpochMetrics> history = new ArrayList<>();
+    /** The state of one {@link #fit} call. */
+    private final class Run<B> {
+
+        private final Block model;
+        private final NDManager manager;
+        private final TrainingTask<B> task;
+        private final Recipe recipe = config.recipe();
+        private final List<TrainableParameter> params;
+        private final Optimizer optimizer;
+        private final ModelEma ema;
+        private final int stepsPerEpoch;
+        private final LrSchedule schedule;
+        private final Path checkpoint;
+        private final List<EpochMetrics> history = new ArrayList<>();
+        private final ParameterStore ps;
+        private long began;
+        private int epochImages;
+
+        Run(Block model, NDManager manager, TrainingTask<B> task) {
+            this.model = model;
+            this.manager = manager;
+            this.task = task;
+            this.params = TrainableParameter.of(model);
+            this.optimizer = Optimizer.create(recipe.optimizer(), params, recipe.weightDecay());
+            this.ema = recipe.emaDecay() > 0 ? new ModelEma(model, recipe.emaDecay()) : null;
+            this.stepsPerEpoch = task.batchesPerEpoch();
+            this.schedule = config.maxSteps() > 0 || config.epochs() == Integer.MAX_VALUE
+                    ? LrSchedule.ofSteps(recipe, config.batch(), config.maxSteps() > 0 ? config.maxSteps() : 1_000_000L)
+                    : LrSchedule.of(recipe, config.batch(), config.epochs(), stepsPerEpoch);
+            this.checkpoint = config.out() == null ? null : config.out().resolve(TrainingCheckpoint.FILE_NAME);
+            this.ps = new ParameterStore(manager, false);
+        }
+
+        TrainResult execute() throws IOException {
             int start = 0;
-            Path checkpoint = config.out() == null ? null : config.out().resolve(TrainingCheckpoint.FILE_NAME);
             if (config.resume()) {
                 RunState state = resume(checkpoint, model, manager, optimizer, ema);
                 history.addAll(state.history());
                 start = state.epochsDone();
                 optimizer.setSteps(state.steps());
             }
-
-            listener.onStart(config, start, steps);
-            ParameterStore ps = new ParameterStore(manager, false);
-            long began = System.nanoTime();
+            listener.onStart(config, start, stepsPerEpoch);
+            began = System.nanoTime();
             long trainedImages = 0;
             double trainedSeconds = 0;
-            for (int epoch = start; epoch < config.epochs(); epoch++) {
-                Engine.getInstance().setRandomSeed(epochSeed(config.seed(), epoch));
-                long t0 = System.nanoTime();
-                double lossSum = 0;
-                long correct = 0;
-                int seen = 0;
-                double lr = 0;
-                Iterator<Batch> it = train.epoch(epoch);
-                for (int b = 0; it.hasNext(); b++) {
-                    Batch batch = it.next();
-                    float loss;
-                    try (NDManager sub = manager.newSubManager()) {
-                        NDArray x = sub.create(
-                                batch.images(), new Shape(batch.size(), channels, size, size));
-                        NDArray targets = sub.create(batch.targets(), new Shape(batch.size(), classes));
-                        NDArray logits;
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            logits = model.forward(ps, new NDList(x), true).singletonOrThrow();
-                            NDArray l = logits.logSoftmax(1).mul(targets).sum(new int[] {1}).neg().mean();
-                            loss = l.getFloat();
-                            if (!Float.isFinite(loss)) {
-                                throw diverged("loss is " + loss, epoch, b, checkpoint, history);
-                            }
-                            gc.backward(l);
-                        }
-                        correct += logits.argMax(1).toType(DataType.INT32, false)
-                                .eq(sub.create(batch.labels())).sum().getLong();
-                    }
-                    if (recipe.gradClip() > 0) {
-                        double norm = GradientClipping.clip(params, recipe.gradClip());
-                        if (!Double.isFinite(norm)) {
-                            throw diverged("gradient norm is " + norm, epoch, b, checkpoint, history);
-                        }
-                    }
-                    lr = schedule.at(optimizer.steps());
-                    optimizer.step((float) lr);
-                    if (ema != null) {
-                        ema.update(optimizer.steps());
-                    }
-                    lossSum += loss * batch.size();
-                    seen += batch.size();
-                    double elapsed = (System.nanoTime() - t0) / 1e9;
-                    listener.onBatch(epoch, b + 1, steps, lossSum / seen, (double) correct / seen, seen / elapsed);
+            for (int epoch = start; epoch < config.epochs() && !budgetSpent(); epoch++) {
+                EpochMetrics metrics = trainEpoch(epoch);
+                if (metrics == null) {
+                    break;
                 }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                trainedImages += seen;
-                trainedSeconds += seconds;
-
-                if (ema != null) {
-                    ema.swap();
-                }
-                Evaluator.Result eval;
-                try {
-                    eval = Evaluator.evaluate(model, manager, test);
-                } finally {
-                    if (ema != null) {
-                        ema.swap();
-                    }
-                }
-                EpochMetrics metrics =
-                        new EpochMetrics(
-                                epoch + 1, lossSum / seen, (double) correct / seen, eval.loss(), eval.accuracy(), lr,
-                                seconds, seen / seconds, MemoryUsage.rssMiB());
+                trainedImages += epochImages;
+                trainedSeconds += metrics.trainSeconds();
                 history.add(metrics);
                 if (checkpoint != null) {
-                    RunState state =
-                            new RunState(
-                                    FORMAT, config.model(), recipe.name(), config.epochs(), config.batch(), size,
-                                    config.stemStride(), config.seed(), config.dataset(), epoch + 1, optimizer.steps(), history);
-                    TrainingCheckpoint.save(
-                            checkpoint,
-                            new TrainingCheckpoint.State(
-                                    GSON.toJson(state), model, optimizer.state(),
-                                    ema == null ? List.of() : ema.state()));
-                    MetricsFiles.write(config.out(), history, config.model() + " on " + config.dataset());
+                    save(epoch + 1);
                 }
                 listener.onEpoch(metrics);
             }
@@ -201,7 +162,108 @@ public final class Trainer {
             double accuracy = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).testAccuracy();
             return new TrainResult(
                     config.model(), history.size(), accuracy, wall,
-                    trainedSeconds > 0 ? trainedImages / trainedSeconds : 0, config.out(), List.copyOf(history));
+                    trainedSeconds > 0 ? trainedImages / trainedSeconds : 0, config.out(), List.copyOf(history),
+                    optimizer.steps());
+        }
+
+        /** Whether the step or time budget is used up. */
+        private boolean budgetSpent() {
+            if (config.maxSteps() > 0 && optimizer.steps() >= config.maxSteps()) {
+                return true;
+            }
+            return config.timeBudget() != null && System.nanoTime() - began >= config.timeBudget().toNanos();
+        }
+
+        /** The share of the run done before the next step, in [0, 1]. */
+        private double progress() {
+            if (config.maxSteps() > 0) {
+                return Math.min(1.0, optimizer.steps() / (double) config.maxSteps());
+            }
+            if (config.timeBudget() != null) {
+                return Math.min(1.0, (System.nanoTime() - began) / (double) config.timeBudget().toNanos());
+            }
+            return Math.min(1.0, optimizer.steps() / ((double) config.epochs() * stepsPerEpoch));
+        }
+
+        /** Trains one epoch (or its part within the budget) and evaluates; null if no step ran. */
+        private EpochMetrics trainEpoch(int epoch) {
+            Engine.getInstance().setRandomSeed(epochSeed(config.seed(), epoch));
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            double metricSum = 0;
+            int seen = 0;
+            double lr = 0;
+            Iterator<B> it = task.epoch(epoch);
+            for (int b = 0; it.hasNext() && !budgetSpent(); b++) {
+                B batch = it.next();
+                double progress = progress();
+                listener.onStepStart(optimizer.steps(), progress);
+                lr = config.maxSteps() <= 0 && config.timeBudget() != null && config.epochs() == Integer.MAX_VALUE
+                        ? schedule.atFraction(progress)
+                        : schedule.at(optimizer.steps());
+                float loss;
+                int size;
+                try (NDManager sub = manager.newSubManager()) {
+                    TrainingTask.Step step;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        step = task.forward(model, ps, batch, sub);
+                        loss = step.loss().getFloat();
+                        if (!Float.isFinite(loss)) {
+                            throw diverged("loss is " + loss, epoch, b, checkpoint, history);
+                        }
+                        gc.backward(step.loss());
+                    }
+                    size = step.size();
+                    metricSum += task.metricSum(step);
+                }
+                if (recipe.gradClip() > 0) {
+                    double norm = GradientClipping.clip(params, recipe.gradClip());
+                    if (!Double.isFinite(norm)) {
+                        throw diverged("gradient norm is " + norm, epoch, b, checkpoint, history);
+                    }
+                }
+                optimizer.step((float) lr);
+                if (ema != null) {
+                    ema.update(optimizer.steps());
+                }
+                lossSum += loss * size;
+                seen += size;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                listener.onBatch(epoch, b + 1, stepsPerEpoch, lossSum / seen, metricSum / seen, seen / elapsed);
+            }
+            epochImages = seen;
+            if (seen == 0) {
+                // The budget ran out at the epoch's start: nothing to record.
+                return null;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            TrainingTask.Evaluation eval = evaluate();
+            return new EpochMetrics(
+                    epoch + 1, lossSum / seen, metricSum / seen, eval.loss(), eval.metric(), lr, seconds,
+                    seen / seconds, MemoryUsage.rssMiB());
+        }
+
+        /** Evaluates with the averaged weights when the recipe keeps an EMA. */
+        private TrainingTask.Evaluation evaluate() {
+            if (ema != null) {
+                ema.swap();
+            }
+            try {
+                return task.evaluate(model, manager);
+            } finally {
+                if (ema != null) {
+                    ema.swap();
+                }
+            }
+        }
+
+        private void save(int epochsDone) throws IOException {
+            RunState state = RunState.of(FORMAT, config).withProgress(epochsDone, optimizer.steps(), history);
+            TrainingCheckpoint.save(
+                    checkpoint,
+                    new TrainingCheckpoint.State(
+                            Json.toJson(state), model, optimizer.state(), ema == null ? List.of() : ema.state()));
+            MetricsFiles.write(config.out(), history, config.model() + " on " + config.dataset());
         }
     }
 
@@ -211,7 +273,12 @@ public final class Trainer {
             throw new IllegalArgumentException(
                     "cannot resume: " + config.out() + " has no " + TrainingCheckpoint.FILE_NAME);
         }
-        RunState saved = GSON.fromJson(TrainingCheckpoint.readMeta(checkpoint), RunState.class);
+        RunState saved = Json.fromJson(TrainingCheckpoint.readMeta(checkpoint), RunState.class);
+        if (saved.format() != FORMAT) {
+            throw new IllegalArgumentException(
+                    "cannot resume " + checkpoint + ": its description is format " + saved.format() + ", this version "
+                            + "reads format " + FORMAT + " (start the run again)");
+        }
         List<String> diffs = new ArrayList<>();
         compare(diffs, "model", saved.model(), config.model());
         compare(diffs, "recipe", saved.recipe(), config.recipe().name());
@@ -257,18 +324,6 @@ public final class Trainer {
 
     private static int lastEpoch(List<EpochMetrics> history) {
         return history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
-    }
-
-    private static void checkModel(Block model, int channels, int size, int classes) {
-        if (!model.isInitialized()) {
-            throw new IllegalArgumentException("initialize the model before training it");
-        }
-        Shape out = model.getOutputShapes(new Shape[] {new Shape(2, channels, size, size)})[0];
-        if (out.dimension() != 2 || out.get(1) != classes) {
-            throw new IllegalArgumentException(
-                    "the model maps (N, " + channels + ", " + size + ", " + size + ") to " + out + " but the dataset has "
-                            + classes + " classes: expected (N, " + classes + ")");
-        }
     }
 
     /** The engine seed of an epoch: a fixed function of the run seed and the epoch. */

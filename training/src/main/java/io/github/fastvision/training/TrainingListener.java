@@ -16,6 +16,16 @@ public interface TrainingListener {
     default void onStart(TrainConfig config, int startEpoch, int batchesPerEpoch) {}
 
     /**
+     * Called before each optimizer step, so that a listener can change the model's training mode
+     * at a point of the run (for example, switch a feature on after a warm-up share).
+     *
+     * @param step 0-based optimizer step about to run
+     * @param progress the share of the run's budget already spent, in [0, 1] (steps, time or
+     *     epochs, whichever defines the run's length)
+     */
+    default void onStepStart(long step, double progress) {}
+
+    /**
      * Called after each training step.
      *
      * @param epoch 0-based epoch

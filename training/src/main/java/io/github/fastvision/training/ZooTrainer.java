@@ -58,11 +58,7 @@ public final class ZooTrainer {
      */
     public static TrainResult train(TrainConfig config, DatasetSplit data, TrainingListener listener)
             throws IOException {
-        TrainConfig canonical =
-                new TrainConfig(
-                        ModelRegistry.info(config.model()).name(), config.recipe(), config.epochs(), config.batch(),
-                        config.imageSize(), config.stemStride(), config.seed(), config.dataset(), config.out(),
-                        config.resume());
+        TrainConfig canonical = config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);
@@ -96,10 +92,11 @@ public final class ZooTrainer {
                             + " classes and " + test.channels() + " channel(s)");
         }
         try (NDManager manager = NDManager.newBaseManager();
-                BatchLoader loader =
-                        new BatchLoader(
-                                test, Pipeline.evaluation(imageSize, test.channels()), imageSize, 256, false, false, 0L,
-                                null, 0f)) {
+                BatchLoader loader = BatchLoader.builder()
+                        .setData(test)
+                        .setTransform(Pipeline.evaluation(imageSize, test.channels()), imageSize)
+                        .setBatchSize(256)
+                        .build()) {
             VisionModel vm =
                     ModelRegistry.create(
                             header.model(), header.options(imageSize));

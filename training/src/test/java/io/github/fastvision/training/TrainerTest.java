@@ -17,8 +17,6 @@ import io.github.fastvision.training.recipe.OptimizerKind;
 import io.github.fastvision.training.recipe.Recipe;
 import io.github.fastvision.training.recipe.Recipes;
 import io.github.fastvision.training.recipe.ScheduleKind;
-import io.github.fastvision.training.study.SingleBottleneckNet;
-import io.github.fastvision.training.study.SpatialOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,23 +33,36 @@ class TrainerTest {
 
     /** A recipe with EMA and clipping on, so that their state is part of the resume test. */
     private static Recipe recipe(double lr) {
-        return new Recipe(
-                "test", "test", OptimizerKind.ADAMW, lr, 32, 0.05, 3, 0.5, ScheduleKind.COSINE, 0.1f, -1f, 0.2, 1.0,
-                0.99, 5.0, 0.6, true);
+        return Recipe.builder()
+                .setName("test").setSource("test").setOptimizer(OptimizerKind.ADAMW)
+                .setLr(lr, 32).setWeightDecay(0.05).setEpochs(3).setSchedule(ScheduleKind.COSINE)
+                .optWarmupEpochs(0.5).optLabelSmoothing(0.1f).optMixupAlpha(0.2).optCutmixAlpha(1.0)
+                .optEmaDecay(0.99).optGradClip(5.0).optCropMinScale(0.6).optFlip(true)
+                .build();
     }
 
-    private static SingleBottleneckNet net(NDManager m) {
+    private static TinyNet net(NDManager m) {
         Engine.getInstance().setRandomSeed(3);
-        SingleBottleneckNet net = new SingleBottleneckNet(1, 16, 1.0, SpatialOp.MAX_POOL, 10);
+        TinyNet net = new TinyNet(1, 16, 10);
         net.initialize(m, DataType.FLOAT32, new Shape(1, 1, SIZE, SIZE));
         return net;
     }
 
     private static TrainConfig config(Recipe r, int epochs, Path out, boolean resume) {
-        return new TrainConfig("tiny", r, epochs, 32, SIZE, 11, "fashion-mnist-subset", out, resume);
+        return TrainConfig.builder()
+                .setModel("tiny")
+                .setRecipe(r)
+                .setEpochs(epochs)
+                .setBatch(32)
+                .setImageSize(SIZE)
+                .optSeed(11)
+                .optDataset("fashion-mnist-subset")
+                .optOut(out)
+                .optResume(resume)
+                .build();
     }
 
-    private static List<float[]> weights(SingleBottleneckNet net) {
+    private static List<float[]> weights(TinyNet net) {
         List<float[]> out = new ArrayList<>();
         for (ParameterNames.Named p : ParameterNames.of(net)) {
             out.add(p.parameter().getArray().toFloatArray());
@@ -82,7 +93,7 @@ class TrainerTest {
         List<float[]> expected;
         TrainResult full;
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             full = new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE).fit(net, m, DATA);
             expected = weights(net);
         }
@@ -99,7 +110,7 @@ class TrainerTest {
         }
         TrainResult second;
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             second = new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE).fit(net, m, DATA);
             List<float[]> got = weights(net);
             for (int i = 0; i < expected.size(); i++) {
@@ -119,7 +130,15 @@ class TrainerTest {
 
     @Test
     void learnsFarAboveChance() throws IOException {
-        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 4, 32, 32, 1, "subset", null, false);
+        TrainConfig c = TrainConfig.builder()
+                .setModel("test_fasternet")
+                .setRecipe(Recipes.get(Recipes.SMALL))
+                .setEpochs(4)
+                .setBatch(32)
+                .setImageSize(32)
+                .optSeed(1)
+                .optDataset("subset")
+                .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         EpochMetrics first = r.history().get(0);
         EpochMetrics last = r.history().get(3);
@@ -157,7 +176,7 @@ class TrainerTest {
         byte[] bytes = Files.readAllBytes(ckpt);
         Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length - 100));
         try (NDManager m = NDManager.newBaseManager()) {
-            SingleBottleneckNet net = net(m);
+            TinyNet net = net(m);
             List<float[]> before = weights(net);
             IllegalArgumentException e =
                     assertThrows(
@@ -175,7 +194,17 @@ class TrainerTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () -> new Trainer(
-                                            new TrainConfig("tiny", recipe(4e-3), 3, 16, SIZE, 11, "fashion-mnist-subset", dir, true),
+                                            TrainConfig.builder()
+                                                    .setModel("tiny")
+                                                    .setRecipe(recipe(4e-3))
+                                                    .setEpochs(3)
+                                                    .setBatch(16)
+                                                    .setImageSize(SIZE)
+                                                    .optSeed(11)
+                                                    .optDataset("fashion-mnist-subset")
+                                                    .optOut(dir)
+                                                    .optResume(true)
+                                                    .build(),
                                             TrainingListener.NONE)
                                     .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("batch (checkpoint 32, now 16)"), e.getMessage());
@@ -192,7 +221,16 @@ class TrainerTest {
 
     @Test
     void zooModelsTrainSaveAndEvaluate(@TempDir Path dir) throws IOException {
-        TrainConfig c = new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "subset", dir, false);
+        TrainConfig c = TrainConfig.builder()
+                .setModel("test_fasternet")
+                .setRecipe(Recipes.get(Recipes.SMALL))
+                .setEpochs(1)
+                .setBatch(32)
+                .setImageSize(32)
+                .optSeed(5)
+                .optDataset("subset")
+                .optOut(dir)
+                .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         assertEquals("test_fasternet", r.model());
         assertTrue(r.imagesPerSecond() > 0);
@@ -201,7 +239,15 @@ class TrainerTest {
         assertEquals(200, e.images());
         IllegalArgumentException wrong =
                 assertThrows(IllegalArgumentException.class, () -> new Trainer(
-                        new TrainConfig("x", Recipes.get(Recipes.SMALL), 1, 32, 32, 5, "s", null, false), TrainingListener.NONE)
+                        TrainConfig.builder()
+                                .setModel("x")
+                                .setRecipe(Recipes.get(Recipes.SMALL))
+                                .setEpochs(1)
+                                .setBatch(32)
+                                .setImageSize(32)
+                                .optSeed(5)
+                                .optDataset("s")
+                                .build(), TrainingListener.NONE)
                         .fit(badModel(), NDManager.newBaseManager(), DATA));
         assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
     }
@@ -209,21 +255,42 @@ class TrainerTest {
     @Test
     void aStemStrideTravelsWithTheWeightsAndTheCheckpoint(@TempDir Path dir) throws IOException {
         TrainConfig c =
-                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 2, 5, "subset", dir, false);
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optStemStride(2)
+                        .optSeed(5)
+                        .optDataset("subset")
+                        .optOut(dir)
+                        .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         // evaluate rebuilds the model from the weights file alone, stem stride included.
         Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
         assertEquals(r.testAccuracy(), e.accuracy(), 1e-9);
         assertEquals(2, io.github.fastvision.models.io.WeightsFile.header(dir.resolve("test_fasternet.fvw")).stemStride());
         TrainConfig other =
-                new TrainConfig("test_fasternet", Recipes.get(Recipes.SMALL), 1, 32, 32, 0, 5, "subset", dir, true);
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optStemStride(0)
+                        .optSeed(5)
+                        .optDataset("subset")
+                        .optOut(dir)
+                        .optResume(true)
+                        .build();
         IllegalArgumentException mismatch =
                 assertThrows(IllegalArgumentException.class, () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
         assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());
     }
 
-    private static SingleBottleneckNet badModel() {
-        SingleBottleneckNet n = new SingleBottleneckNet(1, 8, 1.0, SpatialOp.AVG_POOL, 7);
+    private static TinyNet badModel() {
+        TinyNet n = new TinyNet(1, 8, 7);
         n.initialize(NDManager.newBaseManager(), DataType.FLOAT32, new Shape(1, 1, 32, 32));
         return n;
     }

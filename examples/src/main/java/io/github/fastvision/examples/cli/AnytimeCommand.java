@@ -1,11 +1,15 @@
 package io.github.fastvision.examples.cli;
 
+import io.github.fastvision.examples.anytime.AnytimeConfig;
+import io.github.fastvision.examples.anytime.AnytimeExperiment;
+import io.github.fastvision.examples.anytime.AnytimeResult;
+import io.github.fastvision.examples.anytime.ExitResult;
+import io.github.fastvision.examples.anytime.ThresholdSearch;
+import io.github.fastvision.examples.anytime.VariantResult;
+import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
-import io.github.fastvision.training.anytime.AnytimeExperiment;
-import io.github.fastvision.training.anytime.ThresholdSearch;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
-import io.github.fastvision.training.data.dense.FashionMnistMosaic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,7 +50,7 @@ public final class AnytimeCommand implements Callable<Integer> {
 
     @Option(names = "--threshold-search",
             description = "Choose ADP-C's inference threshold on validation mosaics of training items that training "
-                    + "never drew (thesis: 99.8% by cross-validation): the fewest final-exit FLOPs whose final "
+                    + "never drew (thesis: 99.8%% by cross-validation): the fewest final-exit FLOPs whose final "
                     + "mIoU stays within --threshold-tolerance of EE+RH's.")
     private boolean thresholdSearch;
 
@@ -123,18 +127,30 @@ public final class AnytimeCommand implements Callable<Integer> {
                         thresholdCandidates != null ? thresholdCandidates : ThresholdSearch.DEFAULT_THRESHOLDS,
                         thresholdTolerance)
                 : null;
-        AnytimeExperiment.Config config = new AnytimeExperiment.Config(
-                model, trainCanvas != null ? trainCanvas : cell, testCanvas != null ? testCanvas : 2 * cell, trainImages, testImages, batch, evalBatch, trainMinutes,
-                threshold, 0.5, lr, seed, checkpoint, png, sparseDensity, itemScale, search);
-        AnytimeExperiment.Result result =
-                AnytimeExperiment.run(data, config, quiet ? null : System.err);
+        AnytimeConfig config = AnytimeConfig.builder()
+                .setModel(model)
+                .optCanvases(trainCanvas != null ? trainCanvas : cell, testCanvas != null ? testCanvas : 2 * cell)
+                .optImages(trainImages, testImages)
+                .optBatches(batch, evalBatch)
+                .optTrainMinutes(trainMinutes)
+                .optThreshold(threshold)
+                .optCaWarmupFraction(0.5)
+                .optLearningRate(lr)
+                .optSeed(seed)
+                .optCheckpointDir(checkpoint)
+                .optFigure(png)
+                .optMaxSparseDensity(sparseDensity)
+                .optItemScale(itemScale)
+                .optThresholdSearch(search)
+                .build();
+        AnytimeResult result = AnytimeExperiment.run(data, config, quiet ? null : System.err);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> variants = new LinkedHashMap<>();
-            for (Map.Entry<String, AnytimeExperiment.VariantResult> e : result.variants().entrySet()) {
+            for (Map.Entry<String, VariantResult> e : result.variants().entrySet()) {
                 List<Map<String, Object>> exits = new ArrayList<>();
-                for (AnytimeExperiment.ExitResult r : e.getValue().exits()) {
+                for (ExitResult r : e.getValue().exits()) {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("miou", r.miou());
                     x.put("gflops", r.gflops());
@@ -160,21 +176,21 @@ public final class AnytimeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "train %s%ntest  %s%n", result.setup().get("train"), result.setup().get("test"));
         out.printf(Locale.ROOT, "%-8s | %-38s | %-43s | %s%n", "", "mIoU (%) at exit 1 2 3 4  avg",
                 "GFLOPs/image at exit 1 2 3 4  avg", "wall ms/image at exit 1 2 3 4  avg");
-        for (Map.Entry<String, AnytimeExperiment.VariantResult> e : result.variants().entrySet()) {
-            List<AnytimeExperiment.ExitResult> ex = e.getValue().exits();
+        for (Map.Entry<String, VariantResult> e : result.variants().entrySet()) {
+            List<ExitResult> ex = e.getValue().exits();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s |", e.getKey()));
             double[] sum = new double[3];
-            for (AnytimeExperiment.ExitResult r : ex) {
+            for (ExitResult r : ex) {
                 line.append(String.format(Locale.ROOT, " %6.1f", r.miou()));
                 sum[0] += r.miou();
             }
             line.append(String.format(Locale.ROOT, " %6.1f |", sum[0] / ex.size()));
-            for (AnytimeExperiment.ExitResult r : ex) {
+            for (ExitResult r : ex) {
                 line.append(String.format(Locale.ROOT, " %7.3f", r.gflops()));
                 sum[1] += r.gflops();
             }
             line.append(String.format(Locale.ROOT, " %7.3f |", sum[1] / ex.size()));
-            for (AnytimeExperiment.ExitResult r : ex) {
+            for (ExitResult r : ex) {
                 line.append(String.format(Locale.ROOT, " %6.2f", r.wallMs()));
                 sum[2] += r.wallMs();
             }

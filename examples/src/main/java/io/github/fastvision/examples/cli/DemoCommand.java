@@ -189,9 +189,16 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             DatasetSplit data = FashionMnist.loadBundledSubset();
             TrainConfig config =
-                    new TrainConfig(
-                            "fasternet_t0", Recipes.get(Recipes.SMALL), trainEpochs, 64, 32, 42,
-                            Datasets.FASHION_MNIST_SUBSET, trainOut, false);
+                    TrainConfig.builder()
+                            .setModel("fasternet_t0")
+                            .setRecipe(Recipes.get(Recipes.SMALL))
+                            .setEpochs(trainEpochs)
+                            .setBatch(64)
+                            .setImageSize(32)
+                            .optSeed(42)
+                            .optDataset(Datasets.FASHION_MNIST_SUBSET)
+                            .optOut(trainOut)
+                            .build();
             TrainResult r = ZooTrainer.train(config, data, json ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr()));
             return new TrainingRow(
                     r.model(), data.train().describe(), r.epochs(), r.testAccuracy(), r.trainSeconds(), r.imagesPerSecond(),

@@ -89,7 +89,18 @@ public final class TrainCommand implements Callable<Integer> {
                             + data.train().size() + " training images)");
         }
         TrainConfig config =
-                new TrainConfig(name, r, epochs, batch, imageSize, stemStride, seed, dataset, dir, resume != null);
+                TrainConfig.builder()
+                        .setModel(name)
+                        .setRecipe(r)
+                        .setEpochs(epochs)
+                        .setBatch(batch)
+                        .setImageSize(imageSize)
+                        .optStemStride(stemStride)
+                        .optSeed(seed)
+                        .optDataset(dataset)
+                        .optOut(dir)
+                        .optResume(resume != null)
+                        .build();
         TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
         TrainResult result;
         try {

@@ -3,6 +3,7 @@ package io.github.fastvision.training.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ParameterNames;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,7 +13,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +21,8 @@ import java.util.List;
  * epochs done, step count, metrics so far), then every model parameter and buffer by name, the
  * optimizer's state and the weight EMA. It is written to a temporary file and renamed over the
  * previous one, so a crash mid-write leaves the last complete checkpoint. Loading decodes and
- * checks the whole file before anything in the live model changes.
+ * checks the whole file before anything in the live model changes. It is the one checkpoint
+ * format of the project: any model kind saves through it (the meta JSON is the caller's).
  */
 public final class TrainingCheckpoint {
 
@@ -50,10 +51,9 @@ public final class TrainingCheckpoint {
      * @throws IOException if writing fails (the previous file is then untouched)
      */
     public static void save(Path file, State state) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, out -> {
+            DataOutputStream os = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
             os.writeInt(MAGIC);
             byte[] meta = state.meta().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             os.writeInt(meta.length);
@@ -66,11 +66,8 @@ public final class TrainingCheckpoint {
             }
             writeArrays(os, state.optimizer());
             writeArrays(os, state.ema());
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            os.flush();
+        });
     }
 
     /**

@@ -34,28 +34,26 @@ public final class BatchLoader implements AutoCloseable {
     private final ExecutorService worker;
 
     /**
-     * Creates a loader.
+     * Starts a builder: {@code setData}, {@code setTransform} and {@code setBatchSize} are
+     * required; by default a loader keeps the order, keeps the last incomplete batch, and applies
+     * neither mixing nor label smoothing (an evaluation loader).
      *
-     * @param data the images
-     * @param transform per-image steps; their output must be {@code outSize} square
-     * @param outSize the side the transform produces
-     * @param batchSize images per batch
-     * @param shuffle whether each epoch visits the images in a new random order
-     * @param dropLast whether to skip the last incomplete batch (training, for batch norm)
-     * @param seed the run's seed
-     * @param mixer mixup/cutmix, or null
-     * @param labelSmoothing ε of label smoothing, in [0, 1)
+     * @return an empty builder
      */
-    public BatchLoader(
-            ImageDataset data,
-            ImageTransform transform,
-            int outSize,
-            int batchSize,
-            boolean shuffle,
-            boolean dropLast,
-            long seed,
-            MixupCutmix mixer,
-            float labelSmoothing) {
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private BatchLoader(Builder b) {
+        ImageDataset data = java.util.Objects.requireNonNull(b.data, "data must be set");
+        ImageTransform transform = java.util.Objects.requireNonNull(b.transform, "transform must be set");
+        int outSize = b.outSize;
+        int batchSize = b.batchSize;
+        boolean shuffle = b.shuffle;
+        boolean dropLast = b.dropLast;
+        long seed = b.seed;
+        MixupCutmix mixer = b.mixer;
+        float labelSmoothing = b.labelSmoothing;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1 but was " + batchSize);
         }
@@ -210,5 +208,113 @@ public final class BatchLoader implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+    }
+
+    /** Builds a {@link BatchLoader}; {@link #build()} validates the values and starts the worker. */
+    public static final class Builder {
+
+        private ImageDataset data;
+        private ImageTransform transform;
+        private int outSize;
+        private int batchSize;
+        private boolean shuffle;
+        private boolean dropLast;
+        private long seed;
+        private MixupCutmix mixer;
+        private float labelSmoothing;
+
+        private Builder() {}
+
+        /**
+         * Sets the images (required).
+         *
+         * @param data the images
+         * @return this builder
+         */
+        public Builder setData(ImageDataset data) {
+            this.data = data;
+            return this;
+        }
+
+        /**
+         * Sets the per-image steps and the square side they produce (required).
+         *
+         * @param transform the steps
+         * @param outSize the side of their output
+         * @return this builder
+         */
+        public Builder setTransform(ImageTransform transform, int outSize) {
+            this.transform = transform;
+            this.outSize = outSize;
+            return this;
+        }
+
+        /**
+         * Sets the images per batch (required).
+         *
+         * @param batchSize at least 1
+         * @return this builder
+         */
+        public Builder setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Visits the images in a new random order each epoch, and skips the last incomplete
+         * batch (batch norm needs full batches): the training set-up (default off).
+         *
+         * @param seed the run's seed, which fixes the orders and augmentations
+         * @return this builder
+         */
+        public Builder optTraining(long seed) {
+            this.shuffle = true;
+            this.dropLast = true;
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the augmentations without shuffling (default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets mixup/cutmix (default none).
+         *
+         * @param mixer the mixer or null
+         * @return this builder
+         */
+        public Builder optMixer(MixupCutmix mixer) {
+            this.mixer = mixer;
+            return this;
+        }
+
+        /**
+         * Sets label smoothing (default 0).
+         *
+         * @param epsilon in [0, 1)
+         * @return this builder
+         */
+        public Builder optLabelSmoothing(float epsilon) {
+            this.labelSmoothing = epsilon;
+            return this;
+        }
+
+        /**
+         * Validates the values and creates the loader with its prefetch worker.
+         *
+         * @return the loader
+         * @throws IllegalArgumentException naming the invalid value and its allowed range
+         */
+        public BatchLoader build() {
+            return new BatchLoader(this);
+        }
     }
 }

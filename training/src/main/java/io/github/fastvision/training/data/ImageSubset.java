@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A view of some images of another {@link ImageDataset}, in their original order; no pixels are
- * copied. Used to hold out the items a training set never drew, for example the validation mosaics
- * on which the anytime experiment chooses its confidence threshold.
+ * copied. Used to hold out the items a training set never drew, for example as validation data
+ * for choosing a hyper-parameter.
  */
 public final class ImageSubset implements ImageDataset {
 

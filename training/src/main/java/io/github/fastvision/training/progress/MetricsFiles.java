@@ -1,11 +1,10 @@
 package io.github.fastvision.training.progress;
 
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.training.EpochMetrics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,9 +48,7 @@ public final class MetricsFiles {
                             m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.lr(),
                             m.trainSeconds(), m.imagesPerSecond(), m.rssMiB()));
         }
-        Path tmp = Files.createTempFile(dir, CSV, ".tmp");
-        Files.writeString(tmp, csv, StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(CSV), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
         plot(dir.resolve(PNG), history, title);
     }
 
@@ -79,8 +76,6 @@ public final class MetricsFiles {
         a.setYAxisGroup(1);
         XYSeries b = chart.addSeries("test accuracy", epochs, testAcc);
         b.setYAxisGroup(1);
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), PNG, ".tmp.png");
-        BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -2,7 +2,8 @@ package io.github.fastvision.training.recipe;
 
 /**
  * Per-step learning rate: linear warm-up from {@code peak/warmupSteps} to the peak, then cosine
- * or step decay to the end of training.
+ * or step decay to the end of training. The one schedule of the project: epoch, step and time
+ * budgets all map onto it.
  */
 public final class LrSchedule {
 
@@ -50,6 +51,21 @@ public final class LrSchedule {
     }
 
     /**
+     * Builds a recipe's schedule for a run of a given number of optimizer steps, with the warm-up
+     * the same share of the run as in the recipe.
+     *
+     * @param recipe the recipe
+     * @param batch the run's batch size
+     * @param totalSteps the run's optimizer steps
+     * @return the schedule
+     */
+    public static LrSchedule ofSteps(Recipe recipe, int batch, long totalSteps) {
+        double peak = recipe.lrFor(batch);
+        long warmup = Math.round(recipe.warmupEpochs() / recipe.epochs() * totalSteps);
+        return new LrSchedule(peak, warmup, totalSteps, recipe.schedule(), peak * 1e-3);
+    }
+
+    /**
      * Returns the learning rate of a step.
      *
      * @param step the 0-based optimizer step
@@ -59,8 +75,27 @@ public final class LrSchedule {
         if (step < warmupSteps) {
             return peak * (step + 1) / warmupSteps;
         }
+        return decayed(step);
+    }
+
+    /**
+     * Returns the learning rate at a share of the run, for runs whose length is a time budget
+     * rather than a step count: the same curve with the step at {@code fraction × totalSteps}.
+     *
+     * @param fraction the elapsed share of the run, clamped to [0, 1]
+     * @return the learning rate
+     */
+    public double atFraction(double fraction) {
+        double step = Math.min(1.0, Math.max(0.0, fraction)) * totalSteps;
+        if (step < warmupSteps) {
+            return peak * Math.max(step, 1) / warmupSteps;
+        }
+        return decayed(step);
+    }
+
+    private double decayed(double step) {
         long span = Math.max(1, totalSteps - warmupSteps);
-        double progress = Math.min(1.0, (double) (step - warmupSteps) / span);
+        double progress = Math.min(1.0, (step - warmupSteps) / span);
         if (kind == ScheduleKind.STEP) {
             return peak * (progress < 1.0 / 3 ? 1 : progress < 2.0 / 3 ? 0.1 : 0.01);
         }

@@ -26,40 +26,93 @@ public final class Recipes {
     static {
         // fastvision's own small-data recipe: FasterNet's optimizer and regularizers, a larger
         // learning rate and a mild crop for 10-epoch runs on 28x28 images.
-        add(new Recipe(SMALL, "fastvision, small-scale (AdamW as fasternet Table 6)", ADAMW,
-                4e-3, 128, 0.05, 10, 1, COSINE, 0.1f, -1f, 0, 0, 0, 0, 1.0, true));
+        add(Recipe.builder().setName(SMALL).setSource("fastvision, small-scale (AdamW as fasternet Table 6)")
+                .setOptimizer(ADAMW)
+                .setLr(4e-3, 128).setWeightDecay(0.05).setEpochs(10).setSchedule(COSINE)
+                .optWarmupEpochs(1).optLabelSmoothing(0.1f).optFlip(true)
+                .build());
 
         // fasternet Table 6: AdamW, batch 4096 (2048 for M/L), 300 epochs, 20 warm-up epochs,
         // cosine, label smoothing 0.1, cutmix 1.0; weight decay, drop path and mixup per variant.
         String ft6 = "fasternet Table 6";
-        add(new Recipe("fasternet_t0", ft6, ADAMW, 0.004, 4096, 0.005, 300, 20, COSINE, 0.1f, 0f, 0.05, 1.0, 0, 0, 0.08, true));
-        add(new Recipe("fasternet_t1", ft6, ADAMW, 0.004, 4096, 0.01, 300, 20, COSINE, 0.1f, 0.02f, 0.1, 1.0, 0, 0, 0.08, true));
-        add(new Recipe("fasternet_t2", ft6, ADAMW, 0.004, 4096, 0.02, 300, 20, COSINE, 0.1f, 0.05f, 0.1, 1.0, 0, 0, 0.08, true));
-        add(new Recipe("fasternet_s", ft6, ADAMW, 0.004, 4096, 0.03, 300, 20, COSINE, 0.1f, 0.1f, 0.3, 1.0, 0, 0, 0.08, true));
-        add(new Recipe("fasternet_m", ft6, ADAMW, 0.002, 2048, 0.05, 300, 20, COSINE, 0.1f, 0.2f, 0.5, 1.0, 0, 0, 0.08, true));
-        add(new Recipe("fasternet_l", ft6, ADAMW, 0.002, 2048, 0.05, 300, 20, COSINE, 0.1f, 0.3f, 0.7, 1.0, 0, 0, 0.08, true));
+        add(Recipe.builder().setName("fasternet_t0").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.004, 4096).setWeightDecay(0.005).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0f).optMixupAlpha(0.05)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("fasternet_t1").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.004, 4096).setWeightDecay(0.01).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.02f).optMixupAlpha(0.1)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("fasternet_t2").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.004, 4096).setWeightDecay(0.02).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.05f).optMixupAlpha(0.1)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("fasternet_s").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.004, 4096).setWeightDecay(0.03).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.1f).optMixupAlpha(0.3)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("fasternet_m").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.002, 2048).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.2f).optMixupAlpha(0.5)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("fasternet_l").setSource(ft6).setOptimizer(ADAMW)
+                .setLr(0.002, 2048).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.3f).optMixupAlpha(0.7)
+                .optCutmixAlpha(1.0).optCropMinScale(0.08).optFlip(true)
+                .build());
 
         // thesis Table 4.5 (ConvNeXt, ImageNet-1K): AdamW 4e-3 at 4096, wd 0.05, 300 epochs,
         // 20 warm-up, mixup 0.8, cutmix 1.0, label smoothing 0.1, EMA 0.9999; drop path per size.
         String tt45 = "thesis Table 4.5";
-        add(new Recipe("convnext_t", tt45, ADAMW, 4e-3, 4096, 0.05, 300, 20, COSINE, 0.1f, 0.1f, 0.8, 1.0, 0.9999, 0, 0.08, true));
-        add(new Recipe("convnext_s", tt45, ADAMW, 4e-3, 4096, 0.05, 300, 20, COSINE, 0.1f, 0.4f, 0.8, 1.0, 0.9999, 0, 0.08, true));
-        add(new Recipe("convnext_b", tt45, ADAMW, 4e-3, 4096, 0.05, 300, 20, COSINE, 0.1f, 0.5f, 0.8, 1.0, 0.9999, 0, 0.08, true));
-        add(new Recipe("convnext_l", tt45, ADAMW, 4e-3, 4096, 0.05, 300, 20, COSINE, 0.1f, 0.5f, 0.8, 1.0, 0.9999, 0, 0.08, true));
+        add(Recipe.builder().setName("convnext_t").setSource(tt45).setOptimizer(ADAMW)
+                .setLr(4e-3, 4096).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.1f).optMixupAlpha(0.8)
+                .optCutmixAlpha(1.0).optEmaDecay(0.9999).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("convnext_s").setSource(tt45).setOptimizer(ADAMW)
+                .setLr(4e-3, 4096).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.4f).optMixupAlpha(0.8)
+                .optCutmixAlpha(1.0).optEmaDecay(0.9999).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("convnext_b").setSource(tt45).setOptimizer(ADAMW)
+                .setLr(4e-3, 4096).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.5f).optMixupAlpha(0.8)
+                .optCutmixAlpha(1.0).optEmaDecay(0.9999).optCropMinScale(0.08).optFlip(true)
+                .build());
+        add(Recipe.builder().setName("convnext_l").setSource(tt45).setOptimizer(ADAMW)
+                .setLr(4e-3, 4096).setWeightDecay(0.05).setEpochs(300).setSchedule(COSINE)
+                .optWarmupEpochs(20).optLabelSmoothing(0.1f).optDropPath(0.5f).optMixupAlpha(0.8)
+                .optCutmixAlpha(1.0).optEmaDecay(0.9999).optCropMinScale(0.08).optFlip(true)
+                .build());
 
         // pflayer §4.1 footnote 4 (Tables 2-3): SGD with Nesterov momentum, batch 256, lr 0.4,
         // step decay, wd 1e-4, 90 epochs. Warm-up and the step epochs are not stated: none, 30/60.
-        add(new Recipe("pflayer_90ep", "pflayer §4.1, fn. 4", SGD_NESTEROV,
-                0.4, 256, 1e-4, 90, 0, STEP, 0f, 0f, 0, 0, 0, 0, 0.08, true));
+        add(Recipe.builder().setName("pflayer_90ep").setSource("pflayer §4.1, fn. 4")
+                .setOptimizer(SGD_NESTEROV)
+                .setLr(0.4, 256).setWeightDecay(1e-4).setEpochs(90).setSchedule(STEP)
+                .optDropPath(0f).optCropMinScale(0.08).optFlip(true)
+                .build());
         // pflayer appendix C (the improved rows of Table 3): cosine, lr 0.5 at 512, EMA, label
         // smoothing 0.1, wd 1e-5, 400 epochs. The optimizer, warm-up and EMA decay are not stated:
         // SGD with Nesterov momentum (as §4.1), 5 warm-up epochs and timm's 0.9998 are assumed.
-        add(new Recipe("pflayer_400ep", "pflayer appendix C", SGD_NESTEROV,
-                0.5, 512, 1e-5, 400, 5, COSINE, 0.1f, 0f, 0, 0, 0.9998, 0, 0.08, true));
+        add(Recipe.builder().setName("pflayer_400ep").setSource("pflayer appendix C")
+                .setOptimizer(SGD_NESTEROV)
+                .setLr(0.5, 512).setWeightDecay(1e-5).setEpochs(400).setSchedule(COSINE)
+                .optWarmupEpochs(5).optLabelSmoothing(0.1f).optDropPath(0f).optEmaDecay(0.9998)
+                .optCropMinScale(0.08).optFlip(true)
+                .build());
 
         // rexnet §5.1: SGD, batch 512, lr 0.5, cosine, wd 1e-5. Epochs, warm-up, Nesterov and
         // label smoothing are not stated: plain momentum, 400 epochs, 5 warm-up, no smoothing.
-        add(new Recipe("rexnet", "rexnet §5.1", SGD, 0.5, 512, 1e-5, 400, 5, COSINE, 0f, 0f, 0, 0, 0, 0, 0.08, true));
+        add(Recipe.builder().setName("rexnet").setSource("rexnet §5.1").setOptimizer(SGD)
+                .setLr(0.5, 512).setWeightDecay(1e-5).setEpochs(400).setSchedule(COSINE)
+                .optWarmupEpochs(5).optDropPath(0f).optCropMinScale(0.08).optFlip(true)
+                .build());
     }
 
     private Recipes() {}

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fastvision.training.TinyData;
 import io.github.fastvision.training.data.transform.HorizontalFlip;
 import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.ImageTransform;
 import io.github.fastvision.training.data.transform.Normalize;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.data.transform.RandomResizedCrop;
@@ -105,8 +106,8 @@ class TransformAndLoaderTest {
     void loaderIsDeterministicPerSeedAndEpochWithSmoothedTargets() {
         DatasetSplit data = TinyData.of(10, 5);
         Pipeline train = Pipeline.training(32, 0.5, true, 1);
-        try (BatchLoader a = new BatchLoader(data.train(), train, 32, 16, true, true, 7, null, 0.1f);
-                BatchLoader b = new BatchLoader(data.train(), train, 32, 16, true, true, 7, null, 0.1f)) {
+        try (BatchLoader a = trainingLoader(data.train(), train, 16, 0.1f);
+                BatchLoader b = trainingLoader(data.train(), train, 16, 0.1f)) {
             assertEquals(6, a.batchesPerEpoch());
             Iterator<Batch> ia = a.epoch(1);
             Iterator<Batch> ib = b.epoch(1);
@@ -128,7 +129,18 @@ class TransformAndLoaderTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> new BatchLoader(data.train(), train, 32, 1000, true, true, 7, null, 0f));
+                        () -> trainingLoader(data.train(), train, 1000, 0f));
         assertTrue(e.getMessage().contains("larger than"), e.getMessage());
+    }
+
+    /** A shuffling, last-batch-dropping loader of 32-pixel images with seed 7. */
+    private static BatchLoader trainingLoader(ImageDataset images, ImageTransform transform, int batch, float smoothing) {
+        return BatchLoader.builder()
+                .setData(images)
+                .setTransform(transform, 32)
+                .setBatchSize(batch)
+                .optTraining(7)
+                .optLabelSmoothing(smoothing)
+                .build();
     }
 }

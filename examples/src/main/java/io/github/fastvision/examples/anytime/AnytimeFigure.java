@@ -1,5 +1,6 @@
-package io.github.fastvision.training.progress;
+package io.github.fastvision.examples.anytime;
 
+import io.github.fastvision.core.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -8,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -109,17 +109,12 @@ public final class AnytimeFigure {
         validate(image, size, groundTruth, predictions, confidence, computed, classNames, scale);
         BufferedImage figure = render(image, size, groundTruth, predictions, confidence, computed, classNames, scale);
         Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(figure, "png", tmp.toFile())) {
+        Files.createDirectories(target.getParent());
+        AtomicFiles.write(target, out -> {
+            if (!ImageIO.write(figure, "png", out)) {
                 throw new IOException("no PNG writer is available to write " + target);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.fastvision.training.data.dense;
+package io.github.fastvision.examples.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.training.TinyData;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.ImageDataset;
@@ -23,11 +22,25 @@ import org.junit.jupiter.api.Test;
 
 class FashionMnistMosaicTest {
 
+    private static DatasetSplit bundled;
+
+    /** The bundled Fashion-MNIST subset (3,000 / 1,000), loaded once. */
+    private static synchronized DatasetSplit bundled() {
+        if (bundled == null) {
+            try {
+                bundled = FashionMnist.loadBundledSubset();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return bundled;
+    }
+
     private static final int S = 64;
 
     @Test
     void sameSeedSameMosaicsAndImageKIndependentOfCount() {
-        ImageDataset train = TinyData.bundled().train();
+        ImageDataset train = bundled().train();
         FashionMnistMosaic a = FashionMnistMosaic.build(train, 6, S, 42);
         FashionMnistMosaic b = FashionMnistMosaic.build(train, 6, S, 42);
         FashionMnistMosaic shorter = FashionMnistMosaic.build(train, 3, S, 42);
@@ -56,7 +69,7 @@ class FashionMnistMosaicTest {
 
     @Test
     void labelsMatchTheCanvasAndTheClasses() {
-        FashionMnistMosaic m = FashionMnistMosaic.build(TinyData.bundled().train(), 20, S, 7);
+        FashionMnistMosaic m = FashionMnistMosaic.build(bundled().train(), 20, S, 7);
         assertEquals(20, m.size());
         assertEquals(S, m.canvas());
         assertEquals(11, m.numClasses());
@@ -212,7 +225,7 @@ class FashionMnistMosaicTest {
 
     @Test
     void batchIsNormalizedFloatImagesAndInt64Labels() {
-        FashionMnistMosaic m = FashionMnistMosaic.build(TinyData.bundled().test(), 5, S, 9);
+        FashionMnistMosaic m = FashionMnistMosaic.build(bundled().test(), 5, S, 9);
         float[] x = new float[S * S];
         int[] l = new int[S * S];
         m.image(3, x);
@@ -237,7 +250,7 @@ class FashionMnistMosaicTest {
 
     @Test
     void badArgumentsAreRejectedWithTheirLimits() {
-        ImageDataset train = TinyData.bundled().train();
+        ImageDataset train = bundled().train();
         IllegalArgumentException small =
                 assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(train, 2, 27, 0));
         assertTrue(small.getMessage().contains("at least 28"), small.getMessage());
@@ -317,7 +330,7 @@ class FashionMnistMosaicTest {
         assertArrayEquals(a, b, "deterministic from the seed");
 
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-                () -> FashionMnistMosaic.heldOut(TinyData.bundled().train(), training, 4, 64, 5, 1));
+                () -> FashionMnistMosaic.heldOut(bundled().train(), training, 4, 64, 5, 1));
         assertTrue(other.getMessage().contains("drawn from 60 items"), other.getMessage());
         FashionMnistMosaic everything = FashionMnistMosaic.build(source, 2000, 32, 5);
         assertEquals(60, everything.sourceItems().cardinality());

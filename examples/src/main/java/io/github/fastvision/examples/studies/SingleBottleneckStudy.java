@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -58,9 +58,19 @@ public final class SingleBottleneckStudy {
                 String name = String.format(Locale.ROOT, "bottleneck_%s_r%s", op.label(), trim(ratio));
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Engine.getInstance().setRandomSeed((int) seed);
-                    SingleBottleneckNet net = new SingleBottleneckNet(data.train().channels(), WIDTH, ratio, op, classes);
+                    SingleBottleneckNet net = SingleBottleneckNet.builder()
+                            .setInChannels(data.train().channels()).setWidth(WIDTH).setRatio(ratio).setSpatialOp(op)
+                            .setClasses(classes).build();
                     net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, data.train().channels(), size, size));
-                    TrainConfig config = new TrainConfig(name, recipe, epochs, batch, size, seed, data.train().describe(), null, false);
+                    TrainConfig config = TrainConfig.builder()
+                            .setModel(name)
+                            .setRecipe(recipe)
+                            .setEpochs(epochs)
+                            .setBatch(batch)
+                            .setImageSize(size)
+                            .optSeed(seed)
+                            .optDataset(data.train().describe())
+                            .build();
                     TrainResult r = new Trainer(config, listener).fit(net, manager, data);
                     long params = Blocks.trainableParameters(net);
                     Map<String, Object> row = new LinkedHashMap<>();

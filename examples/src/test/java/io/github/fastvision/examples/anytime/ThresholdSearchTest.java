@@ -1,12 +1,12 @@
-package io.github.fastvision.training.anytime;
+package io.github.fastvision.examples.anytime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.fastvision.training.anytime.ThresholdSearch.Candidate;
-import io.github.fastvision.training.anytime.ThresholdSearch.Outcome;
+import io.github.fastvision.examples.anytime.ThresholdSearch.Candidate;
+import io.github.fastvision.examples.anytime.ThresholdSearch.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

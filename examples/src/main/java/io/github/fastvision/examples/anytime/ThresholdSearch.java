@@ -1,4 +1,4 @@
-package io.github.fastvision.training.anytime;
+package io.github.fastvision.examples.anytime;
 
 import java.util.ArrayList;
 import java.util.Comparator;

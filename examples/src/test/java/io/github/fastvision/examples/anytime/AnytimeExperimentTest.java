@@ -1,4 +1,4 @@
-package io.github.fastvision.training.anytime;
+package io.github.fastvision.examples.anytime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,6 @@ import io.github.fastvision.models.anytime.AnytimeVariant;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -27,55 +25,61 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AnytimeExperimentTest {
 
-    @Test
-    void lossSumsEveryExitsCrossEntropy() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray labels = m.create(new long[] {0, 1, 2, 1}, new Shape(1, 2, 2));
-            NDArray uniform = m.zeros(new Shape(1, 3, 2, 2));
-            NDArray sure = labels.oneHot(3).transpose(0, 3, 1, 2).mul(50f);
-            NDArray loss = AnytimeExperiment.loss(new NDList(uniform, uniform, sure), labels);
-            assertEquals(2 * Math.log(3), loss.getFloat(), 1e-5);
-        }
+    /** The tiny run of these tests: 64 training and 8 test mosaics, 0.03 minutes of EE training. */
+    private static AnytimeConfig config(int trainCanvas, int testCanvas, int itemScale, Path tmp) {
+        return AnytimeConfig.builder()
+                .setModel("test_hrnet_seg")
+                .optCanvases(trainCanvas, testCanvas)
+                .optImages(64, 8)
+                .optBatches(8, 4)
+                .optTrainMinutes(0.03)
+                .optThreshold(0.9f)
+                .optCaWarmupFraction(0.5)
+                .optLearningRate(3e-3)
+                .optSeed(1)
+                .optCheckpointDir(tmp.resolve("ckpt"))
+                .optFigure(tmp.resolve("fig.png"))
+                .optMaxSparseDensity(0.5)
+                .optItemScale(itemScale)
+                .build();
     }
 
     @Test
     void runsTrainsAllThreeVariantsEquallyAndReloadsThem(@TempDir Path tmp) throws IOException {
         DatasetSplit data = FashionMnist.loadBundledSubset();
-        AnytimeExperiment.Config config = new AnytimeExperiment.Config(
-                "test_hrnet_seg", 32, 64, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
-                tmp.resolve("fig.png"), 0.5, 1, null);
-        AnytimeExperiment.Result r = AnytimeExperiment.run(data, config, null);
+        AnytimeConfig config = config(32, 64, 1, tmp);
+        AnytimeResult r = AnytimeExperiment.run(data, config, null);
         assertEquals(List.of("EE", "EE+RH", "ADP-C"), List.copyOf(r.variants().keySet()));
         long steps = r.variants().get("EE").trainSteps();
         assertTrue(steps > 0);
         for (String v : r.variants().keySet()) {
-            AnytimeExperiment.VariantResult row = r.variants().get(v);
+            VariantResult row = r.variants().get(v);
             assertEquals(steps, row.trainSteps(), v + " trains as many steps as EE");
             assertEquals(4, row.exits().size());
             double previous = 0;
-            for (AnytimeExperiment.ExitResult e : row.exits()) {
+            for (ExitResult e : row.exits()) {
                 assertTrue(e.miou() >= 0 && e.miou() <= 100, v + " mIoU " + e.miou());
                 assertTrue(e.gflops() >= previous, v + " cost is cumulative");
                 assertTrue(e.wallMs() > 0);
                 previous = e.gflops();
             }
         }
-        List<AnytimeExperiment.ExitResult> rh = r.variants().get("EE+RH").exits();
-        List<AnytimeExperiment.ExitResult> ca = r.variants().get("ADP-C").exits();
+        List<ExitResult> rh = r.variants().get("EE+RH").exits();
+        List<ExitResult> ca = r.variants().get("ADP-C").exits();
         assertEquals(rh.get(0).gflops(), ca.get(0).gflops(), 1e-12, "exit 1 runs before any mask");
         for (int i = 1; i < 4; i++) {
             assertTrue(ca.get(i).gflops() <= rh.get(i).gflops() + 1e-12, "masks only remove work");
         }
         assertTrue(Files.size(tmp.resolve("fig.png")) > 1000);
         for (String f : new String[] {"ee", "ee_rh", "adp_c"}) {
-            assertTrue(Files.exists(tmp.resolve("ckpt/anytime_test_hrnet_seg_" + f + ".params")), f);
+            assertTrue(Files.exists(tmp.resolve("ckpt/anytime_test_hrnet_seg_" + f + ".fvc")), f);
         }
 
-        AnytimeExperiment.Result again = AnytimeExperiment.run(data, config, null);
+        AnytimeResult again = AnytimeExperiment.run(data, config, null);
         for (String v : r.variants().keySet()) {
-            AnytimeExperiment.VariantResult a = r.variants().get(v);
-            AnytimeExperiment.VariantResult b = again.variants().get(v);
-            assertEquals(a.trainSteps(), b.trainSteps(), "steps come from the side file");
+            VariantResult a = r.variants().get(v);
+            VariantResult b = again.variants().get(v);
+            assertEquals(a.trainSteps(), b.trainSteps(), "steps come from the checkpoint's description");
             assertNotNull(b.loadedFrom());
             for (int i = 0; i < 4; i++) {
                 assertEquals(a.exits().get(i).miou(), b.exits().get(i).miou(), 1e-9, v + " exit " + (i + 1));
@@ -83,9 +87,7 @@ class AnytimeExperimentTest {
             }
         }
 
-        AnytimeExperiment.Config enlarged = new AnytimeExperiment.Config(
-                "test_hrnet_seg", 64, 128, 64, 8, 8, 4, 0.03, 0.9f, 0.5, 3e-3, 1, tmp.resolve("ckpt"),
-                tmp.resolve("fig.png"), 0.5, 2, null);
+        AnytimeConfig enlarged = config(64, 128, 2, tmp);
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> AnytimeExperiment.run(data, enlarged, null));
         assertTrue(e.getMessage().contains("enlarged 1x, not 2x") && e.getMessage().contains("--item-scale 1"),
@@ -98,22 +100,22 @@ class AnytimeExperimentTest {
             AnytimeSegmenter model = AnytimeSegmenter.create(
                     "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.EE_RH, 0.998f, 7);
             Blocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
-            Path good = tmp.resolve("good.params");
-            AnytimeExperiment.save(model, good);
+            Path good = tmp.resolve("good.fvc");
+            AnytimeCheckpoint.save(model, good, 10, 1.0, 1);
             float[] before = model.getParameters().get(0).getValue().getArray().toFloatArray();
             byte[] bytes = Files.readAllBytes(good);
-            Path bad = tmp.resolve("bad.params");
+            Path bad = tmp.resolve("bad.fvc");
             Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-            IOException e = assertThrows(IOException.class, () -> AnytimeExperiment.load(model, m, bad));
-            assertTrue(e.getMessage().contains("bad.params"), e.getMessage());
+            IOException e = assertThrows(IOException.class, () -> AnytimeCheckpoint.load(model, m, bad, 1));
+            assertTrue(e.getMessage().contains("bad.fvc"), e.getMessage());
             assertArrayEquals(before, model.getParameters().get(0).getValue().getArray().toFloatArray());
 
             AnytimeSegmenter other = AnytimeSegmenter.create(
                     "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.ADP_C, 0.998f, 7);
             Blocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
-            assertThrows(IOException.class, () -> AnytimeExperiment.load(other, m, good),
+            assertThrows(IOException.class, () -> AnytimeCheckpoint.load(other, m, good, 1),
                     "EE+RH weights do not load into ADP-C (which has λ parameters)");
-            AnytimeExperiment.load(model, m, good);
+            AnytimeCheckpoint.load(model, m, good, 1);
             assertArrayEquals(before, model.getParameters().get(0).getValue().getArray().toFloatArray());
         }
     }

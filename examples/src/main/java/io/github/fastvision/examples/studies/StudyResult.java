@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -34,19 +34,25 @@ public final class SingleBottleneckNet extends AbstractBlock {
     private final Block fc;
 
     /**
-     * Builds the network.
+     * Starts a builder; every value is required.
      *
-     * @param inChannels image channels
-     * @param width base width (block input and output channels)
-     * @param ratio channel expansion ratio of the spatial operation's width
-     * @param op the spatial operation
-     * @param classes classifier outputs
+     * @return an empty builder
      */
-    public SingleBottleneckNet(int inChannels, int width, double ratio, SpatialOp op, int classes) {
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private SingleBottleneckNet(Builder b) {
         super(VERSION);
-        if (width < 1 || !(ratio > 0) || classes < 1) {
+        int inChannels = b.inChannels;
+        int width = b.width;
+        double ratio = b.ratio;
+        SpatialOp op = java.util.Objects.requireNonNull(b.op, "spatial op must be set");
+        int classes = b.classes;
+        if (inChannels < 1 || width < 1 || !(ratio > 0) || classes < 1) {
             throw new IllegalArgumentException(
-                    "width, ratio and classes must be positive but were " + width + ", " + ratio + ", " + classes);
+                    "in channels, width, ratio and classes must be positive but were " + inChannels + ", " + width
+                            + ", " + ratio + ", " + classes);
         }
         this.width = width;
         this.inner = Math.max(1, (int) Math.round(width * ratio));
@@ -95,5 +101,82 @@ public final class SingleBottleneckNet extends AbstractBlock {
         t = Blocks.init(spatial, manager, dataType, t);
         conv3.initialize(manager, dataType, t);
         fc.initialize(manager, dataType, new Shape(s.get(0), width));
+    }
+
+    /** Builds a {@link SingleBottleneckNet}. */
+    public static final class Builder {
+
+        private int inChannels;
+        private int width;
+        private double ratio;
+        private SpatialOp op;
+        private int classes;
+
+        private Builder() {}
+
+        /**
+         * Sets the image channels.
+         *
+         * @param inChannels at least 1
+         * @return this builder
+         */
+        public Builder setInChannels(int inChannels) {
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Sets the base width (block input and output channels).
+         *
+         * @param width at least 1
+         * @return this builder
+         */
+        public Builder setWidth(int width) {
+            this.width = width;
+            return this;
+        }
+
+        /**
+         * Sets the channel expansion ratio of the spatial operation's width.
+         *
+         * @param ratio positive
+         * @return this builder
+         */
+        public Builder setRatio(double ratio) {
+            this.ratio = ratio;
+            return this;
+        }
+
+        /**
+         * Sets the spatial operation.
+         *
+         * @param op the operation
+         * @return this builder
+         */
+        public Builder setSpatialOp(SpatialOp op) {
+            this.op = op;
+            return this;
+        }
+
+        /**
+         * Sets the classifier outputs.
+         *
+         * @param classes at least 1
+         * @return this builder
+         */
+        public Builder setClasses(int classes) {
+            this.classes = classes;
+            return this;
+        }
+
+        /**
+         * Validates and builds the network.
+         *
+         * @return the network
+         * @throws IllegalArgumentException naming the invalid values
+         */
+        public SingleBottleneckNet build() {
+            return new SingleBottleneckNet(this);
+        }
     }
 }

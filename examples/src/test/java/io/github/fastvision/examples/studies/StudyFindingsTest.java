@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +59,8 @@ class StudyFindingsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // width 32, ratio 0.5 → 16 inner channels, max-pool (no weights), 10 classes:
             // stem 1·32·9 + BN 2·32, conv1 32·16 + BN 2·16, conv3 16·32 + BN 2·32, fc 32·10 + 10
-            SingleBottleneckNet net = new SingleBottleneckNet(1, 32, 0.5, SpatialOp.MAX_POOL, 10);
+            SingleBottleneckNet net = SingleBottleneckNet.builder()
+                    .setInChannels(1).setWidth(32).setRatio(0.5).setSpatialOp(SpatialOp.MAX_POOL).setClasses(10).build();
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
             assertEquals(16, net.innerChannels());
             assertEquals(288 + 64 + 512 + 32 + 512 + 64 + 330, Blocks.trainableParameters(net));

@@ -1,4 +1,4 @@
-package io.github.fastvision.training.progress;
+package io.github.fastvision.examples.anytime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

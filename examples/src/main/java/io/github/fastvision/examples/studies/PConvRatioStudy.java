@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -80,7 +80,15 @@ public final class PConvRatioStudy {
                 ModelOptions options = b.build();
                 VisionModel model = FasterNet.create(FasterNetVariant.T0, options, r);
                 model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-                TrainConfig config = new TrainConfig(name, recipe, epochs, batch, imageSize, seed, data.train().describe(), null, false);
+                TrainConfig config = TrainConfig.builder()
+                        .setModel(name)
+                        .setRecipe(recipe)
+                        .setEpochs(epochs)
+                        .setBatch(batch)
+                        .setImageSize(imageSize)
+                        .optSeed(seed)
+                        .optDataset(data.train().describe())
+                        .build();
                 TrainResult result = new Trainer(config, listener).fit(model, manager, data);
                 Cost small = model.cost(model.inputShape(1));
                 row.put("test_accuracy", result.testAccuracy());

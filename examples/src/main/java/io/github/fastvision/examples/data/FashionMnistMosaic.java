@@ -1,9 +1,10 @@
-package io.github.fastvision.training.data.dense;
+package io.github.fastvision.examples.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.DenseDataset;
 import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.ImageSubset;
 import io.github.fastvision.training.data.transform.Image;
@@ -28,7 +29,7 @@ import java.util.SplittableRandom;
  * larger set built with the same seed starts with the smaller one. Images are stored as floats in
  * [0, 1] and labels as bytes.
  */
-public final class FashionMnistMosaic {
+public final class FashionMnistMosaic implements DenseDataset {
 
     /** Side of the grid cells that each hold at most one item, in pixels. */
     public static final int CELL = 32;
@@ -314,6 +315,7 @@ public final class FashionMnistMosaic {
      *
      * @return the size
      */
+    @Override
     public int size() {
         return count;
     }
@@ -332,6 +334,7 @@ public final class FashionMnistMosaic {
      *
      * @return the class count
      */
+    @Override
     public int numClasses() {
         return classes.size();
     }
@@ -380,6 +383,16 @@ public final class FashionMnistMosaic {
     }
 
     /**
+     * Returns the image channels: mosaics are grey.
+     *
+     * @return 1
+     */
+    @Override
+    public int channels() {
+        return 1;
+    }
+
+    /**
      * Returns mosaics {@code [from, to)} as tensors: images (N, 1, S, S) float32 normalized with
      * Fashion-MNIST's statistics ({@link Normalize#forChannels(int) Normalize.forChannels(1)}) and
      * labels (N, S, S) int64.
@@ -389,6 +402,7 @@ public final class FashionMnistMosaic {
      * @param to one past the last mosaic, {@code from < to <= size()}
      * @return {images, labels}
      */
+    @Override
     public NDArray[] batch(NDManager manager, int from, int to) {
         if (from < 0 || to > count || from >= to) {
             throw new IllegalArgumentException(

@@ -1,4 +1,4 @@
-package io.github.fastvision.training.study;
+package io.github.fastvision.examples.studies;
 
 import ai.djl.nn.Block;
 import io.github.fastvision.core.layers.Act;
