@@ -170,7 +170,7 @@ public enum BenchSuite {
         return rows.stream()
                 .filter(r -> r.name().equals(name) && r.batch() == batch
                         && (variant == null ? r.variant() == null : variant.equals(r.variant())))
-                .mapToDouble(BenchRow::latency_ms)
+                .mapToDouble(BenchRow::latencyMs)
                 .average();
     }
 
@@ -193,7 +193,7 @@ public enum BenchSuite {
                     out.add(finding("PConv / DWConv achieved FLOPS, mean over sizes (batch 1)", ratio / n, ">= 6 (paper 7.5 on CPU)", ratio / n >= 6));
                 }
                 double conv = rows.stream().filter(r -> r.name().equals("conv3x3") && r.batch() == 1)
-                        .mapToDouble(BenchRow::flops_per_s).max().orElse(0);
+                        .mapToDouble(BenchRow::flopsPerS).max().orElse(0);
                 if (conv > 0) {
                     out.add(finding("Conv 3x3 best achieved FLOPS / matmul peak (batch 1)", conv / peak, ">= 0.5", conv / peak >= 0.5));
                 }
@@ -205,10 +205,10 @@ public enum BenchSuite {
                         OptionalDouble split = rows.stream()
                                 .filter(o -> "split_cat".equals(o.variant()) && o.name().equals(r.name())
                                         && java.util.Arrays.equals(o.input(), r.input()))
-                                .mapToDouble(BenchRow::latency_ms).findFirst();
+                                .mapToDouble(BenchRow::latencyMs).findFirst();
                         if (split.isPresent()) {
                             String in = r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2];
-                            out.add(finding("slicing / split_cat latency, " + r.name() + " " + in, r.latency_ms() / split.getAsDouble(), null, null));
+                            out.add(finding("slicing / split_cat latency, " + r.name() + " " + in, r.latencyMs() / split.getAsDouble(), null, null));
                         }
                     }
                 }
@@ -231,7 +231,7 @@ public enum BenchSuite {
 
     private static double flops(List<BenchRow> rows, String op, long[] input) {
         return rows.stream().filter(r -> r.name().equals(op) && r.batch() == 1 && java.util.Arrays.equals(r.input(), input))
-                .mapToDouble(BenchRow::flops_per_s).findFirst().orElse(0);
+                .mapToDouble(BenchRow::flopsPerS).findFirst().orElse(0);
     }
 
     private static BenchReport.Finding finding(String name, double value, String target, Boolean met) {
