@@ -50,7 +50,108 @@ public enum BenchSuite {
      * @param quick short, in-process runs (no forks, few iterations)
      * @param log where JMH's own output goes
      */
-    public record Settings(int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {}
+    public record Settings(int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {
+
+        /**
+         * Starts settings: one thread, batches 1 and 32, the suite's default models, full runs.
+         *
+         * @return a builder; {@link Builder#setLog} is required
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Settings} by name instead of five positional values. */
+        public static final class Builder {
+
+            private int threads = 1;
+            private List<Integer> batches = List.of(1, 32);
+            private List<String> models = List.of();
+            private boolean quick;
+            private Path log;
+
+            private Builder() {}
+
+            /**
+             * Sets the intra-op threads.
+             *
+             * @param threads at least 1 (default 1, the papers' CPU setting)
+             * @return this builder
+             */
+            public Builder optThreads(int threads) {
+                this.threads = threads;
+                return this;
+            }
+
+            /**
+             * Sets the batch sizes.
+             *
+             * @param batches each at least 1 (default 1 and 32)
+             * @return this builder
+             */
+            public Builder optBatches(List<Integer> batches) {
+                this.batches = List.copyOf(batches);
+                return this;
+            }
+
+            /**
+             * Sets the models of the models/pflayer suites.
+             *
+             * @param models zoo names; empty for the suite's defaults (the default)
+             * @return this builder
+             */
+            public Builder optModels(List<String> models) {
+                this.models = List.copyOf(models);
+                return this;
+            }
+
+            /**
+             * Chooses short in-process runs (no forks, few iterations).
+             *
+             * @param quick true for quick runs (default false)
+             * @return this builder
+             */
+            public Builder optQuick(boolean quick) {
+                this.quick = quick;
+                return this;
+            }
+
+            /**
+             * Sets where JMH's own output goes.
+             *
+             * @param log the log file
+             * @return this builder
+             */
+            public Builder setLog(Path log) {
+                this.log = log;
+                return this;
+            }
+
+            /**
+             * Validates and builds.
+             *
+             * @return the settings
+             * @throws IllegalArgumentException naming the bad value
+             */
+            public Settings build() {
+                if (threads < 1) {
+                    throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
+                }
+                if (batches.isEmpty()) {
+                    throw new IllegalArgumentException("batches must hold at least one batch size (each >= 1)");
+                }
+                for (int b : batches) {
+                    if (b < 1) {
+                        throw new IllegalArgumentException("batches must each be >= 1 but got " + b);
+                    }
+                }
+                if (log == null) {
+                    throw new IllegalArgumentException("log is required: the file JMH's output goes to");
+                }
+                return new Settings(threads, batches, models, quick, log);
+            }
+        }
+    }
 
     /**
      * Parses a suite name.

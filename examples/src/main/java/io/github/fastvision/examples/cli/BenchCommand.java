@@ -61,7 +61,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Path log = out.resolve(s.name().toLowerCase(Locale.ROOT) + "_jmh.log");
-        BenchReport report = s.run(new BenchSuite.Settings(threads, b, models == null ? List.of() : models, quick, log));
+        BenchReport report = s.run(
+                BenchSuite.Settings.builder()
+                        .optThreads(threads)
+                        .optBatches(b)
+                        .optModels(models == null ? List.of() : models)
+                        .optQuick(quick)
+                        .setLog(log)
+                        .build());
         List<Path> files = ReportWriter.write(report, out);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -211,7 +211,12 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(benchOut);
             BenchReport report =
-                    BenchSuite.OPS.run(new BenchSuite.Settings(1, List.of(1), List.of(), true, benchOut.resolve("demo_jmh.log")));
+                    BenchSuite.OPS.run(
+                            BenchSuite.Settings.builder()
+                                    .optBatches(List.of(1))
+                                    .optQuick(true)
+                                    .setLog(benchOut.resolve("demo_jmh.log"))
+                                    .build());
             ReportWriter.write(report, benchOut);
             return report;
         } catch (IOException e) {
