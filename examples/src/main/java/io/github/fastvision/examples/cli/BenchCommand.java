@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Path> files = ReportWriter.write(report, out);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json.enabled()) {
-            stdout.println(ReportWriter.json(report));
+            Json.print(stdout, report);
         } else {
             stdout.printf("fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
                     report.suite(), report.threads(), report.peakFlopsPerS() / 1e9);
