@@ -86,7 +86,8 @@ public final class ImportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Checkpoint checkpoint = Checkpoint.read(weights);
         int numClasses = classes != null ? classes : checkpointClasses(checkpoint, Mappings.forModel(name, src));
-        VisionModel model = ModelRegistry.create(name, new ModelOptions(numClasses, inputSize, inChannels, -1f));
+        VisionModel model = ModelRegistry.create(
+                name, ModelOptions.IMAGENET.withNumClasses(numClasses).withInputSize(inputSize).withInChannels(inChannels));
         WeightImporter.Report r;
         Path file = out.resolve(name + WeightsFile.EXTENSION);
         try (NDManager manager = NDManager.newBaseManager()) {

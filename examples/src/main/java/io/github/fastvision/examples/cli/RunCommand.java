@@ -80,8 +80,8 @@ public final class RunCommand implements Callable<Integer> {
                     weights == null ? null
                             : WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name()));
             int numClasses = classes != null ? classes : header != null ? header.numClasses() : 1000;
-            ModelOptions options = new ModelOptions(numClasses, (int) s.get(2), (int) s.get(1), -1f,
-                    header == null ? 0 : header.stemStride());
+            ModelOptions options = ModelOptions.IMAGENET.withNumClasses(numClasses).withInputSize((int) s.get(2))
+                    .withInChannels((int) s.get(1)).withStemStride(header == null ? 0 : header.stemStride());
             VisionModel model = ModelRegistry.create(modelName, options);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {

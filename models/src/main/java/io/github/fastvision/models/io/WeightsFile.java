@@ -82,7 +82,8 @@ public final class WeightsFile {
          * @return classes, channels and stem stride from the file; the variant's drop path
          */
         public ModelOptions options(int inputSize) {
-            return new ModelOptions(numClasses, inputSize, inChannels, -1f, stemStride);
+            return ModelOptions.IMAGENET.withNumClasses(numClasses).withInputSize(inputSize).withInChannels(inChannels)
+                    .withStemStride(stemStride);
         }
     }
 
