@@ -50,7 +50,108 @@ public enum BenchSuite {
      * @param quick short, in-process runs (no forks, few iterations)
      * @param log where JMH's own output goes
      */
-    public record Settings(int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {}
+    public record Settings(int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {
+
+        /**
+         * Starts settings: one thread, batches 1 and 32, the suite's default models, full runs.
+         *
+         * @return a builder; {@link Builder#setLog} is required
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds {@link Settings} by name instead of five positional values. */
+        public static final class Builder {
+
+            private int threads = 1;
+            private List<Integer> batches = List.of(1, 32);
+            private List<String> models = List.of();
+            private boolean quick;
+            private Path log;
+
+            private Builder() {}
+
+            /**
+             * Sets the intra-op threads.
+             *
+             * @param threads at least 1 (default 1, the papers' CPU setting)
+             * @return this builder
+             */
+            public Builder optThreads(int threads) {
+                this.threads = threads;
+                return this;
+            }
+
+            /**
+             * Sets the batch sizes.
+             *
+             * @param batches each at least 1 (default 1 and 32)
+             * @return this builder
+             */
+            public Builder optBatches(List<Integer> batches) {
+                this.batches = List.copyOf(batches);
+                return this;
+            }
+
+            /**
+             * Sets the models of the models/pflayer suites.
+             *
+             * @param models zoo names; empty for the suite's defaults (the default)
+             * @return this builder
+             */
+            public Builder optModels(List<String> models) {
+                this.models = List.copyOf(models);
+                return this;
+            }
+
+            /**
+             * Chooses short in-process runs (no forks, few iterations).
+             *
+             * @param quick true for quick runs (default false)
+             * @return this builder
+             */
+            public Builder optQuick(boolean quick) {
+                this.quick = quick;
+                return this;
+            }
+
+            /**
+             * Sets where JMH's own output goes.
+             *
+             * @param log the log file
+             * @return this builder
+             */
+            public Builder setLog(Path log) {
+                this.log = log;
+                return this;
+            }
+
+            /**
+             * Validates and builds.
+             *
+             * @return the settings
+             * @throws IllegalArgumentException naming the bad value
+             */
+            public Settings build() {
+                if (threads < 1) {
+                    throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
+                }
+                if (batches.isEmpty()) {
+                    throw new IllegalArgumentException("batches must hold at least one batch size (each >= 1)");
+                }
+                for (int b : batches) {
+                    if (b < 1) {
+                        throw new IllegalArgumentException("batches must each be >= 1 but got " + b);
+                    }
+                }
+                if (log == null) {
+                    throw new IllegalArgumentException("log is required: the file JMH's output goes to");
+                }
+                return new Settings(threads, batches, models, quick, log);
+            }
+        }
+    }
 
     /**
      * Parses a suite name.
@@ -170,7 +271,7 @@ public enum BenchSuite {
         return rows.stream()
                 .filter(r -> r.name().equals(name) && r.batch() == batch
                         && (variant == null ? r.variant() == null : variant.equals(r.variant())))
-                .mapToDouble(BenchRow::latency_ms)
+                .mapToDouble(BenchRow::latencyMs)
                 .average();
     }
 
@@ -193,7 +294,7 @@ public enum BenchSuite {
                     out.add(finding("PConv / DWConv achieved FLOPS, mean over sizes (batch 1)", ratio / n, ">= 6 (paper 7.5 on CPU)", ratio / n >= 6));
                 }
                 double conv = rows.stream().filter(r -> r.name().equals("conv3x3") && r.batch() == 1)
-                        .mapToDouble(BenchRow::flops_per_s).max().orElse(0);
+                        .mapToDouble(BenchRow::flopsPerS).max().orElse(0);
                 if (conv > 0) {
                     out.add(finding("Conv 3x3 best achieved FLOPS / matmul peak (batch 1)", conv / peak, ">= 0.5", conv / peak >= 0.5));
                 }
@@ -205,10 +306,10 @@ public enum BenchSuite {
                         OptionalDouble split = rows.stream()
                                 .filter(o -> "split_cat".equals(o.variant()) && o.name().equals(r.name())
                                         && java.util.Arrays.equals(o.input(), r.input()))
-                                .mapToDouble(BenchRow::latency_ms).findFirst();
+                                .mapToDouble(BenchRow::latencyMs).findFirst();
                         if (split.isPresent()) {
                             String in = r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2];
-                            out.add(finding("slicing / split_cat latency, " + r.name() + " " + in, r.latency_ms() / split.getAsDouble(), null, null));
+                            out.add(finding("slicing / split_cat latency, " + r.name() + " " + in, r.latencyMs() / split.getAsDouble(), null, null));
                         }
                     }
                 }
@@ -231,7 +332,7 @@ public enum BenchSuite {
 
     private static double flops(List<BenchRow> rows, String op, long[] input) {
         return rows.stream().filter(r -> r.name().equals(op) && r.batch() == 1 && java.util.Arrays.equals(r.input(), input))
-                .mapToDouble(BenchRow::flops_per_s).findFirst().orElse(0);
+                .mapToDouble(BenchRow::flopsPerS).findFirst().orElse(0);
     }
 
     private static BenchReport.Finding finding(String name, double value, String target, Boolean met) {

@@ -3,16 +3,17 @@ package io.github.fastvision.benchmarks.report;
 import java.util.List;
 
 /**
- * A suite's results, the JSON document of {@code fastvision bench}.
+ * A suite's results, the JSON document of {@code fastvision bench} (keys in snake_case through
+ * the project's JSON helper: {@code peakFlopsPerS} prints as {@code "peak_flops_per_s"}).
  *
  * @param suite ops, pconv, models or pflayer
- * @param peak_flops_per_s multiply-adds per second of a 2048² float32 matrix product, same run
+ * @param peakFlopsPerS multiply-adds per second of a 2048² float32 matrix product, same run
  * @param threads intra-op threads
  * @param rows the measurements
  * @param findings the ratios the papers' claims are about, named
  */
 public record BenchReport(
-        String suite, double peak_flops_per_s, int threads, List<BenchRow> rows, List<Finding> findings) {
+        String suite, double peakFlopsPerS, int threads, List<BenchRow> rows, List<Finding> findings) {
 
     /**
      * One derived number.

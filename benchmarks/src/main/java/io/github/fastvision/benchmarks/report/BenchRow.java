@@ -7,20 +7,20 @@ package io.github.fastvision.benchmarks.report;
  * @param variant execution variant where a suite compares them (split_cat, slicing), or null
  * @param input input C, H, W
  * @param batch batch size
- * @param latency_ms mean time per forward pass
+ * @param latencyMs mean time per forward pass
  * @param throughput images per second
  * @param flops multiply-adds per image
- * @param flops_per_s achieved multiply-adds per second
+ * @param flopsPerS achieved multiply-adds per second
  */
 public record BenchRow(
         String name,
         String variant,
         long[] input,
         int batch,
-        double latency_ms,
+        double latencyMs,
         double throughput,
         long flops,
-        double flops_per_s) {
+        double flopsPerS) {
 
     /**
      * Builds a row from a measured time.

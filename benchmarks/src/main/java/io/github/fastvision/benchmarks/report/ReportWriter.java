@@ -1,8 +1,8 @@
 package io.github.fastvision.benchmarks.report;
 
-import com.google.gson.GsonBuilder;
+import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.core.io.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +16,13 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
-/** Writes a report as JSON, Markdown and PNG charts (XChart). */
+/**
+ * Writes a report as JSON (the project's one JSON set-up, {@link Json}), Markdown and PNG charts
+ * (XChart), each file atomically ({@link AtomicFiles}): a reader never sees half a report.
+ */
 public final class ReportWriter {
 
     private ReportWriter() {}
@@ -30,7 +34,7 @@ public final class ReportWriter {
      * @return JSON
      */
     public static String json(BenchReport report) {
-        return new GsonBuilder().setPrettyPrinting().create().toJson(report);
+        return Json.toJson(report);
     }
 
     /**
@@ -44,14 +48,14 @@ public final class ReportWriter {
         sb.append(String.format(Locale.ROOT, "# fastvision bench %s%n%n", report.suite()));
         sb.append(String.format(Locale.ROOT,
                 "Threads: %d. Peak (2048² float32 matmul): %.1f G multiply-adds/s.%n%n",
-                report.threads(), report.peak_flops_per_s() / 1e9));
+                report.threads(), report.peakFlopsPerS() / 1e9));
         sb.append("| name | variant | input | batch | latency (ms) | throughput (img/s) | GFLOPs | GFLOPS | % of peak |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchRow r : report.rows()) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %.1f |%n",
                     r.name(), r.variant() == null ? "" : r.variant(), r.input()[0], r.input()[1], r.input()[2],
-                    r.batch(), r.latency_ms(), r.throughput(), r.flops() / 1e9, r.flops_per_s() / 1e9,
-                    100 * r.flops_per_s() / report.peak_flops_per_s()));
+                    r.batch(), r.latencyMs(), r.throughput(), r.flops() / 1e9, r.flopsPerS() / 1e9,
+                    100 * r.flopsPerS() / report.peakFlopsPerS()));
         }
         if (!report.findings().isEmpty()) {
             sb.append("\n| finding | value | target | met |\n|---|---:|---|---|\n");
@@ -75,14 +79,19 @@ public final class ReportWriter {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Path json = dir.resolve(report.suite() + ".json");
-        Files.writeString(json, json(report), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(json, json(report));
         files.add(json);
         Path md = dir.resolve(report.suite() + ".md");
-        Files.writeString(md, markdown(report), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(md, markdown(report));
         files.add(md);
         files.add(flopsBars(report, dir.resolve(report.suite() + "_flops.png")));
         files.add(latencyScatter(report, dir.resolve(report.suite() + "_latency_vs_flops.png")));
         return files;
+    }
+
+    /** Through XChart's stream overload: its file-name overload opens the file itself, not atomically. */
+    private static void savePng(Chart<?, ?> chart, Path file) throws IOException {
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static String label(BenchRow r) {
@@ -112,11 +121,11 @@ public final class ReportWriter {
             }
             List<Double> values = new ArrayList<>();
             for (BenchRow r : e.getValue()) {
-                values.add(r.flops_per_s() / 1e9);
+                values.add(r.flopsPerS() / 1e9);
             }
             chart.addSeries("batch " + e.getKey(), categories, values);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        savePng(chart, file);
         return file;
     }
 
@@ -129,10 +138,10 @@ public final class ReportWriter {
         chart.getStyler().setMarkerSize(10);
         for (BenchRow r : report.rows()) {
             if (r.batch() == 1) {
-                chart.addSeries(label(r), new double[] {r.flops() / 1e9}, new double[] {r.latency_ms()});
+                chart.addSeries(label(r), new double[] {r.flops() / 1e9}, new double[] {r.latencyMs()});
             }
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        savePng(chart, file);
         return file;
     }
 }

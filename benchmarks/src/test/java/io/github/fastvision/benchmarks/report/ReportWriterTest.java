@@ -31,7 +31,7 @@ class ReportWriterTest {
     void rowsDeriveThroughputAndFlops() {
         BenchRow r = BenchRow.of("conv3x3", null, new long[] {96, 56, 56}, 32, 600.0, 2_601_000_000L);
         assertEquals(32 / 0.6, r.throughput(), 1e-9);
-        assertEquals(2_601_000_000.0 * 32 / 0.6, r.flops_per_s(), 1);
+        assertEquals(2_601_000_000.0 * 32 / 0.6, r.flopsPerS(), 1);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
     private boolean quick;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     @Option(names = "--out", defaultValue = "target/bench", description = "Directory for JSON, Markdown and PNG charts (default ${DEFAULT-VALUE}).")
     private Path out;
@@ -61,20 +61,27 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Path log = out.resolve(s.name().toLowerCase(Locale.ROOT) + "_jmh.log");
-        BenchReport report = s.run(new BenchSuite.Settings(threads, b, models == null ? List.of() : models, quick, log));
+        BenchReport report = s.run(
+                BenchSuite.Settings.builder()
+                        .optThreads(threads)
+                        .optBatches(b)
+                        .optModels(models == null ? List.of() : models)
+                        .optQuick(quick)
+                        .setLog(log)
+                        .build());
         List<Path> files = ReportWriter.write(report, out);
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
-            stdout.println(ReportWriter.json(report));
+        if (json.enabled()) {
+            Json.print(stdout, report);
         } else {
             stdout.printf("fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
-                    report.suite(), report.threads(), report.peak_flops_per_s() / 1e9);
+                    report.suite(), report.threads(), report.peakFlopsPerS() / 1e9);
             TextTable t = new TextTable("name:", "variant:", "input:", "batch", "latency (ms)", "img/s", "GFLOPs", "GFLOPS", "% peak");
             for (BenchRow r : report.rows()) {
                 t.add(r.name(), r.variant() == null ? "" : r.variant(), r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2],
-                        r.batch(), String.format(Locale.ROOT, "%.3f", r.latency_ms()), String.format(Locale.ROOT, "%.1f", r.throughput()),
-                        String.format(Locale.ROOT, "%.3f", r.flops() / 1e9), String.format(Locale.ROOT, "%.2f", r.flops_per_s() / 1e9),
-                        String.format(Locale.ROOT, "%.1f", 100 * r.flops_per_s() / report.peak_flops_per_s()));
+                        r.batch(), String.format(Locale.ROOT, "%.3f", r.latencyMs()), String.format(Locale.ROOT, "%.1f", r.throughput()),
+                        String.format(Locale.ROOT, "%.3f", r.flops() / 1e9), String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
+                        String.format(Locale.ROOT, "%.1f", 100 * r.flopsPerS() / report.peakFlopsPerS()));
             }
             t.print(stdout);
             if (!report.findings().isEmpty()) {

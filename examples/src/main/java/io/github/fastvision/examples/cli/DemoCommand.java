@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import com.google.gson.annotations.SerializedName;
 import io.github.fastvision.benchmarks.BenchSuite;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
@@ -44,6 +45,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,8 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     @Option(
             names = "--repeats",
@@ -71,12 +72,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Timed forward passes per operator (median reported; default ${DEFAULT-VALUE}).")
     private int repeats;
 
-    /** One operator's row. */
+    /**
+     * One operator's row. {@code medianMs} keeps the camelCase key demo has always printed (the JSON
+     * helper would print {@code median_ms}).
+     */
     record OperatorRow(
-            String name, String source, long[] input, long[] output, long params, double medianMs) {}
+            String name, String source, long[] input, long[] output, long params,
+            @SerializedName("medianMs") double medianMs) {}
 
-    /** One numeric identity check. */
-    record Check(String name, double maxAbsDiff, double tolerance, boolean passed) {}
+    /** One numeric identity check; {@code maxAbsDiff} keeps its published camelCase key. */
+    record Check(String name, @SerializedName("maxAbsDiff") double maxAbsDiff, double tolerance, boolean passed) {}
 
     /** One zoo model's forward pass. */
     record ModelRow(String name, long params, long flops, long[] input, long[] output, double ms) {}
@@ -93,8 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The short training run on the bundled Fashion-MNIST subset. */
     record TrainingRow(
-            String model, String dataset, int epochs, double test_accuracy, double train_seconds,
-            double images_per_second, String out) {}
+            String model, String dataset, int epochs, double testAccuracy, double trainSeconds,
+            double imagesPerSecond, String out) {}
 
     @Option(
             names = "--train-epochs",
@@ -146,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
                         bench,
                         training);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Json.print(out, report);
         } else {
             printText(out, report);
@@ -199,7 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
                             .optDataset(Datasets.FASHION_MNIST_SUBSET)
                             .optOut(trainOut)
                             .build();
-            TrainResult r = ZooTrainer.train(config, data, json ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr()));
+            TrainResult r = ZooTrainer.train(config, data, json.enabled() ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr()));
             return new TrainingRow(
                     r.model(), data.train().describe(), r.epochs(), r.testAccuracy(), r.trainSeconds(), r.imagesPerSecond(),
                     trainOut.toString());
@@ -213,7 +218,12 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(benchOut);
             BenchReport report =
-                    BenchSuite.OPS.run(new BenchSuite.Settings(1, List.of(1), List.of(), true, benchOut.resolve("demo_jmh.log")));
+                    BenchSuite.OPS.run(
+                            BenchSuite.Settings.builder()
+                                    .optBatches(List.of(1))
+                                    .optQuick(true)
+                                    .setLog(benchOut.resolve("demo_jmh.log"))
+                                    .build());
             ReportWriter.write(report, benchOut);
             return report;
         } catch (IOException e) {
@@ -339,12 +349,12 @@ public final class DemoCommand implements Callable<Integer> {
         BenchReport b = r.bench();
         out.println();
         out.printf("fasternet Table 1 on this machine (`fastvision bench ops --quick --batch 1`, 1 thread, peak %.1f G"
-                + " multiply-adds/s; full runs: `fastvision bench ops`):%n%n", b.peak_flops_per_s() / 1e9);
+                + " multiply-adds/s; full runs: `fastvision bench ops`):%n%n", b.peakFlopsPerS() / 1e9);
         TextTable ops = new TextTable("operator:", "input:", "latency (ms)", "GFLOPS", "% peak");
         for (BenchRow row : b.rows()) {
             ops.add(row.name(), row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
-                    String.format("%.2f", row.latency_ms()), String.format("%.2f", row.flops_per_s() / 1e9),
-                    String.format("%.1f", 100 * row.flops_per_s() / b.peak_flops_per_s()));
+                    String.format("%.2f", row.latencyMs()), String.format("%.2f", row.flopsPerS() / 1e9),
+                    String.format("%.1f", 100 * row.flopsPerS() / b.peakFlopsPerS()));
         }
         ops.print(out);
         out.println();
@@ -356,7 +366,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.printf("Training (`fastvision train --model fasternet_t0 --dataset fashion-mnist-subset`): %s, %d epochs,"
                     + " test accuracy %.2f%%, %.1f s, %.0f images/s; metrics.csv, metrics.png and %s.fvw in %s%n",
-                    t.model(), t.epochs(), 100 * t.test_accuracy(), t.train_seconds(), t.images_per_second(), t.model(), t.out());
+                    t.model(), t.epochs(), 100 * t.testAccuracy(), t.trainSeconds(), t.imagesPerSecond(), t.model(), t.out());
         }
         out.flush();
     }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +26,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "A .fvw file or a `train` run directory.")
     private Path weights;
 
-    @Option(names = "--dataset", required = true, description = "fashion-mnist, fashion-mnist-subset or an image folder.")
-    private String dataset;
+    @Mixin private DatasetOption dataset;
 
     @Option(names = "--image-size", defaultValue = "32", description = "Square input side (default: ${DEFAULT-VALUE}).")
     private int imageSize;
@@ -34,19 +34,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "3", description = "Channels image folders are decoded to.")
     private int channels;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     /** The JSON document. */
     record Report(String weights, String dataset, int images, double accuracy, double loss) {}
 
     @Override
     public Integer call() throws IOException {
-        DatasetSplit data = Datasets.open(dataset, channels, Datasets.storeSize(imageSize));
+        DatasetSplit data = Datasets.open(dataset.dataset(), channels, Datasets.storeSize(imageSize));
         Evaluator.Result r = ZooTrainer.evaluate(weights, model, data.test(), imageSize);
         PrintWriter o = spec.commandLine().getOut();
-        if (json) {
-            Json.print(o, new Report(weights.toString(), dataset, r.images(), r.accuracy(), r.loss()));
+        if (json.enabled()) {
+            Json.print(o, new Report(weights.toString(), dataset.dataset(), r.images(), r.accuracy(), r.loss()));
         } else {
             o.printf("%s on %s: accuracy %.2f%% (%d images), loss %.4f%n", weights, data.test().describe(),
                     100 * r.accuracy(), r.images(), r.loss());

@@ -1,6 +1,7 @@
 package io.github.fastvision.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
@@ -12,13 +13,13 @@ import io.github.fastvision.models.weights.TensorData;
 import io.github.fastvision.models.io.WeightImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,8 +60,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--non-strict", description = "Allow missing and unexpected keys (shapes must still fit).")
     private boolean nonStrict;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     /** The JSON document (also written to DIR/import.json). */
     record Report(
@@ -71,7 +71,7 @@ public final class ImportCommand implements Callable<Integer> {
             List<String> missing,
             List<String> unexpected,
             List<String> reinitialized,
-            long checkpoint_bytes,
+            long checkpointBytes,
             double seconds,
             String out) {}
 
@@ -96,14 +96,10 @@ public final class ImportCommand implements Callable<Integer> {
         Report report =
                 new Report(name, src.name().toLowerCase(java.util.Locale.ROOT), r.mapping(), r.loaded(), r.missing(),
                         r.unexpected(), r.reinitialized(), r.checkpointBytes(), seconds, file.toString());
-        StringBuilder doc = new StringBuilder();
-        try (java.io.StringWriter sw = new java.io.StringWriter(); PrintWriter pw = new PrintWriter(sw)) {
-            Json.print(pw, report);
-            doc.append(sw);
-        }
-        Files.writeString(out.resolve("import.json"), doc, StandardCharsets.UTF_8);
+        String doc = Json.text(report);
+        AtomicFiles.writeString(out.resolve("import.json"), doc);
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             stdout.print(doc);
         } else {
             stdout.printf("%s: %d parameters from %s (%s) in %.2f s -> %s%n", name, r.loaded(), weights, r.mapping(), seconds, file);

@@ -1,14 +1,12 @@
 package io.github.fastvision.examples.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 
-/** Writes the single JSON document a {@code --json} run prints on stdout. */
+/**
+ * Writes the single JSON document a {@code --json} run prints on stdout, through the project's one
+ * JSON set-up ({@link io.github.fastvision.core.io.Json}: snake_case keys from camelCase names).
+ */
 public final class Json {
-
-    private static final Gson GSON =
-            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     private Json() {}
 
@@ -19,7 +17,18 @@ public final class Json {
      * @param document a record, map or list
      */
     public static void print(PrintWriter out, Object document) {
-        out.println(GSON.toJson(document));
+        out.print(text(document));
         out.flush();
+    }
+
+    /**
+     * Renders one JSON document as {@link #print} prints it, for commands that also write it to a
+     * file.
+     *
+     * @param document a record, map or list
+     * @return the document and a line separator
+     */
+    public static String text(Object document) {
+        return io.github.fastvision.core.io.Json.toJson(document) + System.lineSeparator();
     }
 }

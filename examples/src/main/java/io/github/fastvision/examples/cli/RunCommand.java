@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,14 +47,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Classes (default: the weights' classes, or 1000).")
     private Integer classes;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for random initialization.")
-    private int seed;
+    /** Random initialization keeps its historical default seed, 0. */
+    @Mixin private SeedOption seed = SeedOption.defaultingTo(0);
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     /** The JSON document. */
-    record Report(String model, String weights, long[] input, long[] output, String output_file, double ms) {}
+    record Report(String model, String weights, long[] input, long[] output, String outputFile, double ms) {}
 
     @Override
     public Integer call() throws IOException {
@@ -61,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("input file " + input + " does not exist");
         }
         Autograd.disable();
-        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed);
+        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = Npy.read(manager, input);
             Shape s = x.getShape();
@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {
                 WeightsFile.load(model, manager, weights);
-            } else if (!json) {
+            } else if (!json.enabled()) {
                 spec.commandLine().getErr().println("fastvision run: no --weights, using random initialization");
             }
             long start = System.nanoTime();
@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
             double ms = (System.nanoTime() - start) / 1e6;
             Npy.write(output, y);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.enabled()) {
                 Json.print(out, new Report(model.getName(), weights == null ? null : weights.toString(),
                         s.getShape(), y.getShape().getShape(), output.toString(), ms));
             } else {

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,9 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
     private String model;
 
-    @Option(names = "--dataset", required = true,
-            description = "fashion-mnist (Debian's dataset-fashion-mnist, else the bundled subset), fashion-mnist-subset, or an image folder (class per sub-folder).")
-    private String dataset;
+    @Mixin private DatasetOption datasetOption;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
@@ -57,8 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "3", description = "Channels image folders are decoded to (1 or 3; Fashion-MNIST is 1).")
     private int channels;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}); the same seed gives the same numbers.")
-    private long seed;
+    @Mixin private SeedOption seed;
 
     @Option(names = "--out", description = "Run directory (default: target/train/<model>).")
     private Path out;
@@ -66,16 +64,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose directory this is (same options).")
     private Path resume;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     /** The JSON document. */
     record Report(
-            String model, int epochs, double test_accuracy, double train_seconds, double images_per_second, String out,
-            String dataset, String recipe, int stem_stride) {}
+            String model, int epochs, double testAccuracy, double trainSeconds, double imagesPerSecond, String out,
+            String dataset, String recipe, int stemStride) {}
 
     @Override
     public Integer call() throws IOException {
+        String dataset = datasetOption.dataset();
         Recipe r = Recipes.get(recipe);
         String name = ModelRegistry.info(model).name();
         Path dir = resume != null ? resume : out != null ? out : Path.of("target", "train", name);
@@ -96,7 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .setBatch(batch)
                         .setImageSize(imageSize)
                         .optStemStride(stemStride)
-                        .optSeed(seed)
+                        .optSeed(seed.seed())
                         .optDataset(dataset)
                         .optOut(dir)
                         .optResume(resume != null)
@@ -110,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
             return 3;
         }
         PrintWriter o = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             Json.print(o, new Report(result.model(), result.epochs(), result.testAccuracy(), result.trainSeconds(),
                     result.imagesPerSecond(), dir.toString(), dataset, r.name(), stemStride));
         } else {

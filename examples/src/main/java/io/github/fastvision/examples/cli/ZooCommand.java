@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,14 +29,13 @@ public final class ZooCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "Glob over model names, e.g. 'convnext*'.")
     private String pattern;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption json;
 
     @Option(names = "--markdown", description = "Print the README's zoo table (Markdown).")
     private boolean markdown;
 
     /** The paper's printed numbers. */
-    record Paper(String params_m, String gflops, String source, String deviation) {}
+    record Paper(String paramsM, String gflops, String source, String deviation) {}
 
     /** One model. */
     record Row(String name, String family, long params, long flops, long[] input, Paper paper, String note) {}
@@ -80,7 +80,7 @@ public final class ZooCommand implements Callable<Integer> {
         sb.append("| model | family | params (M) | GFLOPs | paper params / GFLOPs | source | note |\n");
         sb.append("|---|---|---:|---:|---|---|---|\n");
         for (Row r : rows) {
-            String paper = r.paper() == null ? "–" : dash(r.paper().params_m()) + " / " + dash(r.paper().gflops());
+            String paper = r.paper() == null ? "–" : dash(r.paper().paramsM()) + " / " + dash(r.paper().gflops());
             String source = r.paper() == null ? "" : r.paper().source();
             String note = r.paper() != null && r.paper().deviation() != null ? r.paper().deviation() : r.note();
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s |%n",
@@ -102,7 +102,7 @@ public final class ZooCommand implements Callable<Integer> {
                     "no model matches '" + pattern + "'; close matches: "
                             + String.join(", ", ModelRegistry.closeMatches(pattern)));
         }
-        if (json) {
+        if (json.enabled()) {
             Json.print(out, new Report(rows));
         } else if (markdown) {
             out.print(markdown(rows));
@@ -111,7 +111,7 @@ public final class ZooCommand implements Callable<Integer> {
             TextTable t = new TextTable("model:", "family:", "params (M)", "GFLOPs", "input:", "paper:");
             for (Row r : rows) {
                 String paper =
-                        r.paper() == null ? "" : dash(r.paper().params_m()) + "M / " + dash(r.paper().gflops()) + "G";
+                        r.paper() == null ? "" : dash(r.paper().paramsM()) + "M / " + dash(r.paper().gflops()) + "G";
                 t.add(r.name(), r.family(), String.format(Locale.ROOT, "%.2f", r.params() / 1e6),
                         String.format(Locale.ROOT, "%.2f", r.flops() / 1e9),
                         r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2], paper);

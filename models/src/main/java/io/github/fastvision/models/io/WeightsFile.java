@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.models.Backbone;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
@@ -17,15 +18,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * fastvision's weights file: a small header (magic and format version, model name, classes, input
  * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files
- * (no stem stride: the family's stem) still load. Saving writes a temporary file and renames it, so
- * an interrupted save never leaves a half-written file under the final name. Loading decodes the
+ * (no stem stride: the family's stem) still load. Saving goes through {@link AtomicFiles}, so an
+ * interrupted save never leaves a half-written file under the final name. Loading decodes the
  * whole file into a twin model first and checks every shape, so a truncated or mismatched file
  * fails before any parameter of the target model changes.
  */
@@ -51,21 +51,19 @@ public final class WeightsFile {
         if (!model.isInitialized()) {
             throw new IllegalStateException("initialize " + model.getName() + " before saving it");
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            os.writeInt(MAGIC);
-            os.writeUTF(model.getName());
-            os.writeInt(model.getOptions().numClasses());
-            os.writeInt(model.getOptions().inChannels());
-            os.writeInt(model.getOptions().stemStride());
-            model.saveParameters(os);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(
+                file,
+                out -> {
+                    DataOutputStream os = new DataOutputStream(new BufferedOutputStream(out));
+                    os.writeInt(MAGIC);
+                    os.writeUTF(model.getName());
+                    os.writeInt(model.getOptions().numClasses());
+                    os.writeInt(model.getOptions().inChannels());
+                    os.writeInt(model.getOptions().stemStride());
+                    model.saveParameters(os);
+                    os.flush();
+                });
     }
 
     /**

@@ -51,34 +51,6 @@ public enum DType {
     }
 
     /**
-     * Parses a NumPy descr ("&lt;f4", "&lt;f2", "|u1", ...).
-     *
-     * @param descr the descr
-     * @return the type
-     */
-    public static DType fromNumpy(String descr) {
-        switch (descr) {
-            case "<f4":
-                return F32;
-            case "<f2":
-                return F16;
-            case "<f8":
-                return F64;
-            case "<i8":
-                return I64;
-            case "<i4":
-                return I32;
-            case "|u1":
-                return U8;
-            case "|b1":
-                return BOOL;
-            default:
-                throw new IllegalArgumentException(
-                        "unsupported NumPy dtype " + descr + " (expected little-endian float32/16/64, int64/32, uint8, bool)");
-        }
-    }
-
-    /**
      * Parses a PyTorch storage class name ("FloatStorage", ...).
      *
      * @param storage the class name

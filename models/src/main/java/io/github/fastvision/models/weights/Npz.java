@@ -1,25 +1,18 @@
 package io.github.fastvision.models.weights;
 
+import io.github.fastvision.models.io.Npy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-/** Reads NumPy .npz archives (numpy.savez / savez_compressed) of C-ordered arrays. */
+/** Reads NumPy .npz archives (numpy.savez / savez_compressed) of C-ordered arrays, each through {@link Npy}. */
 final class Npz {
-
-    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
     private Npz() {}
 
@@ -43,35 +36,33 @@ final class Npz {
         return out;
     }
 
+    /** One archive entry through the shared .npy codec, as checkpoint tensor bytes. */
     static TensorData npy(InputStream is, String what) throws IOException {
-        byte[] magic = is.readNBytes(8);
-        if (magic.length < 8 || (magic[0] & 0xff) != 0x93 || magic[1] != 'N') {
-            throw new IllegalArgumentException(what + " is not an .npy array");
+        Npy.Header header = Npy.readHeader(is, what);
+        DType dtype = dtype(header, what);
+        return new TensorData(dtype, header.shape(), Npy.readData(is, header, what));
+    }
+
+    private static DType dtype(Npy.Header header, String what) {
+        switch (header.dataType()) {
+            case FLOAT32:
+                return DType.F32;
+            case FLOAT16:
+                return DType.F16;
+            case FLOAT64:
+                return DType.F64;
+            case INT64:
+                return DType.I64;
+            case INT32:
+                return DType.I32;
+            case UINT8:
+                return DType.U8;
+            case BOOLEAN:
+                return DType.BOOL;
+            default:
+                throw new IllegalArgumentException(
+                        what + " has NumPy dtype " + header.descr() + ", which checkpoints do not hold"
+                                + " (expected little-endian float32/16/64, int64/32, uint8, bool)");
         }
-        int major = magic[6];
-        byte[] lenBytes = is.readNBytes(major == 1 ? 2 : 4);
-        int len = 0;
-        for (int i = lenBytes.length - 1; i >= 0; i--) {
-            len = (len << 8) | (lenBytes[i] & 0xff);
-        }
-        String header = new String(is.readNBytes(len), StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(header);
-        Matcher f = FORTRAN.matcher(header);
-        Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw new IllegalArgumentException(what + " has a malformed .npy header: " + header.trim());
-        }
-        if ("True".equals(f.group(1))) {
-            throw new IllegalArgumentException(what + " is Fortran-ordered; save C-ordered arrays");
-        }
-        DType dtype = DType.fromNumpy(d.group(1));
-        String[] parts = s.group(1).split(",");
-        long[] shape = java.util.Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToLong(Long::parseLong).toArray();
-        long bytes = TensorData.numel(shape) * dtype.size();
-        byte[] data = is.readNBytes((int) bytes);
-        if (data.length != bytes) {
-            throw new IllegalArgumentException(what + " is truncated: " + data.length + " of " + bytes + " data bytes");
-        }
-        return new TensorData(dtype, shape, ByteBuffer.wrap(data));
     }
 }
