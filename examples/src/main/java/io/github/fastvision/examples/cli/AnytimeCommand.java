@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,8 +67,7 @@ public final class AnytimeCommand implements Callable<Integer> {
             description = "Validation mosaics for --threshold-search (default: ${DEFAULT-VALUE}).")
     private int validationImages;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or fashion-mnist-subset (default: ${DEFAULT-VALUE}).")
-    private String dataset;
+    @Mixin private DatasetOption.Defaulted datasetOption;
 
     @Option(names = "--train-canvas", description = "Training mosaic side (default: 32 x item scale, one cell).")
     private Integer trainCanvas;
@@ -103,14 +103,11 @@ public final class AnytimeCommand implements Callable<Integer> {
     @Option(names = "--figure", description = "PNG of ADP-C's exits on the first test image (default: anytime_exits.png).")
     private Path figure;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin private SeedOption seedOption;
 
-    @Option(names = "--quiet", description = "No progress lines.")
-    private boolean quiet;
+    @Mixin private QuietOption quietOption;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption jsonOption;
 
     @Override
     public Integer call() throws IOException {
@@ -118,7 +115,7 @@ public final class AnytimeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--test-images (" + testImages + ") must be a positive multiple of --eval-batch (" + evalBatch + ")");
         }
-        DatasetSplit data = Datasets.open(dataset, 1, 28);
+        DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
         Path png = figure != null ? figure
                 : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
         int cell = FashionMnistMosaic.CELL * itemScale;
@@ -136,16 +133,16 @@ public final class AnytimeCommand implements Callable<Integer> {
                 .optThreshold(threshold)
                 .optCaWarmupFraction(0.5)
                 .optLearningRate(lr)
-                .optSeed(seed)
+                .optSeed(seedOption.seed())
                 .optCheckpointDir(checkpoint)
                 .optFigure(png)
                 .optMaxSparseDensity(sparseDensity)
                 .optItemScale(itemScale)
                 .optThresholdSearch(search)
                 .build();
-        AnytimeResult result = AnytimeExperiment.run(data, config, quiet ? null : System.err);
+        AnytimeResult result = AnytimeExperiment.run(data, config, quietOption.enabled() ? null : System.err);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> variants = new LinkedHashMap<>();
             for (Map.Entry<String, VariantResult> e : result.variants().entrySet()) {

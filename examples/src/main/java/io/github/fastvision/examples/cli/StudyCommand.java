@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +32,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "single-bottleneck or pconv-ratio")
     private String name;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}).")
-    private String dataset;
+    @Mixin private DatasetOption.Defaulted datasetOption;
 
     @Option(names = "--epochs", description = "Epochs per model (default: 3).")
     private Integer epochs;
@@ -40,37 +40,34 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin private SeedOption seedOption;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    private boolean quiet;
+    @Mixin private QuietOption quietOption;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout.")
-    private boolean json;
+    @Mixin private JsonOption jsonOption;
 
     @Override
     public Integer call() throws IOException {
-        TrainingListener listener = quiet ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr());
+        TrainingListener listener = quietOption.enabled() ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr());
         StudyResult result;
         switch (name) {
             case "single-bottleneck": {
-                DatasetSplit data = Datasets.open(dataset, 1, 28);
+                DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
                 result = SingleBottleneckStudy.run(
-                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, seed, listener);
+                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, seedOption.seed(), listener);
                 break;
             }
             case "pconv-ratio": {
-                DatasetSplit data = Datasets.open(dataset, 1, 37);
+                DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
                 result = PConvRatioStudy.run(
-                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, 32, seed, listener);
+                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, 32, seedOption.seed(), listener);
                 break;
             }
             default:
                 throw new IllegalArgumentException("unknown study '" + name + "'; expected single-bottleneck or pconv-ratio");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (jsonOption.enabled()) {
             Json.print(out, result);
             return 0;
         }
