@@ -36,10 +36,24 @@ public enum BenchSuite {
 
     /** Default model lists. */
     private static final List<String> MODELS_DEFAULT =
-            List.of("fasternet_t0", "fasternet_t1", "rexnet_100", "resnet50", "convnext_tiny", "djl_resnetv1_50", "djl_mobilenetv2");
+            List.of(
+                    "fasternet_t0",
+                    "fasternet_t1",
+                    "rexnet_100",
+                    "resnet50",
+                    "convnext_tiny",
+                    "djl_resnetv1_50",
+                    "djl_mobilenetv2");
 
     private static final List<String> PFLAYER_DEFAULT =
-            List.of("resnet50", "resnet50_hybrid", "resnet50_max", "resnet50_deform_max", "vit_small", "vit_small_maxpool", "vit_small_dwconv");
+            List.of(
+                    "resnet50",
+                    "resnet50_hybrid",
+                    "resnet50_max",
+                    "resnet50_deform_max",
+                    "vit_small",
+                    "vit_small_maxpool",
+                    "vit_small_dwconv");
 
     /**
      * Run settings.
@@ -50,7 +64,8 @@ public enum BenchSuite {
      * @param quick short, in-process runs (no forks, few iterations)
      * @param log where JMH's own output goes
      */
-    public record Settings(int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {
+    public record Settings(
+            int threads, List<Integer> batches, List<String> models, boolean quick, Path log) {
 
         /**
          * Starts settings: one thread, batches 1 and 32, the suite's default models, full runs.
@@ -138,15 +153,18 @@ public enum BenchSuite {
                     throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
                 }
                 if (batches.isEmpty()) {
-                    throw new IllegalArgumentException("batches must hold at least one batch size (each >= 1)");
+                    throw new IllegalArgumentException(
+                            "batches must hold at least one batch size (each >= 1)");
                 }
                 for (int b : batches) {
                     if (b < 1) {
-                        throw new IllegalArgumentException("batches must each be >= 1 but got " + b);
+                        throw new IllegalArgumentException(
+                                "batches must each be >= 1 but got " + b);
                     }
                 }
                 if (log == null) {
-                    throw new IllegalArgumentException("log is required: the file JMH's output goes to");
+                    throw new IllegalArgumentException(
+                            "log is required: the file JMH's output goes to");
                 }
                 return new Settings(threads, batches, models, quick, log);
             }
@@ -163,24 +181,29 @@ public enum BenchSuite {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown suite '" + name + "'; expected ops, pconv, models or pflayer", e);
+            throw new IllegalArgumentException(
+                    "unknown suite '" + name + "'; expected ops, pconv, models or pflayer", e);
         }
     }
 
     private ChainedOptionsBuilder options(Settings s, Class<?> benchmark) {
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .include(benchmark.getName() + ".")
-                .param("threads", Integer.toString(s.threads()))
-                .shouldFailOnError(true)
-                .jvmArgsAppend(
-                        "-Dai.djl.offline=true",
-                        "-Xmx4g",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                        "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
-                .output(s.log().toString());
+        ChainedOptionsBuilder b =
+                new OptionsBuilder()
+                        .include(benchmark.getName() + ".")
+                        .param("threads", Integer.toString(s.threads()))
+                        .shouldFailOnError(true)
+                        .jvmArgsAppend(
+                                "-Dai.djl.offline=true",
+                                "-Xmx4g",
+                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+                        .output(s.log().toString());
         if (s.quick()) {
-            b.forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
-                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+            b.forks(0)
+                    .warmupIterations(1)
+                    .warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(2)
+                    .measurementTime(TimeValue.milliseconds(500));
         }
         return b;
     }
@@ -220,57 +243,102 @@ public enum BenchSuite {
         double peak = peak(s);
         List<BenchRow> rows = new ArrayList<>();
         switch (this) {
-            case OPS: {
-                ChainedOptionsBuilder b = options(s, OperatorStackBenchmark.class)
-                        .param("batch", strings(s.batches()));
-                for (RunResult r : run(b)) {
-                    BenchmarkParams p = r.getParams();
-                    String op = p.getParam("op");
-                    String map = p.getParam("input");
-                    rows.add(BenchRow.of(op, null, Workloads.chw(map), Integer.parseInt(p.getParam("batch")),
-                            r.getPrimaryResult().getScore(), Workloads.stackMacs(op, map)));
+            case OPS:
+                {
+                    ChainedOptionsBuilder b =
+                            options(s, OperatorStackBenchmark.class)
+                                    .param("batch", strings(s.batches()));
+                    for (RunResult r : run(b)) {
+                        BenchmarkParams p = r.getParams();
+                        String op = p.getParam("op");
+                        String map = p.getParam("input");
+                        rows.add(
+                                BenchRow.of(
+                                        op,
+                                        null,
+                                        Workloads.chw(map),
+                                        Integer.parseInt(p.getParam("batch")),
+                                        r.getPrimaryResult().getScore(),
+                                        Workloads.stackMacs(op, map)));
+                    }
+                    break;
                 }
-                break;
-            }
-            case PCONV: {
-                ChainedOptionsBuilder b = options(s, PConvModeBenchmark.class);
-                if (s.quick()) {
-                    b.param("workload", "96x56x56", "192x28x28", "384x14x14", "768x7x7", "fasternet_t0", "fasternet_t1");
+            case PCONV:
+                {
+                    ChainedOptionsBuilder b = options(s, PConvModeBenchmark.class);
+                    if (s.quick()) {
+                        b.param(
+                                "workload",
+                                "96x56x56",
+                                "192x28x28",
+                                "384x14x14",
+                                "768x7x7",
+                                "fasternet_t0",
+                                "fasternet_t1");
+                    }
+                    for (RunResult r : run(b)) {
+                        BenchmarkParams p = r.getParams();
+                        String w = p.getParam("workload");
+                        boolean model = w.startsWith("fasternet");
+                        rows.add(
+                                BenchRow.of(
+                                        model ? w : "pconv3x3_r4",
+                                        p.getParam("mode").toLowerCase(Locale.ROOT),
+                                        model ? new long[] {3, 224, 224} : Workloads.chw(w),
+                                        1,
+                                        r.getPrimaryResult().getScore(),
+                                        model
+                                                ? Workloads.modelMacs(w)
+                                                : Workloads.stackMacs("pconv3x3_r4", w)));
+                    }
+                    break;
                 }
-                for (RunResult r : run(b)) {
-                    BenchmarkParams p = r.getParams();
-                    String w = p.getParam("workload");
-                    boolean model = w.startsWith("fasternet");
-                    rows.add(BenchRow.of(model ? w : "pconv3x3_r4", p.getParam("mode").toLowerCase(Locale.ROOT),
-                            model ? new long[] {3, 224, 224} : Workloads.chw(w), 1, r.getPrimaryResult().getScore(),
-                            model ? Workloads.modelMacs(w) : Workloads.stackMacs("pconv3x3_r4", w)));
-                }
-                break;
-            }
             case MODELS:
-            case PFLAYER: {
-                List<String> models = s.models().isEmpty() ? (this == MODELS ? MODELS_DEFAULT : PFLAYER_DEFAULT) : s.models();
-                ChainedOptionsBuilder b = options(s, this == MODELS ? ModelBenchmark.class : PfLayerBenchmark.class)
-                        .param("model", strings(models))
-                        .param("batch", strings(s.batches()));
-                for (RunResult r : run(b)) {
-                    BenchmarkParams p = r.getParams();
-                    String m = p.getParam("model");
-                    rows.add(BenchRow.of(m, null, new long[] {3, 224, 224}, Integer.parseInt(p.getParam("batch")),
-                            r.getPrimaryResult().getScore(), Workloads.modelMacs(m)));
+            case PFLAYER:
+                {
+                    List<String> models =
+                            s.models().isEmpty()
+                                    ? (this == MODELS ? MODELS_DEFAULT : PFLAYER_DEFAULT)
+                                    : s.models();
+                    ChainedOptionsBuilder b =
+                            options(
+                                            s,
+                                            this == MODELS
+                                                    ? ModelBenchmark.class
+                                                    : PfLayerBenchmark.class)
+                                    .param("model", strings(models))
+                                    .param("batch", strings(s.batches()));
+                    for (RunResult r : run(b)) {
+                        BenchmarkParams p = r.getParams();
+                        String m = p.getParam("model");
+                        rows.add(
+                                BenchRow.of(
+                                        m,
+                                        null,
+                                        new long[] {3, 224, 224},
+                                        Integer.parseInt(p.getParam("batch")),
+                                        r.getPrimaryResult().getScore(),
+                                        Workloads.modelMacs(m)));
+                    }
+                    break;
                 }
-                break;
-            }
             default:
                 throw new AssertionError(this);
         }
-        return new BenchReport(name().toLowerCase(Locale.ROOT), peak, s.threads(), rows, findings(rows, peak));
+        return new BenchReport(
+                name().toLowerCase(Locale.ROOT), peak, s.threads(), rows, findings(rows, peak));
     }
 
-    private static OptionalDouble latency(List<BenchRow> rows, String name, String variant, int batch) {
+    private static OptionalDouble latency(
+            List<BenchRow> rows, String name, String variant, int batch) {
         return rows.stream()
-                .filter(r -> r.name().equals(name) && r.batch() == batch
-                        && (variant == null ? r.variant() == null : variant.equals(r.variant())))
+                .filter(
+                        r ->
+                                r.name().equals(name)
+                                        && r.batch() == batch
+                                        && (variant == null
+                                                ? r.variant() == null
+                                                : variant.equals(r.variant())))
                 .mapToDouble(BenchRow::latencyMs)
                 .average();
     }
@@ -278,75 +346,141 @@ public enum BenchSuite {
     private List<BenchReport.Finding> findings(List<BenchRow> rows, double peak) {
         List<BenchReport.Finding> out = new ArrayList<>();
         switch (this) {
-            case OPS: {
-                double ratio = 0;
-                int n = 0;
-                for (String map : Workloads.FEATURE_MAPS) {
-                    long[] c = Workloads.chw(map);
-                    double pc = flops(rows, "pconv3x3_r4", c);
-                    double dw = flops(rows, "dwconv3x3", c);
-                    if (pc > 0 && dw > 0) {
-                        ratio += pc / dw;
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    out.add(finding("PConv / DWConv achieved FLOPS, mean over sizes (batch 1)", ratio / n, ">= 6 (paper 7.5 on CPU)", ratio / n >= 6));
-                }
-                double conv = rows.stream().filter(r -> r.name().equals("conv3x3") && r.batch() == 1)
-                        .mapToDouble(BenchRow::flopsPerS).max().orElse(0);
-                if (conv > 0) {
-                    out.add(finding("Conv 3x3 best achieved FLOPS / matmul peak (batch 1)", conv / peak, ">= 0.5", conv / peak >= 0.5));
-                }
-                break;
-            }
-            case PCONV: {
-                for (BenchRow r : rows) {
-                    if ("slicing".equals(r.variant())) {
-                        OptionalDouble split = rows.stream()
-                                .filter(o -> "split_cat".equals(o.variant()) && o.name().equals(r.name())
-                                        && java.util.Arrays.equals(o.input(), r.input()))
-                                .mapToDouble(BenchRow::latencyMs).findFirst();
-                        if (split.isPresent()) {
-                            String in = r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2];
-                            out.add(finding("slicing / split_cat latency, " + r.name() + " " + in, r.latencyMs() / split.getAsDouble(), null, null));
+            case OPS:
+                {
+                    double ratio = 0;
+                    int n = 0;
+                    for (String map : Workloads.FEATURE_MAPS) {
+                        long[] c = Workloads.chw(map);
+                        double pc = flops(rows, "pconv3x3_r4", c);
+                        double dw = flops(rows, "dwconv3x3", c);
+                        if (pc > 0 && dw > 0) {
+                            ratio += pc / dw;
+                            n++;
                         }
                     }
+                    if (n > 0) {
+                        out.add(
+                                finding(
+                                        "PConv / DWConv achieved FLOPS, mean over sizes (batch 1)",
+                                        ratio / n,
+                                        ">= 6 (paper 7.5 on CPU)",
+                                        ratio / n >= 6));
+                    }
+                    double conv =
+                            rows.stream()
+                                    .filter(r -> r.name().equals("conv3x3") && r.batch() == 1)
+                                    .mapToDouble(BenchRow::flopsPerS)
+                                    .max()
+                                    .orElse(0);
+                    if (conv > 0) {
+                        out.add(
+                                finding(
+                                        "Conv 3x3 best achieved FLOPS / matmul peak (batch 1)",
+                                        conv / peak,
+                                        ">= 0.5",
+                                        conv / peak >= 0.5));
+                    }
+                    break;
                 }
-                break;
-            }
-            default: {
-                ratio(out, rows, "fasternet_t0", "djl_mobilenetv2", "<= 0.65 (paper 1/1.6)", v -> v <= 0.65);
-                ratio(out, rows, "resnet50", "fasternet_t0", ">= 7 (paper 8.5)", v -> v >= 7);
-                ratio(out, rows, "resnet50", "djl_resnetv1_50", "<= 0.9", v -> v <= 0.9);
-                ratio(out, rows, "resnet50_hybrid", "resnet50", "<= 0.88 (paper -12% on CPU)", v -> v <= 0.88);
-                ratio(out, rows, "resnet50_deform_max", "resnet50_hybrid", "<= 1.5", v -> v <= 1.5);
-                ratio(out, rows, "resnet50_max", "resnet50", null, null);
-                ratio(out, rows, "vit_small_maxpool", "vit_small", null, null);
-                ratio(out, rows, "vit_small_dwconv", "vit_small", null, null);
-                break;
-            }
+            case PCONV:
+                {
+                    for (BenchRow r : rows) {
+                        if ("slicing".equals(r.variant())) {
+                            OptionalDouble split =
+                                    rows.stream()
+                                            .filter(
+                                                    o ->
+                                                            "split_cat".equals(o.variant())
+                                                                    && o.name().equals(r.name())
+                                                                    && java.util.Arrays.equals(
+                                                                            o.input(), r.input()))
+                                            .mapToDouble(BenchRow::latencyMs)
+                                            .findFirst();
+                            if (split.isPresent()) {
+                                String in = r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2];
+                                out.add(
+                                        finding(
+                                                "slicing / split_cat latency, "
+                                                        + r.name()
+                                                        + " "
+                                                        + in,
+                                                r.latencyMs() / split.getAsDouble(),
+                                                null,
+                                                null));
+                            }
+                        }
+                    }
+                    break;
+                }
+            default:
+                {
+                    ratio(
+                            out,
+                            rows,
+                            "fasternet_t0",
+                            "djl_mobilenetv2",
+                            "<= 0.65 (paper 1/1.6)",
+                            v -> v <= 0.65);
+                    ratio(out, rows, "resnet50", "fasternet_t0", ">= 7 (paper 8.5)", v -> v >= 7);
+                    ratio(out, rows, "resnet50", "djl_resnetv1_50", "<= 0.9", v -> v <= 0.9);
+                    ratio(
+                            out,
+                            rows,
+                            "resnet50_hybrid",
+                            "resnet50",
+                            "<= 0.88 (paper -12% on CPU)",
+                            v -> v <= 0.88);
+                    ratio(
+                            out,
+                            rows,
+                            "resnet50_deform_max",
+                            "resnet50_hybrid",
+                            "<= 1.5",
+                            v -> v <= 1.5);
+                    ratio(out, rows, "resnet50_max", "resnet50", null, null);
+                    ratio(out, rows, "vit_small_maxpool", "vit_small", null, null);
+                    ratio(out, rows, "vit_small_dwconv", "vit_small", null, null);
+                    break;
+                }
         }
         return out;
     }
 
     private static double flops(List<BenchRow> rows, String op, long[] input) {
-        return rows.stream().filter(r -> r.name().equals(op) && r.batch() == 1 && java.util.Arrays.equals(r.input(), input))
-                .mapToDouble(BenchRow::flopsPerS).findFirst().orElse(0);
+        return rows.stream()
+                .filter(
+                        r ->
+                                r.name().equals(op)
+                                        && r.batch() == 1
+                                        && java.util.Arrays.equals(r.input(), input))
+                .mapToDouble(BenchRow::flopsPerS)
+                .findFirst()
+                .orElse(0);
     }
 
-    private static BenchReport.Finding finding(String name, double value, String target, Boolean met) {
+    private static BenchReport.Finding finding(
+            String name, double value, String target, Boolean met) {
         return new BenchReport.Finding(name, value, target, met);
     }
 
     private static void ratio(
-            List<BenchReport.Finding> out, List<BenchRow> rows, String a, String b, String target,
+            List<BenchReport.Finding> out,
+            List<BenchRow> rows,
+            String a,
+            String b,
+            String target,
             java.util.function.DoublePredicate test) {
         OptionalDouble la = latency(rows, a, null, 1);
         OptionalDouble lb = latency(rows, b, null, 1);
         if (la.isPresent() && lb.isPresent()) {
             double v = la.getAsDouble() / lb.getAsDouble();
-            out.add(finding("latency " + a + " / " + b + " (batch 1)", v, target, test == null ? null : test.test(v)));
+            out.add(
+                    finding(
+                            "latency " + a + " / " + b + " (batch 1)",
+                            v,
+                            target,
+                            test == null ? null : test.test(v)));
         }
     }
 }

@@ -15,10 +15,12 @@ import java.util.List;
 public final class Workloads {
 
     /** Feature maps of fasternet Table 1 (FasterNet's four stages at 224×224). */
-    public static final List<String> FEATURE_MAPS = List.of("96x56x56", "192x28x28", "384x14x14", "768x7x7");
+    public static final List<String> FEATURE_MAPS =
+            List.of("96x56x56", "192x28x28", "384x14x14", "768x7x7");
 
     /** Operators of fasternet Table 1, by their report names. */
-    public static final List<String> OPERATORS = List.of("conv3x3", "gconv3x3_g16", "dwconv3x3", "pconv3x3_r4");
+    public static final List<String> OPERATORS =
+            List.of("conv3x3", "gconv3x3_g16", "dwconv3x3", "pconv3x3_r4");
 
     /** Layers per stack, as in fasternet Table 1. */
     public static final int LAYERS = 10;
@@ -92,7 +94,11 @@ public final class Workloads {
     public static Block model(String name) {
         switch (name) {
             case "djl_resnetv1_50":
-                return ResNetV1.builder().setNumLayers(50).setOutSize(1000).setImageShape(new Shape(3, 224, 224)).build();
+                return ResNetV1.builder()
+                        .setNumLayers(50)
+                        .setOutSize(1000)
+                        .setImageShape(new Shape(3, 224, 224))
+                        .build();
             case "djl_mobilenetv2":
                 return MobileNetV2.builder().setOutSize(1000).build();
             default:
@@ -126,6 +132,9 @@ public final class Workloads {
      */
     public static long stackMacs(String op, String map) {
         long[] c = chw(map);
-        return Cost.of(operatorStack(op, (int) c[0], PartialConv2d.Mode.SPLIT_CAT), new Shape(1, c[0], c[1], c[2])).macs();
+        return Cost.of(
+                        operatorStack(op, (int) c[0], PartialConv2d.Mode.SPLIT_CAT),
+                        new Shape(1, c[0], c[1], c[2]))
+                .macs();
     }
 }

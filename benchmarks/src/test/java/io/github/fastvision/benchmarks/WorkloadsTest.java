@@ -21,16 +21,25 @@ class WorkloadsTest {
 
     @Test
     void modelFlopsComeFromTheZooOrTheBaselines() {
-        assertEquals(Workloads.modelMacs("resnet50"), Workloads.modelMacs("djl_resnetv1_50"), 1_000_000L);
+        assertEquals(
+                Workloads.modelMacs("resnet50"),
+                Workloads.modelMacs("djl_resnetv1_50"),
+                1_000_000L);
         assertTrue(Workloads.modelMacs("djl_mobilenetv2") > 290_000_000L);
         assertTrue(Workloads.modelMacs("fasternet_t0") < 400_000_000L);
     }
 
     @Test
     void unknownNamesAreClearErrors() {
-        IllegalArgumentException op = assertThrows(IllegalArgumentException.class, () -> Workloads.operatorStack("conv5x5", 8, null));
+        IllegalArgumentException op =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Workloads.operatorStack("conv5x5", 8, null));
         assertTrue(op.getMessage().contains("expected one of [conv3x3"), op.getMessage());
-        IllegalArgumentException suite = assertThrows(IllegalArgumentException.class, () -> BenchSuite.parse("gpu"));
-        assertTrue(suite.getMessage().contains("expected ops, pconv, models or pflayer"), suite.getMessage());
+        IllegalArgumentException suite =
+                assertThrows(IllegalArgumentException.class, () -> BenchSuite.parse("gpu"));
+        assertTrue(
+                suite.getMessage().contains("expected ops, pconv, models or pflayer"),
+                suite.getMessage());
     }
 }

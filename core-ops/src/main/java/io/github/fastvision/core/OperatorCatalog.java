@@ -36,8 +36,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One representative configuration of every core operator with a small input: what the demo
- * runs and what the block contract tests sweep. Configurations follow the papers' first stages.
+ * One representative configuration of every core operator with a small input: what the demo runs
+ * and what the block contract tests sweep. Configurations follow the papers' first stages.
  */
 public final class OperatorCatalog {
 
@@ -50,7 +50,10 @@ public final class OperatorCatalog {
         NONE,
         /** Under {@link #mask}, dense convolution then mask, as in training (thesis §2.3.3). */
         DENSE,
-        /** Under {@link #mask}, sparse execution at inference ({@link AnytimeContext} always sparse). */
+        /**
+         * Under {@link #mask}, sparse execution at inference ({@link AnytimeContext} always
+         * sparse).
+         */
         SPARSE;
 
         /** Confidence at or above which a position of the fixed pattern is skipped. */
@@ -94,7 +97,10 @@ public final class OperatorCatalog {
             AnytimeContext ctx =
                     AnytimeContext.builder()
                             .optSparse(this == SPARSE)
-                            .optMaxSparseDensity(this == SPARSE ? 1.0 : AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY)
+                            .optMaxSparseDensity(
+                                    this == SPARSE
+                                            ? 1.0
+                                            : AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY)
                             .build();
             ctx.setMask(SpatialMask.fromConfidence(confidence(manager, input), THRESHOLD));
             return ctx;
@@ -111,7 +117,8 @@ public final class OperatorCatalog {
      * @param masking how the operator is run; anything but {@link Masking#NONE} needs a {@link
      *     MaskAware} block
      */
-    public record Entry(String name, String source, Supplier<Block> factory, Shape input, Masking masking) {
+    public record Entry(
+            String name, String source, Supplier<Block> factory, Shape input, Masking masking) {
 
         /**
          * An entry run by a plain forward pass.
@@ -158,12 +165,17 @@ public final class OperatorCatalog {
          * @param ctx the context from {@link Masking#context}, or null for a plain pass
          * @return the output
          */
-        public NDArray forward(Block block, ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
+        public NDArray forward(
+                Block block, ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
             if (ctx == null) {
                 return block.forward(ps, new NDList(x), training).singletonOrThrow();
             }
             if (!(block instanceof MaskAware)) {
-                throw new IllegalStateException(name + " runs under a mask but " + block.getClass().getSimpleName() + " is not mask-aware");
+                throw new IllegalStateException(
+                        name
+                                + " runs under a mask but "
+                                + block.getClass().getSimpleName()
+                                + " is not mask-aware");
             }
             return ((MaskAware) block).forward(ps, x, training, ctx);
         }
@@ -300,7 +312,11 @@ public final class OperatorCatalog {
                     new Entry(
                             "rexnet_block",
                             "rexnet §4.4",
-                            () -> ReXNetBlock.builder().setInChannels(16).setOutChannels(27).build(),
+                            () ->
+                                    ReXNetBlock.builder()
+                                            .setInChannels(16)
+                                            .setOutChannels(27)
+                                            .build(),
                             new Shape(2, 16, 16, 16)),
                     new Entry(
                             "rexnet_block_t1",

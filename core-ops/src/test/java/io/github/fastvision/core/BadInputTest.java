@@ -43,36 +43,108 @@ class BadInputTest {
     @Test
     void buildersNameTheBadArgument() {
         assertMessage(() -> FasterNetBlock.builder().build(), "channels is required");
-        assertMessage(() -> FasterNetBlock.builder().setChannels(40).optPartialRatio(2).build(), "ratio", "(0.0, 1.0]");
-        assertMessage(() -> FasterNetBlock.builder().setChannels(40).optDropPath(1f).build(), "dropPath", "[0, 1)");
-        assertMessage(() -> ConvBn.builder().setInChannels(6).setOutChannels(8).optGroups(4).build(), "inChannels (6)", "groups (4)");
-        assertMessage(() -> Bottleneck.builder().setInChannels(64).setPlanes(16).optStride(3), "stride must be 1 or 2", "3");
-        assertMessage(() -> DeformablePool2d.builder().setChannels(8).optKernel(2).build(), "kernel", "odd");
-        assertMessage(() -> DeformablePool2d.builder().setChannels(8).optStride(4).build(), "stride must be 1 or 2");
+        assertMessage(
+                () -> FasterNetBlock.builder().setChannels(40).optPartialRatio(2).build(),
+                "ratio",
+                "(0.0, 1.0]");
+        assertMessage(
+                () -> FasterNetBlock.builder().setChannels(40).optDropPath(1f).build(),
+                "dropPath",
+                "[0, 1)");
+        assertMessage(
+                () -> ConvBn.builder().setInChannels(6).setOutChannels(8).optGroups(4).build(),
+                "inChannels (6)",
+                "groups (4)");
+        assertMessage(
+                () -> Bottleneck.builder().setInChannels(64).setPlanes(16).optStride(3),
+                "stride must be 1 or 2",
+                "3");
+        assertMessage(
+                () -> DeformablePool2d.builder().setChannels(8).optKernel(2).build(),
+                "kernel",
+                "odd");
+        assertMessage(
+                () -> DeformablePool2d.builder().setChannels(8).optStride(4).build(),
+                "stride must be 1 or 2");
         assertMessage(() -> new MultiHeadSelfAttention(50, 3), "dim (50)", "heads (3)");
-        assertMessage(() -> EfficientTransformerBlock.builder().setDim(48).optPoolKernel(4).build(), "kernel", "odd");
-        assertMessage(() -> ConvNeXtBlock.builder().setDim(96).optKernel(6).build(), "kernel", "odd");
-        assertMessage(() -> ReXNetBlock.builder().setInChannels(16).setOutChannels(16).optSeRatio(2).build(), "SE ratio", "[0.0, 1.0]");
+        assertMessage(
+                () -> EfficientTransformerBlock.builder().setDim(48).optPoolKernel(4).build(),
+                "kernel",
+                "odd");
+        assertMessage(
+                () -> ConvNeXtBlock.builder().setDim(96).optKernel(6).build(), "kernel", "odd");
+        assertMessage(
+                () ->
+                        ReXNetBlock.builder()
+                                .setInChannels(16)
+                                .setOutChannels(16)
+                                .optSeRatio(2)
+                                .build(),
+                "SE ratio",
+                "[0.0, 1.0]");
         assertMessage(() -> SqueezeExcite.builder().build(), "channels is required");
     }
 
     @Test
     void convertedBuildersNameTheBadArgumentAndItsRange() {
-        assertMessage(() -> MaskedConv2d.builder().setInChannels(4).setOutChannels(8).setKernel(2).build(), "kernel", "odd");
-        assertMessage(() -> MaskedConvBn.builder().setOutChannels(8).setKernel(3).build(), "inChannels must be >= 1", "0");
-        assertMessage(() -> MaskedConvBn.builder().setInChannels(4).setOutChannels(8).setKernel(3).optStride(0).build(), "stride must be >= 1");
-        assertMessage(() -> AnytimeContext.builder().optRadius(0).build(), "radius must be >= 1", "0");
-        assertMessage(() -> AnytimeContext.builder().optMaxSparseDensity(1.5).build(), "[0, 1]", "1.5");
+        assertMessage(
+                () ->
+                        MaskedConv2d.builder()
+                                .setInChannels(4)
+                                .setOutChannels(8)
+                                .setKernel(2)
+                                .build(),
+                "kernel",
+                "odd");
+        assertMessage(
+                () -> MaskedConvBn.builder().setOutChannels(8).setKernel(3).build(),
+                "inChannels must be >= 1",
+                "0");
+        assertMessage(
+                () ->
+                        MaskedConvBn.builder()
+                                .setInChannels(4)
+                                .setOutChannels(8)
+                                .setKernel(3)
+                                .optStride(0)
+                                .build(),
+                "stride must be >= 1");
+        assertMessage(
+                () -> AnytimeContext.builder().optRadius(0).build(), "radius must be >= 1", "0");
+        assertMessage(
+                () -> AnytimeContext.builder().optMaxSparseDensity(1.5).build(), "[0, 1]", "1.5");
         assertMessage(() -> Pool2d.builder().setKernel(3).build(), "mode is required");
-        assertMessage(() -> Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optPadding(2).build(), "padding", "[0, 1]", "2");
-        assertMessage(() -> Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(0).build(), "stride must be >= 1");
+        assertMessage(
+                () -> Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optPadding(2).build(),
+                "padding",
+                "[0, 1]",
+                "2");
+        assertMessage(
+                () -> Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(0).build(),
+                "stride must be >= 1");
         assertMessage(() -> LayerScale.builder().build(), "channels must be >= 1");
-        assertMessage(() -> LayerScale.builder().setChannels(8).optInitValue(Float.NaN).build(), "initValue", "finite");
-        assertMessage(() -> TransformerBlock.builder().setDim(50).setHeads(3).build(), "dim (50)", "heads (3)");
-        assertMessage(() -> TransformerBlock.builder().setDim(48).setHeads(3).optDropPath(1f).build(), "dropPath", "[0, 1)");
-        assertMessage(() -> PoolingTokenMixer.builder().setDim(48).optPoolKernel(4).build(), "kernel", "odd");
-        assertMessage(() -> FasterNetMerging.builder().setInChannels(8).optPatchSize(0).build(), "patchSize must be >= 1");
-        assertMessage(() -> FasterNetEmbedding.builder().setEmbedDim(8).optPatchStride(0).build(), "patchStride must be >= 1");
+        assertMessage(
+                () -> LayerScale.builder().setChannels(8).optInitValue(Float.NaN).build(),
+                "initValue",
+                "finite");
+        assertMessage(
+                () -> TransformerBlock.builder().setDim(50).setHeads(3).build(),
+                "dim (50)",
+                "heads (3)");
+        assertMessage(
+                () -> TransformerBlock.builder().setDim(48).setHeads(3).optDropPath(1f).build(),
+                "dropPath",
+                "[0, 1)");
+        assertMessage(
+                () -> PoolingTokenMixer.builder().setDim(48).optPoolKernel(4).build(),
+                "kernel",
+                "odd");
+        assertMessage(
+                () -> FasterNetMerging.builder().setInChannels(8).optPatchSize(0).build(),
+                "patchSize must be >= 1");
+        assertMessage(
+                () -> FasterNetEmbedding.builder().setEmbedDim(8).optPatchStride(0).build(),
+                "patchStride must be >= 1");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,7 +158,10 @@ class BadInputTest {
             if (e.name().equals("drop_path")) {
                 return; // Shape-agnostic by design: any rank, any width.
             }
-            assertMessage(() -> Fixtures.forward(block, m.randomNormal(noBatch), false), "expects", "but got");
+            assertMessage(
+                    () -> Fixtures.forward(block, m.randomNormal(noBatch), false),
+                    "expects",
+                    "but got");
             long[] dims = in.getShape();
             int channelAxis = dims.length == 4 ? 1 : 2;
             dims[channelAxis] += 1;
@@ -102,8 +177,15 @@ class BadInputTest {
     void nonSquareTokenGridIsRejected() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = Fixtures.init(EfficientTransformerBlock.builder().setDim(48).build(), m, new Shape(1, 16, 48));
-            assertMessage(() -> Fixtures.forward(block, m.randomNormal(new Shape(1, 15, 48)), false), "square token grid", "15");
+            Block block =
+                    Fixtures.init(
+                            EfficientTransformerBlock.builder().setDim(48).build(),
+                            m,
+                            new Shape(1, 16, 48));
+            assertMessage(
+                    () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 15, 48)), false),
+                    "square token grid",
+                    "15");
         }
     }
 
@@ -121,7 +203,9 @@ class BadInputTest {
                                     .build(),
                             m,
                             new Shape(1, 32, 8, 8));
-            assertMessage(() -> Fixtures.forward(block, m.randomNormal(new Shape(1, 32, 7, 7)), false), "even H and W");
+            assertMessage(
+                    () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 32, 7, 7)), false),
+                    "even H and W");
         }
     }
 
@@ -129,7 +213,11 @@ class BadInputTest {
     void transformerBlockNamesTokenShape() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = Fixtures.init(TransformerBlock.builder().setDim(48).setHeads(3).build(), m, new Shape(1, 4, 48));
+            Block block =
+                    Fixtures.init(
+                            TransformerBlock.builder().setDim(48).setHeads(3).build(),
+                            m,
+                            new Shape(1, 4, 48));
             assertMessage(
                     () -> Fixtures.forward(block, m.randomNormal(new Shape(1, 4, 40)), false),
                     "expects tokens of shape (N, L, 48) but got (1, 4, 40)");

@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BlockContractTest {
 
     /**
-     * Trainable parameter counts computed by hand from each paper's layer formulas (conv k²·cin·cout
-     * / groups, BN 2c, linear cin·cout + cout) for the catalog configurations.
+     * Trainable parameter counts computed by hand from each paper's layer formulas (conv
+     * k²·cin·cout / groups, BN 2c, linear cin·cout + cout) for the catalog configurations.
      */
     private static final Map<String, Long> HAND_COUNTED =
             Map.ofEntries(
@@ -71,17 +71,13 @@ class BlockContractTest {
                     Map.entry("transformer_block", 96L + 7056 + 2352 + 96 + 9408 + 9264),
                     // As above with proj 3d→d (6d² + 4d for the mixer instead of 4d² + 4d).
                     Map.entry("efficient_transformer_block", 96L + 7056 + 6960 + 96 + 9408 + 9264),
-                    Map.entry(
-                            "efficient_transformer_block_dwconv",
-                            32880L + 144 * 25 + 144),
+                    Map.entry("efficient_transformer_block_dwconv", 32880L + 144 * 25 + 144),
                     // dw 7×7 + bias, LN, 96→384, 384→96, gamma.
                     Map.entry("convnext_block", 4800L + 192 + 37248 + 36960 + 96),
                     Map.entry("convnext_stem", 3L * 96 * 16 + 96 + 192),
                     Map.entry("convnext_downsample", 192L + 96 * 192 * 4 + 192),
                     // exp 16→96 + BN, dw 3×3 + BN, SE 96→8 (+BN) →96, pwl 96→27 + BN.
-                    Map.entry(
-                            "rexnet_block",
-                            1536L + 192 + 864 + 192 + 776 + 16 + 864 + 2592 + 54),
+                    Map.entry("rexnet_block", 1536L + 192 + 864 + 192 + 776 + 16 + 864 + 2592 + 54),
                     Map.entry("rexnet_block_t1", 32L * 9 + 64 + 32 * 16 + 32),
                     Map.entry("squeeze_excite", 64L * 16 + 16 + 16 * 64 + 64),
                     Map.entry("layer_norm_2d", 64L),
@@ -120,7 +116,9 @@ class BlockContractTest {
             blocks.add(e.factory().get().getClass());
             masked.add(e.masking());
         }
-        assertTrue(blocks.containsAll(Set.of(MaskedConv2d.class, MaskedConvBn.class)), blocks.toString());
+        assertTrue(
+                blocks.containsAll(Set.of(MaskedConv2d.class, MaskedConvBn.class)),
+                blocks.toString());
         assertEquals(EnumSet.allOf(OperatorCatalog.Masking.class), masked);
     }
 
@@ -131,7 +129,8 @@ class BlockContractTest {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
             Shape declared = Blocks.outShape(block, e.input());
             // Inference as inference threads run it (autograd off), so sparse entries run sparsely.
-            NDArray y = inference(() -> Fixtures.forward(e, block, m.randomNormal(e.input()), false));
+            NDArray y =
+                    inference(() -> Fixtures.forward(e, block, m.randomNormal(e.input()), false));
             assertEquals(declared, y.getShape(), e.name());
             NDArray yTrain = Fixtures.forward(e, block, m.randomNormal(e.input()), true);
             assertEquals(declared, yTrain.getShape(), e.name() + " (training)");
@@ -164,7 +163,8 @@ class BlockContractTest {
     @Test
     void multiplyAddsMatchHandFormulas() {
         // PConv: k² · c_p² · H · W = 9 · 16² · 16 · 16 (fasternet Eq. 1).
-        Cost pconv = Cost.of(PartialConv2d.builder().setChannels(64).build(), new Shape(1, 64, 16, 16));
+        Cost pconv =
+                Cost.of(PartialConv2d.builder().setChannels(64).build(), new Shape(1, 64, 16, 16));
         assertEquals(9L * 16 * 16 * 16 * 16, pconv.macs());
         // Attention at L = 16, d = 48: qkv 16·48·144 + proj 16·48·48 + 2·16²·48.
         Cost attn = Cost.of(new MultiHeadSelfAttention(48, 3), new Shape(1, 16, 48));
@@ -188,7 +188,9 @@ class BlockContractTest {
             NDArray plain = inference(() -> e.forward(block, ps, x, false, null));
             Shape out = plain.getShape();
             SpatialMask.Level level = ctx.mask().at(out.get(2), out.get(3));
-            assertTrue(level.activeCount() > 0 && level.skippedCount() > 0, e.name() + ": mask is all or nothing");
+            assertTrue(
+                    level.activeCount() > 0 && level.skippedCount() > 0,
+                    e.name() + ": mask is all or nothing");
             NDArray compute = level.compute();
             assertTrue(
                     Fixtures.relErr(masked.mul(compute), plain.mul(compute)) < 1e-5,
@@ -264,7 +266,8 @@ class BlockContractTest {
         }
     }
 
-    private static void backward(OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
+    private static void backward(
+            OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
         NDManager m = x.getManager();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray y = Fixtures.forward(e, block, x, training);

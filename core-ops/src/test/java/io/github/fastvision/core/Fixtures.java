@@ -48,7 +48,8 @@ public final class Fixtures {
      * @param training whether it is a training pass
      * @return the output
      */
-    public static NDArray forward(OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
+    public static NDArray forward(
+            OperatorCatalog.Entry e, Block block, NDArray x, boolean training) {
         return e.forward(block, new ParameterStore(x.getManager(), false), x, training);
     }
 

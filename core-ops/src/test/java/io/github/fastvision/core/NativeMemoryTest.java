@@ -70,14 +70,18 @@ class NativeMemoryTest {
                         FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build(),
                         new Shape(4, 64, 28, 28),
                         2000);
-        assertTrue(growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
+        assertTrue(
+                growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
     }
 
     @Test
     void deformablePoolLoopDoesNotGrowMemory() throws IOException {
         long growth =
                 growthOverLoop(
-                        DeformablePool2d.builder().setChannels(32).build(), new Shape(2, 32, 14, 14), 2000);
-        assertTrue(growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
+                        DeformablePool2d.builder().setChannels(32).build(),
+                        new Shape(2, 32, 14, 14),
+                        2000);
+        assertTrue(
+                growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
     }
 }

@@ -66,7 +66,8 @@ public final class FastVisionCli {
         CommandLine cli = new CommandLine(new FastVisionCli());
         cli.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
-                    cmd.getErr().println("fastvision " + cmd.getCommandName() + ": " + ex.getMessage());
+                    cmd.getErr()
+                            .println("fastvision " + cmd.getCommandName() + ": " + ex.getMessage());
                     return ex instanceof IllegalArgumentException ? 2 : 1;
                 });
         return cli;

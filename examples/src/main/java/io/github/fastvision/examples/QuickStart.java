@@ -25,13 +25,15 @@ public final class QuickStart {
      */
     public static Shape run(String... args) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            FasterNetBlock block = FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build();
+            FasterNetBlock block =
+                    FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build();
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 64, 56, 56));
             Autograd.disable(); // inference thread: record no graph
             BatchNormFolding.fold(block); // BN merged into the 1x1 conv
             block.getPartialConv().setMode(PartialConv2d.Mode.SLICING); // in-place PConv
             NDArray x = manager.randomNormal(new Shape(1, 64, 56, 56));
-            NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            NDArray y =
+                    block.forward(new ParameterStore(manager, false), new NDList(x), false).head();
             return y.getShape();
         }
     }

@@ -17,13 +17,43 @@ class AnytimeCommandTest {
     @Test
     void printsTheContractJsonAndAFigure(@TempDir Path tmp) {
         Path png = tmp.resolve("exits.png");
-        CliRun r = CliRun.of(
-                "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.02",
-                "--item-scale", "1", "--train-canvas", "32", "--test-canvas", "64", "--train-images", "32", "--test-images", "4",
-                "--batch", "8", "--eval-batch", "4", "--threshold", "0.9", "--figure", png.toString(), "--quiet",
-                "--threshold-search", "--threshold-candidates", "0.95,0.9,0.5", "--validation-images", "4", "--json");
+        CliRun r =
+                CliRun.of(
+                        "anytime",
+                        "--model",
+                        "test_hrnet_seg",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--train-minutes",
+                        "0.02",
+                        "--item-scale",
+                        "1",
+                        "--train-canvas",
+                        "32",
+                        "--test-canvas",
+                        "64",
+                        "--train-images",
+                        "32",
+                        "--test-images",
+                        "4",
+                        "--batch",
+                        "8",
+                        "--eval-batch",
+                        "4",
+                        "--threshold",
+                        "0.9",
+                        "--figure",
+                        png.toString(),
+                        "--quiet",
+                        "--threshold-search",
+                        "--threshold-candidates",
+                        "0.95,0.9,0.5",
+                        "--validation-images",
+                        "4",
+                        "--json");
         assertEquals(0, r.code(), r.err());
-        JsonObject variants = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("variants");
+        JsonObject variants =
+                JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("variants");
         for (String v : new String[] {"EE", "EE+RH", "ADP-C"}) {
             JsonArray exits = variants.getAsJsonObject(v).getAsJsonArray("exits");
             assertEquals(4, exits.size(), v);
@@ -35,12 +65,15 @@ class AnytimeCommandTest {
             }
         }
         assertTrue(Files.exists(png));
-        JsonObject setup = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("setup");
+        JsonObject setup =
+                JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("setup");
         assertEquals(1, setup.get("item_scale").getAsInt());
         // The search tried every candidate on held-out mosaics and kept the cheapest one within
         // 0.5 points of EE+RH's final validation mIoU (or the highest when none was).
         JsonObject search = setup.getAsJsonObject("threshold_search");
-        assertTrue(search.get("validation").getAsString().startsWith("4 mosaics of 64x64 from "), search.toString());
+        assertTrue(
+                search.get("validation").getAsString().startsWith("4 mosaics of 64x64 from "),
+                search.toString());
         JsonArray tried = search.getAsJsonArray("candidates");
         assertEquals(3, tried.size());
         float chosen = search.get("chosen").getAsFloat();
@@ -58,24 +91,58 @@ class AnytimeCommandTest {
                 chosenCost = c.get("gflops").getAsDouble();
             }
         }
-        assertEquals(search.get("within_tolerance").getAsBoolean() ? best : chosenCost, chosenCost, 1e-12);
+        assertEquals(
+                search.get("within_tolerance").getAsBoolean() ? best : chosenCost,
+                chosenCost,
+                1e-12);
         if (!search.get("within_tolerance").getAsBoolean()) {
             assertEquals(0.95f, chosen);
         }
 
-        // Without canvases the item scale sets them: one 64-pixel cell to train, 2 x 2 cells to test.
-        CliRun enlarged = CliRun.of(
-                "anytime", "--model", "test_hrnet_seg", "--dataset", "fashion-mnist-subset", "--train-minutes", "0.01",
-                "--item-scale", "2", "--train-images", "8", "--test-images", "2", "--batch", "4", "--eval-batch", "2",
-                "--figure", tmp.resolve("enlarged.png").toString(), "--quiet", "--json");
+        // Without canvases the item scale sets them: one 64-pixel cell to train, 2 x 2 cells to
+        // test.
+        CliRun enlarged =
+                CliRun.of(
+                        "anytime",
+                        "--model",
+                        "test_hrnet_seg",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--train-minutes",
+                        "0.01",
+                        "--item-scale",
+                        "2",
+                        "--train-images",
+                        "8",
+                        "--test-images",
+                        "2",
+                        "--batch",
+                        "4",
+                        "--eval-batch",
+                        "2",
+                        "--figure",
+                        tmp.resolve("enlarged.png").toString(),
+                        "--quiet",
+                        "--json");
         assertEquals(0, enlarged.code(), enlarged.err());
-        JsonObject s2 = JsonParser.parseString(enlarged.out()).getAsJsonObject().getAsJsonObject("setup");
+        JsonObject s2 =
+                JsonParser.parseString(enlarged.out()).getAsJsonObject().getAsJsonObject("setup");
         assertEquals(2, s2.get("item_scale").getAsInt());
-        assertTrue(s2.get("train").getAsString().contains("of 64x64") && s2.get("train").getAsString().contains("enlarged 2x"),
+        assertTrue(
+                s2.get("train").getAsString().contains("of 64x64")
+                        && s2.get("train").getAsString().contains("enlarged 2x"),
                 s2.toString());
         assertTrue(s2.get("test").getAsString().contains("of 128x128"), s2.toString());
 
-        CliRun bad = CliRun.of("anytime", "--model", "test_hrnet_seg", "--test-images", "5", "--eval-batch", "4");
+        CliRun bad =
+                CliRun.of(
+                        "anytime",
+                        "--model",
+                        "test_hrnet_seg",
+                        "--test-images",
+                        "5",
+                        "--eval-batch",
+                        "4");
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("multiple of --eval-batch"), bad.err());
     }

@@ -21,10 +21,20 @@ class FastVisionCliTest {
     }
 
     @Test
-    void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
-        CliRun r = CliRun.of(
-                "demo", "--json", "--repeats", "1", "--bench-out", tmp.toString(), "--train-epochs", "1", "--train-out",
-                tmp.resolve("train").toString());
+    void demoJsonIsOneDocumentWithEveryOperatorAndPassingChecks(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        CliRun r =
+                CliRun.of(
+                        "demo",
+                        "--json",
+                        "--repeats",
+                        "1",
+                        "--bench-out",
+                        tmp.toString(),
+                        "--train-epochs",
+                        "1",
+                        "--train-out",
+                        tmp.resolve("train").toString());
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray ops = doc.getAsJsonArray("operators");
@@ -38,7 +48,8 @@ class FastVisionCliTest {
         }
         JsonArray models = doc.getAsJsonArray("models");
         assertEquals(5, models.size());
-        assertEquals(1000, models.get(0).getAsJsonObject().getAsJsonArray("output").get(1).getAsInt());
+        assertEquals(
+                1000, models.get(0).getAsJsonObject().getAsJsonArray("output").get(1).getAsInt());
         JsonObject bench = doc.getAsJsonObject("bench");
         assertEquals(16, bench.getAsJsonArray("rows").size(), "4 operators x 4 feature maps");
         assertTrue(bench.get("peak_flops_per_s").getAsDouble() > 1e9);

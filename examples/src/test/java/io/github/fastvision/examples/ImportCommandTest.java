@@ -16,12 +16,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** `import` then `run --weights DIR` reproduces the output PyTorch computed for the checkpoint. */
 class ImportCommandTest {
 
-    private static final Path FIXTURES = Path.of("..", "models", "src", "test", "resources", "import");
+    private static final Path FIXTURES =
+            Path.of("..", "models", "src", "test", "resources", "import");
 
     @Test
     void importThenRunMatchesPyTorch(@TempDir Path tmp) throws Exception {
-        CliRun imp = CliRun.of("import", "--model", "test_rexnet", "--weights", FIXTURES.resolve("rexnet_official.pth").toString(),
-                "--out", tmp.toString(), "--input-size", "32", "--json");
+        CliRun imp =
+                CliRun.of(
+                        "import",
+                        "--model",
+                        "test_rexnet",
+                        "--weights",
+                        FIXTURES.resolve("rexnet_official.pth").toString(),
+                        "--out",
+                        tmp.toString(),
+                        "--input-size",
+                        "32",
+                        "--json");
         assertEquals(0, imp.code(), imp.err());
         JsonObject report = JsonParser.parseString(imp.out()).getAsJsonObject();
         assertEquals("official", report.get("source").getAsString());
@@ -29,8 +40,17 @@ class ImportCommandTest {
         assertTrue(Files.exists(tmp.resolve("test_rexnet.fvw")));
         assertTrue(Files.exists(tmp.resolve("import.json")));
         Path out = tmp.resolve("logits.npy");
-        CliRun r = CliRun.of("run", "--model", "test_rexnet", "--weights", tmp.toString(),
-                "--input", FIXTURES.resolve("rexnet_official_input.npy").toString(), "--output", out.toString());
+        CliRun r =
+                CliRun.of(
+                        "run",
+                        "--model",
+                        "test_rexnet",
+                        "--weights",
+                        tmp.toString(),
+                        "--input",
+                        FIXTURES.resolve("rexnet_official_input.npy").toString(),
+                        "--output",
+                        out.toString());
         assertEquals(0, r.code(), r.err());
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray y = Npy.read(m, out);
@@ -42,10 +62,28 @@ class ImportCommandTest {
     @Test
     void unknownSourceAndMissingTableAreClearErrors(@TempDir Path tmp) {
         String ckpt = FIXTURES.resolve("resnet_torchvision.pth").toString();
-        CliRun bad = CliRun.of("import", "--model", "test_resnet", "--weights", ckpt, "--out", tmp.toString(), "--source", "caffe");
+        CliRun bad =
+                CliRun.of(
+                        "import",
+                        "--model",
+                        "test_resnet",
+                        "--weights",
+                        ckpt,
+                        "--out",
+                        tmp.toString(),
+                        "--source",
+                        "caffe");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--source must be official, timm or torchvision"), bad.err());
-        CliRun none = CliRun.of("import", "--model", "pit_small", "--weights", ckpt, "--out", tmp.toString());
+        CliRun none =
+                CliRun.of(
+                        "import",
+                        "--model",
+                        "pit_small",
+                        "--weights",
+                        ckpt,
+                        "--out",
+                        tmp.toString());
         assertEquals(2, none.code());
         assertTrue(none.err().contains("no official name table for pit_small"), none.err());
     }

@@ -26,10 +26,15 @@ class SharedOptionsTest {
 
     @Test
     void everyCommandListsJson() {
-        for (String cmd : new String[] {"demo", "zoo", "run", "import", "bench", "train", "evaluate", "study", "anytime"}) {
+        for (String cmd :
+                new String[] {
+                    "demo", "zoo", "run", "import", "bench", "train", "evaluate", "study", "anytime"
+                }) {
             CliRun r = CliRun.of(cmd, "--help");
             assertEquals(0, r.code(), cmd + ": " + r.err());
-            assertTrue(r.out().contains("--json") && r.out().contains("Print one JSON document on stdout."),
+            assertTrue(
+                    r.out().contains("--json")
+                            && r.out().contains("Print one JSON document on stdout."),
                     cmd + ": " + r.out());
         }
     }
@@ -46,7 +51,9 @@ class SharedOptionsTest {
     void datasetStaysRequiredForTrainingAndEvaluation() {
         CliRun train = CliRun.of("train", "--model", "test_fasternet");
         assertEquals(2, train.code());
-        assertTrue(train.err().contains("Missing required option: '--dataset=<dataset>'"), train.err());
+        assertTrue(
+                train.err().contains("Missing required option: '--dataset=<dataset>'"),
+                train.err());
         CliRun evaluate = CliRun.of("evaluate", "--weights", "w.fvw");
         assertEquals(2, evaluate.code());
         assertTrue(evaluate.err().contains("'--dataset=<dataset>'"), evaluate.err());
@@ -72,7 +79,10 @@ class SharedOptionsTest {
         assertEquals(0, new CommandLine(plain).execute());
         assertEquals("fashion-mnist 42 false", plain.ran);
         Reproduction given = new Reproduction();
-        assertEquals(0, new CommandLine(given).execute("--dataset", "fashion-mnist-subset", "--seed", "7", "--quiet"));
+        assertEquals(
+                0,
+                new CommandLine(given)
+                        .execute("--dataset", "fashion-mnist-subset", "--seed", "7", "--quiet"));
         assertEquals("fashion-mnist-subset 7 true", given.ran);
         StringWriter help = new StringWriter();
         CommandLine cli = new CommandLine(new Reproduction());
@@ -90,12 +100,24 @@ class SharedOptionsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Npy.write(in, m.ones(new Shape(1, 1, 32, 32)));
         }
-        CliRun r = CliRun.of("run", "--model", "test_resnet", "--classes", "10", "--input", in.toString(),
-                "--output", dir.toString(), "--json");
+        CliRun r =
+                CliRun.of(
+                        "run",
+                        "--model",
+                        "test_resnet",
+                        "--classes",
+                        "10",
+                        "--input",
+                        in.toString(),
+                        "--output",
+                        dir.toString(),
+                        "--json");
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().contains("is a directory"), r.err());
         try (Stream<Path> files = Files.list(tmp)) {
-            assertFalse(files.anyMatch(p -> p.getFileName().toString().contains(".tmp")), "temporary file left behind");
+            assertFalse(
+                    files.anyMatch(p -> p.getFileName().toString().contains(".tmp")),
+                    "temporary file left behind");
         }
     }
 }

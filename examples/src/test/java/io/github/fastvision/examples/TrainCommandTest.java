@@ -16,9 +16,20 @@ class TrainCommandTest {
     @Test
     void trainPrintsTheContractJsonAndEvaluateReproducesTheAccuracy(@TempDir Path tmp) {
         Path out = tmp.resolve("run");
-        CliRun r = CliRun.of(
-                "train", "--model", "test_fasternet", "--dataset", "fashion-mnist-subset", "--epochs", "1", "--batch", "64",
-                "--out", out.toString(), "--json");
+        CliRun r =
+                CliRun.of(
+                        "train",
+                        "--model",
+                        "test_fasternet",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "64",
+                        "--out",
+                        out.toString(),
+                        "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals("test_fasternet", doc.get("model").getAsString());
@@ -29,26 +40,54 @@ class TrainCommandTest {
         assertTrue(doc.get("images_per_second").getAsDouble() > 0);
         assertEquals(out.toString(), doc.get("out").getAsString());
         assertTrue(r.err().contains("epoch 1/1"), "progress bar on stderr: " + r.err());
-        for (String f : new String[] {"checkpoint.fvc", "test_fasternet.fvw", "metrics.csv", "metrics.png"}) {
+        for (String f :
+                new String[] {
+                    "checkpoint.fvc", "test_fasternet.fvw", "metrics.csv", "metrics.png"
+                }) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }
 
-        CliRun e = CliRun.of("evaluate", "--weights", out.toString(), "--dataset", "fashion-mnist-subset", "--json");
+        CliRun e =
+                CliRun.of(
+                        "evaluate",
+                        "--weights",
+                        out.toString(),
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--json");
         assertEquals(0, e.code(), e.err());
         JsonObject ev = JsonParser.parseString(e.out()).getAsJsonObject();
         assertEquals(acc, ev.get("accuracy").getAsDouble(), 1e-9);
         assertEquals(1000, ev.get("images").getAsInt());
 
-        CliRun again = CliRun.of(
-                "train", "--model", "test_fasternet", "--dataset", "fashion-mnist-subset", "--epochs", "1", "--batch", "32",
-                "--resume", out.toString());
+        CliRun again =
+                CliRun.of(
+                        "train",
+                        "--model",
+                        "test_fasternet",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "32",
+                        "--resume",
+                        out.toString());
         assertNotEquals(0, again.code());
         assertTrue(again.err().contains("batch (checkpoint 64, now 32)"), again.err());
     }
 
     @Test
     void unknownNamesAreExplained() {
-        CliRun r = CliRun.of("train", "--model", "test_fasternet", "--dataset", "fashion-mnist-subset", "--recipe", "adam");
+        CliRun r =
+                CliRun.of(
+                        "train",
+                        "--model",
+                        "test_fasternet",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--recipe",
+                        "adam");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("unknown recipe 'adam'"), r.err());
         CliRun s = CliRun.of("study", "nope");

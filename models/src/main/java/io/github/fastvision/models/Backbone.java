@@ -12,11 +12,10 @@ import java.util.List;
 
 /**
  * What every zoo model is, whatever it predicts: a named network built from {@link ModelOptions}
- * whose stages expose their feature maps (channels and stride per stage, see {@link
- * #getStages()}), and whose params and FLOPs count from shapes alone ({@link #cost(Shape)}).
- * The prediction on top is the subtype's: {@link VisionModel} classifies, {@link
- * SegmentationModel} predicts per pixel. Heads such as the ADP-C exits attach to the stage
- * features.
+ * whose stages expose their feature maps (channels and stride per stage, see {@link #getStages()}),
+ * and whose params and FLOPs count from shapes alone ({@link #cost(Shape)}). The prediction on top
+ * is the subtype's: {@link VisionModel} classifies, {@link SegmentationModel} predicts per pixel.
+ * Heads such as the ADP-C exits attach to the stage features.
  */
 public abstract class Backbone extends AbstractBlock implements Countable {
 
@@ -86,7 +85,10 @@ public abstract class Backbone extends AbstractBlock implements Countable {
         Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(1) != options.inChannels()) {
             throw new IllegalArgumentException(
-                    name + " expects input of shape (N, " + options.inChannels() + ", H, W) but got "
+                    name
+                            + " expects input of shape (N, "
+                            + options.inChannels()
+                            + ", H, W) but got "
                             + s);
         }
         if (x.getDataType() != DataType.FLOAT32 && x.getDataType() != DataType.FLOAT64) {
@@ -96,8 +98,8 @@ public abstract class Backbone extends AbstractBlock implements Countable {
     }
 
     /**
-     * Runs the network up to its last stage and returns every stage's output feature map
-     * (NCHW), first stage first.
+     * Runs the network up to its last stage and returns every stage's output feature map (NCHW),
+     * first stage first.
      *
      * @param ps the parameter store
      * @param x images (N, C, H, W)

@@ -15,11 +15,11 @@ import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Blocks;
 
 /**
- * Classification head shared by the families: an optional block on the last feature map
- * (ReXNet's 1×1 conv to 1280 channels, a token LayerNorm), pooling to (N, C, 1, 1) by global
- * average or by taking the class token, an optional block on the pooled map (ConvNeXt's
- * LayerNorm, FasterNet's 1×1 conv and activation), dropout, and the classifier {@code fc}. The
- * classifier can be replaced for fine-tuning on another number of classes.
+ * Classification head shared by the families: an optional block on the last feature map (ReXNet's
+ * 1×1 conv to 1280 channels, a token LayerNorm), pooling to (N, C, 1, 1) by global average or by
+ * taking the class token, an optional block on the pooled map (ConvNeXt's LayerNorm, FasterNet's
+ * 1×1 conv and activation), dropout, and the classifier {@code fc}. The classifier can be replaced
+ * for fine-tuning on another number of classes.
  *
  * <p>Input: the last stage's output list, the feature map first and, for class-token models, the
  * class token (N, 1, C) second.
@@ -55,7 +55,10 @@ public class ClassifierHead extends AbstractBlock implements Countable {
         this.features = b.features;
         this.dropout = b.dropout;
         this.numClasses = b.numClasses;
-        fc = numClasses > 0 ? addChildBlock(FC, Linear.builder().setUnits(numClasses).build()) : null;
+        fc =
+                numClasses > 0
+                        ? addChildBlock(FC, Linear.builder().setUnits(numClasses).build())
+                        : null;
     }
 
     /**
@@ -97,8 +100,8 @@ public class ClassifierHead extends AbstractBlock implements Countable {
     }
 
     /**
-     * Replaces the classifier with a freshly initialized one for {@code classes} outputs (0
-     * removes it). When the head is initialized the new layer is initialized on the same manager.
+     * Replaces the classifier with a freshly initialized one for {@code classes} outputs (0 removes
+     * it). When the head is initialized the new layer is initialized on the same manager.
      *
      * @param classes new number of classes
      */
@@ -297,7 +300,8 @@ public class ClassifierHead extends AbstractBlock implements Countable {
                 throw new IllegalArgumentException("dropout must be in [0, 1) but was " + dropout);
             }
             if (pooling == null) {
-                throw new IllegalArgumentException("pooling must be AVG or CLASS_TOKEN but was null");
+                throw new IllegalArgumentException(
+                        "pooling must be AVG or CLASS_TOKEN but was null");
             }
             if (prePool != null && (prePoolName == null || prePoolName.isEmpty())) {
                 throw new IllegalArgumentException("the pre-pool block needs a child name");

@@ -20,18 +20,18 @@ import java.util.Optional;
  * <ul>
  *   <li><b>its variants</b> ({@link #models()}): one {@link ModelInfo} per zoo name, with the
  *       paper's printed numbers, the zoo-table note, the kind of prediction (classifier or
- *       segmentation) and, for variants too large for the per-model contract tests, the tiny
- *       {@code test_*} variant of the same family that shares their code path ({@link
+ *       segmentation) and, for variants too large for the per-model contract tests, the tiny {@code
+ *       test_*} variant of the same family that shares their code path ({@link
  *       ModelInfo#standIn()}); test variants are named {@code test_*} and are hidden from the zoo
  *       table, the README and the paper checks;
- *   <li><b>its display name</b> ({@link #displayName()}), printed in the zoo table's family
- *       column; one family object per printed name (so the torchvision ResNets and pflayer's
- *       parameter-free ResNets, ViT and PiT are separate families that share a package);
+ *   <li><b>its display name</b> ({@link #displayName()}), printed in the zoo table's family column;
+ *       one family object per printed name (so the torchvision ResNets and pflayer's parameter-free
+ *       ResNets, ViT and PiT are separate families that share a package);
  *   <li><b>its aliases</b> ({@link #aliases()}): other spellings that resolve to a zoo name;
- *   <li><b>its checkpoint name tables</b>: the default naming of its released checkpoints
- *       ({@link #defaultSource()}), the table for a variant and a {@link Source} ({@link
- *       #checkpointNames}), built with {@link NameMapping} rules in a {@code *Checkpoints} class
- *       of the package, and a one-line summary of what exists ({@link #checkpointSummary()}) that
+ *   <li><b>its checkpoint name tables</b>: the default naming of its released checkpoints ({@link
+ *       #defaultSource()}), the table for a variant and a {@link Source} ({@link
+ *       #checkpointNames}), built with {@link NameMapping} rules in a {@code *Checkpoints} class of
+ *       the package, and a one-line summary of what exists ({@link #checkpointSummary()}) that
  *       error messages list;
  *   <li><b>its evaluation preprocessing</b> ({@link #preprocessing()}): crop fraction,
  *       interpolation, mean and standard deviation, used by the DJL {@code Criteria} translator.
@@ -45,16 +45,16 @@ import java.util.Optional;
  *       least one tiny {@code test_*} variant.
  *   <li>Implement {@code ModelFamily} in the package (public, with a public no-argument
  *       constructor).
- *   <li>List the implementation in {@code META-INF/services/io.github.fastvision.models.ModelFamily}
- *       of the module that holds it.
- *   <li>Add the golden parameter-name file {@code src/test/resources/golden/test_*.txt} (the
- *       golden test writes the actual list to {@code target/golden-actual/} for review).
+ *   <li>List the implementation in {@code
+ *       META-INF/services/io.github.fastvision.models.ModelFamily} of the module that holds it.
+ *   <li>Add the golden parameter-name file {@code src/test/resources/golden/test_*.txt} (the golden
+ *       test writes the actual list to {@code target/golden-actual/} for review).
  * </ol>
  *
- * <p>Nothing else changes: the registry, the zoo table, the {@code Criteria} lookup, weight
- * import and the contract tests ({@code ZooContractTest}, {@code ModelRegistryTest}) pick the
- * family up from the service file. The test-only family {@code models.testfamily} (registered
- * from {@code src/test/resources}) proves it.
+ * <p>Nothing else changes: the registry, the zoo table, the {@code Criteria} lookup, weight import
+ * and the contract tests ({@code ZooContractTest}, {@code ModelRegistryTest}) pick the family up
+ * from the service file. The test-only family {@code models.testfamily} (registered from {@code
+ * src/test/resources}) proves it.
  */
 public interface ModelFamily {
 

@@ -95,8 +95,8 @@ public final class ModelInfo {
     }
 
     /**
-     * Returns the tiny test variant of the same family that shares this model's code path (the
-     * same blocks, pattern and head), which the contract tests run instead of a large model.
+     * Returns the tiny test variant of the same family that shares this model's code path (the same
+     * blocks, pattern and head), which the contract tests run instead of a large model.
      *
      * @return the stand-in's zoo name, or empty when the family declares none
      */
@@ -134,7 +134,10 @@ public final class ModelInfo {
     public VisionModel classifier(ModelOptions options) {
         if (kind != Kind.CLASSIFIER) {
             throw new IllegalArgumentException(
-                    name + " is a " + kind.name().toLowerCase(Locale.ROOT) + " model, not a classifier: build it with"
+                    name
+                            + " is a "
+                            + kind.name().toLowerCase(Locale.ROOT)
+                            + " model, not a classifier: build it with"
                             + " ModelRegistry.segmentation(name, options) or ModelInfo.create(options)");
         }
         return (VisionModel) create(options);
@@ -150,7 +153,10 @@ public final class ModelInfo {
     public SegmentationModel segmentation(ModelOptions options) {
         if (kind != Kind.SEGMENTATION) {
             throw new IllegalArgumentException(
-                    name + " is a " + kind.name().toLowerCase(Locale.ROOT) + " model, not a segmentation model");
+                    name
+                            + " is a "
+                            + kind.name().toLowerCase(Locale.ROOT)
+                            + " model, not a segmentation model");
         }
         return (SegmentationModel) create(options);
     }
@@ -181,13 +187,29 @@ public final class ModelInfo {
      * @throws IllegalArgumentException listing every family's tables when there is none
      */
     public NameMapping checkpointNames(Source source) {
-        return family.checkpointNames(this, source).orElseThrow(() -> new IllegalArgumentException(
-                "no " + source.name().toLowerCase(Locale.ROOT) + " name table for " + name + " (family "
-                        + family.displayName() + "); available: "
-                        + ModelRegistry.families().stream()
-                                .filter(f -> !f.checkpointSummary().isEmpty())
-                                .map(f -> f.displayName() + " " + f.checkpointSummary())
-                                .collect(Collectors.joining("; "))));
+        return family.checkpointNames(this, source)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "no "
+                                                + source.name().toLowerCase(Locale.ROOT)
+                                                + " name table for "
+                                                + name
+                                                + " (family "
+                                                + family.displayName()
+                                                + "); available: "
+                                                + ModelRegistry.families().stream()
+                                                        .filter(
+                                                                f ->
+                                                                        !f.checkpointSummary()
+                                                                                .isEmpty())
+                                                        .map(
+                                                                f ->
+                                                                        f.displayName()
+                                                                                + " "
+                                                                                + f
+                                                                                        .checkpointSummary())
+                                                        .collect(Collectors.joining("; "))));
     }
 
     /** {@inheritDoc} */
@@ -249,7 +271,8 @@ public final class ModelInfo {
          * @param factory builds the model for options
          * @return this
          */
-        public Builder setSegmentation(Function<ModelOptions, ? extends SegmentationModel> factory) {
+        public Builder setSegmentation(
+                Function<ModelOptions, ? extends SegmentationModel> factory) {
             this.kind = Kind.SEGMENTATION;
             this.factory = factory;
             return this;
@@ -278,8 +301,7 @@ public final class ModelInfo {
         }
 
         /**
-         * Sets the test variant that the contract tests run instead of this model when it is
-         * large.
+         * Sets the test variant that the contract tests run instead of this model when it is large.
          *
          * @param testVariant a "test_*" zoo name of the same family
          * @return this
@@ -304,10 +326,13 @@ public final class ModelInfo {
             }
             if (factory == null) {
                 throw new IllegalArgumentException(
-                        "a factory must be set for " + name + " with setClassifier or setSegmentation");
+                        "a factory must be set for "
+                                + name
+                                + " with setClassifier or setSegmentation");
             }
             if (note == null) {
-                throw new IllegalArgumentException("note must not be null for " + name + " (use \"\")");
+                throw new IllegalArgumentException(
+                        "note must not be null for " + name + " (use \"\")");
             }
             if (standIn != null && !standIn.startsWith("test_")) {
                 throw new IllegalArgumentException(

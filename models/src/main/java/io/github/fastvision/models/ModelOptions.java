@@ -4,20 +4,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Options every zoo model accepts, built with {@link #builder()}; unset values take ImageNet's
- * or the family's defaults.
+ * Options every zoo model accepts, built with {@link #builder()}; unset values take ImageNet's or
+ * the family's defaults.
  *
  * <ul>
- *   <li>numClasses (required): classifier outputs (segmentation: classes of the per-pixel
- *       scores); 0 removes the classifier (pooled features out)
+ *   <li>numClasses (required): classifier outputs (segmentation: classes of the per-pixel scores);
+ *       0 removes the classifier (pooled features out)
  *   <li>inputSize (224): square input side used for counting and initialization
  *   <li>inChannels (3): image channels (1 for Fashion-MNIST)
  *   <li>dropPath (the variant's rate): stochastic-depth rate of the last block
- *   <li>stemStride (the family's stem): the patchify stem's patch size and stride for families
- *       that have one (FasterNet, hierarchical ConvNeXt; default 4). A stride of 2 keeps 4× more
+ *   <li>stemStride (the family's stem): the patchify stem's patch size and stride for families that
+ *       have one (FasterNet, hierarchical ConvNeXt; default 4). A stride of 2 keeps 4× more
  *       positions in every stage, which small inputs such as 32×32 need (the stages of a 4×4 stem
- *       end at 1×1 there); it changes the stem's weight shape, so ImageNet checkpoints do not
- *       load into such a model.
+ *       end at 1×1 there); it changes the stem's weight shape, so ImageNet checkpoints do not load
+ *       into such a model.
  * </ul>
  */
 public final class ModelOptions {
@@ -31,7 +31,8 @@ public final class ModelOptions {
     private final Float dropPath;
     private final int stemStride;
 
-    private ModelOptions(int numClasses, int inputSize, int inChannels, Float dropPath, int stemStride) {
+    private ModelOptions(
+            int numClasses, int inputSize, int inChannels, Float dropPath, int stemStride) {
         this.numClasses = numClasses;
         this.inputSize = inputSize;
         this.inChannels = inChannels;
@@ -54,8 +55,12 @@ public final class ModelOptions {
      * @return a builder
      */
     public Builder toBuilder() {
-        Builder b = builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels)
-                .optStemStride(stemStride);
+        Builder b =
+                builder()
+                        .setNumClasses(numClasses)
+                        .optInputSize(inputSize)
+                        .optInChannels(inChannels)
+                        .optStemStride(stemStride);
         b.dropPath = dropPath;
         return b;
     }
@@ -185,7 +190,10 @@ public final class ModelOptions {
     public ModelOptions requireFamilyStem(String model) {
         if (stemStride != 0) {
             throw new IllegalArgumentException(
-                    model + " has a fixed stem, but stemStride=" + stemStride + " was given; the stem stride option"
+                    model
+                            + " has a fixed stem, but stemStride="
+                            + stemStride
+                            + " was given; the stem stride option"
                             + " applies to the patchify stems of fasternet_* and (hierarchical) convnext_* models");
         }
         return this;
@@ -224,8 +232,11 @@ public final class ModelOptions {
             return false;
         }
         ModelOptions other = (ModelOptions) o;
-        return numClasses == other.numClasses && inputSize == other.inputSize && inChannels == other.inChannels
-                && Objects.equals(dropPath, other.dropPath) && stemStride == other.stemStride;
+        return numClasses == other.numClasses
+                && inputSize == other.inputSize
+                && inChannels == other.inChannels
+                && Objects.equals(dropPath, other.dropPath)
+                && stemStride == other.stemStride;
     }
 
     /** {@inheritDoc} */
@@ -237,8 +248,16 @@ public final class ModelOptions {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "ModelOptions[numClasses=" + numClasses + ", inputSize=" + inputSize + ", inChannels=" + inChannels
-                + ", dropPath=" + (dropPath == null ? "variant default" : dropPath) + ", stemStride=" + stemStride
+        return "ModelOptions[numClasses="
+                + numClasses
+                + ", inputSize="
+                + inputSize
+                + ", inChannels="
+                + inChannels
+                + ", dropPath="
+                + (dropPath == null ? "variant default" : dropPath)
+                + ", stemStride="
+                + stemStride
                 + "]";
     }
 
@@ -319,7 +338,8 @@ public final class ModelOptions {
             }
             if (stemStride < 0) {
                 throw new IllegalArgumentException(
-                        "stemStride must be >= 1 (or 0 for the family's stem) but was " + stemStride);
+                        "stemStride must be >= 1 (or 0 for the family's stem) but was "
+                                + stemStride);
             }
             if (numClasses < 0) {
                 throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
@@ -331,7 +351,8 @@ public final class ModelOptions {
                 throw new IllegalArgumentException("inChannels must be >= 1 but was " + inChannels);
             }
             if (dropPath != null && !(dropPath >= 0f && dropPath < 1f)) {
-                throw new IllegalArgumentException("dropPath must be in [0, 1) but was " + dropPath);
+                throw new IllegalArgumentException(
+                        "dropPath must be in [0, 1) but was " + dropPath);
             }
             return new ModelOptions(numClasses, inputSize, inChannels, dropPath, stemStride);
         }

@@ -23,12 +23,16 @@ public final class ModelRegistry {
     private static final Map<String, String> ALIASES = new LinkedHashMap<>();
 
     static {
-        for (ModelFamily family : ServiceLoader.load(ModelFamily.class, ModelRegistry.class.getClassLoader())) {
+        for (ModelFamily family :
+                ServiceLoader.load(ModelFamily.class, ModelRegistry.class.getClassLoader())) {
             FAMILIES.add(family);
             for (ModelInfo info : family.models()) {
                 if (info.family() != family) {
                     throw new IllegalStateException(
-                            family.displayName() + " registers " + info.name() + " under another family");
+                            family.displayName()
+                                    + " registers "
+                                    + info.name()
+                                    + " under another family");
                 }
                 if (MODELS.put(info.name(), info) != null) {
                     throw new IllegalStateException("duplicate model name " + info.name());
@@ -37,10 +41,15 @@ public final class ModelRegistry {
         }
         for (ModelFamily family : FAMILIES) {
             for (Map.Entry<String, String> alias : family.aliases().entrySet()) {
-                if (!MODELS.containsKey(alias.getValue()) || MODELS.containsKey(alias.getKey())
+                if (!MODELS.containsKey(alias.getValue())
+                        || MODELS.containsKey(alias.getKey())
                         || ALIASES.put(alias.getKey(), alias.getValue()) != null) {
                     throw new IllegalStateException(
-                            family.displayName() + " alias " + alias.getKey() + " -> " + alias.getValue()
+                            family.displayName()
+                                    + " alias "
+                                    + alias.getKey()
+                                    + " -> "
+                                    + alias.getValue()
                                     + " names no model or is taken");
                 }
             }
@@ -91,7 +100,10 @@ public final class ModelRegistry {
         ModelInfo info = MODELS.get(normalize(name));
         if (info == null) {
             throw new IllegalArgumentException(
-                    "unknown model '" + name + "'; close matches: " + String.join(", ", closeMatches(name))
+                    "unknown model '"
+                            + name
+                            + "'; close matches: "
+                            + String.join(", ", closeMatches(name))
                             + " (list all with `fastvision zoo`)");
         }
         return info;

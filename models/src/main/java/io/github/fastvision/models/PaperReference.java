@@ -12,7 +12,8 @@ import java.math.BigDecimal;
  * @param source table reference, e.g. "fasternet Table 8"
  * @param deviation why the paper's own architecture cannot reproduce its printed numbers, or null
  */
-public record PaperReference(BigDecimal params, BigDecimal gflops, String source, String deviation) {
+public record PaperReference(
+        BigDecimal params, BigDecimal gflops, String source, String deviation) {
 
     /**
      * Parses the printed values.
@@ -47,8 +48,7 @@ public record PaperReference(BigDecimal params, BigDecimal gflops, String source
      * @return tolerance in millions
      */
     public double paramsToleranceM() {
-        return Math.max(
-                Math.max(0.01 * params.doubleValue(), 0.05), halfUlp(params));
+        return Math.max(Math.max(0.01 * params.doubleValue(), 0.05), halfUlp(params));
     }
 
     /**

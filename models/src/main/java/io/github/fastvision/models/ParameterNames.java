@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Dotted, PyTorch-style names for a block's parameters, e.g.
- * {@code stages_1.0.reduction.conv.weight}: DJL's positional prefixes ("01stem") are dropped and
- * children of sequential containers are named by their index, so the names are stable and map
- * onto official checkpoints through a table.
+ * Dotted, PyTorch-style names for a block's parameters, e.g. {@code
+ * stages_1.0.reduction.conv.weight}: DJL's positional prefixes ("01stem") are dropped and children
+ * of sequential containers are named by their index, so the names are stable and map onto official
+ * checkpoints through a table.
  */
 public final class ParameterNames {
 

@@ -19,7 +19,8 @@ import java.util.List;
  * @param mean per-channel mean
  * @param std per-channel standard deviation
  */
-public record Preprocessing(float cropPct, Image.Interpolation interpolation, float[] mean, float[] std) {
+public record Preprocessing(
+        float cropPct, Image.Interpolation interpolation, float[] mean, float[] std) {
 
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};

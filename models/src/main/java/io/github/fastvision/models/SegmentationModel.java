@@ -1,8 +1,8 @@
 package io.github.fastvision.models;
 
 /**
- * A zoo model for dense prediction: its output is per-pixel class scores (N, K, H/r, W/r) at
- * {@link #outputStride()} r. The class count is fixed when the model is built ({@link
+ * A zoo model for dense prediction: its output is per-pixel class scores (N, K, H/r, W/r) at {@link
+ * #outputStride()} r. The class count is fixed when the model is built ({@link
  * ModelOptions#numClasses()}); there is no classifier to reset.
  */
 public abstract class SegmentationModel extends Backbone {
@@ -14,7 +14,8 @@ public abstract class SegmentationModel extends Backbone {
      * @param options the options it was built with (at least one class)
      * @param stageInfo channels and stride of each stage's output
      */
-    protected SegmentationModel(String name, ModelOptions options, java.util.List<StageInfo> stageInfo) {
+    protected SegmentationModel(
+            String name, ModelOptions options, java.util.List<StageInfo> stageInfo) {
         super(name, options, stageInfo);
         if (options.numClasses() < 1) {
             throw new IllegalArgumentException(

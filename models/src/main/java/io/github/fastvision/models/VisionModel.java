@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * A classifier zoo model: a stem, a list of stages whose outputs are the model's stage features
- * (channels and stride per stage, see {@link #getStages()}), and a {@link ClassifierHead} that
- * can be reset for another number of classes. Counting params and FLOPs needs only shapes
- * ({@link #cost(Shape)}).
+ * (channels and stride per stage, see {@link #getStages()}), and a {@link ClassifierHead} that can
+ * be reset for another number of classes. Counting params and FLOPs needs only shapes ({@link
+ * #cost(Shape)}).
  *
  * <p>Children: {@code stem}, {@code stages_0} … {@code stages_(n−1)}, {@code head}.
  */

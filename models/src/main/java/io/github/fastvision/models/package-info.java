@@ -1,6 +1,6 @@
 /**
- * The zoo's contract types: {@link io.github.fastvision.models.Backbone} (what every zoo model
- * is) with its {@link io.github.fastvision.models.VisionModel} (classifier) and {@link
+ * The zoo's contract types: {@link io.github.fastvision.models.Backbone} (what every zoo model is)
+ * with its {@link io.github.fastvision.models.VisionModel} (classifier) and {@link
  * io.github.fastvision.models.SegmentationModel} (dense prediction) subtypes, the {@link
  * io.github.fastvision.models.ModelFamily} service interface that each family package implements
  * (see its Javadoc for the family contract), and the {@link

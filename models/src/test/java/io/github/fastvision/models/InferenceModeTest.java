@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InferenceModeTest {
 
     static Stream<String> models() {
-        return Stream.concat(ModelRegistry.list("test_*").stream().map(ModelInfo::name), Stream.of("fasternet_t0"));
+        return Stream.concat(
+                ModelRegistry.list("test_*").stream().map(ModelInfo::name),
+                Stream.of("fasternet_t0"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -25,7 +27,14 @@ class InferenceModeTest {
     void fastPathEqualsEvalOutputs(String name) {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Backbone model = ModelRegistry.model(name, ModelOptions.builder().setNumClasses(10).optInputSize(32).optDropPath(0f).build());
+            Backbone model =
+                    ModelRegistry.model(
+                            name,
+                            ModelOptions.builder()
+                                    .setNumClasses(10)
+                                    .optInputSize(32)
+                                    .optDropPath(0f)
+                                    .build());
             model.initialize(m, DataType.FLOAT32, model.inputShape(2));
             for (ParameterNames.Named p : ParameterNames.of(model)) {
                 NDArray a = p.parameter().getArray();
@@ -40,11 +49,13 @@ class InferenceModeTest {
             NDArray reference = model.forward(ps, new NDList(x), false).head();
             InferenceMode.enter(model);
             NDArray fast = model.forward(ps, new NDList(x), false).head();
-            double rel = fast.sub(reference).abs().max().getFloat() / reference.abs().max().getFloat();
+            double rel =
+                    fast.sub(reference).abs().max().getFloat() / reference.abs().max().getFloat();
             assertTrue(rel <= 1e-4, name + ": relative difference " + rel);
             InferenceMode.exit(model);
             NDArray back = model.forward(ps, new NDList(x), false).head();
-            assertTrue(back.contentEquals(reference), name + ": exit() did not restore the eval path");
+            assertTrue(
+                    back.contentEquals(reference), name + ": exit() did not restore the eval path");
         }
     }
 }

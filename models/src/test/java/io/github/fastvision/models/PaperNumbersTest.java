@@ -29,21 +29,42 @@ class PaperNumbersTest {
         double gflops = cost.macs() / 1e9;
         if (ref.deviation() != null) {
             // A documented deviation must be real (outside the strict tolerance) and still small.
-            boolean strictParams = Math.abs(params - ref.params().doubleValue()) <= ref.paramsToleranceM();
-            assertFalse(strictParams, info.name() + " matches the paper: remove its stale deviation note");
-            assertTrue(Math.abs(params / ref.params().doubleValue() - 1) < 0.03, info.name() + ": " + params);
-            assertTrue(Math.abs(gflops - ref.gflops().doubleValue()) <= ref.flopsToleranceG(), info.name() + ": " + gflops);
+            boolean strictParams =
+                    Math.abs(params - ref.params().doubleValue()) <= ref.paramsToleranceM();
+            assertFalse(
+                    strictParams,
+                    info.name() + " matches the paper: remove its stale deviation note");
+            assertTrue(
+                    Math.abs(params / ref.params().doubleValue() - 1) < 0.03,
+                    info.name() + ": " + params);
+            assertTrue(
+                    Math.abs(gflops - ref.gflops().doubleValue()) <= ref.flopsToleranceG(),
+                    info.name() + ": " + gflops);
             return;
         }
         if (ref.params() != null) {
             assertTrue(
                     Math.abs(params - ref.params().doubleValue()) <= ref.paramsToleranceM(),
-                    info.name() + ": " + params + "M params vs the paper's " + ref.params() + "M (" + ref.source() + ")");
+                    info.name()
+                            + ": "
+                            + params
+                            + "M params vs the paper's "
+                            + ref.params()
+                            + "M ("
+                            + ref.source()
+                            + ")");
         }
         if (ref.gflops() != null) {
             assertTrue(
                     Math.abs(gflops - ref.gflops().doubleValue()) <= ref.flopsToleranceG(),
-                    info.name() + ": " + gflops + " GFLOPs vs the paper's " + ref.gflops() + " (" + ref.source() + ")");
+                    info.name()
+                            + ": "
+                            + gflops
+                            + " GFLOPs vs the paper's "
+                            + ref.gflops()
+                            + " ("
+                            + ref.source()
+                            + ")");
         }
     }
 }

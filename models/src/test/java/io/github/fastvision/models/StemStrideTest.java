@@ -25,7 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The patchify-stem stride option: small inputs keep 4× more positions in every stage. */
 class StemStrideTest {
 
-    private static final ModelOptions SMALL = ModelOptions.builder().setNumClasses(10).optInputSize(32).optInChannels(1).optDropPath(0f).build();
+    private static final ModelOptions SMALL =
+            ModelOptions.builder()
+                    .setNumClasses(10)
+                    .optInputSize(32)
+                    .optInChannels(1)
+                    .optDropPath(0f)
+                    .build();
 
     @Test
     void fasterNetT0WithStrideTwoHalvesEveryStageStrideAndQuadruplesTheCost() {
@@ -46,7 +52,9 @@ class StemStrideTest {
         long macs2 = fine.cost().macs();
         // The stages are 4× the work; the 1×1 head over the pooled 320 channels is not.
         double ratio = macs2 / (double) macs4;
-        assertTrue(ratio > 3.0 && ratio < 4.0, "MACs ratio " + ratio + " (" + macs2 + " vs " + macs4 + ")");
+        assertTrue(
+                ratio > 3.0 && ratio < 4.0,
+                "MACs ratio " + ratio + " (" + macs2 + " vs " + macs4 + ")");
         // Only the stem's 4×4 kernel becomes 2×2: 40·1·(16 − 4) fewer weights.
         assertEquals(plain.cost().params() - 40 * 12, fine.cost().params());
     }
@@ -55,15 +63,28 @@ class StemStrideTest {
     void convNeXtTakesTheOptionAndFixedStemsRejectIt() {
         VisionModel c = ModelRegistry.create("test_convnext", SMALL.withStemStride(2));
         assertEquals(2, c.getStages().get(0).stride());
-        for (String name : new String[] {"resnet50", "rexnet_100", "vit_small", "convnext_iso_small", "hrnet_w18_seg"}) {
+        for (String name :
+                new String[] {
+                    "resnet50", "rexnet_100", "vit_small", "convnext_iso_small", "hrnet_w18_seg"
+                }) {
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class,
-                            () -> ModelRegistry.model(name, SMALL.withStemStride(2)), name);
-            assertTrue(e.getMessage().contains("fixed stem") && e.getMessage().contains("stemStride=2"),
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ModelRegistry.model(name, SMALL.withStemStride(2)),
+                            name);
+            assertTrue(
+                    e.getMessage().contains("fixed stem")
+                            && e.getMessage().contains("stemStride=2"),
                     e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> SMALL.withStemStride(-1));
-        assertEquals(2, SMALL.withStemStride(2).withInputSize(64).withNumClasses(5).withInChannels(3).stemStride());
+        assertEquals(
+                2,
+                SMALL.withStemStride(2)
+                        .withInputSize(64)
+                        .withNumClasses(5)
+                        .withInChannels(3)
+                        .stemStride());
     }
 
     @Test
@@ -93,11 +114,16 @@ class StemStrideTest {
             other.initialize(m, DataType.FLOAT32, other.inputShape(1));
             byte[] before = other.getParameters().get(0).getValue().getArray().toByteArray();
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> WeightsFile.load(other, m, file));
-            assertTrue(e.getMessage().contains("stem stride 2") && e.getMessage().contains("withStemStride(2)"),
+                    assertThrows(
+                            IllegalArgumentException.class, () -> WeightsFile.load(other, m, file));
+            assertTrue(
+                    e.getMessage().contains("stem stride 2")
+                            && e.getMessage().contains("withStemStride(2)"),
                     e.getMessage());
-            assertEquals(java.util.Arrays.toString(before),
-                    java.util.Arrays.toString(other.getParameters().get(0).getValue().getArray().toByteArray()));
+            assertEquals(
+                    java.util.Arrays.toString(before),
+                    java.util.Arrays.toString(
+                            other.getParameters().get(0).getValue().getArray().toByteArray()));
 
             // FVW1 (before the stem stride was recorded): the family's stem.
             Path v1 = tmp.resolve("v1.fvw");

@@ -50,7 +50,8 @@ class ZooContractTest {
         if (info.isTestVariant() || info.create().cost().params() <= FULL_SIZE_LIMIT) {
             return name;
         }
-        return info.standIn().orElseThrow(() -> new IllegalStateException("no test stand-in for " + name));
+        return info.standIn()
+                .orElseThrow(() -> new IllegalStateException("no test stand-in for " + name));
     }
 
     private static ModelOptions options() {
@@ -58,7 +59,8 @@ class ZooContractTest {
     }
 
     private static NDArray forward(Backbone model, NDArray x, boolean training) {
-        return model.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).singletonOrThrow();
+        return model.forward(new ParameterStore(x.getManager(), false), new NDList(x), training)
+                .singletonOrThrow();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,16 +74,27 @@ class ZooContractTest {
             Shape in = model.inputShape(2);
             Cost cost = model.cost(in);
             model.initialize(m, DataType.FLOAT32, in);
-            assertEquals(Blocks.trainableParameters(model), cost.params(), run + ": shape-only params");
+            assertEquals(
+                    Blocks.trainableParameters(model), cost.params(), run + ": shape-only params");
 
             NDArray x = m.randomNormal(in);
             NDArray y = forward(model, x, false);
             boolean dense = model instanceof SegmentationModel;
-            assertEquals(dense, ModelRegistry.info(run).kind() == ModelInfo.Kind.SEGMENTATION, run + ": kind");
-            Shape expected = dense ? new Shape(2, CLASSES, SIZE / 4, SIZE / 4) : new Shape(2, CLASSES);
-            assertEquals(expected, y.getShape(), run + (dense ? ": per-pixel scores at 1/4 resolution" : ": logits"));
+            assertEquals(
+                    dense,
+                    ModelRegistry.info(run).kind() == ModelInfo.Kind.SEGMENTATION,
+                    run + ": kind");
+            Shape expected =
+                    dense ? new Shape(2, CLASSES, SIZE / 4, SIZE / 4) : new Shape(2, CLASSES);
+            assertEquals(
+                    expected,
+                    y.getShape(),
+                    run + (dense ? ": per-pixel scores at 1/4 resolution" : ": logits"));
             assertEquals(y.getShape(), cost.output(), run + ": shape-only output");
-            assertEquals(y.getShape(), model.getOutputShapes(new Shape[] {in})[0], run + ": declared output");
+            assertEquals(
+                    y.getShape(),
+                    model.getOutputShapes(new Shape[] {in})[0],
+                    run + ": declared output");
 
             checkFeatures(run, model, x);
             checkSaveLoad(run, model, m, x, tmp.resolve(run + WeightsFile.EXTENSION));
@@ -91,7 +104,9 @@ class ZooContractTest {
             checkBatchScopedArrays(run, model, m, x);
             if (dense) {
                 // Dense models fix their classes at build time: no classifier to reset.
-                assertFalse(model instanceof VisionModel, run + ": a segmentation model is not a classifier");
+                assertFalse(
+                        model instanceof VisionModel,
+                        run + ": a segmentation model is not a classifier");
                 assertEquals(CLASSES, model.getOptions().numClasses());
             } else {
                 checkResetClassifier(run, (VisionModel) model, x);
@@ -100,7 +115,8 @@ class ZooContractTest {
     }
 
     private static void checkFeatures(String run, Backbone model, NDArray x) {
-        NDList features = model.forwardFeatures(new ParameterStore(x.getManager(), false), x, false);
+        NDList features =
+                model.forwardFeatures(new ParameterStore(x.getManager(), false), x, false);
         List<StageInfo> stages = model.getStages();
         List<Shape> declared = model.featureShapes(x.getShape());
         assertEquals(stages.size(), features.size(), run + ": one feature map per stage");
@@ -120,8 +136,12 @@ class ZooContractTest {
         if (logits.getShape().dimension() == 4) {
             // Segmentation: per-pixel cross-entropy against a fixed label map.
             Shape s = logits.getShape();
-            NDArray labels = x.getManager().arange(0, (int) (s.get(0) * s.get(2) * s.get(3)))
-                    .toType(DataType.INT64, false).reshape(s.get(0), s.get(2), s.get(3)).mod(s.get(1));
+            NDArray labels =
+                    x.getManager()
+                            .arange(0, (int) (s.get(0) * s.get(2) * s.get(3)))
+                            .toType(DataType.INT64, false)
+                            .reshape(s.get(0), s.get(2), s.get(3))
+                            .mod(s.get(1));
             NDArray onehot = labels.oneHot((int) s.get(1)).transpose(0, 3, 1, 2);
             return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).mean().neg();
         }
@@ -137,12 +157,15 @@ class ZooContractTest {
         for (ParameterNames.Named p : ParameterNames.of(model)) {
             if (p.parameter().requiresGradient()) {
                 NDArray g = p.parameter().getArray().getGradient();
-                assertTrue(g.abs().max().getFloat() > 0, run + ": " + p.name() + " got no gradient");
+                assertTrue(
+                        g.abs().max().getFloat() > 0, run + ": " + p.name() + " got no gradient");
             }
         }
     }
 
-    /** PyTorch accumulates gradients across backward passes; DJL's collector does not reset them. */
+    /**
+     * PyTorch accumulates gradients across backward passes; DJL's collector does not reset them.
+     */
     private static void zeroGradients(Backbone model) {
         for (ParameterNames.Named p : ParameterNames.of(model)) {
             if (p.parameter().requiresGradient()) {
@@ -152,7 +175,9 @@ class ZooContractTest {
         }
     }
 
-    /** One SGD step in training mode lowers nothing to NaN and moves the weights and BN statistics. */
+    /**
+     * One SGD step in training mode lowers nothing to NaN and moves the weights and BN statistics.
+     */
     private static void checkTrainingStep(String run, Backbone model, NDArray x) {
         NDArray before = ParameterNames.of(model).get(0).parameter().getArray().duplicate();
         float value;
@@ -194,7 +219,10 @@ class ZooContractTest {
             }
             counts[i] = m.getManagedArrays().size();
         }
-        String seen = run + ": arrays on the model's manager after each pass " + java.util.Arrays.toString(counts);
+        String seen =
+                run
+                        + ": arrays on the model's manager after each pass "
+                        + java.util.Arrays.toString(counts);
         assertEquals(counts[0], counts[2], seen);
         assertEquals(counts[3], counts[4], seen);
     }
@@ -213,14 +241,17 @@ class ZooContractTest {
     private static void checkResetClassifier(String run, VisionModel model, NDArray x) {
         NDArray stem = ParameterNames.of(model).get(0).parameter().getArray().duplicate();
         model.resetClassifier(5);
-        assertEquals(new Shape(2, 5), forward(model, x, false).getShape(), run + ": reset to 5 classes");
+        assertEquals(
+                new Shape(2, 5), forward(model, x, false).getShape(), run + ": reset to 5 classes");
         assertEquals(5, model.getOptions().numClasses());
         model.resetClassifier(0);
         assertEquals(
                 new Shape(2, model.getHead().getFeatures()),
                 forward(model, x, false).getShape(),
                 run + ": classifier removed gives pooled features");
-        assertTrue(ParameterNames.of(model).get(0).parameter().getArray().contentEquals(stem), run + ": backbone changed");
+        assertTrue(
+                ParameterNames.of(model).get(0).parameter().getArray().contentEquals(stem),
+                run + ": backbone changed");
         model.resetClassifier(CLASSES);
         assertNotEquals(0, Blocks.trainableParameters(model));
     }
@@ -233,7 +264,10 @@ class ZooContractTest {
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             StringBuilder actual = new StringBuilder();
             for (ParameterNames.Named p : ParameterNames.of(model)) {
-                actual.append(p.name()).append(' ').append(p.parameter().getArray().getShape()).append('\n');
+                actual.append(p.name())
+                        .append(' ')
+                        .append(p.parameter().getArray().getShape())
+                        .append('\n');
             }
             Path golden = Path.of("src/test/resources/golden", name + ".txt");
             if (!Files.exists(golden) || !Files.readString(golden).equals(actual.toString())) {
@@ -241,9 +275,15 @@ class ZooContractTest {
                 Files.createDirectories(out.getParent());
                 Files.writeString(out, actual);
                 assertEquals(
-                        Files.exists(golden) ? Files.readString(golden) : "<missing " + golden + ">",
+                        Files.exists(golden)
+                                ? Files.readString(golden)
+                                : "<missing " + golden + ">",
                         actual.toString(),
-                        name + ": parameter names changed; review " + out + " and copy it to " + golden);
+                        name
+                                + ": parameter names changed; review "
+                                + out
+                                + " and copy it to "
+                                + golden);
             }
         }
     }
@@ -259,15 +299,31 @@ class ZooContractTest {
             Backbone model = ModelRegistry.model(name, options());
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             IllegalArgumentException rank =
-                    assertThrows(IllegalArgumentException.class, () -> forward(model, m.randomNormal(new Shape(3, SIZE, SIZE)), false));
-            assertTrue(rank.getMessage().contains("expects input of shape (N, 3, H, W)"), rank.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> forward(model, m.randomNormal(new Shape(3, SIZE, SIZE)), false));
+            assertTrue(
+                    rank.getMessage().contains("expects input of shape (N, 3, H, W)"),
+                    rank.getMessage());
             IllegalArgumentException channels =
-                    assertThrows(IllegalArgumentException.class, () -> forward(model, m.randomNormal(new Shape(1, 1, SIZE, SIZE)), false));
-            assertTrue(channels.getMessage().contains("but got (1, 1, 32, 32)"), channels.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    forward(
+                                            model,
+                                            m.randomNormal(new Shape(1, 1, SIZE, SIZE)),
+                                            false));
+            assertTrue(
+                    channels.getMessage().contains("but got (1, 1, 32, 32)"),
+                    channels.getMessage());
             IllegalArgumentException dtype =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> forward(model, m.zeros(new Shape(1, 3, SIZE, SIZE), DataType.INT32), false));
+                            () ->
+                                    forward(
+                                            model,
+                                            m.zeros(new Shape(1, 3, SIZE, SIZE), DataType.INT32),
+                                            false));
             assertTrue(dtype.getMessage().contains("float32"), dtype.getMessage());
         }
     }

@@ -46,12 +46,20 @@ public final class Evaluator {
             while (it.hasNext()) {
                 Batch b = it.next();
                 try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
+                    NDArray x =
+                            sub.create(
+                                    b.images(),
+                                    new Shape(b.size(), b.channels(), b.height(), b.width()));
                     NDArray logits = model.forward(ps, new NDList(x), false).singletonOrThrow();
                     NDArray labels = sub.create(b.labels());
                     NDArray targets = sub.create(b.targets(), new Shape(b.size(), b.classes()));
                     lossSum -= logits.logSoftmax(1).mul(targets).sum().getFloat();
-                    correct += logits.argMax(1).toType(DataType.INT32, false).eq(labels).sum().getLong();
+                    correct +=
+                            logits.argMax(1)
+                                    .toType(DataType.INT32, false)
+                                    .eq(labels)
+                                    .sum()
+                                    .getLong();
                     seen += b.size();
                 }
             }

@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One training run: what is trained, with which recipe, for how long, and where its files go.
- * The length is a number of epochs, optionally cut short by a step count or a wall-clock budget
+ * One training run: what is trained, with which recipe, for how long, and where its files go. The
+ * length is a number of epochs, optionally cut short by a step count or a wall-clock budget
  * (whichever ends first); a run given only a step or time budget has no epoch limit.
  *
  * <p>Built with {@link #builder()}: {@code setModel}, {@code setRecipe}, {@code setBatch} and
- * {@code setImageSize} are required, and so is {@code setEpochs} unless a step or time budget
- * is given.
+ * {@code setImageSize} are required, and so is {@code setEpochs} unless a step or time budget is
+ * given.
  */
 public final class TrainConfig {
 
@@ -121,7 +121,8 @@ public final class TrainConfig {
     }
 
     /**
-     * The model's stem stride ({@link io.github.fastvision.models.ModelOptions}; 0 for the family's stem).
+     * The model's stem stride ({@link io.github.fastvision.models.ModelOptions}; 0 for the family's
+     * stem).
      *
      * @return the stride
      */
@@ -312,8 +313,8 @@ public final class TrainConfig {
         }
 
         /**
-         * Stops after this many optimizer steps (default 0: no step limit); the schedule then
-         * spans these steps.
+         * Stops after this many optimizer steps (default 0: no step limit); the schedule then spans
+         * these steps.
          *
          * @param maxSteps at least 1, or 0 for none
          * @return this builder
@@ -324,8 +325,8 @@ public final class TrainConfig {
         }
 
         /**
-         * Stops once this much wall-clock time has been spent training (default none); without
-         * a step limit the schedule then follows the elapsed share of the budget.
+         * Stops once this much wall-clock time has been spent training (default none); without a
+         * step limit the schedule then follows the elapsed share of the budget.
          *
          * @param timeBudget a positive duration, or null for none
          * @return this builder
@@ -345,14 +346,17 @@ public final class TrainConfig {
             Objects.requireNonNull(model, "model must be set");
             Objects.requireNonNull(recipe, "recipe must be set");
             if (stemStride < 0) {
-                throw new IllegalArgumentException("stem stride must be >= 1 (or 0 for the family's stem) but was "
-                        + stemStride);
+                throw new IllegalArgumentException(
+                        "stem stride must be >= 1 (or 0 for the family's stem) but was "
+                                + stemStride);
             }
             if (maxSteps < 0) {
-                throw new IllegalArgumentException("max steps must be >= 1 (or 0 for no limit) but was " + maxSteps);
+                throw new IllegalArgumentException(
+                        "max steps must be >= 1 (or 0 for no limit) but was " + maxSteps);
             }
             if (timeBudget != null && (timeBudget.isNegative() || timeBudget.isZero())) {
-                throw new IllegalArgumentException("time budget must be positive but was " + timeBudget);
+                throw new IllegalArgumentException(
+                        "time budget must be positive but was " + timeBudget);
             }
             boolean budgeted = maxSteps > 0 || timeBudget != null;
             if (epochs == 0 && budgeted) {
@@ -362,7 +366,8 @@ public final class TrainConfig {
                 throw new IllegalArgumentException("epochs must be >= 1 but was " + epochs);
             }
             if (batch < 2) {
-                throw new IllegalArgumentException("batch must be >= 2 (batch norm needs two images) but was " + batch);
+                throw new IllegalArgumentException(
+                        "batch must be >= 2 (batch norm needs two images) but was " + batch);
             }
             if (imageSize < 8) {
                 throw new IllegalArgumentException("image size must be >= 8 but was " + imageSize);

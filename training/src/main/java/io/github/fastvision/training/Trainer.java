@@ -30,18 +30,18 @@ import java.util.Objects;
 
 /**
  * The training loop for any {@link TrainingTask} (loss and metrics): the recipe's optimizer with
- * weight decay on weights only, warm-up + cosine (or step) schedule, optional gradient clipping
- * and weight EMA, an evaluation and an atomic checkpoint after every epoch. The run ends after
- * its epochs, or earlier at its step or time budget ({@link TrainConfig#maxSteps()},
- * {@link TrainConfig#timeBudget()}); listeners see every step before it runs and can change the
- * model's training mode there.
+ * weight decay on weights only, warm-up + cosine (or step) schedule, optional gradient clipping and
+ * weight EMA, an evaluation and an atomic checkpoint after every epoch. The run ends after its
+ * epochs, or earlier at its step or time budget ({@link TrainConfig#maxSteps()}, {@link
+ * TrainConfig#timeBudget()}); listeners see every step before it runs and can change the model's
+ * training mode there.
  *
  * <p>Determinism: data order and augmentations depend on (seed, epoch, position), and the engine's
  * random generator (stochastic depth) is re-seeded from (seed, epoch) at every epoch start, so a
- * run resumed from the checkpoint of epoch k computes the same numbers as the uninterrupted run.
- * A NaN or infinite loss (or gradient norm, when clipping) stops training with
- * {@link TrainingDivergedException} before the step is applied; the checkpoint of the last good
- * epoch stays on disk.
+ * run resumed from the checkpoint of epoch k computes the same numbers as the uninterrupted run. A
+ * NaN or infinite loss (or gradient norm, when clipping) stops training with {@link
+ * TrainingDivergedException} before the step is applied; the checkpoint of the last good epoch
+ * stays on disk.
  */
 public final class Trainer {
 
@@ -90,7 +90,8 @@ public final class Trainer {
      * @throws IOException if the checkpoint or metrics cannot be written or read
      * @throws TrainingDivergedException on a NaN or infinite loss or gradient norm
      */
-    public <B> TrainResult fit(Block model, NDManager manager, TrainingTask<B> task) throws IOException {
+    public <B> TrainResult fit(Block model, NDManager manager, TrainingTask<B> task)
+            throws IOException {
         Autograd.disable();
         task.checkModel(model);
         return new Run<>(model, manager, task).execute();
@@ -122,10 +123,17 @@ public final class Trainer {
             this.optimizer = Optimizer.create(recipe.optimizer(), params, recipe.weightDecay());
             this.ema = recipe.emaDecay() > 0 ? new ModelEma(model, recipe.emaDecay()) : null;
             this.stepsPerEpoch = task.batchesPerEpoch();
-            this.schedule = config.maxSteps() > 0 || config.epochs() == Integer.MAX_VALUE
-                    ? LrSchedule.ofSteps(recipe, config.batch(), config.maxSteps() > 0 ? config.maxSteps() : 1_000_000L)
-                    : LrSchedule.of(recipe, config.batch(), config.epochs(), stepsPerEpoch);
-            this.checkpoint = config.out() == null ? null : config.out().resolve(TrainingCheckpoint.FILE_NAME);
+            this.schedule =
+                    config.maxSteps() > 0 || config.epochs() == Integer.MAX_VALUE
+                            ? LrSchedule.ofSteps(
+                                    recipe,
+                                    config.batch(),
+                                    config.maxSteps() > 0 ? config.maxSteps() : 1_000_000L)
+                            : LrSchedule.of(recipe, config.batch(), config.epochs(), stepsPerEpoch);
+            this.checkpoint =
+                    config.out() == null
+                            ? null
+                            : config.out().resolve(TrainingCheckpoint.FILE_NAME);
             this.ps = new ParameterStore(manager, false);
         }
 
@@ -159,10 +167,16 @@ public final class Trainer {
                 ema.swap();
             }
             double wall = (System.nanoTime() - began) / 1e9;
-            double accuracy = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).testAccuracy();
+            double accuracy =
+                    history.isEmpty() ? Double.NaN : history.get(history.size() - 1).testAccuracy();
             return new TrainResult(
-                    config.model(), history.size(), accuracy, wall,
-                    trainedSeconds > 0 ? trainedImages / trainedSeconds : 0, config.out(), List.copyOf(history),
+                    config.model(),
+                    history.size(),
+                    accuracy,
+                    wall,
+                    trainedSeconds > 0 ? trainedImages / trainedSeconds : 0,
+                    config.out(),
+                    List.copyOf(history),
                     optimizer.steps());
         }
 
@@ -171,7 +185,8 @@ public final class Trainer {
             if (config.maxSteps() > 0 && optimizer.steps() >= config.maxSteps()) {
                 return true;
             }
-            return config.timeBudget() != null && System.nanoTime() - began >= config.timeBudget().toNanos();
+            return config.timeBudget() != null
+                    && System.nanoTime() - began >= config.timeBudget().toNanos();
         }
 
         /** The share of the run done before the next step, in [0, 1]. */
@@ -180,7 +195,8 @@ public final class Trainer {
                 return Math.min(1.0, optimizer.steps() / (double) config.maxSteps());
             }
             if (config.timeBudget() != null) {
-                return Math.min(1.0, (System.nanoTime() - began) / (double) config.timeBudget().toNanos());
+                return Math.min(
+                        1.0, (System.nanoTime() - began) / (double) config.timeBudget().toNanos());
             }
             return Math.min(1.0, optimizer.steps() / ((double) config.epochs() * stepsPerEpoch));
         }
@@ -198,9 +214,12 @@ public final class Trainer {
                 B batch = it.next();
                 double progress = progress();
                 listener.onStepStart(optimizer.steps(), progress);
-                lr = config.maxSteps() <= 0 && config.timeBudget() != null && config.epochs() == Integer.MAX_VALUE
-                        ? schedule.atFraction(progress)
-                        : schedule.at(optimizer.steps());
+                lr =
+                        config.maxSteps() <= 0
+                                        && config.timeBudget() != null
+                                        && config.epochs() == Integer.MAX_VALUE
+                                ? schedule.atFraction(progress)
+                                : schedule.at(optimizer.steps());
                 float loss;
                 int size;
                 try (NDManager sub = manager.newSubManager()) {
@@ -229,7 +248,13 @@ public final class Trainer {
                 lossSum += loss * size;
                 seen += size;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                listener.onBatch(epoch, b + 1, stepsPerEpoch, lossSum / seen, metricSum / seen, seen / elapsed);
+                listener.onBatch(
+                        epoch,
+                        b + 1,
+                        stepsPerEpoch,
+                        lossSum / seen,
+                        metricSum / seen,
+                        seen / elapsed);
             }
             epochImages = seen;
             if (seen == 0) {
@@ -239,8 +264,15 @@ public final class Trainer {
             double seconds = (System.nanoTime() - t0) / 1e9;
             TrainingTask.Evaluation eval = evaluate();
             return new EpochMetrics(
-                    epoch + 1, lossSum / seen, metricSum / seen, eval.loss(), eval.metric(), lr, seconds,
-                    seen / seconds, MemoryUsage.rssMiB());
+                    epoch + 1,
+                    lossSum / seen,
+                    metricSum / seen,
+                    eval.loss(),
+                    eval.metric(),
+                    lr,
+                    seconds,
+                    seen / seconds,
+                    MemoryUsage.rssMiB());
         }
 
         /** Evaluates with the averaged weights when the recipe keeps an EMA. */
@@ -258,16 +290,22 @@ public final class Trainer {
         }
 
         private void save(int epochsDone) throws IOException {
-            RunState state = RunState.of(FORMAT, config).withProgress(epochsDone, optimizer.steps(), history);
+            RunState state =
+                    RunState.of(FORMAT, config)
+                            .withProgress(epochsDone, optimizer.steps(), history);
             TrainingCheckpoint.save(
                     checkpoint,
                     new TrainingCheckpoint.State(
-                            Json.toJson(state), model, optimizer.state(), ema == null ? List.of() : ema.state()));
+                            Json.toJson(state),
+                            model,
+                            optimizer.state(),
+                            ema == null ? List.of() : ema.state()));
             MetricsFiles.write(config.out(), history, config.model() + " on " + config.dataset());
         }
     }
 
-    private RunState resume(Path checkpoint, Block model, NDManager manager, Optimizer optimizer, ModelEma ema)
+    private RunState resume(
+            Path checkpoint, Block model, NDManager manager, Optimizer optimizer, ModelEma ema)
             throws IOException {
         if (!Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException(
@@ -276,8 +314,14 @@ public final class Trainer {
         RunState saved = Json.fromJson(TrainingCheckpoint.readMeta(checkpoint), RunState.class);
         if (saved.format() != FORMAT) {
             throw new IllegalArgumentException(
-                    "cannot resume " + checkpoint + ": its description is format " + saved.format() + ", this version "
-                            + "reads format " + FORMAT + " (start the run again)");
+                    "cannot resume "
+                            + checkpoint
+                            + ": its description is format "
+                            + saved.format()
+                            + ", this version "
+                            + "reads format "
+                            + FORMAT
+                            + " (start the run again)");
         }
         List<String> diffs = new ArrayList<>();
         compare(diffs, "model", saved.model(), config.model());
@@ -290,12 +334,16 @@ public final class Trainer {
         compare(diffs, "epochs", saved.epochs(), config.epochs());
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException(
-                    "cannot resume " + checkpoint + ": the run differs in " + String.join(", ", diffs));
+                    "cannot resume "
+                            + checkpoint
+                            + ": the run differs in "
+                            + String.join(", ", diffs));
         }
         try (NDManager scratch = manager.newSubManager()) {
             TrainingCheckpoint.restore(
                     checkpoint,
-                    new TrainingCheckpoint.State("", model, optimizer.state(), ema == null ? List.of() : ema.state()),
+                    new TrainingCheckpoint.State(
+                            "", model, optimizer.state(), ema == null ? List.of() : ema.state()),
                     scratch);
         }
         return saved;
@@ -314,11 +362,23 @@ public final class Trainer {
                         ? "no checkpoint is written for this run"
                         : history.isEmpty() && !config.resume()
                                 ? "no epoch had completed, so there is no checkpoint"
-                                : "the last good checkpoint (epoch " + lastEpoch(history) + ") is kept at " + checkpoint;
+                                : "the last good checkpoint (epoch "
+                                        + lastEpoch(history)
+                                        + ") is kept at "
+                                        + checkpoint;
         return new TrainingDivergedException(
-                "training diverged at epoch " + (epoch + 1) + ", batch " + (batch + 1) + ": " + what
-                        + "; the step was not applied and " + kept + ". Lower the learning rate (recipe "
-                        + config.recipe().name() + ", peak " + config.recipe().lrFor(config.batch())
+                "training diverged at epoch "
+                        + (epoch + 1)
+                        + ", batch "
+                        + (batch + 1)
+                        + ": "
+                        + what
+                        + "; the step was not applied and "
+                        + kept
+                        + ". Lower the learning rate (recipe "
+                        + config.recipe().name()
+                        + ", peak "
+                        + config.recipe().lrFor(config.batch())
                         + ") or enable gradient clipping.");
     }
 

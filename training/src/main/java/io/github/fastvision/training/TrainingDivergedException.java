@@ -1,6 +1,8 @@
 package io.github.fastvision.training;
 
-/** Thrown when the loss or the gradients become NaN or infinite; the last good checkpoint is kept. */
+/**
+ * Thrown when the loss or the gradients become NaN or infinite; the last good checkpoint is kept.
+ */
 public final class TrainingDivergedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

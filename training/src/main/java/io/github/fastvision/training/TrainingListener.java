@@ -16,8 +16,8 @@ public interface TrainingListener {
     default void onStart(TrainConfig config, int startEpoch, int batchesPerEpoch) {}
 
     /**
-     * Called before each optimizer step, so that a listener can change the model's training mode
-     * at a point of the run (for example, switch a feature on after a warm-up share).
+     * Called before each optimizer step, so that a listener can change the model's training mode at
+     * a point of the run (for example, switch a feature on after a warm-up share).
      *
      * @param step 0-based optimizer step about to run
      * @param progress the share of the run's budget already spent, in [0, 1] (steps, time or
@@ -35,7 +35,13 @@ public interface TrainingListener {
      * @param accuracy running training accuracy of the epoch
      * @param imagesPerSecond running throughput
      */
-    default void onBatch(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {}
+    default void onBatch(
+            int epoch,
+            int batch,
+            int batches,
+            double loss,
+            double accuracy,
+            double imagesPerSecond) {}
 
     /**
      * Called after each epoch's evaluation and checkpoint.

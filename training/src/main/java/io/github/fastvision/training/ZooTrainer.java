@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Training and evaluation of zoo models by name: the model is built for the dataset's classes
- * and channels at the requested input size, trained with a {@link Trainer}, and its final weights
- * (the EMA weights when the recipe averages) are saved as {@code <model>.fvw} next to the
- * checkpoint, which {@code fastvision evaluate --weights DIR} reads.
+ * Training and evaluation of zoo models by name: the model is built for the dataset's classes and
+ * channels at the requested input size, trained with a {@link Trainer}, and its final weights (the
+ * EMA weights when the recipe averages) are saved as {@code <model>.fvw} next to the checkpoint,
+ * which {@code fastvision evaluate --weights DIR} reads.
  */
 public final class ZooTrainer {
 
@@ -56,16 +56,18 @@ public final class ZooTrainer {
      * @return the outcome
      * @throws IOException if files cannot be written
      */
-    public static TrainResult train(TrainConfig config, DatasetSplit data, TrainingListener listener)
-            throws IOException {
-        TrainConfig canonical = config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
+    public static TrainResult train(
+            TrainConfig config, DatasetSplit data, TrainingListener listener) throws IOException {
+        TrainConfig canonical =
+                config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             TrainResult result = new Trainer(canonical, listener).fit(model, manager, data);
             if (canonical.out() != null) {
-                WeightsFile.save(model, canonical.out().resolve(model.getName() + WeightsFile.EXTENSION));
+                WeightsFile.save(
+                        model, canonical.out().resolve(model.getName() + WeightsFile.EXTENSION));
             }
             return result;
         }
@@ -81,25 +83,35 @@ public final class ZooTrainer {
      * @return accuracy and loss
      * @throws IOException if the weights cannot be read
      */
-    public static Evaluator.Result evaluate(Path weights, String model, ImageDataset test, int imageSize)
-            throws IOException {
+    public static Evaluator.Result evaluate(
+            Path weights, String model, ImageDataset test, int imageSize) throws IOException {
         Path file = resolveWeights(weights, model);
         WeightsFile.Header header = WeightsFile.header(file);
-        if (header.numClasses() != test.classes().size() || header.inChannels() != test.channels()) {
+        if (header.numClasses() != test.classes().size()
+                || header.inChannels() != test.channels()) {
             throw new IllegalArgumentException(
-                    file + " holds a " + header.model() + " for " + header.numClasses() + " classes and "
-                            + header.inChannels() + " channel(s), but the dataset has " + test.classes().size()
-                            + " classes and " + test.channels() + " channel(s)");
+                    file
+                            + " holds a "
+                            + header.model()
+                            + " for "
+                            + header.numClasses()
+                            + " classes and "
+                            + header.inChannels()
+                            + " channel(s), but the dataset has "
+                            + test.classes().size()
+                            + " classes and "
+                            + test.channels()
+                            + " channel(s)");
         }
         try (NDManager manager = NDManager.newBaseManager();
-                BatchLoader loader = BatchLoader.builder()
-                        .setData(test)
-                        .setTransform(Pipeline.evaluation(imageSize, test.channels()), imageSize)
-                        .setBatchSize(256)
-                        .build()) {
-            VisionModel vm =
-                    ModelRegistry.create(
-                            header.model(), header.options(imageSize));
+                BatchLoader loader =
+                        BatchLoader.builder()
+                                .setData(test)
+                                .setTransform(
+                                        Pipeline.evaluation(imageSize, test.channels()), imageSize)
+                                .setBatchSize(256)
+                                .build()) {
+            VisionModel vm = ModelRegistry.create(header.model(), header.options(imageSize));
             WeightsFile.load(vm, manager, file);
             return Evaluator.evaluate(vm, manager, loader);
         }
@@ -112,14 +124,19 @@ public final class ZooTrainer {
         if (Files.isDirectory(weights)) {
             try (Stream<Path> s = Files.list(weights)) {
                 List<Path> found =
-                        s.filter(p -> p.getFileName().toString().endsWith(WeightsFile.EXTENSION)).toList();
+                        s.filter(p -> p.getFileName().toString().endsWith(WeightsFile.EXTENSION))
+                                .toList();
                 if (found.size() != 1) {
                     throw new IllegalArgumentException(
-                            weights + " holds " + found.size() + " .fvw files; name the model with --model");
+                            weights
+                                    + " holds "
+                                    + found.size()
+                                    + " .fvw files; name the model with --model");
                 }
                 return found.get(0);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot list " + weights + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "cannot list " + weights + ": " + e.getMessage(), e);
             }
         }
         return WeightsFile.resolve(weights, null);

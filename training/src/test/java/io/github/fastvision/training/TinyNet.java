@@ -15,8 +15,8 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.ConvBn;
 
 /**
- * A tiny classifier for trainer tests: a 3×3 stride-2 conv-BN-ReLU stem, a 3×3 conv-BN-ReLU,
- * global average pooling and a linear layer. Batch norm gives the checkpoint buffers to carry.
+ * A tiny classifier for trainer tests: a 3×3 stride-2 conv-BN-ReLU stem, a 3×3 conv-BN-ReLU, global
+ * average pooling and a linear layer. Batch norm gives the checkpoint buffers to carry.
  */
 final class TinyNet extends AbstractBlock {
 
@@ -28,11 +28,25 @@ final class TinyNet extends AbstractBlock {
     TinyNet(int inChannels, int width, int classes) {
         super((byte) 1);
         this.width = width;
-        this.stem = addChildBlock(
-                "stem",
-                ConvBn.builder().setInChannels(inChannels).setOutChannels(width).optKernel(3).optStride(2).optAct(Act.RELU).build());
-        this.conv = addChildBlock(
-                "conv", ConvBn.builder().setInChannels(width).setOutChannels(width).optKernel(3).optAct(Act.RELU).build());
+        this.stem =
+                addChildBlock(
+                        "stem",
+                        ConvBn.builder()
+                                .setInChannels(inChannels)
+                                .setOutChannels(width)
+                                .optKernel(3)
+                                .optStride(2)
+                                .optAct(Act.RELU)
+                                .build());
+        this.conv =
+                addChildBlock(
+                        "conv",
+                        ConvBn.builder()
+                                .setInChannels(width)
+                                .setOutChannels(width)
+                                .optKernel(3)
+                                .optAct(Act.RELU)
+                                .build());
         this.fc = addChildBlock("fc", Linear.builder().setUnits(classes).build());
     }
 
@@ -47,11 +61,14 @@ final class TinyNet extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        return new Shape[] {fc.getOutputShapes(new Shape[] {new Shape(inputs[0].get(0), width)})[0]};
+        return new Shape[] {
+            fc.getOutputShapes(new Shape[] {new Shape(inputs[0].get(0), width)})[0]
+        };
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = Blocks.init(stem, manager, dataType, inputShapes[0]);
         conv.initialize(manager, dataType, s);
         fc.initialize(manager, dataType, new Shape(s.get(0), width));

@@ -25,7 +25,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The training loop on a tiny real problem: learning, exact resume, divergence, corrupt checkpoints. */
+/**
+ * The training loop on a tiny real problem: learning, exact resume, divergence, corrupt
+ * checkpoints.
+ */
 class TrainerTest {
 
     private static final DatasetSplit DATA = TinyData.of(40, 20);
@@ -34,10 +37,21 @@ class TrainerTest {
     /** A recipe with EMA and clipping on, so that their state is part of the resume test. */
     private static Recipe recipe(double lr) {
         return Recipe.builder()
-                .setName("test").setSource("test").setOptimizer(OptimizerKind.ADAMW)
-                .setLr(lr, 32).setWeightDecay(0.05).setEpochs(3).setSchedule(ScheduleKind.COSINE)
-                .optWarmupEpochs(0.5).optLabelSmoothing(0.1f).optMixupAlpha(0.2).optCutmixAlpha(1.0)
-                .optEmaDecay(0.99).optGradClip(5.0).optCropMinScale(0.6).optFlip(true)
+                .setName("test")
+                .setSource("test")
+                .setOptimizer(OptimizerKind.ADAMW)
+                .setLr(lr, 32)
+                .setWeightDecay(0.05)
+                .setEpochs(3)
+                .setSchedule(ScheduleKind.COSINE)
+                .optWarmupEpochs(0.5)
+                .optLabelSmoothing(0.1f)
+                .optMixupAlpha(0.2)
+                .optCutmixAlpha(1.0)
+                .optEmaDecay(0.99)
+                .optGradClip(5.0)
+                .optCropMinScale(0.6)
+                .optFlip(true)
                 .build();
     }
 
@@ -94,7 +108,9 @@ class TrainerTest {
         TrainResult full;
         try (NDManager m = NDManager.newBaseManager()) {
             TinyNet net = net(m);
-            full = new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE).fit(net, m, DATA);
+            full =
+                    new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE)
+                            .fit(net, m, DATA);
             expected = weights(net);
         }
         assertEquals(3, full.history().size());
@@ -106,12 +122,18 @@ class TrainerTest {
         Path resumed = dir.resolve("resumed");
         TrainingListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, resumed, false), crashAfterFirst).fit(net(m), m, DATA));
+            assertThrows(
+                    Crash.class,
+                    () ->
+                            new Trainer(config(recipe(4e-3), 3, resumed, false), crashAfterFirst)
+                                    .fit(net(m), m, DATA));
         }
         TrainResult second;
         try (NDManager m = NDManager.newBaseManager()) {
             TinyNet net = net(m);
-            second = new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE).fit(net, m, DATA);
+            second =
+                    new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE)
+                            .fit(net, m, DATA);
             List<float[]> got = weights(net);
             for (int i = 0; i < expected.size(); i++) {
                 assertArrayEquals(expected.get(i), got.get(i), "parameter " + i + " after resume");
@@ -130,27 +152,34 @@ class TrainerTest {
 
     @Test
     void learnsFarAboveChance() throws IOException {
-        TrainConfig c = TrainConfig.builder()
-                .setModel("test_fasternet")
-                .setRecipe(Recipes.get(Recipes.SMALL))
-                .setEpochs(4)
-                .setBatch(32)
-                .setImageSize(32)
-                .optSeed(1)
-                .optDataset("subset")
-                .build();
+        TrainConfig c =
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(4)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optSeed(1)
+                        .optDataset("subset")
+                        .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         EpochMetrics first = r.history().get(0);
         EpochMetrics last = r.history().get(3);
         assertTrue(last.trainLoss() < first.trainLoss(), "training loss falls: " + r.history());
-        assertTrue(r.testAccuracy() > 0.5, "10 classes (chance 0.1), 400 images, 4 epochs: " + r.history());
+        assertTrue(
+                r.testAccuracy() > 0.5,
+                "10 classes (chance 0.1), 400 images, 4 epochs: " + r.history());
     }
 
     @Test
     void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
         TrainingListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), crashAfterFirst).fit(net(m), m, DATA));
+            assertThrows(
+                    Crash.class,
+                    () ->
+                            new Trainer(config(recipe(4e-3), 3, dir, false), crashAfterFirst)
+                                    .fit(net(m), m, DATA));
         }
         Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
         byte[] good = Files.readAllBytes(ckpt);
@@ -159,7 +188,11 @@ class TrainerTest {
             TrainingDivergedException e =
                     assertThrows(
                             TrainingDivergedException.class,
-                            () -> new Trainer(config(recipe(1e12), 3, dir, true), TrainingListener.NONE).fit(net(m), m, DATA));
+                            () ->
+                                    new Trainer(
+                                                    config(recipe(1e12), 3, dir, true),
+                                                    TrainingListener.NONE)
+                                            .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("epoch 2"), e.getMessage());
             assertTrue(e.getMessage().contains("last good checkpoint (epoch 1)"), e.getMessage());
         }
@@ -167,10 +200,15 @@ class TrainerTest {
     }
 
     @Test
-    void corruptOrMismatchedCheckpointsFailBeforeAnythingChanges(@TempDir Path dir) throws IOException {
+    void corruptOrMismatchedCheckpointsFailBeforeAnythingChanges(@TempDir Path dir)
+            throws IOException {
         TrainingListener stop = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThrows(Crash.class, () -> new Trainer(config(recipe(4e-3), 3, dir, false), stop).fit(net(m), m, DATA));
+            assertThrows(
+                    Crash.class,
+                    () ->
+                            new Trainer(config(recipe(4e-3), 3, dir, false), stop)
+                                    .fit(net(m), m, DATA));
         }
         Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
         byte[] bytes = Files.readAllBytes(ckpt);
@@ -181,11 +219,18 @@ class TrainerTest {
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> new Trainer(config(recipe(4e-3), 3, dir, true), TrainingListener.NONE).fit(net, m, DATA));
+                            () ->
+                                    new Trainer(
+                                                    config(recipe(4e-3), 3, dir, true),
+                                                    TrainingListener.NONE)
+                                            .fit(net, m, DATA));
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
             List<float[]> after = weights(net);
             for (int i = 0; i < before.size(); i++) {
-                assertArrayEquals(before.get(i), after.get(i), "parameter " + i + " changed by a failed resume");
+                assertArrayEquals(
+                        before.get(i),
+                        after.get(i),
+                        "parameter " + i + " changed by a failed resume");
             }
         }
         Files.write(ckpt, bytes);
@@ -193,20 +238,21 @@ class TrainerTest {
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> new Trainer(
-                                            TrainConfig.builder()
-                                                    .setModel("tiny")
-                                                    .setRecipe(recipe(4e-3))
-                                                    .setEpochs(3)
-                                                    .setBatch(16)
-                                                    .setImageSize(SIZE)
-                                                    .optSeed(11)
-                                                    .optDataset("fashion-mnist-subset")
-                                                    .optOut(dir)
-                                                    .optResume(true)
-                                                    .build(),
-                                            TrainingListener.NONE)
-                                    .fit(net(m), m, DATA));
+                            () ->
+                                    new Trainer(
+                                                    TrainConfig.builder()
+                                                            .setModel("tiny")
+                                                            .setRecipe(recipe(4e-3))
+                                                            .setEpochs(3)
+                                                            .setBatch(16)
+                                                            .setImageSize(SIZE)
+                                                            .optSeed(11)
+                                                            .optDataset("fashion-mnist-subset")
+                                                            .optOut(dir)
+                                                            .optResume(true)
+                                                            .build(),
+                                                    TrainingListener.NONE)
+                                            .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("batch (checkpoint 32, now 16)"), e.getMessage());
         }
         Files.writeString(ckpt, "PK not a checkpoint");
@@ -214,41 +260,56 @@ class TrainerTest {
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> new Trainer(config(recipe(4e-3), 3, dir, true), TrainingListener.NONE).fit(net(m), m, DATA));
-            assertTrue(e.getMessage().contains("not a fastvision training checkpoint"), e.getMessage());
+                            () ->
+                                    new Trainer(
+                                                    config(recipe(4e-3), 3, dir, true),
+                                                    TrainingListener.NONE)
+                                            .fit(net(m), m, DATA));
+            assertTrue(
+                    e.getMessage().contains("not a fastvision training checkpoint"),
+                    e.getMessage());
         }
     }
 
     @Test
     void zooModelsTrainSaveAndEvaluate(@TempDir Path dir) throws IOException {
-        TrainConfig c = TrainConfig.builder()
-                .setModel("test_fasternet")
-                .setRecipe(Recipes.get(Recipes.SMALL))
-                .setEpochs(1)
-                .setBatch(32)
-                .setImageSize(32)
-                .optSeed(5)
-                .optDataset("subset")
-                .optOut(dir)
-                .build();
+        TrainConfig c =
+                TrainConfig.builder()
+                        .setModel("test_fasternet")
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optSeed(5)
+                        .optDataset("subset")
+                        .optOut(dir)
+                        .build();
         TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
         assertEquals("test_fasternet", r.model());
         assertTrue(r.imagesPerSecond() > 0);
         Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
-        assertEquals(r.testAccuracy(), e.accuracy(), 1e-9, "the saved weights give the reported accuracy");
+        assertEquals(
+                r.testAccuracy(),
+                e.accuracy(),
+                1e-9,
+                "the saved weights give the reported accuracy");
         assertEquals(200, e.images());
         IllegalArgumentException wrong =
-                assertThrows(IllegalArgumentException.class, () -> new Trainer(
-                        TrainConfig.builder()
-                                .setModel("x")
-                                .setRecipe(Recipes.get(Recipes.SMALL))
-                                .setEpochs(1)
-                                .setBatch(32)
-                                .setImageSize(32)
-                                .optSeed(5)
-                                .optDataset("s")
-                                .build(), TrainingListener.NONE)
-                        .fit(badModel(), NDManager.newBaseManager(), DATA));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new Trainer(
+                                                TrainConfig.builder()
+                                                        .setModel("x")
+                                                        .setRecipe(Recipes.get(Recipes.SMALL))
+                                                        .setEpochs(1)
+                                                        .setBatch(32)
+                                                        .setImageSize(32)
+                                                        .optSeed(5)
+                                                        .optDataset("s")
+                                                        .build(),
+                                                TrainingListener.NONE)
+                                        .fit(badModel(), NDManager.newBaseManager(), DATA));
         assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
     }
 
@@ -270,7 +331,10 @@ class TrainerTest {
         // evaluate rebuilds the model from the weights file alone, stem stride included.
         Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
         assertEquals(r.testAccuracy(), e.accuracy(), 1e-9);
-        assertEquals(2, io.github.fastvision.models.io.WeightsFile.header(dir.resolve("test_fasternet.fvw")).stemStride());
+        assertEquals(
+                2,
+                io.github.fastvision.models.io.WeightsFile.header(dir.resolve("test_fasternet.fvw"))
+                        .stemStride());
         TrainConfig other =
                 TrainConfig.builder()
                         .setModel("test_fasternet")
@@ -285,7 +349,9 @@ class TrainerTest {
                         .optResume(true)
                         .build();
         IllegalArgumentException mismatch =
-                assertThrows(IllegalArgumentException.class, () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
         assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());
     }
 

@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class ModelBenchmark extends ForwardBenchmark {
 
     /** Zoo name, or djl_resnetv1_50 / djl_mobilenetv2. */
@@ -44,7 +46,6 @@ public class ModelBenchmark extends ForwardBenchmark {
     /** "fast" (BN folded, PConv slicing) or "eval" (plain eval-mode forward). */
     @Param({"fast"})
     public String path;
-
 
     /** Builds the model on the benchmark thread. */
     @Setup(Level.Trial)

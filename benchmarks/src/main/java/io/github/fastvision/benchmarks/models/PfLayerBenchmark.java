@@ -26,12 +26,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class PfLayerBenchmark extends ForwardBenchmark {
 
     /** Zoo name. */
-    @Param({"resnet50", "resnet50_hybrid", "resnet50_max", "resnet50_deform_max", "vit_small", "vit_small_maxpool",
-        "vit_small_dwconv"})
+    @Param({
+        "resnet50",
+        "resnet50_hybrid",
+        "resnet50_max",
+        "resnet50_deform_max",
+        "vit_small",
+        "vit_small_maxpool",
+        "vit_small_dwconv"
+    })
     public String model;
 
     /** Batch size. */
@@ -41,7 +50,6 @@ public class PfLayerBenchmark extends ForwardBenchmark {
     /** Intra-op threads. */
     @Param({"1"})
     public int threads;
-
 
     /** Builds the model on the benchmark thread and enters the inference path. */
     @Setup(Level.Trial)

@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class OperatorStackBenchmark extends ForwardBenchmark {
 
     /** Operator name as in the report. */
@@ -45,7 +47,6 @@ public class OperatorStackBenchmark extends ForwardBenchmark {
     /** Intra-op threads. */
     @Param({"1"})
     public int threads;
-
 
     /** Builds the stack on the benchmark thread. */
     @Setup(Level.Trial)

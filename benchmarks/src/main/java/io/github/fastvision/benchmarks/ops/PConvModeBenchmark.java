@@ -27,12 +27,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class PConvModeBenchmark extends ForwardBenchmark {
 
     /** A feature map "CxHxW" for a PConv stack, or a FasterNet zoo name. */
-    @Param({"96x56x56", "192x28x28", "384x14x14", "768x7x7", "fasternet_t0", "fasternet_t1", "fasternet_t2",
-        "fasternet_s", "fasternet_m", "fasternet_l"})
+    @Param({
+        "96x56x56",
+        "192x28x28",
+        "384x14x14",
+        "768x7x7",
+        "fasternet_t0",
+        "fasternet_t1",
+        "fasternet_t2",
+        "fasternet_s",
+        "fasternet_m",
+        "fasternet_l"
+    })
     public String workload;
 
     /** Execution mode. */
@@ -47,7 +59,6 @@ public class PConvModeBenchmark extends ForwardBenchmark {
     @Param({"1"})
     public int threads;
 
-
     /** Builds the workload on the benchmark thread. */
     @Setup(Level.Trial)
     public void setUp() {
@@ -56,7 +67,9 @@ public class PConvModeBenchmark extends ForwardBenchmark {
         } else {
             long[] c = Workloads.chw(workload);
             state.open(
-                    Workloads.operatorStack("pconv3x3_r4", (int) c[0], mode), new Shape(batch, c[0], c[1], c[2]), threads);
+                    Workloads.operatorStack("pconv3x3_r4", (int) c[0], mode),
+                    new Shape(batch, c[0], c[1], c[2]),
+                    threads);
         }
         InferenceMode.enter(state.block());
         InferenceMode.setPConvMode(state.block(), mode);

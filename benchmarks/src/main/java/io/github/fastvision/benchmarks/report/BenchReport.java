@@ -3,8 +3,8 @@ package io.github.fastvision.benchmarks.report;
 import java.util.List;
 
 /**
- * A suite's results, the JSON document of {@code fastvision bench} (keys in snake_case through
- * the project's JSON helper: {@code peakFlopsPerS} prints as {@code "peak_flops_per_s"}).
+ * A suite's results, the JSON document of {@code fastvision bench} (keys in snake_case through the
+ * project's JSON helper: {@code peakFlopsPerS} prints as {@code "peak_flops_per_s"}).
  *
  * @param suite ops, pconv, models or pflayer
  * @param peakFlopsPerS multiply-adds per second of a 2048² float32 matrix product, same run
@@ -13,7 +13,11 @@ import java.util.List;
  * @param findings the ratios the papers' claims are about, named
  */
 public record BenchReport(
-        String suite, double peakFlopsPerS, int threads, List<BenchRow> rows, List<Finding> findings) {
+        String suite,
+        double peakFlopsPerS,
+        int threads,
+        List<BenchRow> rows,
+        List<Finding> findings) {
 
     /**
      * One derived number.

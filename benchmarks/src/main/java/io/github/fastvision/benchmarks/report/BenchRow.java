@@ -33,8 +33,17 @@ public record BenchRow(
      * @param macs multiply-adds per image
      * @return the row
      */
-    public static BenchRow of(String name, String variant, long[] input, int batch, double ms, long macs) {
+    public static BenchRow of(
+            String name, String variant, long[] input, int batch, double ms, long macs) {
         double seconds = ms / 1000.0;
-        return new BenchRow(name, variant, input, batch, ms, batch / seconds, macs, macs * (double) batch / seconds);
+        return new BenchRow(
+                name,
+                variant,
+                input,
+                batch,
+                ms,
+                batch / seconds,
+                macs,
+                macs * (double) batch / seconds);
     }
 }

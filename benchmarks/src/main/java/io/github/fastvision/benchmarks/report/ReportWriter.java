@@ -46,22 +46,43 @@ public final class ReportWriter {
     public static String markdown(BenchReport report) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "# fastvision bench %s%n%n", report.suite()));
-        sb.append(String.format(Locale.ROOT,
-                "Threads: %d. Peak (2048² float32 matmul): %.1f G multiply-adds/s.%n%n",
-                report.threads(), report.peakFlopsPerS() / 1e9));
-        sb.append("| name | variant | input | batch | latency (ms) | throughput (img/s) | GFLOPs | GFLOPS | % of peak |\n");
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "Threads: %d. Peak (2048² float32 matmul): %.1f G multiply-adds/s.%n%n",
+                        report.threads(),
+                        report.peakFlopsPerS() / 1e9));
+        sb.append(
+                "| name | variant | input | batch | latency (ms) | throughput (img/s) | GFLOPs | GFLOPS | % of peak |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchRow r : report.rows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %.1f |%n",
-                    r.name(), r.variant() == null ? "" : r.variant(), r.input()[0], r.input()[1], r.input()[2],
-                    r.batch(), r.latencyMs(), r.throughput(), r.flops() / 1e9, r.flopsPerS() / 1e9,
-                    100 * r.flopsPerS() / report.peakFlopsPerS()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %.1f |%n",
+                            r.name(),
+                            r.variant() == null ? "" : r.variant(),
+                            r.input()[0],
+                            r.input()[1],
+                            r.input()[2],
+                            r.batch(),
+                            r.latencyMs(),
+                            r.throughput(),
+                            r.flops() / 1e9,
+                            r.flopsPerS() / 1e9,
+                            100 * r.flopsPerS() / report.peakFlopsPerS()));
         }
         if (!report.findings().isEmpty()) {
             sb.append("\n| finding | value | target | met |\n|---|---:|---|---|\n");
             for (BenchReport.Finding f : report.findings()) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s |%n", f.name(), f.value(),
-                        f.target() == null ? "" : f.target(), f.met() == null ? "" : f.met() ? "yes" : "no"));
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %.3f | %s | %s |%n",
+                                f.name(),
+                                f.value(),
+                                f.target() == null ? "" : f.target(),
+                                f.met() == null ? "" : f.met() ? "yes" : "no"));
             }
         }
         return sb.toString();
@@ -89,9 +110,13 @@ public final class ReportWriter {
         return files;
     }
 
-    /** Through XChart's stream overload: its file-name overload opens the file itself, not atomically. */
+    /**
+     * Through XChart's stream overload: its file-name overload opens the file itself, not
+     * atomically.
+     */
     private static void savePng(Chart<?, ?> chart, Path file) throws IOException {
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(
+                file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static String label(BenchRow r) {
@@ -102,9 +127,19 @@ public final class ReportWriter {
 
     /** Achieved GFLOPS per workload and batch, like fasternet Table 1. */
     private static Path flopsBars(BenchReport report, Path file) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(600)
-                .title("Achieved GFLOPS (" + report.suite() + ", " + report.threads() + " thread(s))")
-                .xAxisTitle("workload").yAxisTitle("G multiply-adds / s").build();
+        CategoryChart chart =
+                new CategoryChartBuilder()
+                        .width(1100)
+                        .height(600)
+                        .title(
+                                "Achieved GFLOPS ("
+                                        + report.suite()
+                                        + ", "
+                                        + report.threads()
+                                        + " thread(s))")
+                        .xAxisTitle("workload")
+                        .yAxisTitle("G multiply-adds / s")
+                        .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setXAxisLabelRotation(45);
         Map<Integer, List<BenchRow>> byBatch = new LinkedHashMap<>();
@@ -131,14 +166,25 @@ public final class ReportWriter {
 
     /** Latency against FLOPs, like fasternet Fig. 2. */
     private static Path latencyScatter(BenchReport report, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(600)
-                .title("Latency vs FLOPs (" + report.suite() + ", batch 1, " + report.threads() + " thread(s))")
-                .xAxisTitle("GFLOPs (multiply-adds)").yAxisTitle("latency (ms)").build();
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(900)
+                        .height(600)
+                        .title(
+                                "Latency vs FLOPs ("
+                                        + report.suite()
+                                        + ", batch 1, "
+                                        + report.threads()
+                                        + " thread(s))")
+                        .xAxisTitle("GFLOPs (multiply-adds)")
+                        .yAxisTitle("latency (ms)")
+                        .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
         for (BenchRow r : report.rows()) {
             if (r.batch() == 1) {
-                chart.addSeries(label(r), new double[] {r.flops() / 1e9}, new double[] {r.latencyMs()});
+                chart.addSeries(
+                        label(r), new double[] {r.flops() / 1e9}, new double[] {r.latencyMs()});
             }
         }
         savePng(chart, file);

@@ -20,16 +20,31 @@ class ReportWriterTest {
                 5e10,
                 1,
                 List.of(
-                        BenchRow.of("conv3x3", null, new long[] {96, 56, 56}, 1, 20.0, 2_601_000_000L),
-                        BenchRow.of("dwconv3x3", null, new long[] {96, 56, 56}, 1, 5.0, 27_000_000L),
-                        BenchRow.of("conv3x3", null, new long[] {96, 56, 56}, 32, 600.0, 2_601_000_000L),
-                        BenchRow.of("dwconv3x3", null, new long[] {96, 56, 56}, 32, 150.0, 27_000_000L)),
+                        BenchRow.of(
+                                "conv3x3", null, new long[] {96, 56, 56}, 1, 20.0, 2_601_000_000L),
+                        BenchRow.of(
+                                "dwconv3x3", null, new long[] {96, 56, 56}, 1, 5.0, 27_000_000L),
+                        BenchRow.of(
+                                "conv3x3",
+                                null,
+                                new long[] {96, 56, 56},
+                                32,
+                                600.0,
+                                2_601_000_000L),
+                        BenchRow.of(
+                                "dwconv3x3",
+                                null,
+                                new long[] {96, 56, 56},
+                                32,
+                                150.0,
+                                27_000_000L)),
                 List.of(new BenchReport.Finding("ratio", 2.5, ">= 6", false)));
     }
 
     @Test
     void rowsDeriveThroughputAndFlops() {
-        BenchRow r = BenchRow.of("conv3x3", null, new long[] {96, 56, 56}, 32, 600.0, 2_601_000_000L);
+        BenchRow r =
+                BenchRow.of("conv3x3", null, new long[] {96, 56, 56}, 32, 600.0, 2_601_000_000L);
         assertEquals(32 / 0.6, r.throughput(), 1e-9);
         assertEquals(2_601_000_000.0 * 32 / 0.6, r.flopsPerS(), 1);
     }
@@ -38,11 +53,15 @@ class ReportWriterTest {
     void writesTheSpecifiedJsonMarkdownAndCharts(@TempDir Path dir) throws Exception {
         List<Path> files = ReportWriter.write(report(), dir);
         assertEquals(4, files.size());
-        JsonObject doc = JsonParser.parseString(Files.readString(dir.resolve("ops.json"))).getAsJsonObject();
+        JsonObject doc =
+                JsonParser.parseString(Files.readString(dir.resolve("ops.json"))).getAsJsonObject();
         assertEquals(5e10, doc.get("peak_flops_per_s").getAsDouble());
         assertEquals(1, doc.get("threads").getAsInt());
         JsonObject row = doc.getAsJsonArray("rows").get(0).getAsJsonObject();
-        for (String key : new String[] {"name", "input", "batch", "latency_ms", "throughput", "flops", "flops_per_s"}) {
+        for (String key :
+                new String[] {
+                    "name", "input", "batch", "latency_ms", "throughput", "flops", "flops_per_s"
+                }) {
             assertTrue(row.has(key), "row lacks " + key);
         }
         assertEquals("conv3x3", row.get("name").getAsString());

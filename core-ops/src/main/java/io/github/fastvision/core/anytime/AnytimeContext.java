@@ -15,18 +15,19 @@ public final class AnytimeContext {
     private long macs;
 
     /**
-     * Above this fraction of computed positions a masked convolution runs densely and multiplies
-     * by the mask (same values). Gathering patches costs about 8× more per computed position than
+     * Above this fraction of computed positions a masked convolution runs densely and multiplies by
+     * the mask (same values). Gathering patches costs about 8× more per computed position than
      * oneDNN's dense kernel (a 3×3 convolution on a (16, 18, 32, 32) map: 1.8 ms dense, 14.9 ms
      * sparse at 31% active positions), so the sparse path only pays off on nearly empty masks; on
-     * hrnet_w18_seg at 35–48% computed positions a pass took 113 ms with a threshold of 0.5 and
-     * 78 ms fully dense.
+     * hrnet_w18_seg at 35–48% computed positions a pass took 113 ms with a threshold of 0.5 and 78
+     * ms fully dense.
      */
     public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.1;
 
     private AnytimeContext(Builder b) {
         if (b.radius < 1) {
-            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + b.radius);
+            throw new IllegalArgumentException(
+                    "interpolation radius must be >= 1 but was " + b.radius);
         }
         this.sparse = b.sparse;
         this.radius = b.radius;
@@ -105,7 +106,8 @@ public final class AnytimeContext {
      */
     public static double checkMaxSparseDensity(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("sparse density limit must be in [0, 1] but was " + fraction);
+            throw new IllegalArgumentException(
+                    "sparse density limit must be in [0, 1] but was " + fraction);
         }
         return fraction;
     }
@@ -146,8 +148,8 @@ public final class AnytimeContext {
         Builder() {}
 
         /**
-         * Says whether masked convolutions compute only their active positions when no gradient
-         * is recorded (default false); training always runs dense-then-mask, which gives the same
+         * Says whether masked convolutions compute only their active positions when no gradient is
+         * recorded (default false); training always runs dense-then-mask, which gives the same
          * values.
          *
          * @param enabled whether to execute sparsely at inference

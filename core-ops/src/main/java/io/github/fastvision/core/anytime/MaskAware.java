@@ -5,9 +5,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 /**
- * A block that runs under an {@link AnytimeContext} (thesis §2.3.3): it computes only the
- * positions the context's mask still marks as computed, fills or leaves the skipped ones, and
- * counts the multiply-adds it spends. Its plain {@code forward} is the unmasked pass.
+ * A block that runs under an {@link AnytimeContext} (thesis §2.3.3): it computes only the positions
+ * the context's mask still marks as computed, fills or leaves the skipped ones, and counts the
+ * multiply-adds it spends. Its plain {@code forward} is the unmasked pass.
  */
 public interface MaskAware extends Block {
 

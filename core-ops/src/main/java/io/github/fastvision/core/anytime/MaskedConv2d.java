@@ -1,11 +1,5 @@
 package io.github.fastvision.core.anytime;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.core.layers.Checks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,10 +11,15 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.Checks;
 
 /**
- * A convolution with confidence adaptivity (thesis Eqs. 2.3–2.6): under a mask it computes only
- * the positions still to be computed and fills the skipped ones by RBF interpolation with its own
+ * A convolution with confidence adaptivity (thesis Eqs. 2.3–2.6): under a mask it computes only the
+ * positions still to be computed and fills the skipped ones by RBF interpolation with its own
  * trainable λ. Without a mask it is a plain convolution. Training runs the dense convolution and
  * multiplies by the mask; inference with a sparse {@link AnytimeContext} runs {@link SparseConv},
  * which gives the same values at a cost proportional to the active positions.
@@ -71,12 +70,12 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
                 !b.adaptive
                         ? null
                         : addParameter(
-                        Parameter.builder()
-                                .setName("rbf_lambda")
-                                .setType(Parameter.Type.OTHER)
-                                .optShape(new Shape(1))
-                                .optInitializer(new ConstantInitializer(LAMBDA_INIT))
-                                .build());
+                                Parameter.builder()
+                                        .setName("rbf_lambda")
+                                        .setType(Parameter.Type.OTHER)
+                                        .optShape(new Shape(1))
+                                        .optInitializer(new ConstantInitializer(LAMBDA_INIT))
+                                        .build());
     }
 
     /**
@@ -117,7 +116,10 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
         boolean inference = !training && !Autograd.isRecording();
         if (inference && ctx.sparse() && level.density() <= ctx.maxSparseDensity()) {
             NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), false);
-            NDArray b = bias ? ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false) : null;
+            NDArray b =
+                    bias
+                            ? ps.getValue(conv.getParameters().get("bias"), x.getDevice(), false)
+                            : null;
             y = SparseConv.conv2d(x, w, b, stride, padding, level);
         } else if (!fillSkipped) {
             // Skipped positions are never read: leave the dense values there (no mask product).
@@ -193,17 +195,26 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
     public Cost cost(Shape input) {
         Shape out = getOutputShapes(new Shape[] {input})[0];
         long params =
-                (long) kernel * kernel * inChannels * outChannels + (bias ? outChannels : 0) + (lambda == null ? 0 : 1);
-        long macs = (long) kernel * kernel * inChannels * outChannels * out.get(0) * out.get(2) * out.get(3);
+                (long) kernel * kernel * inChannels * outChannels
+                        + (bias ? outChannels : 0)
+                        + (lambda == null ? 0 : 1);
+        long macs =
+                (long) kernel
+                        * kernel
+                        * inChannels
+                        * outChannels
+                        * out.get(0)
+                        * out.get(2)
+                        * out.get(3);
         return new Cost(params, macs, out);
     }
 
     /**
      * Says whether skipped positions are filled by RBF interpolation (the default). Switch it off
      * where nothing reads the output at skipped positions: an exit's last convolutions, whose
-     * skipped positions take the previous exit's prediction (Eq. 2.7) and whose active positions
-     * do not read their neighbours. Active positions are unchanged either way; skipped positions
-     * then hold unspecified values, and the interpolation's multiply-adds are not spent.
+     * skipped positions take the previous exit's prediction (Eq. 2.7) and whose active positions do
+     * not read their neighbours. Active positions are unchanged either way; skipped positions then
+     * hold unspecified values, and the interpolation's multiply-adds are not spent.
      *
      * @param fill false to leave skipped positions unfilled
      */
@@ -239,9 +250,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
     }
 
     /**
-     * The settings every masked convolution unit shares (DJL's {@code Convolution.Builder}
-     * pattern: one generic builder, {@link #self()} returns the concrete one). The padding is
-     * always (k − 1) / 2.
+     * The settings every masked convolution unit shares (DJL's {@code Convolution.Builder} pattern:
+     * one generic builder, {@link #self()} returns the concrete one). The padding is always (k − 1)
+     * / 2.
      *
      * @param <T> the concrete builder
      */

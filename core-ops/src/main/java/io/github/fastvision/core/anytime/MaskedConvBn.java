@@ -1,9 +1,5 @@
 package io.github.fastvision.core.anytime;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +10,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Blocks;
 
 /**
  * {@link MaskedConv2d} (no bias) → BatchNorm → optional ReLU: the conv unit of HRNet and of the

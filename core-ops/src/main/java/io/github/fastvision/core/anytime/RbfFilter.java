@@ -11,11 +11,11 @@ import java.util.Map;
  * The RBF window sum Σ_{‖s−p‖∞≤r} exp(−λ²‖p−s‖²) f(s) of {@link RbfInterpolation}, computed two
  * ways with equal results: on maps up to {@link #MATMUL_MAX_SIDE} a side as two matrix products
  * with banded Toeplitz matrices, T_H · f · T_W (T[i][j] = exp(−λ²(i−j)²) for |i−j| ≤ r, else 0),
- * and on larger maps as a 1×(2r+1) and a (2r+1)×1 depthwise convolution. On libtorch's CPU
- * kernels the matrix products were measured 10–30× faster than the depthwise convolutions for
- * HRNet's map sizes at 64–128 px inputs, whose non-square depthwise kernels have no vectorized
- * path. Banded matrices, kernels and denominators are kept per size: build one filter per λ value
- * (per training step, or once for inference).
+ * and on larger maps as a 1×(2r+1) and a (2r+1)×1 depthwise convolution. On libtorch's CPU kernels
+ * the matrix products were measured 10–30× faster than the depthwise convolutions for HRNet's map
+ * sizes at 64–128 px inputs, whose non-square depthwise kernels have no vectorized path. Banded
+ * matrices, kernels and denominators are kept per size: build one filter per λ value (per training
+ * step, or once for inference).
  */
 final class RbfFilter {
 
@@ -23,8 +23,8 @@ final class RbfFilter {
     static final float DENOMINATOR_EPSILON = 1e-6f;
 
     /**
-     * Upper bound on λ² (exp(−20) ≈ 2·10⁻⁹ keeps the nearest neighbours' weights normal floats,
-     * so denominators never underflow; the gradient of λ stops there).
+     * Upper bound on λ² (exp(−20) ≈ 2·10⁻⁹ keeps the nearest neighbours' weights normal floats, so
+     * denominators never underflow; the gradient of λ stops there).
      */
     static final float MAX_LAMBDA_SQUARED = 20f;
 
@@ -53,26 +53,29 @@ final class RbfFilter {
     }
 
     private NDArray band(long n) {
-        return bands.computeIfAbsent(n, k -> {
-            int size = (int) n;
-            float[] d2 = new float[size * size];
-            float[] inside = new float[size * size];
-            for (int i = 0; i < size; i++) {
-                for (int j = 0; j < size; j++) {
-                    int d = i - j;
-                    d2[i * size + j] = d * d;
-                    inside[i * size + j] = Math.abs(d) <= radius ? 1f : 0f;
-                }
-            }
-            NDArray dist = manager.create(d2, new Shape(n, n));
-            NDArray mask = manager.create(inside, new Shape(n, n));
-            NDArray w = dist.mul(lambdaSquared()).neg().exp();
-            // Drop weights below 1e-30 (they would be denormal floats, which slow matrix products
-            // by orders of magnitude and add nothing).
-            NDArray t = w.mul(mask.mul(w.gte(1e-30f).toType(w.getDataType(), false)));
-            t.attach(manager);
-            return t;
-        });
+        return bands.computeIfAbsent(
+                n,
+                k -> {
+                    int size = (int) n;
+                    float[] d2 = new float[size * size];
+                    float[] inside = new float[size * size];
+                    for (int i = 0; i < size; i++) {
+                        for (int j = 0; j < size; j++) {
+                            int d = i - j;
+                            d2[i * size + j] = d * d;
+                            inside[i * size + j] = Math.abs(d) <= radius ? 1f : 0f;
+                        }
+                    }
+                    NDArray dist = manager.create(d2, new Shape(n, n));
+                    NDArray mask = manager.create(inside, new Shape(n, n));
+                    NDArray w = dist.mul(lambdaSquared()).neg().exp();
+                    // Drop weights below 1e-30 (they would be denormal floats, which slow matrix
+                    // products
+                    // by orders of magnitude and add nothing).
+                    NDArray t = w.mul(mask.mul(w.gte(1e-30f).toType(w.getDataType(), false)));
+                    t.attach(manager);
+                    return t;
+                });
     }
 
     /**
@@ -96,7 +99,8 @@ final class RbfFilter {
                 int d = i - radius;
                 d2[i] = d * d;
             }
-            kernel1d = manager.create(d2).mul(lambdaSquared()).neg().exp().reshape(1, 1, 1, d2.length);
+            kernel1d =
+                    manager.create(d2).mul(lambdaSquared()).neg().exp().reshape(1, 1, 1, d2.length);
             kernel1d.attach(manager);
         }
         return kernel1d;
@@ -112,7 +116,9 @@ final class RbfFilter {
         Shape s = f.getShape();
         long h = s.get(2);
         long w = s.get(3);
-        return h <= MATMUL_MAX_SIDE && w <= MATMUL_MAX_SIDE ? windowSumMatmul(f) : windowSumDepthwise(f);
+        return h <= MATMUL_MAX_SIDE && w <= MATMUL_MAX_SIDE
+                ? windowSumMatmul(f)
+                : windowSumDepthwise(f);
     }
 
     /**
@@ -147,36 +153,56 @@ final class RbfFilter {
         int taps = 2 * radius + 1;
         // Per channel count, once: broadcasting the cached kernel per call would attach a new
         // array to the filter's manager each time (see windowSumMatmul).
-        NDArray[] hv = depthwiseKernels.computeIfAbsent(c, k -> {
-            NDArray horizontal = kernel().broadcast(new Shape(k, 1, 1, taps));
-            return new NDArray[] {horizontal, horizontal.reshape(k, 1, taps, 1)};
-        });
+        NDArray[] hv =
+                depthwiseKernels.computeIfAbsent(
+                        c,
+                        k -> {
+                            NDArray horizontal = kernel().broadcast(new Shape(k, 1, 1, taps));
+                            return new NDArray[] {horizontal, horizontal.reshape(k, 1, taps, 1)};
+                        });
         NDArray kh = hv[0];
         NDArray kv = hv[1];
         NDArray x =
-                Conv2d.conv2d(f, kh, null, new Shape(1, 1), new Shape(0, radius), new Shape(1, 1), c)
+                Conv2d.conv2d(
+                                f,
+                                kh,
+                                null,
+                                new Shape(1, 1),
+                                new Shape(0, radius),
+                                new Shape(1, 1),
+                                c)
                         .singletonOrThrow();
-        NDArray out = Conv2d.conv2d(x, kv, null, new Shape(1, 1), new Shape(radius, 0), new Shape(1, 1), c)
-                .singletonOrThrow();
+        NDArray out =
+                Conv2d.conv2d(
+                                x,
+                                kv,
+                                null,
+                                new Shape(1, 1),
+                                new Shape(radius, 0),
+                                new Shape(1, 1),
+                                c)
+                        .singletonOrThrow();
         x.close();
         return out;
     }
 
     /**
-     * 1 / (Σ_{s∈Ω(p)} W(p,s) + ε) (centre excluded, in-map neighbours only; ε keeps a
-     * neighbourless 1×1 map finite).
+     * 1 / (Σ_{s∈Ω(p)} W(p,s) + ε) (centre excluded, in-map neighbours only; ε keeps a neighbourless
+     * 1×1 map finite).
      *
      * @param h height
      * @param w width
      * @return (1, 1, h, w)
      */
     NDArray inverseDenominator(long h, long w) {
-        return inverseDenominators.computeIfAbsent(h << 32 | w, k -> {
-            NDArray ones = manager.ones(new Shape(1, 1, h, w), lambda.getDataType());
-            // A 1×1 map has no neighbours: its (zero) numerator stays 0 instead of 0/0.
-            NDArray d = windowSum(ones).sub(1f).add(DENOMINATOR_EPSILON).pow(-1f);
-            d.attach(manager);
-            return d;
-        });
+        return inverseDenominators.computeIfAbsent(
+                h << 32 | w,
+                k -> {
+                    NDArray ones = manager.ones(new Shape(1, 1, h, w), lambda.getDataType());
+                    // A 1×1 map has no neighbours: its (zero) numerator stays 0 instead of 0/0.
+                    NDArray d = windowSum(ones).sub(1f).add(DENOMINATOR_EPSILON).pow(-1f);
+                    d.attach(manager);
+                    return d;
+                });
     }
 }

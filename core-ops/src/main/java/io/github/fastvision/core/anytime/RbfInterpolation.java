@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Fills the skipped positions of a sparse feature map from their neighbours (thesis §2.3.4,
- * Eqs. 2.4–2.6):
+ * Fills the skipped positions of a sparse feature map from their neighbours (thesis §2.3.4, Eqs.
+ * 2.4–2.6):
  *
  * <pre>
  *   f*(p) = f(p)                                   where M(p) = 1 (computed)
@@ -13,12 +13,12 @@ import ai.djl.ndarray.types.Shape;
  *   Ω(p)  = { s : ‖s − p‖∞ ≤ r, s ≠ p, s inside the map },   W(p,s) = exp(−λ² ‖p − s‖²)
  * </pre>
  *
- * Skipped positions take part as inputs with the value 0, as the thesis says. The RBF kernel on
- * a square window is separable, exp(−λ²(dx² + dy²)) = exp(−λ²dx²)·exp(−λ²dy²), so the weighted
- * sum runs as two 1-D passes: 2(2r+1) multiply-adds per channel and position instead of
- * (2r+1)². The centre term drops out of the numerator because f(p) = 0
- * at a skipped position, and is subtracted from the denominator. Gradients reach the features
- * and λ. {@link RbfFilter} chooses between matrix products and depthwise convolutions.
+ * Skipped positions take part as inputs with the value 0, as the thesis says. The RBF kernel on a
+ * square window is separable, exp(−λ²(dx² + dy²)) = exp(−λ²dx²)·exp(−λ²dy²), so the weighted sum
+ * runs as two 1-D passes: 2(2r+1) multiply-adds per channel and position instead of (2r+1)². The
+ * centre term drops out of the numerator because f(p) = 0 at a skipped position, and is subtracted
+ * from the denominator. Gradients reach the features and λ. {@link RbfFilter} chooses between
+ * matrix products and depthwise convolutions.
  */
 public final class RbfInterpolation {
 
@@ -38,7 +38,8 @@ public final class RbfInterpolation {
      */
     public static NDArray fill(NDArray sparse, NDArray compute, NDArray lambda, int radius) {
         if (radius < 1) {
-            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + radius);
+            throw new IllegalArgumentException(
+                    "interpolation radius must be >= 1 but was " + radius);
         }
         Shape s = sparse.getShape();
         Shape ms = compute.getShape();
@@ -50,7 +51,9 @@ public final class RbfInterpolation {
                 || ms.get(3) != s.get(3)) {
             throw new IllegalArgumentException(
                     "expected features (N, C, H, W) and a mask (N, 1, H, W) of the same N, H, W but got "
-                            + s + " and " + ms);
+                            + s
+                            + " and "
+                            + ms);
         }
         // A filter per call: arrays attach to the features' manager and keep λ's gradient path
         // through the weighted sum. The normalizer 1 / Σ W enters the gradient as a constant:
@@ -60,7 +63,10 @@ public final class RbfInterpolation {
         NDArray constantLambda = lambda.stopGradient();
         constantLambda.attach(sparse.getManager());
         RbfFilter normalizer = new RbfFilter(constantLambda, radius, sparse.getManager());
-        return fill(sparse, filter, compute.neg().add(1f).mul(normalizer.inverseDenominator(s.get(2), s.get(3))));
+        return fill(
+                sparse,
+                filter,
+                compute.neg().add(1f).mul(normalizer.inverseDenominator(s.get(2), s.get(3))));
     }
 
     /**

@@ -1,17 +1,16 @@
 package io.github.fastvision.core.anytime;
 
-import io.github.fastvision.core.layers.Checks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.core.layers.Checks;
 
 /**
- * A convolution evaluated at the computed positions of a mask only: gather the k×k input
- * patches of the active output positions from a channels-last copy of the input, one matrix
- * product with the weights, scatter the results into a zero map. Work and memory traffic scale
- * with the number of active positions, so wall time falls with the FLOPs. Output equals the
- * dense convolution at active positions and is 0 elsewhere (groups = 1, dilation 1).
+ * A convolution evaluated at the computed positions of a mask only: gather the k×k input patches of
+ * the active output positions from a channels-last copy of the input, one matrix product with the
+ * weights, scatter the results into a zero map. Work and memory traffic scale with the number of
+ * active positions, so wall time falls with the FLOPs. Output equals the dense convolution at
+ * active positions and is 0 elsewhere (groups = 1, dilation 1).
  */
 public final class SparseConv {
 
@@ -29,7 +28,12 @@ public final class SparseConv {
      * @return (N, Cout, Ho, Wo), zero at skipped positions
      */
     public static NDArray conv2d(
-            NDArray x, NDArray weight, NDArray bias, int stride, int padding, SpatialMask.Level out) {
+            NDArray x,
+            NDArray weight,
+            NDArray bias,
+            int stride,
+            int padding,
+            SpatialMask.Level out) {
         Shape xs = x.getShape();
         Shape ws = weight.getShape();
         long n = xs.get(0);
@@ -38,7 +42,9 @@ public final class SparseConv {
         int k = (int) ws.get(2);
         if (ws.get(1) != c || ws.get(3) != k) {
             throw new IllegalArgumentException(
-                    "sparse convolution expects a square (Cout, " + c + ", k, k) weight (groups = 1) but got "
+                    "sparse convolution expects a square (Cout, "
+                            + c
+                            + ", k, k) weight (groups = 1) but got "
                             + ws);
         }
         Shape outShape = Checks.windowShape(xs, cout, k, stride, padding);

@@ -15,8 +15,8 @@ import java.util.Map;
  * thesis resizes ŷ_i to each convolution's output size. A threshold of 1 skips nothing.
  *
  * <p>Each resolution is a {@link Level} holding the mask as a (N, 1, h, w) float map, the active
- * (computed) positions as flat indices for sparse execution, and the counts FLOPs are charged
- * with. The mask owns its arrays; close it when the pass is done.
+ * (computed) positions as flat indices for sparse execution, and the counts FLOPs are charged with.
+ * The mask owns its arrays; close it when the pass is done.
  */
 public final class SpatialMask implements AutoCloseable {
 

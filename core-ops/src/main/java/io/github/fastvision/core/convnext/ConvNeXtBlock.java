@@ -1,8 +1,5 @@
 package io.github.fastvision.core.convnext;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +10,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -58,11 +57,19 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
                                 .optPadding(new Shape(b.kernel / 2, b.kernel / 2))
                                 .build());
         norm = addChildBlock("norm", new LastAxisLayerNorm(dim, 1e-6f));
-        pwconv1 = addChildBlock("pwconv1", Linear.builder().setUnits((long) b.expansion * dim).build());
+        pwconv1 =
+                addChildBlock(
+                        "pwconv1", Linear.builder().setUnits((long) b.expansion * dim).build());
         pwconv2 = addChildBlock("pwconv2", Linear.builder().setUnits(dim).build());
         gamma =
                 b.layerScale > 0
-                        ? addChildBlock("gamma", LayerScale.builder().setChannels(dim).optInitValue(b.layerScale).optChannelsFirst(false).build())
+                        ? addChildBlock(
+                                "gamma",
+                                LayerScale.builder()
+                                        .setChannels(dim)
+                                        .optInitValue(b.layerScale)
+                                        .optChannelsFirst(false)
+                                        .build())
                         : null;
     }
 
@@ -117,7 +124,8 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
     @Override
     public Cost cost(Shape input) {
         Shape nhwc = new Shape(input.get(0), input.get(2), input.get(3), dim);
-        Cost.Accumulator acc = Cost.from(input).then(dwconv).shape(nhwc).then(norm).then(pwconv1).then(pwconv2);
+        Cost.Accumulator acc =
+                Cost.from(input).then(dwconv).shape(nhwc).then(norm).then(pwconv1).then(pwconv2);
         if (gamma != null) {
             acc.then(gamma);
         }

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.convnext;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,13 +9,15 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.LayerNorm2d;
 
 /**
- * ConvNeXt's downsampling layer between stages (thesis §4.3): channels-first LayerNorm, then a
- * 2×2 convolution with stride 2. Children: {@code norm}, {@code conv}.
+ * ConvNeXt's downsampling layer between stages (thesis §4.3): channels-first LayerNorm, then a 2×2
+ * convolution with stride 2. Children: {@code norm}, {@code conv}.
  */
 public class ConvNeXtDownsample extends AbstractBlock implements Countable {
 
@@ -56,7 +55,8 @@ public class ConvNeXtDownsample extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw("ConvNeXtDownsample", x, inChannels);
-        return new NDList(Blocks.forward(conv, ps, Blocks.forward(norm, ps, x, training), training));
+        return new NDList(
+                Blocks.forward(conv, ps, Blocks.forward(norm, ps, x, training), training));
     }
 
     /** {@inheritDoc} */

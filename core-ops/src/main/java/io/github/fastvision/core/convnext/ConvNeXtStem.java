@@ -1,8 +1,5 @@
 package io.github.fastvision.core.convnext;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.LayerNorm2d;
@@ -59,7 +58,8 @@ public class ConvNeXtStem extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw("ConvNeXtStem", x, inChannels);
-        return new NDList(Blocks.forward(norm, ps, Blocks.forward(conv, ps, x, training), training));
+        return new NDList(
+                Blocks.forward(norm, ps, Blocks.forward(conv, ps, x, training), training));
     }
 
     /** {@inheritDoc} */

@@ -65,8 +65,8 @@ public record Cost(long params, long macs, Shape output) {
         }
 
         /**
-         * Adds a child applied to another shape (a branch such as a shortcut); the current shape
-         * is unchanged.
+         * Adds a child applied to another shape (a branch such as a shortcut); the current shape is
+         * unchanged.
          *
          * @param block the child
          * @param input the child's input shape

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.fasternet;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -21,12 +20,12 @@ import io.github.fastvision.core.layers.LayerScale;
 import io.github.fastvision.core.pconv.PartialConv2d;
 
 /**
- * FasterNet block (FasterNet §3.4, Fig. 4): PConv, then a pointwise MLP of 1×1 conv (c → e·c),
- * BN, activation, 1×1 conv (e·c → c), added to the input through drop path and an optional layer
- * scale. Norm and activation sit only after the middle layer, to keep latency low.
+ * FasterNet block (FasterNet §3.4, Fig. 4): PConv, then a pointwise MLP of 1×1 conv (c → e·c), BN,
+ * activation, 1×1 conv (e·c → c), added to the input through drop path and an optional layer scale.
+ * Norm and activation sit only after the middle layer, to keep latency low.
  *
- * <p>Children: {@code spatial_mixing} (PConv), {@code mlp_expand} (1×1 conv + BN + act),
- * {@code mlp_project} (1×1 conv), optional {@code layer_scale}.
+ * <p>Children: {@code spatial_mixing} (PConv), {@code mlp_expand} (1×1 conv + BN + act), {@code
+ * mlp_project} (1×1 conv), optional {@code layer_scale}.
  */
 public class FasterNetBlock extends AbstractBlock implements Countable {
 
@@ -80,7 +79,12 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
                                 .build());
         layerScale =
                 b.layerScale > 0
-                        ? addChildBlock("layer_scale", LayerScale.builder().setChannels(channels).optInitValue(b.layerScale).build())
+                        ? addChildBlock(
+                                "layer_scale",
+                                LayerScale.builder()
+                                        .setChannels(channels)
+                                        .optInitValue(b.layerScale)
+                                        .build())
                         : null;
     }
 
@@ -138,7 +142,8 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     public Cost cost(Shape input) {
-        Cost.Accumulator acc = Cost.from(input).then(spatialMixing).then(mlpExpand).then(mlpProject);
+        Cost.Accumulator acc =
+                Cost.from(input).then(spatialMixing).then(mlpExpand).then(mlpProject);
         if (layerScale != null) {
             acc.then(layerScale);
         }

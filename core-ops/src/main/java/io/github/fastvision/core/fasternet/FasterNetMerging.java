@@ -4,8 +4,8 @@ import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.ConvBnWrapper;
 
 /**
- * FasterNet's merging layer between stages (FasterNet §3.4, Fig. 4): a 2×2 convolution with
- * stride 2 that doubles the channels, then BN. The child {@code reduction} is a foldable {@link ConvBn}.
+ * FasterNet's merging layer between stages (FasterNet §3.4, Fig. 4): a 2×2 convolution with stride
+ * 2 that doubles the channels, then BN. The child {@code reduction} is a foldable {@link ConvBn}.
  */
 public class FasterNetMerging extends ConvBnWrapper {
 
@@ -22,7 +22,9 @@ public class FasterNetMerging extends ConvBnWrapper {
         return new Builder();
     }
 
-    /** Builder for {@link FasterNetMerging}: a 2×2 patch and twice the input channels by default. */
+    /**
+     * Builder for {@link FasterNetMerging}: a 2×2 patch and twice the input channels by default.
+     */
     public static final class Builder extends BaseBuilder<Builder> {
 
         Builder() {

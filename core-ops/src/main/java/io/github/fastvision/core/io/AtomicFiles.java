@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * The one way fastvision writes a file: into a temporary file beside the target, then an atomic
- * rename over it. A reader therefore sees the old file or the new one, never a partial one, and
- * the temporary file is removed on every failure, including a failed rename. The result gets the
- * usual {@code rw-r--r--} permissions rather than the {@code rw-------} of a temporary file.
+ * rename over it. A reader therefore sees the old file or the new one, never a partial one, and the
+ * temporary file is removed on every failure, including a failed rename. The result gets the usual
+ * {@code rw-r--r--} permissions rather than the {@code rw-------} of a temporary file.
  */
 public final class AtomicFiles {
 
@@ -47,7 +47,8 @@ public final class AtomicFiles {
         void write(Path tmp) throws IOException;
     }
 
-    private static final Set<PosixFilePermission> USUAL = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> USUAL =
+            PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFiles() {}
 
@@ -80,9 +81,9 @@ public final class AtomicFiles {
     }
 
     /**
-     * Writes a file atomically through a writer that takes the temporary file's path. The
-     * temporary name ends in {@code .tmp} followed by the target's extension, so writers that pick
-     * a format from the name see the right one.
+     * Writes a file atomically through a writer that takes the temporary file's path. The temporary
+     * name ends in {@code .tmp} followed by the target's extension, so writers that pick a format
+     * from the name see the right one.
      *
      * @param file the target; its directory must exist
      * @param writer fills the temporary file
@@ -96,7 +97,8 @@ public final class AtomicFiles {
                     target.toString(), null, "is a directory; expected a file path to write");
         }
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + target + ": directory " + dir + " does not exist");
+            throw new IOException(
+                    "cannot write " + target + ": directory " + dir + " does not exist");
         }
         String name = target.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -112,7 +114,11 @@ public final class AtomicFiles {
             writer.write(tmp);
             setUsualPermissions(tmp);
             try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        tmp,
+                        target,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }

@@ -8,8 +8,8 @@ import com.google.gson.JsonElement;
 /**
  * The one JSON set-up of the project: records and maps serialise with snake_case keys from
  * camelCase Java names ({@code latencyMs} → {@code "latency_ms"}), pretty-printed, without HTML
- * escaping, with NaN and infinities allowed (a diverged metric stays visible). Every JSON
- * document fastvision writes or reads goes through this class.
+ * escaping, with NaN and infinities allowed (a diverged metric stays visible). Every JSON document
+ * fastvision writes or reads goes through this class.
  */
 public final class Json {
 

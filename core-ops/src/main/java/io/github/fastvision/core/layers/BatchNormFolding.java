@@ -4,8 +4,8 @@ import ai.djl.nn.Block;
 import ai.djl.util.Pair;
 
 /**
- * Folds every {@link ConvBn} in a block tree for inference (FasterNet §4 measures latency with
- * "BN merged" into the preceding convolution). Outputs stay equal within float rounding.
+ * Folds every {@link ConvBn} in a block tree for inference (FasterNet §4 measures latency with "BN
+ * merged" into the preceding convolution). Outputs stay equal within float rounding.
  */
 public final class BatchNormFolding {
 

@@ -18,8 +18,7 @@ public final class Checks {
      */
     public static int atLeast(String name, int value, int min) {
         if (value < min) {
-            throw new IllegalArgumentException(
-                    name + " must be >= " + min + " but was " + value);
+            throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
         }
         return value;
     }
@@ -134,11 +133,7 @@ public final class Checks {
     public static void nchw(String op, Shape shape, long channels) {
         if (shape.dimension() != 4 || shape.get(1) != channels) {
             throw new IllegalArgumentException(
-                    op
-                            + " expects input of shape (N, "
-                            + channels
-                            + ", H, W) but got "
-                            + shape);
+                    op + " expects input of shape (N, " + channels + ", H, W) but got " + shape);
         }
     }
 

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.layers;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,14 +10,16 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 
 /**
- * Convolution (no bias) followed by batch normalization and an optional activation: the unit
- * that {@link BatchNormFolding} turns into a single biased convolution for inference (FasterNet
- * §4, "BN merged").
+ * Convolution (no bias) followed by batch normalization and an optional activation: the unit that
+ * {@link BatchNormFolding} turns into a single biased convolution for inference (FasterNet §4, "BN
+ * merged").
  *
- * <p>Children are named {@code conv} and {@code bn}. Folding keeps the trained parameters
- * untouched and stores the folded kernel beside them, so {@link #unfold()} restores training.
+ * <p>Children are named {@code conv} and {@code bn}. Folding keeps the trained parameters untouched
+ * and stores the folded kernel beside them, so {@link #unfold()} restores training.
  */
 public class ConvBn extends AbstractBlock implements Countable {
 
@@ -121,8 +120,8 @@ public class ConvBn extends AbstractBlock implements Countable {
 
     /**
      * Folds the batch normalization into the convolution: W' = W·γ/√(σ²+ε), b' = β − μ·γ/√(σ²+ε).
-     * Later forward passes run one biased convolution. Calling it again refreshes the folded
-     * kernel from the current parameters.
+     * Later forward passes run one biased convolution. Calling it again refreshes the folded kernel
+     * from the current parameters.
      */
     public void fold() {
         boolean recording = Autograd.isRecording();

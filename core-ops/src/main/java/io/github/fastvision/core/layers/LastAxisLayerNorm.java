@@ -1,8 +1,5 @@
 package io.github.fastvision.core.layers;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -11,10 +8,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 
 /**
- * Layer normalization over the last axis, with PyTorch's parameter names {@code weight} and
- * {@code bias} (ViT tokens, ConvNeXt blocks after the NHWC permute). For NCHW maps use {@link
+ * Layer normalization over the last axis, with PyTorch's parameter names {@code weight} and {@code
+ * bias} (ViT tokens, ConvNeXt blocks after the NHWC permute). For NCHW maps use {@link
  * LayerNorm2d}.
  */
 public class LastAxisLayerNorm extends AbstractBlock implements Countable {

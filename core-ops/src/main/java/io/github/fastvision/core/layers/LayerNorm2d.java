@@ -6,10 +6,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Layer normalization over the channel axis of an NCHW map (ConvNeXt's "channels_first"
- * LayerNorm, thesis §4.3). DJL's {@code LayerNorm} normalizes the last axis, which on NCHW input
- * is the width: a silent wrong result when C == W. Parameters are {@code weight} and {@code bias},
- * as in the official code.
+ * Layer normalization over the channel axis of an NCHW map (ConvNeXt's "channels_first" LayerNorm,
+ * thesis §4.3). DJL's {@code LayerNorm} normalizes the last axis, which on NCHW input is the width:
+ * a silent wrong result when C == W. Parameters are {@code weight} and {@code bias}, as in the
+ * official code.
  */
 public class LayerNorm2d extends LastAxisLayerNorm {
 

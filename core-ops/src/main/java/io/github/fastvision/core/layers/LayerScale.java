@@ -1,8 +1,5 @@
 package io.github.fastvision.core.layers;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -11,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 
 /**
  * Learnable per-channel scale (CaiT's layer scale; ConvNeXt uses it with 1e-6, thesis §4.3). The
@@ -66,7 +65,9 @@ public class LayerScale extends AbstractBlock implements Countable {
         long last = x.getShape().get(x.getShape().dimension() - 1);
         if (last != channels) {
             throw new IllegalArgumentException(
-                    "LayerScale expects " + channels + " channels in the last axis but got "
+                    "LayerScale expects "
+                            + channels
+                            + " channels in the last axis but got "
                             + x.getShape());
         }
         return new NDList(x.mul(g));

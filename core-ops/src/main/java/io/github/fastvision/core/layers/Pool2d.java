@@ -1,8 +1,5 @@
 package io.github.fastvision.core.layers;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 
 /**
  * Parameter-free max or average pooling with PyTorch's conventions: max pooling pads with −∞,
@@ -46,7 +45,9 @@ public class Pool2d extends AbstractBlock implements Countable {
         int padding = b.padding;
         if (padding < 0 || 2 * padding > kernel) {
             throw new IllegalArgumentException(
-                    "padding must be in [0, kernel/2] = [0, " + kernel / 2 + "] but was "
+                    "padding must be in [0, kernel/2] = [0, "
+                            + kernel / 2
+                            + "] but was "
                             + padding);
         }
         this.padding = padding;
@@ -76,7 +77,11 @@ public class Pool2d extends AbstractBlock implements Countable {
         // max_pool2d is used instead: its backward routes each gradient to one position (as
         // PyTorch does on ties) and measured 6.2x faster for forward + backward than the 2k
         // maximum ops of the separable path (64x64x28x28, 3x3, on this 2-core machine).
-        if (mode == Mode.MAX && kernel % 2 == 1 && kernel > 1 && padding == kernel / 2 && !Autograd.isRecording()) {
+        if (mode == Mode.MAX
+                && kernel % 2 == 1
+                && kernel > 1
+                && padding == kernel / 2
+                && !Autograd.isRecording()) {
             return separableMax(x, kernel, stride);
         }
         Shape k = new Shape(kernel, kernel);
@@ -90,9 +95,9 @@ public class Pool2d extends AbstractBlock implements Countable {
     /**
      * Same-padded k×k max pooling as a running maximum over k shifted views along the width, then
      * along the height, then subsampled by the stride. The result is exactly max-pool's (−∞
-     * padding, the same windows); on libtorch 2.7.1's CPU it is 3–9× faster than {@code
-     * max_pool2d} for NCHW maps (5.9 → 0.67 ms at 64×56×56 on one thread), whose kernel is slower
-     * than the 3×3 convolution pflayer replaces with it.
+     * padding, the same windows); on libtorch 2.7.1's CPU it is 3–9× faster than {@code max_pool2d}
+     * for NCHW maps (5.9 → 0.67 ms at 64×56×56 on one thread), whose kernel is slower than the 3×3
+     * convolution pflayer replaces with it.
      */
     private static NDArray separableMax(NDArray x, int kernel, int stride) {
         long h = x.getShape().get(2);

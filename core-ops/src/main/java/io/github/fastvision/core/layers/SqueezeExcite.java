@@ -1,8 +1,5 @@
 package io.github.fastvision.core.layers;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,12 +10,14 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 
 /**
- * Squeeze-and-excitation (Hu et al. 2018): global average pool, 1×1 reduce, activation, 1×1
- * expand, gate, channel-wise rescale. ReXNet's variant (rexnet appendix B) has a BN after the
- * reduction; enable it with {@link Builder#optNorm(boolean)}. Children: {@code fc1}, optional
- * {@code bn}, {@code fc2}.
+ * Squeeze-and-excitation (Hu et al. 2018): global average pool, 1×1 reduce, activation, 1×1 expand,
+ * gate, channel-wise rescale. ReXNet's variant (rexnet appendix B) has a BN after the reduction;
+ * enable it with {@link Builder#optNorm(boolean)}. Children: {@code fc1}, optional {@code bn},
+ * {@code fc2}.
  */
 public class SqueezeExcite extends AbstractBlock implements Countable {
 

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.pconv;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -14,14 +11,16 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 
 /**
- * Partial convolution, PConv (FasterNet §3.2, appendix E): a regular k×k convolution over the
- * first c_p = r·c channels only, the other channels pass through untouched. With r = 1/4 it costs
- * 1/16 of a full convolution's FLOPs and 1/4 of its memory access.
+ * Partial convolution, PConv (FasterNet §3.2, appendix E): a regular k×k convolution over the first
+ * c_p = r·c channels only, the other channels pass through untouched. With r = 1/4 it costs 1/16 of
+ * a full convolution's FLOPs and 1/4 of its memory access.
  *
  * <p>Two execution modes give identical outputs. {@link Mode#SPLIT_CAT} splits, convolves and
  * concatenates: it is autograd-safe and used for training. {@link Mode#SLICING} copies the input
@@ -111,9 +110,7 @@ public class PartialConv2d extends AbstractBlock implements Countable {
             }
             // Copy so the caller's input stays intact for the residual connection.
             NDArray out = x.duplicate();
-            out.set(
-                    new NDIndex(":, :{}", partialChannels),
-                    Blocks.forward(conv, ps, head, false));
+            out.set(new NDIndex(":, :{}", partialChannels), Blocks.forward(conv, ps, head, false));
             return new NDList(out);
         }
         NDArray tail = x.get(new NDIndex(":, {}:", partialChannels));
@@ -132,7 +129,11 @@ public class PartialConv2d extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape in = inputs[0];
-        Blocks.init(conv, manager, dataType, new Shape(in.get(0), partialChannels, in.get(2), in.get(3)));
+        Blocks.init(
+                conv,
+                manager,
+                dataType,
+                new Shape(in.get(0), partialChannels, in.get(2), in.get(3)));
     }
 
     /**

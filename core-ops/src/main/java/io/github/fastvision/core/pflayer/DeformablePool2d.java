@@ -1,8 +1,5 @@
 package io.github.fastvision.core.pflayer;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -17,6 +14,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.Pool2d;
@@ -24,11 +23,11 @@ import java.util.function.Predicate;
 
 /**
  * Deformable max-pool and avg-pool (pflayer §5.1 "Deformable Max-pool", appendix B): a 3×3
- * convolution predicts 2·k·k offsets (dy, dx per window tap) at every output position; the input
- * is sampled bilinearly at the displaced k×k window positions and the samples are reduced by max
- * or mean. The offset predictor is the only weight and starts at zero, so a fresh block equals
- * plain pooling: max ignores taps outside the image (PyTorch pads max-pool with −∞), mean counts
- * them as zeros (count_include_pad). Gradients reach both the features and the offset predictor.
+ * convolution predicts 2·k·k offsets (dy, dx per window tap) at every output position; the input is
+ * sampled bilinearly at the displaced k×k window positions and the samples are reduced by max or
+ * mean. The offset predictor is the only weight and starts at zero, so a fresh block equals plain
+ * pooling: max ignores taps outside the image (PyTorch pads max-pool with −∞), mean counts them as
+ * zeros (count_include_pad). Gradients reach both the features and the offset predictor.
  *
  * <p>Offsets are laid out as torchvision's deform_conv2d: channel 2t is dy and 2t+1 is dx of tap t
  * (row-major in the window). With modulation (DCNv2, which the paper's implementation builds on)
@@ -125,7 +124,8 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
             NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
         Shape xs = x.getShape();
         long n = xs.get(0);
-        long samplesPerImage = xs.get(1) * kernel * kernel * offsets.getShape().get(2) * offsets.getShape().get(3);
+        long samplesPerImage =
+                xs.get(1) * kernel * kernel * offsets.getShape().get(2) * offsets.getShape().get(3);
         long chunk = Math.max(1, MAX_SAMPLES_PER_CHUNK / samplesPerImage);
         if (n > chunk) {
             // Bound the working set: each bilinear corner materializes N·C·k²·Ho·Wo values.
@@ -166,8 +166,13 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         boolean modulated = offsets.getShape().equals(withMask);
         if (!modulated && !offsets.getShape().equals(plain)) {
             throw new IllegalArgumentException(
-                    NAME + " expects offsets of shape " + plain + " or, modulated, " + withMask
-                            + " but got " + offsets.getShape());
+                    NAME
+                            + " expects offsets of shape "
+                            + plain
+                            + " or, modulated, "
+                            + withMask
+                            + " but got "
+                            + offsets.getShape());
         }
         NDManager manager = x.getManager();
         DataType type = x.getDataType();
@@ -180,8 +185,14 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         NDArray cols = manager.arange(0f, (float) wo, 1f, type).mul(stride).sub(pad);
         NDArray off =
                 (modulated ? offsets.get(":, :{}", 2 * taps) : offsets).reshape(n, taps, 2, ho, wo);
-        NDArray py = off.get(":, :, 0").add(tapRow.reshape(1, taps, 1, 1)).add(rows.reshape(1, 1, ho, 1));
-        NDArray px = off.get(":, :, 1").add(tapCol.reshape(1, taps, 1, 1)).add(cols.reshape(1, 1, 1, wo));
+        NDArray py =
+                off.get(":, :, 0")
+                        .add(tapRow.reshape(1, taps, 1, 1))
+                        .add(rows.reshape(1, 1, ho, 1));
+        NDArray px =
+                off.get(":, :, 1")
+                        .add(tapCol.reshape(1, taps, 1, 1))
+                        .add(cols.reshape(1, 1, 1, wo));
         NDArray y0 = py.floor().stopGradient();
         NDArray x0 = px.floor().stopGradient();
         NDArray ly = py.sub(y0);
@@ -195,7 +206,10 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         // sample (index_select), instead of gathering with an int64 index broadcast over C.
         NDArray rowsCl = x.transpose(0, 2, 3, 1).reshape(n * h * w, c);
         NDArray imageBase =
-                manager.arange(0, (int) n).toType(DataType.INT64, false).mul(h * w).reshape(n, 1, 1, 1);
+                manager.arange(0, (int) n)
+                        .toType(DataType.INT64, false)
+                        .mul(h * w)
+                        .reshape(n, 1, 1, 1);
         NDArray sum = null;
         for (int dy = 0; dy <= 1; dy++) {
             NDArray yc = y0.add(dy);
@@ -210,7 +224,10 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
                 }
                 // Indices within an image are exact in float (< 2^24); the image offset is int64.
                 NDArray index =
-                        rowIndex.add(xc.clip(0, w - 1)).toType(DataType.INT64, false).add(imageBase).reshape(-1);
+                        rowIndex.add(xc.clip(0, w - 1))
+                                .toType(DataType.INT64, false)
+                                .add(imageBase)
+                                .reshape(-1);
                 NDArray term = rowsCl.get(new NDIndex("{}", index)).mul(weight.reshape(-1, 1));
                 sum = sum == null ? term : sum.add(term);
             }
@@ -223,16 +240,24 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         } else {
             // Max ignores samples outside the image, as max-pool's −∞ padding does.
             NDArray inside =
-                    py.gt(-1).logicalAnd(py.lt(h)).logicalAnd(px.gt(-1)).logicalAnd(px.lt(w))
+                    py.gt(-1)
+                            .logicalAnd(py.lt(h))
+                            .logicalAnd(px.gt(-1))
+                            .logicalAnd(px.lt(w))
                             .reshape(n, taps, ho * wo, 1);
             NDArray masked =
                     NDArrays.where(
                             inside.broadcast(sum.getShape()),
                             sum,
-                            manager.full(new Shape(1), Float.NEGATIVE_INFINITY, type).broadcast(sum.getShape()));
+                            manager.full(new Shape(1), Float.NEGATIVE_INFINITY, type)
+                                    .broadcast(sum.getShape()));
             NDArray max = masked.max(new int[] {1});
             // A window pushed entirely outside the image has no sample: output 0.
-            pooled = NDArrays.where(max.isInfinite(), manager.zeros(new Shape(1), type).broadcast(max.getShape()), max);
+            pooled =
+                    NDArrays.where(
+                            max.isInfinite(),
+                            manager.zeros(new Shape(1), type).broadcast(max.getShape()),
+                            max);
         }
         return pooled.reshape(n, ho, wo, c).transpose(0, 3, 1, 2);
     }
@@ -283,7 +308,8 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         Shape out = getOutputShapes(new Shape[] {input})[0];
         Cost offsets = Cost.of(offsetConv, input);
-        // Bilinear sampling: four weighted corners (and the modulation) per sample and output value.
+        // Bilinear sampling: four weighted corners (and the modulation) per sample and output
+        // value.
         long sampling = (modulated ? 5L : 4L) * kernel * kernel * out.size();
         return new Cost(offsets.params(), offsets.macs() + sampling, out);
     }

@@ -6,9 +6,9 @@ import io.github.fastvision.core.vit.AbstractTransformerBlock;
 /**
  * pflayer's efficient transformer block (§4.2, appendix A, Fig. A.1d): the ViT block with its
  * self-attention replaced by a {@link PoolingTokenMixer} (projection ×3, 3×3 max-pool on the 2-D
- * token grid, ReLU), MLP unchanged. Models alternate it with the regular
- * {@link io.github.fastvision.core.vit.TransformerBlock} (even blocks attention, odd blocks
- * pooling, as in the authors' code).
+ * token grid, ReLU), MLP unchanged. Models alternate it with the regular {@link
+ * io.github.fastvision.core.vit.TransformerBlock} (even blocks attention, odd blocks pooling, as in
+ * the authors' code).
  */
 public class EfficientTransformerBlock extends AbstractTransformerBlock {
 
@@ -25,7 +25,10 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
         return new Builder();
     }
 
-    /** Builder for {@link EfficientTransformerBlock}; the mixer settings go to its {@link PoolingTokenMixer}. */
+    /**
+     * Builder for {@link EfficientTransformerBlock}; the mixer settings go to its {@link
+     * PoolingTokenMixer}.
+     */
     public static final class Builder extends BaseBuilder<Builder> {
         private final PoolingTokenMixer.Builder mixer = PoolingTokenMixer.builder();
 
@@ -49,8 +52,8 @@ public class EfficientTransformerBlock extends AbstractTransformerBlock {
         }
 
         /**
-         * Uses a k×k depthwise convolution instead of max-pool (the dw-conv variant; the paper
-         * uses k = 5).
+         * Uses a k×k depthwise convolution instead of max-pool (the dw-conv variant; the paper uses
+         * k = 5).
          *
          * @param k odd kernel size
          * @return this builder

@@ -24,9 +24,19 @@ public enum ParameterFreeOp {
     public Block create(int channels, int stride) {
         switch (this) {
             case MAX_POOL:
-                return Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(stride).optPadding(1).build();
+                return Pool2d.builder()
+                        .setMode(Pool2d.Mode.MAX)
+                        .setKernel(3)
+                        .optStride(stride)
+                        .optPadding(1)
+                        .build();
             case AVG_POOL:
-                return Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(stride).optPadding(1).build();
+                return Pool2d.builder()
+                        .setMode(Pool2d.Mode.AVG)
+                        .setKernel(3)
+                        .optStride(stride)
+                        .optPadding(1)
+                        .build();
             case DEFORM_MAX:
             case DEFORM_AVG:
                 return DeformablePool2d.builder()

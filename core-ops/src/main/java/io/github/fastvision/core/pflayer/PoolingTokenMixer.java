@@ -1,8 +1,5 @@
 package io.github.fastvision.core.pflayer;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +10,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -20,8 +19,8 @@ import io.github.fastvision.core.layers.Pool2d;
 
 /**
  * pflayer's replacement for self-attention (§4.2, appendix A, Fig. A.1d): a linear projection d →
- * 3d ({@code qkv}, the same width as attention's q, k, v), activation, tokens reshaped to their
- * 2-D grid, a spatial eff-layer (3×3 max-pool, or a k×k depthwise convolution for the dw-conv
+ * 3d ({@code qkv}, the same width as attention's q, k, v), activation, tokens reshaped to their 2-D
+ * grid, a spatial eff-layer (3×3 max-pool, or a k×k depthwise convolution for the dw-conv
  * comparison), activation, and a projection 3d → d ({@code proj}). The paper adds ReLU after the
  * first linear layer and after the eff-layer; the authors' released code uses GELU, so the
  * activation is configurable. Tokens must form a square grid (there is no class token; the model
@@ -176,8 +175,8 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
         }
 
         /**
-         * Uses a k×k depthwise convolution instead of max-pool (the dw-conv variant of Table 6;
-         * the paper uses k = 5).
+         * Uses a k×k depthwise convolution instead of max-pool (the dw-conv variant of Table 6; the
+         * paper uses k = 5).
          *
          * @param k odd kernel size
          * @return this builder
@@ -201,8 +200,8 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
         }
 
         /**
-         * Sets the activation after the projection and after the eff-layer (default ReLU as in
-         * the paper; the authors' code uses GELU).
+         * Sets the activation after the projection and after the eff-layer (default ReLU as in the
+         * paper; the authors' code uses GELU).
          *
          * @param a activation
          * @return this builder

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.resnet;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -21,8 +20,8 @@ import io.github.fastvision.core.layers.SqueezeExcite;
 
 /**
  * The residual bottleneck skeleton shared by ResNet's regular bottleneck and pflayer's efficient
- * bottleneck: 1×1 reduction (conv-BN-ReLU) → spatial operation → 1×1 expansion (conv-BN) →
- * optional squeeze-excite → add the shortcut → ReLU. Subclasses supply the spatial operation.
+ * bottleneck: 1×1 reduction (conv-BN-ReLU) → spatial operation → 1×1 expansion (conv-BN) → optional
+ * squeeze-excite → add the shortcut → ReLU. Subclasses supply the spatial operation.
  *
  * <p>Children, in torchvision's order: {@code conv1}, the spatial op, {@code conv3}, optional
  * {@code se}, optional {@code downsample} (strided 1×1 conv-BN, present when the stride or the
@@ -54,8 +53,7 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
      * @param spatialName the child name of the spatial op
      * @param spatial the spatial op, mapping (N, width, H, W) to (N, width, H/stride, W/stride)
      */
-    protected AbstractBottleneck(
-            String name, BaseBuilder<?> b, String spatialName, Block spatial) {
+    protected AbstractBottleneck(String name, BaseBuilder<?> b, String spatialName, Block spatial) {
         super(VERSION);
         this.name = name;
         inChannels = Checks.required(name, "inChannels", b.inChannels);
@@ -281,8 +279,8 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         }
 
         /**
-         * Adds squeeze-excite after the expansion with this reduction (SENet uses 16; default
-         * 0: none).
+         * Adds squeeze-excite after the expansion with this reduction (SENet uses 16; default 0:
+         * none).
          *
          * @param reduction channel reduction factor, or 0 for none
          * @return this builder

@@ -12,9 +12,9 @@ import io.github.fastvision.core.layers.Pool2d;
  * 1×1, with groups and base width for ResNeXt / Wide-ResNet and an optional SE. The spatial child
  * is {@code conv2}.
  *
- * <p>{@link Downsampling#AVG_POOL} gives pflayer's hybrid downsampling bottleneck (appendix A):
- * at stride 2 a 2×2 average pool comes before the 3×3 convolution, which then runs at stride 1 on
- * a quarter of the positions.
+ * <p>{@link Downsampling#AVG_POOL} gives pflayer's hybrid downsampling bottleneck (appendix A): at
+ * stride 2 a 2×2 average pool comes before the 3×3 convolution, which then runs at stride 1 on a
+ * quarter of the positions.
  */
 public class Bottleneck extends AbstractBottleneck {
 
@@ -48,7 +48,15 @@ public class Bottleneck extends AbstractBottleneck {
         if (!pooled) {
             return conv;
         }
-        return new SequentialBlock().add(Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(2).optStride(2).optPadding(0).build()).add(conv);
+        return new SequentialBlock()
+                .add(
+                        Pool2d.builder()
+                                .setMode(Pool2d.Mode.AVG)
+                                .setKernel(2)
+                                .optStride(2)
+                                .optPadding(0)
+                                .build())
+                .add(conv);
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.rexnet;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -13,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -20,10 +19,11 @@ import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.SqueezeExcite;
 
 /**
- * ReXNet's linear bottleneck (rexnet §4.4, appendix B): optional 1×1 expansion ×t with BN and
- * SiLU, 3×3 depthwise conv with BN, optional squeeze-excite (ratio 1/12, with BN inside), ReLU6,
- * 1×1 projection with BN and no activation. ReXNet-lite swaps SiLU for ReLU6 and drops the SE. When the stride is 1 and the channels do not shrink,
- * the input is added into the first in-channels of the output (partial residual).
+ * ReXNet's linear bottleneck (rexnet §4.4, appendix B): optional 1×1 expansion ×t with BN and SiLU,
+ * 3×3 depthwise conv with BN, optional squeeze-excite (ratio 1/12, with BN inside), ReLU6, 1×1
+ * projection with BN and no activation. ReXNet-lite swaps SiLU for ReLU6 and drops the SE. When the
+ * stride is 1 and the channels do not shrink, the input is added into the first in-channels of the
+ * output (partial residual).
  *
  * <p>Children (timm's names): optional {@code conv_exp}, {@code conv_dw}, optional {@code se},
  * {@code conv_pwl}.
@@ -47,7 +47,8 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
         outChannels = Checks.required(NAME, "outChannels", b.outChannels);
         Checks.atLeast("expansion", b.expansion, 1);
         if (b.stride != 1 && b.stride != 2) {
-            throw new IllegalArgumentException("ReXNetBlock stride must be 1 or 2 but was " + b.stride);
+            throw new IllegalArgumentException(
+                    "ReXNetBlock stride must be 1 or 2 but was " + b.stride);
         }
         shortcut = b.stride == 1 && inChannels <= outChannels;
         int dw = inChannels * b.expansion;
@@ -78,7 +79,9 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
                                 "se",
                                 SqueezeExcite.builder()
                                         .setChannels(dw)
-                                        .optReducedChannels(Math.max(1, (int) Math.floor(dw * b.seRatio + 1e-9)))
+                                        .optReducedChannels(
+                                                Math.max(
+                                                        1, (int) Math.floor(dw * b.seRatio + 1e-9)))
                                         .optNorm(true)
                                         .build())
                         : null;
@@ -242,8 +245,8 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
         }
 
         /**
-         * Sets the SE ratio (default 1/12; 0 disables SE, as in ReXNet's first blocks and the
-         * lite variants).
+         * Sets the SE ratio (default 1/12; 0 disables SE, as in ReXNet's first blocks and the lite
+         * variants).
          *
          * @param r ratio in [0, 1]
          * @return this builder

@@ -11,11 +11,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every DJL operator allocates a fresh output. With glibc's defaults the top of the heap is
  * trimmed after large frees, so the next activation page-faults its memory back in: measured on
- * ResNet-50 (batch 1, one thread, libtorch 2.7.1) this costs 547 ms per forward pass against
- * 148 ms after {@link #tune()}, while each convolution alone runs at 110–130 GFLOP/s either way.
- * {@link #tune()} serves tensors up to 32 MiB from the heap and raises the trim threshold and the
- * top pad through {@code mallopt}, which glibc also honours at run time. Memory that was freed stays mapped for reuse, so RSS settles at the
- * working set's peak instead of shrinking between passes.
+ * ResNet-50 (batch 1, one thread, libtorch 2.7.1) this costs 547 ms per forward pass against 148 ms
+ * after {@link #tune()}, while each convolution alone runs at 110–130 GFLOP/s either way. {@link
+ * #tune()} serves tensors up to 32 MiB from the heap and raises the trim threshold and the top pad
+ * through {@code mallopt}, which glibc also honours at run time. Memory that was freed stays mapped
+ * for reuse, so RSS settles at the working set's peak instead of shrinking between passes.
  */
 public final class NativeAllocator {
 
@@ -31,9 +31,9 @@ public final class NativeAllocator {
     private static final int M_MMAP_MAX = -4;
 
     /**
-     * Serve allocations up to 32 MiB (glibc's maximum) from the heap. Setting any threshold
-     * through mallopt freezes glibc's dynamic mmap threshold at its 128 KiB start value, which
-     * would send every activation through mmap and munmap.
+     * Serve allocations up to 32 MiB (glibc's maximum) from the heap. Setting any threshold through
+     * mallopt freezes glibc's dynamic mmap threshold at its 128 KiB start value, which would send
+     * every activation through mmap and munmap.
      */
     private static final int MMAP_THRESHOLD = 32 << 20;
 
@@ -41,8 +41,8 @@ public final class NativeAllocator {
     private static final int TRIM_THRESHOLD = 1 << 30;
 
     /**
-     * Keep 256 MiB of slack at the top of each heap. With less (64 MiB measured), per-thread
-     * arenas still drop whole heaps after a pass and ResNet-50 on one thread stays at ~415 ms.
+     * Keep 256 MiB of slack at the top of each heap. With less (64 MiB measured), per-thread arenas
+     * still drop whole heaps after a pass and ResNet-50 on one thread stays at ~415 ms.
      */
     private static final int TOP_PAD = 256 << 20;
 
@@ -71,10 +71,11 @@ public final class NativeAllocator {
                 // No mmap at all: glibc caps the mmap threshold at 32 MiB, and batch-32 activations
                 // (e.g. 32x96x56x56 floats, 38 MB) would still be mapped and unmapped per operator
                 // (10 depthwise convs at batch 32: 503 -> 366 ms measured).
-                ok = c.mallopt(M_MMAP_MAX, 0) == 1
-                        && c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
-                        && c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
-                        && c.mallopt(M_TOP_PAD, TOP_PAD) == 1;
+                ok =
+                        c.mallopt(M_MMAP_MAX, 0) == 1
+                                && c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+                                && c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
+                                && c.mallopt(M_TOP_PAD, TOP_PAD) == 1;
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 LOGGER.warn("could not tune glibc malloc: {}", e.getMessage());
             }

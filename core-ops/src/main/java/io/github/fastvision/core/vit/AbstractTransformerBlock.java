@@ -1,8 +1,5 @@
 package io.github.fastvision.core.vit;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -20,8 +19,8 @@ import io.github.fastvision.core.layers.LastAxisLayerNorm;
 
 /**
  * Pre-norm transformer block on tokens (N, L, d): x + drop_path(mixer(norm1(x))), then x +
- * drop_path(mlp(norm2(x))). Subclasses choose the token mixer (self-attention, or pflayer's
- * pooling mixer). Children: {@code norm1}, {@code attn}, {@code norm2}, {@code mlp}, as in timm.
+ * drop_path(mlp(norm2(x))). Subclasses choose the token mixer (self-attention, or pflayer's pooling
+ * mixer). Children: {@code norm1}, {@code attn}, {@code norm2}, {@code mlp}, as in timm.
  */
 public abstract class AbstractTransformerBlock extends AbstractBlock implements Countable {
 

@@ -1,8 +1,5 @@
 package io.github.fastvision.core.vit;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
@@ -37,7 +36,10 @@ public class Mlp extends AbstractBlock implements Countable {
         super(VERSION);
         this.dim = Checks.atLeast("dim", dim, 1);
         this.act = act;
-        fc1 = addChildBlock("fc1", Linear.builder().setUnits(Checks.atLeast("hidden", hidden, 1)).build());
+        fc1 =
+                addChildBlock(
+                        "fc1",
+                        Linear.builder().setUnits(Checks.atLeast("hidden", hidden, 1)).build());
         fc2 = addChildBlock("fc2", Linear.builder().setUnits(dim).build());
     }
 

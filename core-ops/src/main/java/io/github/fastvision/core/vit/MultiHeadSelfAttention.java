@@ -1,8 +1,5 @@
 package io.github.fastvision.core.vit;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 
@@ -83,6 +82,11 @@ public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
         long n = input.get(0);
         long len = input.get(1);
         // q·kᵀ and attention·v: 2 · L² · d multiply-adds per sample.
-        return Cost.from(input).then(qkv).shape(input).then(proj).macs(2 * n * len * len * dim).done();
+        return Cost.from(input)
+                .then(qkv)
+                .shape(input)
+                .then(proj)
+                .macs(2 * n * len * len * dim)
+                .done();
     }
 }

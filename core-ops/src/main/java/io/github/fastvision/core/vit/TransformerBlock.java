@@ -2,8 +2,8 @@ package io.github.fastvision.core.vit;
 
 /**
  * The standard ViT block (Dosovitskiy et al. 2021; pflayer Fig. A.1b): pre-norm multi-head
- * self-attention and MLP, each with a residual connection. pflayer's ViT/PiT variants alternate
- * it with {@code io.github.fastvision.core.pflayer.EfficientTransformerBlock}.
+ * self-attention and MLP, each with a residual connection. pflayer's ViT/PiT variants alternate it
+ * with {@code io.github.fastvision.core.pflayer.EfficientTransformerBlock}.
  */
 public class TransformerBlock extends AbstractTransformerBlock {
 

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.layers.Blocks;
 import org.junit.jupiter.api.Test;
 
 class AnytimeOpsTest {
@@ -74,8 +73,12 @@ class AnytimeOpsTest {
             NDArray lambda = m.create(new float[] {0.7f});
             lambda.setRequiresGradient(true);
             NDArray sparse = m.randomUniform(0, 1, new Shape(1, 2, 8, 8));
-            NDArray compute = m.randomUniform(0, 1, new Shape(1, 1, 8, 8)).gt(0.5).toType(DataType.FLOAT32, false);
-            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray compute =
+                    m.randomUniform(0, 1, new Shape(1, 1, 8, 8))
+                            .gt(0.5)
+                            .toType(DataType.FLOAT32, false);
+            try (ai.djl.training.GradientCollector gc =
+                    ai.djl.engine.Engine.getInstance().newGradientCollector()) {
                 NDArray out = RbfInterpolation.fill(sparse.mul(compute), compute, lambda, 7);
                 gc.backward(out.sum());
             }
@@ -116,22 +119,26 @@ class AnytimeOpsTest {
     void maskedConvSparseAndDenseContextsAgreeAndCountOnlyActivePositions() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
-            MaskedConv2d conv = MaskedConv2d.builder().setInChannels(4).setOutChannels(6).setKernel(3).build();
+            MaskedConv2d conv =
+                    MaskedConv2d.builder().setInChannels(4).setOutChannels(6).setKernel(3).build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 4, 10, 10));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(2, 4, 10, 10));
             NDArray conf = m.randomUniform(0, 1, new Shape(2, 10, 10));
             try (SpatialMask mask = SpatialMask.fromConfidence(conf, 0.5f)) {
-                AnytimeContext sparse = AnytimeContext.builder().optSparse(true).optRadius(7).build();
+                AnytimeContext sparse =
+                        AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 sparse.setMaxSparseDensity(1.0);
-                AnytimeContext dense = AnytimeContext.builder().optSparse(false).optRadius(7).build();
+                AnytimeContext dense =
+                        AnytimeContext.builder().optSparse(false).optRadius(7).build();
                 sparse.setMask(mask);
                 dense.setMask(mask);
                 NDArray a = conv.forward(ps, x, false, sparse);
                 NDArray b = conv.forward(ps, x, false, dense);
                 assertTrue(a.sub(b).abs().max().getFloat() < 1e-4);
                 // The training formula (uncached kernel and denominators) gives the same map.
-                AnytimeContext training = AnytimeContext.builder().optSparse(false).optRadius(7).build();
+                AnytimeContext training =
+                        AnytimeContext.builder().optSparse(false).optRadius(7).build();
                 training.setMask(mask);
                 NDArray t = conv.forward(ps, x, true, training);
                 assertTrue(a.sub(t).abs().max().getFloat() < 1e-4);
@@ -142,7 +149,8 @@ class AnytimeOpsTest {
                 assertEquals(expected, dense.macs());
                 NDArray plain = Blocks.forward(conv, ps, x, false);
                 NDArray keep = mask.at(10, 10).compute();
-                assertTrue(plain.mul(keep).sub(a.mul(keep)).abs().max().getFloat() < 1e-4,
+                assertTrue(
+                        plain.mul(keep).sub(a.mul(keep)).abs().max().getFloat() < 1e-4,
                         "computed positions equal the unmasked convolution");
             }
         }
@@ -151,12 +159,19 @@ class AnytimeOpsTest {
     @Test
     void fullyConfidentMaskSkipsEverythingAndThresholdOneSkipsNothing() {
         try (NDManager m = NDManager.newBaseManager()) {
-            MaskedConv2d conv = MaskedConv2d.builder().setInChannels(2).setOutChannels(3).setKernel(3).optBias(false).build();
+            MaskedConv2d conv =
+                    MaskedConv2d.builder()
+                            .setInChannels(2)
+                            .setOutChannels(3)
+                            .setKernel(3)
+                            .optBias(false)
+                            .build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 2, 6, 6));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(1, 2, 6, 6));
             // Logits with a huge margin: softmax is exactly 1 in float32.
-            NDArray logits = m.zeros(new Shape(1, 3, 6, 6)).concat(m.full(new Shape(1, 1, 6, 6), 100f), 1);
+            NDArray logits =
+                    m.zeros(new Shape(1, 3, 6, 6)).concat(m.full(new Shape(1, 1, 6, 6), 100f), 1);
             try (SpatialMask confident = SpatialMask.fromLogits(logits, 0.998f);
                     SpatialMask off = SpatialMask.fromLogits(logits, 1.0f)) {
                 assertEquals(0, confident.base().activeCount());
@@ -167,15 +182,19 @@ class AnytimeOpsTest {
                 assertEquals(0, ctx.macs());
                 NDArray previous = m.randomNormal(new Shape(1, 4, 6, 6));
                 NDArray current = m.randomNormal(new Shape(1, 4, 6, 6));
-                assertArrayEquals(previous.toFloatArray(), confident.carryOver(previous, current).toFloatArray());
+                assertArrayEquals(
+                        previous.toFloatArray(),
+                        confident.carryOver(previous, current).toFloatArray());
 
                 assertEquals(36, off.base().activeCount());
                 AnytimeContext on = AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 on.setMask(off);
                 assertArrayEquals(
                         Blocks.forward(conv, ps, x, false).toFloatArray(),
-                        conv.forward(ps, x, false, on).toFloatArray(), 1e-5f);
-                assertArrayEquals(current.toFloatArray(), off.carryOver(previous, current).toFloatArray());
+                        conv.forward(ps, x, false, on).toFloatArray(),
+                        1e-5f);
+                assertArrayEquals(
+                        current.toFloatArray(), off.carryOver(previous, current).toFloatArray());
             }
         }
     }
@@ -186,7 +205,8 @@ class AnytimeOpsTest {
             float[] c = new float[16];
             c[0] = 1f; // only (0,0) confident
             c[10] = 1f; // (2,2)
-            try (SpatialMask mask = SpatialMask.fromConfidence(m.create(c, new Shape(1, 4, 4)), 0.9f)) {
+            try (SpatialMask mask =
+                    SpatialMask.fromConfidence(m.create(c, new Shape(1, 4, 4)), 0.9f)) {
                 // 2x2 picks rows/cols 0 and 2: (0,0) and (1,1) skipped.
                 assertArrayEquals(new float[] {0, 1, 1, 0}, mask.at(2, 2).compute().toFloatArray());
                 assertEquals(14, mask.base().activeCount());

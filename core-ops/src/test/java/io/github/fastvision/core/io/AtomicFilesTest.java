@@ -31,7 +31,8 @@ class AtomicFilesTest {
         AtomicFiles.writeString(file, "old");
         AtomicFiles.writeString(file, "new");
         assertEquals("new", Files.readString(file));
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(
+                "rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(List.of("out.txt"), names());
     }
 

@@ -56,7 +56,12 @@ class BatchNormFoldingTest {
     @Test
     void convBnFoldsWithinTolerance() {
         assertFoldingPreservesOutputs(
-                ConvBn.builder().setInChannels(8).setOutChannels(16).optKernel(3).optStride(2).build(),
+                ConvBn.builder()
+                        .setInChannels(8)
+                        .setOutChannels(16)
+                        .optKernel(3)
+                        .optStride(2)
+                        .build(),
                 new Shape(2, 8, 9, 9),
                 1);
     }
@@ -64,7 +69,12 @@ class BatchNormFoldingTest {
     @Test
     void depthwiseConvBnFoldsWithinTolerance() {
         assertFoldingPreservesOutputs(
-                ConvBn.builder().setInChannels(24).setOutChannels(24).optKernel(3).optGroups(24).build(),
+                ConvBn.builder()
+                        .setInChannels(24)
+                        .setOutChannels(24)
+                        .optKernel(3)
+                        .optGroups(24)
+                        .build(),
                 new Shape(2, 24, 7, 7),
                 1);
     }
@@ -72,13 +82,17 @@ class BatchNormFoldingTest {
     @Test
     void wholeBlocksFoldWithinTolerance() {
         assertFoldingPreservesOutputs(
-                FasterNetBlock.builder().setChannels(32).optAct(Act.GELU).build(), new Shape(2, 32, 8, 8), 1);
+                FasterNetBlock.builder().setChannels(32).optAct(Act.GELU).build(),
+                new Shape(2, 32, 8, 8),
+                1);
         assertFoldingPreservesOutputs(
                 Bottleneck.builder().setInChannels(64).setPlanes(32).optStride(2).build(),
                 new Shape(2, 64, 8, 8),
                 4);
         assertFoldingPreservesOutputs(
-                ReXNetBlock.builder().setInChannels(16).setOutChannels(24).build(), new Shape(2, 16, 8, 8), 3);
+                ReXNetBlock.builder().setInChannels(16).setOutChannels(24).build(),
+                new Shape(2, 16, 8, 8),
+                3);
     }
 
     @Test
@@ -89,7 +103,9 @@ class BatchNormFoldingTest {
             NDArray w = cb.getParameters().get("01conv_weight").getArray().duplicate();
             cb.fold();
             assertTrue(cb.isFolded());
-            assertEquals(0.0, Fixtures.maxAbs(cb.getParameters().get("01conv_weight").getArray().sub(w)));
+            assertEquals(
+                    0.0,
+                    Fixtures.maxAbs(cb.getParameters().get("01conv_weight").getArray().sub(w)));
             assertThrows(
                     IllegalStateException.class,
                     () -> Fixtures.forward(cb, m.randomNormal(new Shape(1, 4, 5, 5)), true));

@@ -9,7 +9,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.core.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class DropPathTest {
@@ -34,7 +33,8 @@ class DropPathTest {
             for (int s = 0; s < n; s++) {
                 float first = v[s * 12];
                 for (int k = 1; k < 12; k++) {
-                    assertEquals(first, v[s * 12 + k], "sample " + s + " is not dropped as a whole");
+                    assertEquals(
+                            first, v[s * 12 + k], "sample " + s + " is not dropped as a whole");
                 }
                 assertTrue(first == 0f || Math.abs(first - 1f / 0.75f) < 1e-6, "value " + first);
                 dropped += first == 0f ? 1 : 0;

@@ -29,14 +29,18 @@ class PartialConv2dTest {
             for (double ratio : new double[] {0.25, 0.5, 0.125, 1.0}) {
                 Shape in = new Shape(3, 64, 14, 14);
                 PartialConv2d pconv =
-                        Fixtures.init(PartialConv2d.builder().setChannels(64).optRatio(ratio).build(), m, in);
+                        Fixtures.init(
+                                PartialConv2d.builder().setChannels(64).optRatio(ratio).build(),
+                                m,
+                                in);
                 NDArray x = m.randomNormal(in);
                 NDArray before = x.duplicate();
                 NDArray split = Fixtures.forward(pconv, x, false);
                 pconv.setMode(PartialConv2d.Mode.SLICING);
                 NDArray sliced = Fixtures.forward(pconv, x, false);
                 assertEquals(0.0, Fixtures.maxAbs(split.sub(sliced)), "ratio " + ratio);
-                assertEquals(0.0, Fixtures.maxAbs(x.sub(before)), "SLICING must not touch its input");
+                assertEquals(
+                        0.0, Fixtures.maxAbs(x.sub(before)), "SLICING must not touch its input");
             }
         }
     }
@@ -45,7 +49,8 @@ class PartialConv2dTest {
     void untouchedChannelsPassThroughAndConvolvedOnesChange() {
         try (NDManager m = NDManager.newBaseManager()) {
             Shape in = new Shape(2, 32, 8, 8);
-            PartialConv2d pconv = Fixtures.init(PartialConv2d.builder().setChannels(32).build(), m, in);
+            PartialConv2d pconv =
+                    Fixtures.init(PartialConv2d.builder().setChannels(32).build(), m, in);
             assertEquals(8, pconv.getPartialChannels());
             NDArray x = m.randomNormal(in);
             NDArray y = Fixtures.forward(pconv, x, false);
@@ -60,7 +65,8 @@ class PartialConv2dTest {
     void fasterNetBlockModesAgree() {
         try (NDManager m = NDManager.newBaseManager()) {
             Shape in = new Shape(2, 40, 16, 16);
-            FasterNetBlock block = Fixtures.init(FasterNetBlock.builder().setChannels(40).build(), m, in);
+            FasterNetBlock block =
+                    Fixtures.init(FasterNetBlock.builder().setChannels(40).build(), m, in);
             NDArray x = m.randomNormal(in);
             NDArray split = Fixtures.forward(block, x, false);
             block.getPartialConv().setMode(PartialConv2d.Mode.SLICING);
@@ -84,11 +90,14 @@ class PartialConv2dTest {
             NDArray x = m.randomNormal(in);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 IllegalStateException e =
-                        assertThrows(IllegalStateException.class, () -> Fixtures.forward(pconv, x, false));
+                        assertThrows(
+                                IllegalStateException.class,
+                                () -> Fixtures.forward(pconv, x, false));
                 assertTrue(e.getMessage().contains("SPLIT_CAT"), e.getMessage());
             }
             IllegalStateException training =
-                    assertThrows(IllegalStateException.class, () -> Fixtures.forward(pconv, x, true));
+                    assertThrows(
+                            IllegalStateException.class, () -> Fixtures.forward(pconv, x, true));
             assertTrue(training.getMessage().contains("training=true"), training.getMessage());
         }
     }
@@ -124,11 +133,16 @@ class PartialConv2dTest {
     void wrongInputIsAClearError() {
         try (NDManager m = NDManager.newBaseManager()) {
             PartialConv2d pconv =
-                    Fixtures.init(PartialConv2d.builder().setChannels(64).build(), m, new Shape(1, 64, 8, 8));
+                    Fixtures.init(
+                            PartialConv2d.builder().setChannels(64).build(),
+                            m,
+                            new Shape(1, 64, 8, 8));
             IllegalArgumentException channels =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> Fixtures.forward(pconv, m.randomNormal(new Shape(1, 32, 8, 8)), false));
+                            () ->
+                                    Fixtures.forward(
+                                            pconv, m.randomNormal(new Shape(1, 32, 8, 8)), false));
             assertEquals(
                     "PartialConv2d expects input of shape (N, 64, H, W) but got (1, 32, 8, 8)",
                     channels.getMessage());

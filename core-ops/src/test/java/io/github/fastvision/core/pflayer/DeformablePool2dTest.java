@@ -31,25 +31,35 @@ class DeformablePool2dTest {
             for (Pool2d.Mode mode : Pool2d.Mode.values()) {
                 for (int stride : new int[] {1, 2}) {
                     for (Shape in : new Shape[] {new Shape(2, 8, 9, 9), new Shape(1, 8, 6, 7)}) {
-                      for (boolean modulated : new boolean[] {false, true}) {
-                        DeformablePool2d pool =
-                                Fixtures.init(
-                                        DeformablePool2d.builder()
-                                                .setChannels(8)
-                                                .optStride(stride)
-                                                .optMode(mode)
-                                                .optModulation(modulated)
-                                                .build(),
-                                        m,
-                                        in);
-                        // Negative inputs make the −∞ padding convention of max-pool matter.
-                        NDArray x = m.randomNormal(in).sub(1);
-                        NDArray expected = Pool2d.pool(x, mode, 3, stride, 1);
-                        NDArray actual = Fixtures.forward(pool, x, false);
-                        assertEquals(expected.getShape(), actual.getShape());
-                        double err = Fixtures.maxAbs(actual.sub(expected));
-                        assertTrue(err < 1e-6, mode + " stride " + stride + " " + in + " modulated " + modulated + ": " + err);
-                      }
+                        for (boolean modulated : new boolean[] {false, true}) {
+                            DeformablePool2d pool =
+                                    Fixtures.init(
+                                            DeformablePool2d.builder()
+                                                    .setChannels(8)
+                                                    .optStride(stride)
+                                                    .optMode(mode)
+                                                    .optModulation(modulated)
+                                                    .build(),
+                                            m,
+                                            in);
+                            // Negative inputs make the −∞ padding convention of max-pool matter.
+                            NDArray x = m.randomNormal(in).sub(1);
+                            NDArray expected = Pool2d.pool(x, mode, 3, stride, 1);
+                            NDArray actual = Fixtures.forward(pool, x, false);
+                            assertEquals(expected.getShape(), actual.getShape());
+                            double err = Fixtures.maxAbs(actual.sub(expected));
+                            assertTrue(
+                                    err < 1e-6,
+                                    mode
+                                            + " stride "
+                                            + stride
+                                            + " "
+                                            + in
+                                            + " modulated "
+                                            + modulated
+                                            + ": "
+                                            + err);
+                        }
                     }
                 }
             }
@@ -76,7 +86,10 @@ class DeformablePool2dTest {
             NDArray x = m.randomNormal(in);
             for (Pool2d.Mode mode : Pool2d.Mode.values()) {
                 DeformablePool2d pool =
-                        Fixtures.init(DeformablePool2d.builder().setChannels(4).optMode(mode).build(), m, in);
+                        Fixtures.init(
+                                DeformablePool2d.builder().setChannels(4).optMode(mode).build(),
+                                m,
+                                in);
                 // Padding that max-pool ignores (−∞ in effect) and avg-pool counts as zero.
                 double fill = mode == Pool2d.Mode.MAX ? -1e9 : 0;
                 // dx = +1: window j covers columns j..j+2 instead of j−1..j+1, i.e. plain
@@ -117,10 +130,12 @@ class DeformablePool2dTest {
             // 2^24 / (4 · 9 · 128 · 128) = 28 images per chunk, so 60 images take three chunks.
             Shape in = new Shape(60, 4, 128, 128);
             NDArray x = m.randomNormal(in);
-            NDArray offsets = m.randomNormal(0f, 0.7f, new Shape(60, 18, 128, 128), DataType.FLOAT32);
+            NDArray offsets =
+                    m.randomNormal(0f, 0.7f, new Shape(60, 18, 128, 128), DataType.FLOAT32);
             NDArray chunked = DeformablePool2d.sample(x, offsets, 3, 1, Pool2d.Mode.MAX);
             NDIndex tail = new NDIndex("50:60");
-            NDArray direct = DeformablePool2d.sample(x.get(tail), offsets.get(tail), 3, 1, Pool2d.Mode.MAX);
+            NDArray direct =
+                    DeformablePool2d.sample(x.get(tail), offsets.get(tail), 3, 1, Pool2d.Mode.MAX);
             assertEquals(new Shape(60, 4, 128, 128), chunked.getShape());
             assertEquals(0.0, Fixtures.maxAbs(chunked.get(tail).sub(direct)));
         }
@@ -163,38 +178,57 @@ class DeformablePool2dTest {
     @Test
     void finiteDifferenceGradientsMatchAutograd() {
         for (Pool2d.Mode mode : Pool2d.Mode.values()) {
-          for (int channels : new int[] {18, 27}) {
-            try (NDManager m = NDManager.newBaseManager()) {
-                Engine.getInstance().setRandomSeed(11);
-                NDArray x = m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
-                NDArray w =
-                        m.randomNormal(0f, 0.3f, new Shape(channels, 2, 3, 3), DataType.FLOAT32)
-                                .toType(DataType.FLOAT64, false);
-                NDArray b = m.randomNormal(0f, 0.7f, new Shape(channels), DataType.FLOAT32).toType(DataType.FLOAT64, false);
-                NDArray r = m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
-                x.setRequiresGradient(true);
-                w.setRequiresGradient(true);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(loss(x, w, b, r, mode));
+            for (int channels : new int[] {18, 27}) {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Engine.getInstance().setRandomSeed(11);
+                    NDArray x =
+                            m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
+                    NDArray w =
+                            m.randomNormal(0f, 0.3f, new Shape(channels, 2, 3, 3), DataType.FLOAT32)
+                                    .toType(DataType.FLOAT64, false);
+                    NDArray b =
+                            m.randomNormal(0f, 0.7f, new Shape(channels), DataType.FLOAT32)
+                                    .toType(DataType.FLOAT64, false);
+                    NDArray r =
+                            m.randomNormal(new Shape(1, 2, 5, 5)).toType(DataType.FLOAT64, false);
+                    x.setRequiresGradient(true);
+                    w.setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(loss(x, w, b, r, mode));
+                    }
+                    double[] gx = x.getGradient().toDoubleArray();
+                    double[] gw = w.getGradient().toDoubleArray();
+                    double[] xv = x.toDoubleArray();
+                    double[] wv = w.toDoubleArray();
+                    Random rnd = new Random(3);
+                    double eps = 1e-6;
+                    for (int k = 0; k < 8; k++) {
+                        int i = rnd.nextInt(xv.length);
+                        double numeric =
+                                central(
+                                        m,
+                                        xv,
+                                        i,
+                                        eps,
+                                        a -> loss(a, w.stopGradient(), b, r, mode),
+                                        x.getShape());
+                        assertClose(gx[i], numeric, mode + " dL/dx[" + i + "]");
+                        int j = rnd.nextInt(wv.length);
+                        double numericW =
+                                central(
+                                        m,
+                                        wv,
+                                        j,
+                                        eps,
+                                        a -> loss(x.stopGradient(), a, b, r, mode),
+                                        w.getShape());
+                        assertClose(gw[j], numericW, mode + " dL/dw[" + j + "]");
+                    }
+                    assertTrue(
+                            Fixtures.maxAbs(w.getGradient()) > 0,
+                            "offset predictor got no gradient");
                 }
-                double[] gx = x.getGradient().toDoubleArray();
-                double[] gw = w.getGradient().toDoubleArray();
-                double[] xv = x.toDoubleArray();
-                double[] wv = w.toDoubleArray();
-                Random rnd = new Random(3);
-                double eps = 1e-6;
-                for (int k = 0; k < 8; k++) {
-                    int i = rnd.nextInt(xv.length);
-                    double numeric = central(m, xv, i, eps, a -> loss(a, w.stopGradient(), b, r, mode), x.getShape());
-                    assertClose(gx[i], numeric, mode + " dL/dx[" + i + "]");
-                    int j = rnd.nextInt(wv.length);
-                    double numericW =
-                            central(m, wv, j, eps, a -> loss(x.stopGradient(), a, b, r, mode), w.getShape());
-                    assertClose(gw[j], numericW, mode + " dL/dw[" + j + "]");
-                }
-                assertTrue(Fixtures.maxAbs(w.getGradient()) > 0, "offset predictor got no gradient");
             }
-          }
         }
     }
 

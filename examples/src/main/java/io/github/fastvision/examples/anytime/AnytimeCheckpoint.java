@@ -13,8 +13,8 @@ import java.util.Locale;
 
 /**
  * One trained anytime variant in the project's checkpoint format ({@link TrainingCheckpoint},
- * written atomically, parameters by name): the description records the steps and seconds
- * trained and the item scale of the mosaics, and a reload for another item scale is refused.
+ * written atomically, parameters by name): the description records the steps and seconds trained
+ * and the item scale of the mosaics, and a reload for another item scale is refused.
  */
 public final class AnytimeCheckpoint {
 
@@ -31,7 +31,8 @@ public final class AnytimeCheckpoint {
      * @param seconds training time
      * @param itemScale item enlargement of the training mosaics
      */
-    public record Meta(int format, String model, String variant, long steps, double seconds, int itemScale) {}
+    public record Meta(
+            int format, String model, String variant, long steps, double seconds, int itemScale) {}
 
     private AnytimeCheckpoint() {}
 
@@ -44,7 +45,8 @@ public final class AnytimeCheckpoint {
      * @return {@code anytime_<model>_<variant>.fvc}
      */
     public static Path file(Path dir, String model, AnytimeVariant variant) {
-        return dir.resolve("anytime_" + model + "_" + variant.name().toLowerCase(Locale.ROOT) + ".fvc");
+        return dir.resolve(
+                "anytime_" + model + "_" + variant.name().toLowerCase(Locale.ROOT) + ".fvc");
     }
 
     /**
@@ -57,10 +59,19 @@ public final class AnytimeCheckpoint {
      * @param itemScale the mosaics' item scale
      * @throws IOException if writing fails (a previous file is then untouched)
      */
-    public static void save(AnytimeSegmenter model, Path file, long steps, double seconds, int itemScale)
+    public static void save(
+            AnytimeSegmenter model, Path file, long steps, double seconds, int itemScale)
             throws IOException {
-        Meta meta = new Meta(FORMAT, model.base().getName(), model.variant().label(), steps, seconds, itemScale);
-        TrainingCheckpoint.save(file, new TrainingCheckpoint.State(Json.toJson(meta), model, List.of(), List.of()));
+        Meta meta =
+                new Meta(
+                        FORMAT,
+                        model.base().getName(),
+                        model.variant().label(),
+                        steps,
+                        seconds,
+                        itemScale);
+        TrainingCheckpoint.save(
+                file, new TrainingCheckpoint.State(Json.toJson(meta), model, List.of(), List.of()));
     }
 
     /**
@@ -75,16 +86,23 @@ public final class AnytimeCheckpoint {
      * @throws IOException if the file is unreadable or does not fit the model
      * @throws IllegalArgumentException if the model was trained at another item scale
      */
-    public static Meta load(AnytimeSegmenter model, NDManager manager, Path file, int itemScale) throws IOException {
+    public static Meta load(AnytimeSegmenter model, NDManager manager, Path file, int itemScale)
+            throws IOException {
         Meta meta = readMeta(model, file);
         if (meta.itemScale() != itemScale) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s was trained on mosaics with items enlarged %dx, not %dx; "
-                            + "pass --item-scale %d or use another checkpoint directory",
-                    file, meta.itemScale(), itemScale, meta.itemScale()));
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s was trained on mosaics with items enlarged %dx, not %dx; "
+                                    + "pass --item-scale %d or use another checkpoint directory",
+                            file,
+                            meta.itemScale(),
+                            itemScale,
+                            meta.itemScale()));
         }
         try (NDManager scratch = manager.newSubManager()) {
-            TrainingCheckpoint.restore(file, new TrainingCheckpoint.State("", model, List.of(), List.of()), scratch);
+            TrainingCheckpoint.restore(
+                    file, new TrainingCheckpoint.State("", model, List.of(), List.of()), scratch);
         } catch (IllegalArgumentException e) {
             throw cannotLoad(model, file, e);
         }
@@ -104,8 +122,16 @@ public final class AnytimeCheckpoint {
     }
 
     private static IOException cannotLoad(AnytimeSegmenter model, Path file, RuntimeException e) {
-        return new IOException("cannot load " + file + " as " + model.variant().label() + " "
-                + model.base().getName() + " parameters: " + e.getMessage(), e);
+        return new IOException(
+                "cannot load "
+                        + file
+                        + " as "
+                        + model.variant().label()
+                        + " "
+                        + model.base().getName()
+                        + " parameters: "
+                        + e.getMessage(),
+                e);
     }
 
     /**

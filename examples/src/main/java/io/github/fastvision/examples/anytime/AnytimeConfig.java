@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The settings of the anytime experiment ({@link AnytimeExperiment}), built with
- * {@link #builder()}: the model name is required, every other value has the CLI's default.
+ * The settings of the anytime experiment ({@link AnytimeExperiment}), built with {@link
+ * #builder()}: the model name is required, every other value has the CLI's default.
  */
 public final class AnytimeConfig {
 
@@ -129,7 +129,8 @@ public final class AnytimeConfig {
     }
 
     /**
-     * ADP-C confidence threshold for training, and for inference unless a threshold search is given.
+     * ADP-C confidence threshold for training, and for inference unless a threshold search is
+     * given.
      *
      * @return the threshold
      */
@@ -202,7 +203,8 @@ public final class AnytimeConfig {
     }
 
     /**
-     * How to choose ADP-C's inference threshold on held-out mosaics, or null to use {@link #threshold()}.
+     * How to choose ADP-C's inference threshold on held-out mosaics, or null to use {@link
+     * #threshold()}.
      *
      * @return the search or null
      */
@@ -407,31 +409,47 @@ public final class AnytimeConfig {
             positive("test images", testImages);
             if (batch < 2 || batch > trainImages) {
                 throw new IllegalArgumentException(
-                        "batch must be in [2, " + trainImages + "] (the training mosaics) but was " + batch);
+                        "batch must be in [2, "
+                                + trainImages
+                                + "] (the training mosaics) but was "
+                                + batch);
             }
             if (evalBatch < 1 || testImages % evalBatch != 0) {
-                throw new IllegalArgumentException("test images (" + testImages
-                        + ") must be a positive multiple of the inference batch (" + evalBatch + ")");
+                throw new IllegalArgumentException(
+                        "test images ("
+                                + testImages
+                                + ") must be a positive multiple of the inference batch ("
+                                + evalBatch
+                                + ")");
             }
             if (!(trainMinutes > 0)) {
-                throw new IllegalArgumentException("train minutes must be > 0 but was " + trainMinutes);
+                throw new IllegalArgumentException(
+                        "train minutes must be > 0 but was " + trainMinutes);
             }
             if (!(threshold > 0 && threshold <= 1)) {
-                throw new IllegalArgumentException("threshold must be in (0, 1] but was " + threshold);
+                throw new IllegalArgumentException(
+                        "threshold must be in (0, 1] but was " + threshold);
             }
             if (!(caWarmupFraction >= 0 && caWarmupFraction <= 1)) {
-                throw new IllegalArgumentException("CA warm-up fraction must be in [0, 1] but was " + caWarmupFraction);
+                throw new IllegalArgumentException(
+                        "CA warm-up fraction must be in [0, 1] but was " + caWarmupFraction);
             }
             if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("learning rate must be > 0 but was " + learningRate);
+                throw new IllegalArgumentException(
+                        "learning rate must be > 0 but was " + learningRate);
             }
             if (!(maxSparseDensity >= 0 && maxSparseDensity <= 1)) {
-                throw new IllegalArgumentException("max sparse density must be in [0, 1] but was " + maxSparseDensity);
+                throw new IllegalArgumentException(
+                        "max sparse density must be in [0, 1] but was " + maxSparseDensity);
             }
             positive("item scale", itemScale);
             if (thresholdSearch != null && thresholdSearch.validationImages() % evalBatch != 0) {
-                throw new IllegalArgumentException("validation mosaics (" + thresholdSearch.validationImages()
-                        + ") must be a positive multiple of the inference batch (" + evalBatch + ")");
+                throw new IllegalArgumentException(
+                        "validation mosaics ("
+                                + thresholdSearch.validationImages()
+                                + ") must be a positive multiple of the inference batch ("
+                                + evalBatch
+                                + ")");
             }
             return new AnytimeConfig(this);
         }

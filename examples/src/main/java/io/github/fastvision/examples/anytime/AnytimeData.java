@@ -4,15 +4,16 @@ import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.training.data.DatasetSplit;
 
 /**
- * The experiment's mosaics: training crops from Fashion-MNIST's training items, larger test
- * mosaics from its test items, and, for a threshold search, validation mosaics of training items
- * that the training mosaics never drew.
+ * The experiment's mosaics: training crops from Fashion-MNIST's training items, larger test mosaics
+ * from its test items, and, for a threshold search, validation mosaics of training items that the
+ * training mosaics never drew.
  *
  * @param train training mosaics ({@code trainCanvas})
  * @param test test mosaics ({@code testCanvas})
  * @param validation held-out validation mosaics ({@code testCanvas}), or null without a search
  */
-public record AnytimeData(FashionMnistMosaic train, FashionMnistMosaic test, FashionMnistMosaic validation) {
+public record AnytimeData(
+        FashionMnistMosaic train, FashionMnistMosaic test, FashionMnistMosaic validation) {
 
     /**
      * Builds the mosaics of a configuration.
@@ -24,14 +25,31 @@ public record AnytimeData(FashionMnistMosaic train, FashionMnistMosaic test, Fas
     public static AnytimeData of(DatasetSplit data, AnytimeConfig config) {
         FashionMnistMosaic.Split train =
                 FashionMnistMosaic.fromSplit(
-                        data, config.trainImages(), 1, config.trainCanvas(), config.seed(), config.itemScale());
+                        data,
+                        config.trainImages(),
+                        1,
+                        config.trainCanvas(),
+                        config.seed(),
+                        config.itemScale());
         FashionMnistMosaic.Split test =
                 FashionMnistMosaic.fromSplit(
-                        data, 1, config.testImages(), config.testCanvas(), config.seed() + 1, config.itemScale());
+                        data,
+                        1,
+                        config.testImages(),
+                        config.testCanvas(),
+                        config.seed() + 1,
+                        config.itemScale());
         ThresholdSearch search = config.thresholdSearch();
-        FashionMnistMosaic validation = search == null ? null
-                : FashionMnistMosaic.heldOut(data.train(), train.train(), search.validationImages(),
-                        config.testCanvas(), config.seed(), config.itemScale());
+        FashionMnistMosaic validation =
+                search == null
+                        ? null
+                        : FashionMnistMosaic.heldOut(
+                                data.train(),
+                                train.train(),
+                                search.validationImages(),
+                                config.testCanvas(),
+                                config.seed(),
+                                config.itemScale());
         return new AnytimeData(train.train(), test.test(), validation);
     }
 }

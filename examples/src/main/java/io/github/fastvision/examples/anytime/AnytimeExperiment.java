@@ -22,24 +22,26 @@ import java.util.function.Consumer;
 
 /**
  * Thesis Table 2.1 at small scale: trains (or loads) the EE, EE+RH and ADP-C anytime models on
- * Fashion-MNIST mosaics and measures, per exit, mIoU, GFLOPs per image with masks applied, and
- * wall time per image up to that exit.
+ * Fashion-MNIST mosaics and measures, per exit, mIoU, GFLOPs per image with masks applied, and wall
+ * time per image up to that exit.
  *
  * <p>Training follows the thesis's recipe shape ({@link AnytimeTraining}): every exit's
  * cross-entropy with weight 1 (Eq. 2.1), AdamW with cosine decay, on {@code trainCanvas} crops;
  * testing on larger {@code testCanvas} mosaics (as HRNet trains on 512×1024 crops and tests on
- * 1024×2048 images). All three variants train the same number of steps (EE's time budget fixes
- * it). The parts: {@link AnytimeData} (mosaics), {@link AnytimeCheckpoint} (weights),
- * {@link AnytimeTraining}, {@link AnytimeMeasurement} (per-exit numbers and the figure),
- * {@link ThresholdSearch} and {@link AnytimeResult}.
+ * 1024×2048 images). All three variants train the same number of steps (EE's time budget fixes it).
+ * The parts: {@link AnytimeData} (mosaics), {@link AnytimeCheckpoint} (weights), {@link
+ * AnytimeTraining}, {@link AnytimeMeasurement} (per-exit numbers and the figure), {@link
+ * ThresholdSearch} and {@link AnytimeResult}.
  */
 public final class AnytimeExperiment {
 
     private final AnytimeConfig config;
     private final AnytimeData data;
     private final Consumer<String> say;
+
     /** The step count every variant trains: EE's, once known. */
     private long steps = -1;
+
     private double referenceMiou = Double.NaN;
     private ThresholdSearch.Outcome outcome;
     private float inferenceThreshold;
@@ -60,8 +62,9 @@ public final class AnytimeExperiment {
      * @return the table
      * @throws IOException if checkpoints or the figure cannot be written or read
      */
-    public static AnytimeResult run(DatasetSplit data, AnytimeConfig config, PrintStream log) throws IOException {
-        Consumer<String> say = log == null ? s -> { } : log::println;
+    public static AnytimeResult run(DatasetSplit data, AnytimeConfig config, PrintStream log)
+            throws IOException {
+        Consumer<String> say = log == null ? s -> {} : log::println;
         AnytimeExperiment e = new AnytimeExperiment(config, AnytimeData.of(data, config), say);
         Map<String, VariantResult> rows = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -72,18 +75,24 @@ public final class AnytimeExperiment {
             }
         }
         return new AnytimeResult(
-                rows, AnytimeResult.setup(config, e.data, e.inferenceThreshold, e.outcome), e.outcome);
+                rows,
+                AnytimeResult.setup(config, e.data, e.inferenceThreshold, e.outcome),
+                e.outcome);
     }
 
     /** Builds, trains or loads, and measures one variant. */
     private VariantResult variant(AnytimeVariant v, NDManager vm) throws IOException {
         AnytimeSegmenter model = createModel(v, vm);
-        Path ckpt = config.checkpointDir() == null ? null : AnytimeCheckpoint.file(config.checkpointDir(), config.model(), v);
+        Path ckpt =
+                config.checkpointDir() == null
+                        ? null
+                        : AnytimeCheckpoint.file(config.checkpointDir(), config.model(), v);
         long trained;
         double seconds;
         String loaded = null;
         if (AnytimeCheckpoint.exists(ckpt)) {
-            AnytimeCheckpoint.Meta meta = AnytimeCheckpoint.load(model, vm, ckpt, config.itemScale());
+            AnytimeCheckpoint.Meta meta =
+                    AnytimeCheckpoint.load(model, vm, ckpt, config.itemScale());
             trained = meta.steps();
             seconds = meta.seconds();
             loaded = ckpt.toString();
@@ -103,8 +112,14 @@ public final class AnytimeExperiment {
         if (data.validation() != null) {
             searchThreshold(v, model, vm);
         }
-        List<ExitResult> exits = AnytimeMeasurement.measure(model, vm, data.test(), config,
-                v == AnytimeVariant.ADP_C ? config.figure() : null, inferenceThreshold);
+        List<ExitResult> exits =
+                AnytimeMeasurement.measure(
+                        model,
+                        vm,
+                        data.test(),
+                        config,
+                        v == AnytimeVariant.ADP_C ? config.figure() : null,
+                        inferenceThreshold);
         say.accept(v.label() + ": " + exits);
         return new VariantResult(exits, trained, seconds, loaded);
     }
@@ -124,28 +139,43 @@ public final class AnytimeExperiment {
                         config.threshold(),
                         AnytimeSegmenter.defaultRadius());
         Engine.getInstance().setRandomSeed((int) config.seed());
-        Blocks.init(model, vm, DataType.FLOAT32, new Shape(config.batch(), 1, config.trainCanvas(), config.trainCanvas()));
+        Blocks.init(
+                model,
+                vm,
+                DataType.FLOAT32,
+                new Shape(config.batch(), 1, config.trainCanvas(), config.trainCanvas()));
         return model;
     }
 
     /**
-     * EE+RH's final validation mIoU is the reference; ADP-C then tries every candidate threshold
-     * on the validation mosaics and the search picks the inference threshold.
+     * EE+RH's final validation mIoU is the reference; ADP-C then tries every candidate threshold on
+     * the validation mosaics and the search picks the inference threshold.
      */
-    private void searchThreshold(AnytimeVariant v, AnytimeSegmenter model, NDManager vm) throws IOException {
+    private void searchThreshold(AnytimeVariant v, AnytimeSegmenter model, NDManager vm)
+            throws IOException {
         ThresholdSearch search = config.thresholdSearch();
         int last = model.numExits() - 1;
         if (v == AnytimeVariant.EE_RH) {
-            referenceMiou = AnytimeMeasurement.measure(model, vm, data.validation(), config, null, config.threshold())
-                    .get(last).miou();
+            referenceMiou =
+                    AnytimeMeasurement.measure(
+                                    model, vm, data.validation(), config, null, config.threshold())
+                            .get(last)
+                            .miou();
         }
         if (v == AnytimeVariant.ADP_C) {
             List<ThresholdSearch.Candidate> candidates = new ArrayList<>();
             for (float t : search.thresholds()) {
-                ExitResult r = AnytimeMeasurement.measure(model, vm, data.validation(), config, null, t).get(last);
+                ExitResult r =
+                        AnytimeMeasurement.measure(model, vm, data.validation(), config, null, t)
+                                .get(last);
                 candidates.add(new ThresholdSearch.Candidate(t, r.miou(), r.gflops()));
-                say.accept(String.format(Locale.ROOT, "ADP-C validation at %s: final mIoU %.2f, %.3f GFLOPs",
-                        Float.toString(t), r.miou(), r.gflops()));
+                say.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "ADP-C validation at %s: final mIoU %.2f, %.3f GFLOPs",
+                                Float.toString(t),
+                                r.miou(),
+                                r.gflops()));
             }
             outcome = search.choose(data.validation().describe(), referenceMiou, candidates);
             inferenceThreshold = outcome.chosen().threshold();

@@ -15,8 +15,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws what an anytime dense prediction network saw and decided at each exit, as the thesis's
- * Figure 2.4: a PNG with one column per exit and three rows, (0) the exit's predicted classes in
- * a fixed palette, (1) its confidence (maximum class probability) on a blue-to-yellow ramp and (2)
+ * Figure 2.4: a PNG with one column per exit and three rows, (0) the exit's predicted classes in a
+ * fixed palette, (1) its confidence (maximum class probability) on a blue-to-yellow ramp and (2)
  * which positions it still computed (white) and which it skipped because an earlier exit was
  * confident (black). A left-most column shows the ground truth in row 0, next to the predictions,
  * and the grayscale input in row 1; a legend strip of class names and colours closes the figure.
@@ -26,8 +26,8 @@ import javax.imageio.ImageIO;
  * row {@code r} at {@code y = TITLE_HEIGHT + r * (cell + GAP)}; the figure is {@code LABEL_WIDTH +
  * (E + 1) * (cell + GAP)} wide and {@code TITLE_HEIGHT + 3 * (cell + GAP) + legend} high, where the
  * legend holds {@code max(1, width / LEGEND_ENTRY_WIDTH)} entries per row of {@code
- * LEGEND_ROW_HEIGHT} pixels. Drawing needs no display: the class sets {@code java.awt.headless=true}
- * unless the property is already set.
+ * LEGEND_ROW_HEIGHT} pixels. Drawing needs no display: the class sets {@code
+ * java.awt.headless=true} unless the property is already set.
  */
 public final class AnytimeFigure {
 
@@ -64,9 +64,12 @@ public final class AnytimeFigure {
     /** Confidence 1 on the ramp: yellow. */
     public static final int HIGH_CONFIDENCE_COLOR = 0xFAE628;
 
-    /** Matplotlib's "tab10" colours, with its gray replaced by gold so none is near the background. */
+    /**
+     * Matplotlib's "tab10" colours, with its gray replaced by gold so none is near the background.
+     */
     private static final int[] PALETTE = {
-        0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0xFFD92F, 0xBCBD22, 0x17BECF
+        0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0xFFD92F, 0xBCBD22,
+        0x17BECF
     };
 
     private static final String[] ROW_NAMES = {"prediction", "confidence", "computed"};
@@ -107,14 +110,25 @@ public final class AnytimeFigure {
             int scale)
             throws IOException {
         validate(image, size, groundTruth, predictions, confidence, computed, classNames, scale);
-        BufferedImage figure = render(image, size, groundTruth, predictions, confidence, computed, classNames, scale);
+        BufferedImage figure =
+                render(
+                        image,
+                        size,
+                        groundTruth,
+                        predictions,
+                        confidence,
+                        computed,
+                        classNames,
+                        scale);
         Path target = png.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        AtomicFiles.write(target, out -> {
-            if (!ImageIO.write(figure, "png", out)) {
-                throw new IOException("no PNG writer is available to write " + target);
-            }
-        });
+        AtomicFiles.write(
+                target,
+                out -> {
+                    if (!ImageIO.write(figure, "png", out)) {
+                        throw new IOException("no PNG writer is available to write " + target);
+                    }
+                });
     }
 
     /**
@@ -128,7 +142,8 @@ public final class AnytimeFigure {
      */
     public static int color(int cls, int numClasses) {
         if (cls < 0 || cls >= numClasses) {
-            throw new IllegalArgumentException("class " + cls + " is outside [0, " + numClasses + ")");
+            throw new IllegalArgumentException(
+                    "class " + cls + " is outside [0, " + numClasses + ")");
         }
         if (cls == numClasses - 1) {
             return BACKGROUND_COLOR;
@@ -168,27 +183,36 @@ public final class AnytimeFigure {
             List<String> classNames,
             int scale) {
         if (size < 1 || scale < 1) {
-            throw new IllegalArgumentException("size and scale must be at least 1 but are " + size + " and " + scale);
+            throw new IllegalArgumentException(
+                    "size and scale must be at least 1 but are " + size + " and " + scale);
         }
         long cell = (long) size * scale;
         if (cell > 4096) {
             throw new IllegalArgumentException(
-                    "cells of size * scale = " + cell + " pixels are too large; expected at most 4096");
+                    "cells of size * scale = "
+                            + cell
+                            + " pixels are too large; expected at most 4096");
         }
         if (classNames.isEmpty()) {
-            throw new IllegalArgumentException("expected at least one class name (the background, last)");
+            throw new IllegalArgumentException(
+                    "expected at least one class name (the background, last)");
         }
         int n = size * size;
         checkLength("image", image.length, n, size);
         checkLength("groundTruth", groundTruth.length, n, size);
         int exits = predictions.size();
         if (exits == 0) {
-            throw new IllegalArgumentException("expected predictions of at least one exit but got none");
+            throw new IllegalArgumentException(
+                    "expected predictions of at least one exit but got none");
         }
         if (confidence.size() != exits || computed.size() != exits) {
             throw new IllegalArgumentException(
-                    "expected one prediction, confidence and computed map per exit but got " + exits + ", "
-                            + confidence.size() + " and " + computed.size());
+                    "expected one prediction, confidence and computed map per exit but got "
+                            + exits
+                            + ", "
+                            + confidence.size()
+                            + " and "
+                            + computed.size());
         }
         int classes = classNames.size();
         for (int e = 0; e < exits; e++) {
@@ -200,12 +224,27 @@ public final class AnytimeFigure {
             for (int i = 0; i < n; i++) {
                 if (p[i] < 0 || p[i] >= classes) {
                     throw new IllegalArgumentException(
-                            "exit " + (e + 1) + " predicts class " + p[i] + " at position " + i + ", outside the "
-                                    + classes + " classes [0, " + classes + ")");
+                            "exit "
+                                    + (e + 1)
+                                    + " predicts class "
+                                    + p[i]
+                                    + " at position "
+                                    + i
+                                    + ", outside the "
+                                    + classes
+                                    + " classes [0, "
+                                    + classes
+                                    + ")");
                 }
                 if (!(c[i] >= 0f && c[i] <= 1f)) {
                     throw new IllegalArgumentException(
-                            "exit " + (e + 1) + " has confidence " + c[i] + " at position " + i + ", expected [0, 1]");
+                            "exit "
+                                    + (e + 1)
+                                    + " has confidence "
+                                    + c[i]
+                                    + " at position "
+                                    + i
+                                    + ", expected [0, 1]");
                 }
             }
         }
@@ -214,7 +253,14 @@ public final class AnytimeFigure {
     private static void checkLength(String what, int length, int expected, int size) {
         if (length != expected) {
             throw new IllegalArgumentException(
-                    what + " must hold size * size = " + size + " * " + size + " = " + expected + " values but holds "
+                    what
+                            + " must hold size * size = "
+                            + size
+                            + " * "
+                            + size
+                            + " = "
+                            + expected
+                            + " values but holds "
                             + length);
         }
     }
@@ -240,7 +286,8 @@ public final class AnytimeFigure {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures a trained anytime model exit by exit on mosaics: mIoU, multiply-adds with masks
- * applied, wall time up to each exit and the share of positions still computed. The first
- * batch runs once uncounted, to warm up kernels and caches; that pass also feeds the figure,
- * so collecting masks stays out of the timing.
+ * Measures a trained anytime model exit by exit on mosaics: mIoU, multiply-adds with masks applied,
+ * wall time up to each exit and the share of positions still computed. The first batch runs once
+ * uncounted, to warm up kernels and caches; that pass also feeds the figure, so collecting masks
+ * stays out of the timing.
  */
 final class AnytimeMeasurement {
 
@@ -36,7 +36,8 @@ final class AnytimeMeasurement {
     private final double[] computed;
     private long counted;
 
-    private AnytimeMeasurement(AnytimeSegmenter model, NDManager manager, FashionMnistMosaic images, int evalBatch) {
+    private AnytimeMeasurement(
+            AnytimeSegmenter model, NDManager manager, FashionMnistMosaic images, int evalBatch) {
         this.model = model;
         this.manager = manager;
         this.images = images;
@@ -63,8 +64,13 @@ final class AnytimeMeasurement {
      * @throws IOException if the figure cannot be written
      */
     static List<ExitResult> measure(
-            AnytimeSegmenter model, NDManager manager, FashionMnistMosaic images, AnytimeConfig config, Path figure,
-            float threshold) throws IOException {
+            AnytimeSegmenter model,
+            NDManager manager,
+            FashionMnistMosaic images,
+            AnytimeConfig config,
+            Path figure,
+            float threshold)
+            throws IOException {
         model.setMaxSparseDensity(config.maxSparseDensity());
         AnytimeMeasurement m = new AnytimeMeasurement(model, manager, images, config.evalBatch());
         boolean recording = Autograd.isRecording();
@@ -131,17 +137,19 @@ final class AnytimeMeasurement {
     private List<ExitResult> results() {
         List<ExitResult> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            out.add(new ExitResult(
-                    metrics.get(k).meanIoU(),
-                    macs[k] / 1e9 / counted,
-                    wallNs[k] / 1e6 / counted,
-                    100 * computed[k] / counted));
+            out.add(
+                    new ExitResult(
+                            metrics.get(k).meanIoU(),
+                            macs[k] / 1e9 / counted,
+                            wallNs[k] / 1e6 / counted,
+                            100 * computed[k] / counted));
         }
         return out;
     }
 
     /** Fig. 2.4: the first image's predictions, confidences and computed positions per exit. */
-    private static void writeFigure(Path png, FashionMnistMosaic test, List<NDArray> outs, List<NDArray> masks)
+    private static void writeFigure(
+            Path png, FashionMnistMosaic test, List<NDArray> outs, List<NDArray> masks)
             throws IOException {
         NDArray first = outs.get(0);
         int h = (int) first.getShape().get(2);
@@ -176,6 +184,7 @@ final class AnytimeMeasurement {
             computed.add(c);
         }
         Files.createDirectories(png.toAbsolutePath().getParent());
-        AnytimeFigure.write(png, small, h, gt, preds, confs, computed, test.classes(), Math.max(1, 256 / h));
+        AnytimeFigure.write(
+                png, small, h, gt, preds, confs, computed, test.classes(), Math.max(1, 256 / h));
     }
 }

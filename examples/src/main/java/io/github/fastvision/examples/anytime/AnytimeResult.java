@@ -13,7 +13,9 @@ import java.util.Map;
  * @param thresholdSearch how ADP-C's inference threshold was chosen, or null if it was given
  */
 public record AnytimeResult(
-        Map<String, VariantResult> variants, Map<String, Object> setup, ThresholdSearch.Outcome thresholdSearch) {
+        Map<String, VariantResult> variants,
+        Map<String, Object> setup,
+        ThresholdSearch.Outcome thresholdSearch) {
 
     /**
      * Describes a run for the {@code setup} section.
@@ -25,7 +27,10 @@ public record AnytimeResult(
      * @return the section, keys in print order
      */
     static Map<String, Object> setup(
-            AnytimeConfig config, AnytimeData data, float inferenceThreshold, ThresholdSearch.Outcome outcome) {
+            AnytimeConfig config,
+            AnytimeData data,
+            float inferenceThreshold,
+            ThresholdSearch.Outcome outcome) {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("model", config.model());
         setup.put("train", data.train().describe());
@@ -43,7 +48,8 @@ public record AnytimeResult(
         return setup;
     }
 
-    private static Map<String, Object> search(ThresholdSearch search, ThresholdSearch.Outcome outcome) {
+    private static Map<String, Object> search(
+            ThresholdSearch search, ThresholdSearch.Outcome outcome) {
         Map<String, Object> found = new LinkedHashMap<>();
         found.put("validation", outcome.validation());
         found.put("reference_miou", outcome.referenceMiou());

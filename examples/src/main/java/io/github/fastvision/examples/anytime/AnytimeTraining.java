@@ -22,13 +22,12 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Trains one anytime variant through the project's {@link Trainer} on a
- * {@link DensePredictionTask} (every exit's cross-entropy with weight 1, Eq. 2.1), AdamW with
- * cosine decay. EE trains for a time budget; the other variants train the step count EE reached.
- * ADP-C trains without confidence adaptivity (threshold 1, nothing skipped) for
- * {@link AnytimeConfig#caWarmupFraction()} of its steps and with it afterwards, switched by a
- * {@link TrainingListener} at the step where that share is reached (thesis §2.4.5: near-uniform
- * early predictions give no confident positions to skip).
+ * Trains one anytime variant through the project's {@link Trainer} on a {@link DensePredictionTask}
+ * (every exit's cross-entropy with weight 1, Eq. 2.1), AdamW with cosine decay. EE trains for a
+ * time budget; the other variants train the step count EE reached. ADP-C trains without confidence
+ * adaptivity (threshold 1, nothing skipped) for {@link AnytimeConfig#caWarmupFraction()} of its
+ * steps and with it afterwards, switched by a {@link TrainingListener} at the step where that share
+ * is reached (thesis §2.4.5: near-uniform early predictions give no confident positions to skip).
  */
 final class AnytimeTraining {
 
@@ -38,17 +37,21 @@ final class AnytimeTraining {
     private AnytimeTraining() {}
 
     /**
-     * The recipe: AdamW at the configured peak learning rate for the configured batch, weight
-     * decay 0.05, cosine decay without warm-up, no augmentation.
+     * The recipe: AdamW at the configured peak learning rate for the configured batch, weight decay
+     * 0.05, cosine decay without warm-up, no augmentation.
      *
      * @param config the settings
      * @return the recipe
      */
     static Recipe recipe(AnytimeConfig config) {
         return Recipe.builder()
-                .setName("anytime_adamw").setSource("thesis §2.4: AdamW with cosine decay")
-                .setOptimizer(OptimizerKind.ADAMW).setLr(config.learningRate(), config.batch())
-                .setWeightDecay(0.05).setEpochs(1).setSchedule(ScheduleKind.COSINE)
+                .setName("anytime_adamw")
+                .setSource("thesis §2.4: AdamW with cosine decay")
+                .setOptimizer(OptimizerKind.ADAMW)
+                .setLr(config.learningRate(), config.batch())
+                .setWeightDecay(0.05)
+                .setEpochs(1)
+                .setSchedule(ScheduleKind.COSINE)
                 .build();
     }
 
@@ -72,25 +75,30 @@ final class AnytimeTraining {
             long fixedSteps,
             Consumer<String> say) {
         AnytimeVariant v = model.variant();
-        TrainConfig.Builder run = TrainConfig.builder()
-                .setModel(config.model())
-                .setRecipe(recipe(config))
-                .setBatch(config.batch())
-                .setImageSize(config.trainCanvas())
-                .optSeed(config.seed())
-                .optDataset(data.describe());
+        TrainConfig.Builder run =
+                TrainConfig.builder()
+                        .setModel(config.model())
+                        .setRecipe(recipe(config))
+                        .setBatch(config.batch())
+                        .setImageSize(config.trainCanvas())
+                        .optSeed(config.seed())
+                        .optDataset(data.describe());
         if (fixedSteps > 0) {
             run.optMaxSteps(fixedSteps);
         } else {
             run.optTimeBudget(Duration.ofNanos((long) (config.trainMinutes() * 60e9)));
         }
         Adaptivity adaptivity = new Adaptivity(v, config.caWarmupFraction(), fixedSteps, say);
-        DensePredictionTask task = DensePredictionTask.builder()
-                .setTrainData(data)
-                .setBatch(config.batch())
-                .optForward((ps, x) -> adaptivity.on ? model.forwardExits(ps, x, true)
-                        : forwardWithoutAdaptivity(model, ps, x))
-                .build();
+        DensePredictionTask task =
+                DensePredictionTask.builder()
+                        .setTrainData(data)
+                        .setBatch(config.batch())
+                        .optForward(
+                                (ps, x) ->
+                                        adaptivity.on
+                                                ? model.forwardExits(ps, x, true)
+                                                : forwardWithoutAdaptivity(model, ps, x))
+                        .build();
         long t0 = System.nanoTime();
         TrainResult result;
         try {
@@ -99,16 +107,26 @@ final class AnytimeTraining {
             // The run has no output directory, so the trainer writes nothing.
             throw new java.io.UncheckedIOException(e);
         } catch (TrainingDivergedException e) {
-            throw new TrainingDivergedException(v.label() + " " + e.getMessage()
-                    + (adaptivity.on ? " (confidence adaptivity on)" : "") + " No weights were saved.");
+            throw new TrainingDivergedException(
+                    v.label()
+                            + " "
+                            + e.getMessage()
+                            + (adaptivity.on ? " (confidence adaptivity on)" : "")
+                            + " No weights were saved.");
         }
-        say.accept(String.format(Locale.ROOT, "%s trained %d steps in %.1f s", v.label(), result.steps(),
-                (System.nanoTime() - t0) / 1e9));
+        say.accept(
+                String.format(
+                        Locale.ROOT,
+                        "%s trained %d steps in %.1f s",
+                        v.label(),
+                        result.steps(),
+                        (System.nanoTime() - t0) / 1e9));
         return result;
     }
 
     /** ADP-C's warm-up: the same exits with the threshold at 1 (no position skipped). */
-    private static NDList forwardWithoutAdaptivity(AnytimeSegmenter model, ParameterStore ps, NDArray x) {
+    private static NDList forwardWithoutAdaptivity(
+            AnytimeSegmenter model, ParameterStore ps, NDArray x) {
         if (!model.variant().confidenceAdaptivity()) {
             return model.forwardExits(ps, x, true);
         }
@@ -144,12 +162,25 @@ final class AnytimeTraining {
         }
 
         @Override
-        public void onBatch(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
+        public void onBatch(
+                int epoch,
+                int batch,
+                int batches,
+                double loss,
+                double accuracy,
+                double imagesPerSecond) {
             steps++;
             if (steps % REPORT_EVERY == 0) {
-                say.accept(String.format(Locale.ROOT, "%s step %d%s loss %.3f (epoch mean) %.1f img/s%s",
-                        variant.label(), steps, fixedSteps > 0 ? "/" + fixedSteps : "", loss,
-                        imagesPerSecond, on ? " (CA on)" : ""));
+                say.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "%s step %d%s loss %.3f (epoch mean) %.1f img/s%s",
+                                variant.label(),
+                                steps,
+                                fixedSteps > 0 ? "/" + fixedSteps : "",
+                                loss,
+                                imagesPerSecond,
+                                on ? " (CA on)" : ""));
             }
         }
     }

@@ -10,4 +10,5 @@ import java.util.List;
  * @param trainSeconds training time (likewise)
  * @param loadedFrom the checkpoint loaded, or null
  */
-public record VariantResult(List<ExitResult> exits, long trainSteps, double trainSeconds, String loadedFrom) {}
+public record VariantResult(
+        List<ExitResult> exits, long trainSteps, double trainSeconds, String loadedFrom) {}

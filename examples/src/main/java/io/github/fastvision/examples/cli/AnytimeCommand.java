@@ -29,78 +29,131 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "anytime",
         mixinStandardHelpOptions = true,
-        description = "Train (or load) EE, EE+RH and ADP-C anytime segmenters on Fashion-MNIST mosaics and print "
-                + "mIoU, GFLOPs and wall time per exit (thesis Table 2.1), plus a PNG of one image's exits (Fig. 2.4).")
+        description =
+                "Train (or load) EE, EE+RH and ADP-C anytime segmenters on Fashion-MNIST mosaics and print "
+                        + "mIoU, GFLOPs and wall time per exit (thesis Table 2.1), plus a PNG of one image's exits (Fig. 2.4).")
 public final class AnytimeCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "hrnet_w18_seg", description = "HRNet base (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "hrnet_w18_seg",
+            description = "HRNet base (default: ${DEFAULT-VALUE}).")
     private String model;
 
-    @Option(names = "--train-minutes", defaultValue = "4", description = "EE's training time; EE+RH and ADP-C train as many steps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-minutes",
+            defaultValue = "4",
+            description =
+                    "EE's training time; EE+RH and ADP-C train as many steps (default: ${DEFAULT-VALUE}).")
     private double trainMinutes;
 
-    @Option(names = "--checkpoint", description = "Directory to save weights to and load them from (skips training when present).")
+    @Option(
+            names = "--checkpoint",
+            description =
+                    "Directory to save weights to and load them from (skips training when present).")
     private Path checkpoint;
 
-    @Option(names = "--threshold", defaultValue = "0.998",
-            description = "ADP-C confidence threshold for training, and for inference unless --threshold-search is "
-                    + "given (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threshold",
+            defaultValue = "0.998",
+            description =
+                    "ADP-C confidence threshold for training, and for inference unless --threshold-search is "
+                            + "given (default: ${DEFAULT-VALUE}).")
     private float threshold;
 
-    @Option(names = "--threshold-search",
-            description = "Choose ADP-C's inference threshold on validation mosaics of training items that training "
-                    + "never drew (thesis: 99.8%% by cross-validation): the fewest final-exit FLOPs whose final "
-                    + "mIoU stays within --threshold-tolerance of EE+RH's.")
+    @Option(
+            names = "--threshold-search",
+            description =
+                    "Choose ADP-C's inference threshold on validation mosaics of training items that training "
+                            + "never drew (thesis: 99.8%% by cross-validation): the fewest final-exit FLOPs whose final "
+                            + "mIoU stays within --threshold-tolerance of EE+RH's.")
     private boolean thresholdSearch;
 
-    @Option(names = "--threshold-candidates", split = ",", paramLabel = "T",
-            description = "Thresholds the search tries (default: 0.999,0.998,0.997,0.996,0.995,0.99).")
+    @Option(
+            names = "--threshold-candidates",
+            split = ",",
+            paramLabel = "T",
+            description =
+                    "Thresholds the search tries (default: 0.999,0.998,0.997,0.996,0.995,0.99).")
     private List<Float> thresholdCandidates;
 
-    @Option(names = "--threshold-tolerance", defaultValue = "0.5",
-            description = "Largest final-exit validation mIoU drop below EE+RH's, in points (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threshold-tolerance",
+            defaultValue = "0.5",
+            description =
+                    "Largest final-exit validation mIoU drop below EE+RH's, in points (default: ${DEFAULT-VALUE}).")
     private double thresholdTolerance;
 
-    @Option(names = "--validation-images", defaultValue = "96",
+    @Option(
+            names = "--validation-images",
+            defaultValue = "96",
             description = "Validation mosaics for --threshold-search (default: ${DEFAULT-VALUE}).")
     private int validationImages;
 
     @Mixin private DatasetOption.Defaulted datasetOption;
 
-    @Option(names = "--train-canvas", description = "Training mosaic side (default: 32 x item scale, one cell).")
+    @Option(
+            names = "--train-canvas",
+            description = "Training mosaic side (default: 32 x item scale, one cell).")
     private Integer trainCanvas;
 
-    @Option(names = "--test-canvas", description = "Test mosaic side (default: 64 x item scale, 2 x 2 cells).")
+    @Option(
+            names = "--test-canvas",
+            description = "Test mosaic side (default: 64 x item scale, 2 x 2 cells).")
     private Integer testCanvas;
 
-    @Option(names = "--item-scale", defaultValue = "3",
-            description = "Enlarge the Fashion-MNIST items this many times, in cells of 32 x scale pixels, so that "
-                    + "objects outgrow the early stages' receptive fields as street scenes do (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--item-scale",
+            defaultValue = "3",
+            description =
+                    "Enlarge the Fashion-MNIST items this many times, in cells of 32 x scale pixels, so that "
+                            + "objects outgrow the early stages' receptive fields as street scenes do (default: ${DEFAULT-VALUE}).")
     private int itemScale;
 
-    @Option(names = "--train-images", defaultValue = "4000", description = "Training mosaics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-images",
+            defaultValue = "4000",
+            description = "Training mosaics (default: ${DEFAULT-VALUE}).")
     private int trainImages;
 
-    @Option(names = "--test-images", defaultValue = "96", description = "Test mosaics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-images",
+            defaultValue = "96",
+            description = "Test mosaics (default: ${DEFAULT-VALUE}).")
     private int testImages;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Training batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "16",
+            description = "Training batch (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--eval-batch", defaultValue = "16", description = "Inference batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-batch",
+            defaultValue = "16",
+            description = "Inference batch (default: ${DEFAULT-VALUE}).")
     private int evalBatch;
 
-    @Option(names = "--lr", defaultValue = "0.002", description = "AdamW peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.002",
+            description = "AdamW peak learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--sparse-density", defaultValue = "0.1",
-            description = "Masked convolutions compute only active positions when at most this share is active, "
-                    + "else run densely and mask (0 = never sparse, 1 = always; default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sparse-density",
+            defaultValue = "0.1",
+            description =
+                    "Masked convolutions compute only active positions when at most this share is active, "
+                            + "else run densely and mask (0 = never sparse, 1 = always; default: ${DEFAULT-VALUE}).")
     private double sparseDensity;
 
-    @Option(names = "--figure", description = "PNG of ADP-C's exits on the first test image (default: anytime_exits.png).")
+    @Option(
+            names = "--figure",
+            description =
+                    "PNG of ADP-C's exits on the first test image (default: anytime_exits.png).")
     private Path figure;
 
     @Mixin private SeedOption seedOption;
@@ -113,34 +166,50 @@ public final class AnytimeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (testImages % evalBatch != 0 || testImages < evalBatch) {
             throw new IllegalArgumentException(
-                    "--test-images (" + testImages + ") must be a positive multiple of --eval-batch (" + evalBatch + ")");
+                    "--test-images ("
+                            + testImages
+                            + ") must be a positive multiple of --eval-batch ("
+                            + evalBatch
+                            + ")");
         }
         DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
-        Path png = figure != null ? figure
-                : (checkpoint != null ? checkpoint.resolve("anytime_exits.png") : Path.of("anytime_exits.png"));
+        Path png =
+                figure != null
+                        ? figure
+                        : (checkpoint != null
+                                ? checkpoint.resolve("anytime_exits.png")
+                                : Path.of("anytime_exits.png"));
         int cell = FashionMnistMosaic.CELL * itemScale;
-        ThresholdSearch search = thresholdSearch
-                ? new ThresholdSearch(validationImages,
-                        thresholdCandidates != null ? thresholdCandidates : ThresholdSearch.DEFAULT_THRESHOLDS,
-                        thresholdTolerance)
-                : null;
-        AnytimeConfig config = AnytimeConfig.builder()
-                .setModel(model)
-                .optCanvases(trainCanvas != null ? trainCanvas : cell, testCanvas != null ? testCanvas : 2 * cell)
-                .optImages(trainImages, testImages)
-                .optBatches(batch, evalBatch)
-                .optTrainMinutes(trainMinutes)
-                .optThreshold(threshold)
-                .optCaWarmupFraction(0.5)
-                .optLearningRate(lr)
-                .optSeed(seedOption.seed())
-                .optCheckpointDir(checkpoint)
-                .optFigure(png)
-                .optMaxSparseDensity(sparseDensity)
-                .optItemScale(itemScale)
-                .optThresholdSearch(search)
-                .build();
-        AnytimeResult result = AnytimeExperiment.run(data, config, quietOption.enabled() ? null : System.err);
+        ThresholdSearch search =
+                thresholdSearch
+                        ? new ThresholdSearch(
+                                validationImages,
+                                thresholdCandidates != null
+                                        ? thresholdCandidates
+                                        : ThresholdSearch.DEFAULT_THRESHOLDS,
+                                thresholdTolerance)
+                        : null;
+        AnytimeConfig config =
+                AnytimeConfig.builder()
+                        .setModel(model)
+                        .optCanvases(
+                                trainCanvas != null ? trainCanvas : cell,
+                                testCanvas != null ? testCanvas : 2 * cell)
+                        .optImages(trainImages, testImages)
+                        .optBatches(batch, evalBatch)
+                        .optTrainMinutes(trainMinutes)
+                        .optThreshold(threshold)
+                        .optCaWarmupFraction(0.5)
+                        .optLearningRate(lr)
+                        .optSeed(seedOption.seed())
+                        .optCheckpointDir(checkpoint)
+                        .optFigure(png)
+                        .optMaxSparseDensity(sparseDensity)
+                        .optItemScale(itemScale)
+                        .optThresholdSearch(search)
+                        .build();
+        AnytimeResult result =
+                AnytimeExperiment.run(data, config, quietOption.enabled() ? null : System.err);
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -169,13 +238,26 @@ public final class AnytimeCommand implements Callable<Integer> {
             return 0;
         }
         out.println();
-        out.printf(Locale.ROOT, "Anytime dense prediction, %s on Fashion-MNIST mosaics (thesis Table 2.1 layout)%n", model);
-        out.printf(Locale.ROOT, "train %s%ntest  %s%n", result.setup().get("train"), result.setup().get("test"));
-        out.printf(Locale.ROOT, "%-8s | %-38s | %-43s | %s%n", "", "mIoU (%) at exit 1 2 3 4  avg",
-                "GFLOPs/image at exit 1 2 3 4  avg", "wall ms/image at exit 1 2 3 4  avg");
+        out.printf(
+                Locale.ROOT,
+                "Anytime dense prediction, %s on Fashion-MNIST mosaics (thesis Table 2.1 layout)%n",
+                model);
+        out.printf(
+                Locale.ROOT,
+                "train %s%ntest  %s%n",
+                result.setup().get("train"),
+                result.setup().get("test"));
+        out.printf(
+                Locale.ROOT,
+                "%-8s | %-38s | %-43s | %s%n",
+                "",
+                "mIoU (%) at exit 1 2 3 4  avg",
+                "GFLOPs/image at exit 1 2 3 4  avg",
+                "wall ms/image at exit 1 2 3 4  avg");
         for (Map.Entry<String, VariantResult> e : result.variants().entrySet()) {
             List<ExitResult> ex = e.getValue().exits();
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s |", e.getKey()));
+            StringBuilder line =
+                    new StringBuilder(String.format(Locale.ROOT, "%-8s |", e.getKey()));
             double[] sum = new double[3];
             for (ExitResult r : ex) {
                 line.append(String.format(Locale.ROOT, " %6.1f", r.miou()));
@@ -196,15 +278,29 @@ public final class AnytimeCommand implements Callable<Integer> {
         }
         ThresholdSearch.Outcome found = result.thresholdSearch();
         if (found != null) {
-            out.printf(Locale.ROOT, "%nthreshold search on %s (EE+RH final mIoU %.1f, tolerance %.1f):%n",
-                    found.validation(), found.referenceMiou(), thresholdTolerance);
+            out.printf(
+                    Locale.ROOT,
+                    "%nthreshold search on %s (EE+RH final mIoU %.1f, tolerance %.1f):%n",
+                    found.validation(),
+                    found.referenceMiou(),
+                    thresholdTolerance);
             for (ThresholdSearch.Candidate c : found.candidates()) {
-                out.printf(Locale.ROOT, "  %-6s  final mIoU %6.2f  %7.3f GFLOPs%s%n", Float.toString(c.threshold()), c.miou(), c.gflops(),
+                out.printf(
+                        Locale.ROOT,
+                        "  %-6s  final mIoU %6.2f  %7.3f GFLOPs%s%n",
+                        Float.toString(c.threshold()),
+                        c.miou(),
+                        c.gflops(),
                         c.equals(found.chosen()) ? "  <- chosen" : "");
             }
         }
-        out.printf(Locale.ROOT, "%nADP-C inference threshold %s (trained at %s; default %s), exits' visualization: %s%n",
-                result.setup().get("threshold"), Float.toString(threshold), AnytimeSegmenter.DEFAULT_THRESHOLD, png);
+        out.printf(
+                Locale.ROOT,
+                "%nADP-C inference threshold %s (trained at %s; default %s), exits' visualization: %s%n",
+                result.setup().get("threshold"),
+                Float.toString(threshold),
+                AnytimeSegmenter.DEFAULT_THRESHOLD,
+                png);
         out.flush();
         return 0;
     }

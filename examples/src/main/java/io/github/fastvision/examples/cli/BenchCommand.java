@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmark operators (ops), PConv modes (pconv), models (models) or pflayer's comparisons (pflayer).")
+        description =
+                "Benchmark operators (ops), PConv modes (pconv), models (models) or pflayer's comparisons (pflayer).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
@@ -30,13 +31,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "ops, pconv, models or pflayer")
     private String suite;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}, the papers' CPU setting).")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "Intra-op threads (default ${DEFAULT-VALUE}, the papers' CPU setting).")
     private int threads;
 
-    @Option(names = "--batch", split = ",", description = "Batch sizes (default 1 and 32; pconv: 1).")
+    @Option(
+            names = "--batch",
+            split = ",",
+            description = "Batch sizes (default 1 and 32; pconv: 1).")
     private List<Integer> batches;
 
-    @Option(names = "--models", split = ",", description = "Models for models/pflayer (zoo names, djl_resnetv1_50, djl_mobilenetv2).")
+    @Option(
+            names = "--models",
+            split = ",",
+            description =
+                    "Models for models/pflayer (zoo names, djl_resnetv1_50, djl_mobilenetv2).")
     private List<String> models;
 
     @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
@@ -44,7 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin private JsonOption json;
 
-    @Option(names = "--out", defaultValue = "target/bench", description = "Directory for JSON, Markdown and PNG charts (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "target/bench",
+            description = "Directory for JSON, Markdown and PNG charts (default ${DEFAULT-VALUE}).")
     private Path out;
 
     @Override
@@ -53,7 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1 but was " + threads);
         }
-        List<Integer> b = batches != null ? batches : s == BenchSuite.PCONV ? List.of(1) : List.of(1, 32);
+        List<Integer> b =
+                batches != null ? batches : s == BenchSuite.PCONV ? List.of(1) : List.of(1, 32);
         for (int x : b) {
             if (x < 1) {
                 throw new IllegalArgumentException("--batch values must be >= 1 but got " + x);
@@ -61,34 +76,56 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Path log = out.resolve(s.name().toLowerCase(Locale.ROOT) + "_jmh.log");
-        BenchReport report = s.run(
-                BenchSuite.Settings.builder()
-                        .optThreads(threads)
-                        .optBatches(b)
-                        .optModels(models == null ? List.of() : models)
-                        .optQuick(quick)
-                        .setLog(log)
-                        .build());
+        BenchReport report =
+                s.run(
+                        BenchSuite.Settings.builder()
+                                .optThreads(threads)
+                                .optBatches(b)
+                                .optModels(models == null ? List.of() : models)
+                                .optQuick(quick)
+                                .setLog(log)
+                                .build());
         List<Path> files = ReportWriter.write(report, out);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json.enabled()) {
             Json.print(stdout, report);
         } else {
-            stdout.printf("fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
+            stdout.printf(
+                    "fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
                     report.suite(), report.threads(), report.peakFlopsPerS() / 1e9);
-            TextTable t = new TextTable("name:", "variant:", "input:", "batch", "latency (ms)", "img/s", "GFLOPs", "GFLOPS", "% peak");
+            TextTable t =
+                    new TextTable(
+                            "name:",
+                            "variant:",
+                            "input:",
+                            "batch",
+                            "latency (ms)",
+                            "img/s",
+                            "GFLOPs",
+                            "GFLOPS",
+                            "% peak");
             for (BenchRow r : report.rows()) {
-                t.add(r.name(), r.variant() == null ? "" : r.variant(), r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2],
-                        r.batch(), String.format(Locale.ROOT, "%.3f", r.latencyMs()), String.format(Locale.ROOT, "%.1f", r.throughput()),
-                        String.format(Locale.ROOT, "%.3f", r.flops() / 1e9), String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
-                        String.format(Locale.ROOT, "%.1f", 100 * r.flopsPerS() / report.peakFlopsPerS()));
+                t.add(
+                        r.name(),
+                        r.variant() == null ? "" : r.variant(),
+                        r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2],
+                        r.batch(),
+                        String.format(Locale.ROOT, "%.3f", r.latencyMs()),
+                        String.format(Locale.ROOT, "%.1f", r.throughput()),
+                        String.format(Locale.ROOT, "%.3f", r.flops() / 1e9),
+                        String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
+                        String.format(
+                                Locale.ROOT, "%.1f", 100 * r.flopsPerS() / report.peakFlopsPerS()));
             }
             t.print(stdout);
             if (!report.findings().isEmpty()) {
                 stdout.println();
                 TextTable f = new TextTable("finding:", "value", "target:", "met:");
                 for (BenchReport.Finding x : report.findings()) {
-                    f.add(x.name(), String.format(Locale.ROOT, "%.3f", x.value()), x.target() == null ? "" : x.target(),
+                    f.add(
+                            x.name(),
+                            String.format(Locale.ROOT, "%.3f", x.value()),
+                            x.target() == null ? "" : x.target(),
                             x.met() == null ? "" : x.met() ? "yes" : "no");
                 }
                 f.print(stdout);

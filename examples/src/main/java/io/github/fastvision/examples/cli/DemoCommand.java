@@ -51,8 +51,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The README's main job: a short tour that works on a fresh machine. It runs every core operator
- * on random input (operator, input and output shape, parameters, latency), checks the numeric
+ * The README's main job: a short tour that works on a fresh machine. It runs every core operator on
+ * random input (operator, input and output shape, parameters, latency), checks the numeric
  * identities the library relies on, runs one model of each zoo family at ImageNet size, and
  * measures fasternet Table 1 quickly on this machine.
  */
@@ -69,19 +69,28 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--repeats",
             defaultValue = "5",
-            description = "Timed forward passes per operator (median reported; default ${DEFAULT-VALUE}).")
+            description =
+                    "Timed forward passes per operator (median reported; default ${DEFAULT-VALUE}).")
     private int repeats;
 
     /**
-     * One operator's row. {@code medianMs} keeps the camelCase key demo has always printed (the JSON
-     * helper would print {@code median_ms}).
+     * One operator's row. {@code medianMs} keeps the camelCase key demo has always printed (the
+     * JSON helper would print {@code median_ms}).
      */
     record OperatorRow(
-            String name, String source, long[] input, long[] output, long params,
+            String name,
+            String source,
+            long[] input,
+            long[] output,
+            long params,
             @SerializedName("medianMs") double medianMs) {}
 
     /** One numeric identity check; {@code maxAbsDiff} keeps its published camelCase key. */
-    record Check(String name, @SerializedName("maxAbsDiff") double maxAbsDiff, double tolerance, boolean passed) {}
+    record Check(
+            String name,
+            @SerializedName("maxAbsDiff") double maxAbsDiff,
+            double tolerance,
+            boolean passed) {}
 
     /** One zoo model's forward pass. */
     record ModelRow(String name, long params, long flops, long[] input, long[] output, double ms) {}
@@ -98,13 +107,19 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The short training run on the bundled Fashion-MNIST subset. */
     record TrainingRow(
-            String model, String dataset, int epochs, double testAccuracy, double trainSeconds,
-            double imagesPerSecond, String out) {}
+            String model,
+            String dataset,
+            int epochs,
+            double testAccuracy,
+            double trainSeconds,
+            double imagesPerSecond,
+            String out) {}
 
     @Option(
             names = "--train-epochs",
             defaultValue = "6",
-            description = "Epochs of the demo's training run on the bundled Fashion-MNIST subset (0 skips it; default ${DEFAULT-VALUE}).")
+            description =
+                    "Epochs of the demo's training run on the bundled Fashion-MNIST subset (0 skips it; default ${DEFAULT-VALUE}).")
     private int trainEpochs;
 
     @Option(
@@ -116,12 +131,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--bench-out",
             defaultValue = "target/bench",
-            description = "Where the quick operator benchmark writes JSON, Markdown and charts (default ${DEFAULT-VALUE}).")
+            description =
+                    "Where the quick operator benchmark writes JSON, Markdown and charts (default ${DEFAULT-VALUE}).")
     private Path benchOut;
 
     /** One model per family, at ImageNet size: what the zoo looks like on this machine. */
     private static final List<String> TOUR =
-            List.of("fasternet_t0", "rexnet_100", "resnet50_hybrid", "convnext_tiny", "vit_small_maxpool");
+            List.of(
+                    "fasternet_t0",
+                    "rexnet_100",
+                    "resnet50_hybrid",
+                    "convnext_tiny",
+                    "vit_small_maxpool");
 
     @Override
     public Integer call() {
@@ -204,9 +225,20 @@ public final class DemoCommand implements Callable<Integer> {
                             .optDataset(Datasets.FASHION_MNIST_SUBSET)
                             .optOut(trainOut)
                             .build();
-            TrainResult r = ZooTrainer.train(config, data, json.enabled() ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr()));
+            TrainResult r =
+                    ZooTrainer.train(
+                            config,
+                            data,
+                            json.enabled()
+                                    ? TrainingListener.NONE
+                                    : new ProgressBar(spec.commandLine().getErr()));
             return new TrainingRow(
-                    r.model(), data.train().describe(), r.epochs(), r.testAccuracy(), r.trainSeconds(), r.imagesPerSecond(),
+                    r.model(),
+                    data.train().describe(),
+                    r.epochs(),
+                    r.testAccuracy(),
+                    r.trainSeconds(),
+                    r.imagesPerSecond(),
                     trainOut.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo training run to " + trainOut, e);
@@ -253,7 +285,8 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             Arrays.sort(ms);
-            return new ModelRow(name, cost.params(), cost.macs(), in.getShape(), output, ms[repeats / 2]);
+            return new ModelRow(
+                    name, cost.params(), cost.macs(), in.getShape(), output, ms[repeats / 2]);
         }
     }
 
@@ -282,16 +315,34 @@ public final class DemoCommand implements Callable<Integer> {
     private static Check batchNormFolding() {
         try (NDManager m = NDManager.newBaseManager()) {
             Shape in = new Shape(1, 64, 28, 28);
-            FasterNetBlock block = FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build();
+            FasterNetBlock block =
+                    FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build();
             block.initialize(m, DataType.FLOAT32, in);
-            block.getParameters().forEach(
-                    p -> {
-                        if (p.getKey().endsWith("runningVar")) {
-                            p.getValue().getArray().set(m.randomUniform(0.5f, 2f, p.getValue().getArray().getShape()).toFloatArray());
-                        } else if (p.getKey().endsWith("runningMean")) {
-                            p.getValue().getArray().set(m.randomNormal(p.getValue().getArray().getShape()).toFloatArray());
-                        }
-                    });
+            block.getParameters()
+                    .forEach(
+                            p -> {
+                                if (p.getKey().endsWith("runningVar")) {
+                                    p.getValue()
+                                            .getArray()
+                                            .set(
+                                                    m.randomUniform(
+                                                                    0.5f,
+                                                                    2f,
+                                                                    p.getValue()
+                                                                            .getArray()
+                                                                            .getShape())
+                                                            .toFloatArray());
+                                } else if (p.getKey().endsWith("runningMean")) {
+                                    p.getValue()
+                                            .getArray()
+                                            .set(
+                                                    m.randomNormal(
+                                                                    p.getValue()
+                                                                            .getArray()
+                                                                            .getShape())
+                                                            .toFloatArray());
+                                }
+                            });
             NDArray x = m.randomNormal(in);
             NDArray reference = run(block, x);
             BatchNormFolding.fold(block);
@@ -307,7 +358,8 @@ public final class DemoCommand implements Callable<Integer> {
             pool.initialize(m, DataType.FLOAT32, in);
             NDArray x = m.randomNormal(in);
             double diff = maxAbs(run(pool, x).sub(Pool2d.pool(x, Pool2d.Mode.MAX, 3, 2, 1)));
-            return new Check("deformable max-pool, zero offsets == max-pool", diff, 1e-6, diff <= 1e-6);
+            return new Check(
+                    "deformable max-pool, zero offsets == max-pool", diff, 1e-6, diff <= 1e-6);
         }
     }
 
@@ -316,10 +368,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, Report r) {
-        out.println("fastvision demo: every core operator on random input ("
-                + r.engine() + ", " + r.threads() + " threads, eval mode, autograd off)");
+        out.println(
+                "fastvision demo: every core operator on random input ("
+                        + r.engine()
+                        + ", "
+                        + r.threads()
+                        + " threads, eval mode, autograd off)");
         out.println();
-        TextTable table = new TextTable("operator:", "paper:", "input:", "output:", "params", "time (ms)");
+        TextTable table =
+                new TextTable("operator:", "paper:", "input:", "output:", "params", "time (ms)");
         for (OperatorRow row : r.operators()) {
             table.add(
                     row.name(),
@@ -333,27 +390,42 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         TextTable checks = new TextTable("numeric check:", "max |diff|", "tolerance", "result:");
         for (Check c : r.checks()) {
-            checks.add(c.name(), String.format("%.2e", c.maxAbsDiff()), String.format("%.0e", c.tolerance()), c.passed() ? "ok" : "FAILED");
+            checks.add(
+                    c.name(),
+                    String.format("%.2e", c.maxAbsDiff()),
+                    String.format("%.0e", c.tolerance()),
+                    c.passed() ? "ok" : "FAILED");
         }
         checks.print(out);
         out.println();
-        out.println("zoo models at 224x224, batch 1, random weights (`fastvision zoo` lists all "
-                + ModelRegistry.list("*").size() + "):");
+        out.println(
+                "zoo models at 224x224, batch 1, random weights (`fastvision zoo` lists all "
+                        + ModelRegistry.list("*").size()
+                        + "):");
         out.println();
         TextTable models = new TextTable("model:", "params (M)", "GFLOPs", "output:", "time (ms)");
         for (ModelRow m : r.models()) {
-            models.add(m.name(), String.format("%.2f", m.params() / 1e6), String.format("%.2f", m.flops() / 1e9),
-                    shape(m.output()), String.format("%.1f", m.ms()));
+            models.add(
+                    m.name(),
+                    String.format("%.2f", m.params() / 1e6),
+                    String.format("%.2f", m.flops() / 1e9),
+                    shape(m.output()),
+                    String.format("%.1f", m.ms()));
         }
         models.print(out);
         BenchReport b = r.bench();
         out.println();
-        out.printf("fasternet Table 1 on this machine (`fastvision bench ops --quick --batch 1`, 1 thread, peak %.1f G"
-                + " multiply-adds/s; full runs: `fastvision bench ops`):%n%n", b.peakFlopsPerS() / 1e9);
+        out.printf(
+                "fasternet Table 1 on this machine (`fastvision bench ops --quick --batch 1`, 1 thread, peak %.1f G"
+                        + " multiply-adds/s; full runs: `fastvision bench ops`):%n%n",
+                b.peakFlopsPerS() / 1e9);
         TextTable ops = new TextTable("operator:", "input:", "latency (ms)", "GFLOPS", "% peak");
         for (BenchRow row : b.rows()) {
-            ops.add(row.name(), row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
-                    String.format("%.2f", row.latencyMs()), String.format("%.2f", row.flopsPerS() / 1e9),
+            ops.add(
+                    row.name(),
+                    row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
+                    String.format("%.2f", row.latencyMs()),
+                    String.format("%.2f", row.flopsPerS() / 1e9),
                     String.format("%.1f", 100 * row.flopsPerS() / b.peakFlopsPerS()));
         }
         ops.print(out);
@@ -364,9 +436,16 @@ public final class DemoCommand implements Callable<Integer> {
         TrainingRow t = r.training();
         if (t != null) {
             out.println();
-            out.printf("Training (`fastvision train --model fasternet_t0 --dataset fashion-mnist-subset`): %s, %d epochs,"
-                    + " test accuracy %.2f%%, %.1f s, %.0f images/s; metrics.csv, metrics.png and %s.fvw in %s%n",
-                    t.model(), t.epochs(), 100 * t.testAccuracy(), t.trainSeconds(), t.imagesPerSecond(), t.model(), t.out());
+            out.printf(
+                    "Training (`fastvision train --model fasternet_t0 --dataset fashion-mnist-subset`): %s, %d epochs,"
+                            + " test accuracy %.2f%%, %.1f s, %.0f images/s; metrics.csv, metrics.png and %s.fvw in %s%n",
+                    t.model(),
+                    t.epochs(),
+                    100 * t.testAccuracy(),
+                    t.trainSeconds(),
+                    t.imagesPerSecond(),
+                    t.model(),
+                    t.out());
         }
         out.flush();
     }

@@ -15,23 +15,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Test-set accuracy of trained weights. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate trained weights on a dataset's test split.")
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = "Evaluate trained weights on a dataset's test split.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--model", description = "Zoo model name (default: the one the weights file names).")
+    @Option(
+            names = "--model",
+            description = "Zoo model name (default: the one the weights file names).")
     private String model;
 
-    @Option(names = "--weights", required = true, description = "A .fvw file or a `train` run directory.")
+    @Option(
+            names = "--weights",
+            required = true,
+            description = "A .fvw file or a `train` run directory.")
     private Path weights;
 
     @Mixin private DatasetOption dataset;
 
-    @Option(names = "--image-size", defaultValue = "32", description = "Square input side (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "32",
+            description = "Square input side (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
-    @Option(names = "--channels", defaultValue = "3", description = "Channels image folders are decoded to.")
+    @Option(
+            names = "--channels",
+            defaultValue = "3",
+            description = "Channels image folders are decoded to.")
     private int channels;
 
     @Mixin private JsonOption json;
@@ -41,14 +55,23 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DatasetSplit data = Datasets.open(dataset.dataset(), channels, Datasets.storeSize(imageSize));
+        DatasetSplit data =
+                Datasets.open(dataset.dataset(), channels, Datasets.storeSize(imageSize));
         Evaluator.Result r = ZooTrainer.evaluate(weights, model, data.test(), imageSize);
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(o, new Report(weights.toString(), dataset.dataset(), r.images(), r.accuracy(), r.loss()));
+            Json.print(
+                    o,
+                    new Report(
+                            weights.toString(),
+                            dataset.dataset(),
+                            r.images(),
+                            r.accuracy(),
+                            r.loss()));
         } else {
-            o.printf("%s on %s: accuracy %.2f%% (%d images), loss %.4f%n", weights, data.test().describe(),
-                    100 * r.accuracy(), r.images(), r.loss());
+            o.printf(
+                    "%s on %s: accuracy %.2f%% (%d images), loss %.4f%n",
+                    weights, data.test().describe(), 100 * r.accuracy(), r.images(), r.loss());
             o.flush();
         }
         return 0;

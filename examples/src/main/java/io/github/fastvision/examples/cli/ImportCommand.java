@@ -5,12 +5,12 @@ import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.WeightImporter;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.weights.Checkpoint;
 import io.github.fastvision.models.weights.NameMapping;
 import io.github.fastvision.models.weights.Source;
 import io.github.fastvision.models.weights.TensorData;
-import io.github.fastvision.models.io.WeightImporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "import",
         mixinStandardHelpOptions = true,
-        description = "Import a PyTorch checkpoint (.safetensors, .npz, .pth/.pt state dict) into a zoo model.")
+        description =
+                "Import a PyTorch checkpoint (.safetensors, .npz, .pth/.pt state dict) into a zoo model.")
 public final class ImportCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
@@ -39,25 +40,43 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "Checkpoint file.")
     private Path weights;
 
-    @Option(names = "--out", required = true, description = "Output directory; receives <model>.fvw and import.json.")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Output directory; receives <model>.fvw and import.json.")
     private Path out;
 
-    @Option(names = "--source", description = "Checkpoint naming: official, timm or torchvision (default: the family's).")
+    @Option(
+            names = "--source",
+            description =
+                    "Checkpoint naming: official, timm or torchvision (default: the family's).")
     private String source;
 
-    @Option(names = "--classes", description = "Classes (default: the checkpoint's classifier size).")
+    @Option(
+            names = "--classes",
+            description = "Classes (default: the checkpoint's classifier size).")
     private Integer classes;
 
-    @Option(names = "--in-channels", defaultValue = "3", description = "Image channels (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-channels",
+            defaultValue = "3",
+            description = "Image channels (default ${DEFAULT-VALUE}).")
     private int inChannels;
 
-    @Option(names = "--input-size", defaultValue = "224", description = "Input size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--input-size",
+            defaultValue = "224",
+            description = "Input size (default ${DEFAULT-VALUE}).")
     private int inputSize;
 
-    @Option(names = "--reinit-head", description = "Keep a fresh classifier when the checkpoint's has another size.")
+    @Option(
+            names = "--reinit-head",
+            description = "Keep a fresh classifier when the checkpoint's has another size.")
     private boolean reinitHead;
 
-    @Option(names = "--non-strict", description = "Allow missing and unexpected keys (shapes must still fit).")
+    @Option(
+            names = "--non-strict",
+            description = "Allow missing and unexpected keys (shapes must still fit).")
     private boolean nonStrict;
 
     @Mixin private JsonOption json;
@@ -81,28 +100,57 @@ public final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint " + weights + " does not exist");
         }
         String name = ModelRegistry.info(modelName).name();
-        Source src = source == null ? ModelRegistry.info(name).defaultSource() : Source.parse(source);
+        Source src =
+                source == null ? ModelRegistry.info(name).defaultSource() : Source.parse(source);
         long start = System.nanoTime();
         Checkpoint checkpoint = Checkpoint.read(weights);
-        int numClasses = classes != null ? classes : checkpointClasses(checkpoint, ModelRegistry.info(name).checkpointNames(src));
-        VisionModel model = ModelRegistry.create(name, ModelOptions.builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels).build());
+        int numClasses =
+                classes != null
+                        ? classes
+                        : checkpointClasses(
+                                checkpoint, ModelRegistry.info(name).checkpointNames(src));
+        VisionModel model =
+                ModelRegistry.create(
+                        name,
+                        ModelOptions.builder()
+                                .setNumClasses(numClasses)
+                                .optInputSize(inputSize)
+                                .optInChannels(inChannels)
+                                .build());
         WeightImporter.Report r;
         Path file = out.resolve(name + WeightsFile.EXTENSION);
         try (NDManager manager = NDManager.newBaseManager()) {
-            r = WeightImporter.load(model, manager, checkpoint, src, new WeightImporter.Options(!nonStrict, reinitHead));
+            r =
+                    WeightImporter.load(
+                            model,
+                            manager,
+                            checkpoint,
+                            src,
+                            new WeightImporter.Options(!nonStrict, reinitHead));
             WeightsFile.save(model, file);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Report report =
-                new Report(name, src.name().toLowerCase(java.util.Locale.ROOT), r.mapping(), r.loaded(), r.missing(),
-                        r.unexpected(), r.reinitialized(), r.checkpointBytes(), seconds, file.toString());
+                new Report(
+                        name,
+                        src.name().toLowerCase(java.util.Locale.ROOT),
+                        r.mapping(),
+                        r.loaded(),
+                        r.missing(),
+                        r.unexpected(),
+                        r.reinitialized(),
+                        r.checkpointBytes(),
+                        seconds,
+                        file.toString());
         String doc = Json.text(report);
         AtomicFiles.writeString(out.resolve("import.json"), doc);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json.enabled()) {
             stdout.print(doc);
         } else {
-            stdout.printf("%s: %d parameters from %s (%s) in %.2f s -> %s%n", name, r.loaded(), weights, r.mapping(), seconds, file);
+            stdout.printf(
+                    "%s: %d parameters from %s (%s) in %.2f s -> %s%n",
+                    name, r.loaded(), weights, r.mapping(), seconds, file);
             if (!r.missing().isEmpty() || !r.unexpected().isEmpty()) {
                 stdout.printf("missing: %s%nunexpected: %s%n", r.missing(), r.unexpected());
             }
@@ -121,6 +169,7 @@ public final class ImportCommand implements Callable<Integer> {
                 return (int) e.getValue().shape()[0];
             }
         }
-        throw new IllegalArgumentException("the checkpoint has no classifier the name table recognizes; pass --classes");
+        throw new IllegalArgumentException(
+                "the checkpoint has no classifier the name table recognizes; pass --classes");
     }
 }

@@ -2,7 +2,9 @@ package io.github.fastvision.examples.cli;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --quiet} option of the long-running paper reproductions: no progress output on stderr. */
+/**
+ * The {@code --quiet} option of the long-running paper reproductions: no progress output on stderr.
+ */
 public final class QuietOption {
 
     @Option(names = "--quiet", description = "No progress bar or progress lines on stderr.")

@@ -27,18 +27,28 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run one eval-mode forward pass on an NCHW float32 .npy array and write the logits.")
+        description =
+                "Run one eval-mode forward pass on an NCHW float32 .npy array and write the logits.")
 public final class RunCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Zoo model name (see `fastvision zoo`).")
     private String modelName;
 
-    @Option(names = "--weights", description = "Weights (.fvw file, or the directory `import --out` wrote); random initialization without it.")
+    @Option(
+            names = "--weights",
+            description =
+                    "Weights (.fvw file, or the directory `import --out` wrote); random initialization without it.")
     private Path weights;
 
-    @Option(names = "--input", required = true, description = "Input .npy, float32, shape (N, C, H, W).")
+    @Option(
+            names = "--input",
+            required = true,
+            description = "Input .npy, float32, shape (N, C, H, W).")
     private Path input;
 
     @Option(names = "--output", required = true, description = "Output .npy for the logits.")
@@ -53,7 +63,13 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin private JsonOption json;
 
     /** The JSON document. */
-    record Report(String model, String weights, long[] input, long[] output, String outputFile, double ms) {}
+    record Report(
+            String model,
+            String weights,
+            long[] input,
+            long[] output,
+            String outputFile,
+            double ms) {}
 
     @Override
     public Integer call() throws IOException {
@@ -67,38 +83,63 @@ public final class RunCommand implements Callable<Integer> {
             Shape s = x.getShape();
             if (x.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException(
-                        input + " holds " + x.getDataType() + "; expected a float32 array (N, C, H, W)");
+                        input
+                                + " holds "
+                                + x.getDataType()
+                                + "; expected a float32 array (N, C, H, W)");
             }
             if (s.dimension() != 4) {
                 throw new IllegalArgumentException(
                         input + " has shape " + s + "; expected rank 4 (N, C, H, W)");
             }
             if (s.get(2) != s.get(3)) {
-                throw new IllegalArgumentException(input + " has shape " + s + "; expected square images (H == W)");
+                throw new IllegalArgumentException(
+                        input + " has shape " + s + "; expected square images (H == W)");
             }
             WeightsFile.Header header =
-                    weights == null ? null
-                            : WeightsFile.header(WeightsFile.resolve(weights, ModelRegistry.info(modelName).name()));
-            int numClasses = classes != null ? classes : header != null ? header.numClasses() : 1000;
-            ModelOptions options = ModelOptions.builder().setNumClasses(numClasses).optInputSize((int) s.get(2))
-                    .optInChannels((int) s.get(1)).optStemStride(header == null ? 0 : header.stemStride()).build();
+                    weights == null
+                            ? null
+                            : WeightsFile.header(
+                                    WeightsFile.resolve(
+                                            weights, ModelRegistry.info(modelName).name()));
+            int numClasses =
+                    classes != null ? classes : header != null ? header.numClasses() : 1000;
+            ModelOptions options =
+                    ModelOptions.builder()
+                            .setNumClasses(numClasses)
+                            .optInputSize((int) s.get(2))
+                            .optInChannels((int) s.get(1))
+                            .optStemStride(header == null ? 0 : header.stemStride())
+                            .build();
             Backbone model = ModelRegistry.model(modelName, options);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {
                 WeightsFile.load(model, manager, weights);
             } else if (!json.enabled()) {
-                spec.commandLine().getErr().println("fastvision run: no --weights, using random initialization");
+                spec.commandLine()
+                        .getErr()
+                        .println("fastvision run: no --weights, using random initialization");
             }
             long start = System.nanoTime();
-            NDArray y = model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            NDArray y =
+                    model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
             double ms = (System.nanoTime() - start) / 1e6;
             Npy.write(output, y);
             PrintWriter out = spec.commandLine().getOut();
             if (json.enabled()) {
-                Json.print(out, new Report(model.getName(), weights == null ? null : weights.toString(),
-                        s.getShape(), y.getShape().getShape(), output.toString(), ms));
+                Json.print(
+                        out,
+                        new Report(
+                                model.getName(),
+                                weights == null ? null : weights.toString(),
+                                s.getShape(),
+                                y.getShape().getShape(),
+                                output.toString(),
+                                ms));
             } else {
-                out.printf("%s: %s -> %s written to %s (%.1f ms)%n", model.getName(), s, y.getShape(), output, ms);
+                out.printf(
+                        "%s: %s -> %s written to %s (%.1f ms)%n",
+                        model.getName(), s, y.getShape(), output, ms);
                 out.flush();
             }
         }

@@ -9,10 +9,14 @@ import picocli.CommandLine.Option;
  */
 public final class SeedOption {
 
-    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}); the same seed gives the same numbers.")
+    @Option(
+            names = "--seed",
+            description = "Seed (default: ${DEFAULT-VALUE}); the same seed gives the same numbers.")
     private long seed = 42;
 
-    /** Creates the option with the default seed, 42 (picocli calls this for a plain {@code @Mixin}). */
+    /**
+     * Creates the option with the default seed, 42 (picocli calls this for a plain {@code @Mixin}).
+     */
     public SeedOption() {}
 
     private SeedOption(long seed) {
@@ -47,7 +51,12 @@ public final class SeedOption {
     public int intSeed() {
         if (seed < Integer.MIN_VALUE || seed > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(
-                    "--seed must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + " but was " + seed);
+                    "--seed must be between "
+                            + Integer.MIN_VALUE
+                            + " and "
+                            + Integer.MAX_VALUE
+                            + " but was "
+                            + seed);
         }
         return (int) seed;
     }

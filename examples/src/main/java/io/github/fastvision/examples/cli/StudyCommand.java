@@ -1,13 +1,13 @@
 package io.github.fastvision.examples.cli;
 
+import io.github.fastvision.examples.studies.PConvRatioStudy;
+import io.github.fastvision.examples.studies.SingleBottleneckStudy;
+import io.github.fastvision.examples.studies.StudyResult;
 import io.github.fastvision.training.TrainingListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.progress.ProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
-import io.github.fastvision.examples.studies.PConvRatioStudy;
-import io.github.fastvision.examples.studies.SingleBottleneckStudy;
-import io.github.fastvision.examples.studies.StudyResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "study",
         mixinStandardHelpOptions = true,
-        description = "Reproduce a paper study at small scale: single-bottleneck (pflayer Fig. 1/B.1) or pconv-ratio (fasternet Table 5).")
+        description =
+                "Reproduce a paper study at small scale: single-bottleneck (pflayer Fig. 1/B.1) or pconv-ratio (fasternet Table 5).")
 public final class StudyCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
@@ -37,7 +38,10 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs per model (default: 3).")
     private Integer epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "128",
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
     private int batch;
 
     @Mixin private SeedOption seedOption;
@@ -48,23 +52,42 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainingListener listener = quietOption.enabled() ? TrainingListener.NONE : new ProgressBar(spec.commandLine().getErr());
+        TrainingListener listener =
+                quietOption.enabled()
+                        ? TrainingListener.NONE
+                        : new ProgressBar(spec.commandLine().getErr());
         StudyResult result;
         switch (name) {
-            case "single-bottleneck": {
-                DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
-                result = SingleBottleneckStudy.run(
-                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, seedOption.seed(), listener);
-                break;
-            }
-            case "pconv-ratio": {
-                DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
-                result = PConvRatioStudy.run(
-                        data, Recipes.get(Recipes.SMALL), epochs == null ? 3 : epochs, batch, 32, seedOption.seed(), listener);
-                break;
-            }
+            case "single-bottleneck":
+                {
+                    DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
+                    result =
+                            SingleBottleneckStudy.run(
+                                    data,
+                                    Recipes.get(Recipes.SMALL),
+                                    epochs == null ? 3 : epochs,
+                                    batch,
+                                    seedOption.seed(),
+                                    listener);
+                    break;
+                }
+            case "pconv-ratio":
+                {
+                    DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
+                    result =
+                            PConvRatioStudy.run(
+                                    data,
+                                    Recipes.get(Recipes.SMALL),
+                                    epochs == null ? 3 : epochs,
+                                    batch,
+                                    32,
+                                    seedOption.seed(),
+                                    listener);
+                    break;
+                }
             default:
-                throw new IllegalArgumentException("unknown study '" + name + "'; expected single-bottleneck or pconv-ratio");
+                throw new IllegalArgumentException(
+                        "unknown study '" + name + "'; expected single-bottleneck or pconv-ratio");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
@@ -76,8 +99,13 @@ public final class StudyCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder();
             for (Map.Entry<String, Object> e : row.entrySet()) {
                 Object v = e.getValue();
-                line.append(e.getKey()).append('=')
-                        .append(v instanceof Double ? String.format(Locale.ROOT, "%.4g", (Double) v) : v).append("  ");
+                line.append(e.getKey())
+                        .append('=')
+                        .append(
+                                v instanceof Double
+                                        ? String.format(Locale.ROOT, "%.4g", (Double) v)
+                                        : v)
+                        .append("  ");
             }
             out.println(line.toString().trim());
         }

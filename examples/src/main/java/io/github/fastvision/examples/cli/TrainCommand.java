@@ -25,35 +25,57 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train a zoo model with a progress bar; writes checkpoint.fvc, <model>.fvw, metrics.csv and metrics.png.")
+        description =
+                "Train a zoo model with a progress bar; writes checkpoint.fvc, <model>.fvw, metrics.csv and metrics.png.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Zoo model name (see `fastvision zoo`).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Zoo model name (see `fastvision zoo`).")
     private String model;
 
     @Mixin private DatasetOption datasetOption;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "10",
+            description = "Epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "128",
+            description = "Batch size (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--image-size", defaultValue = "32", description = "Square input side (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "32",
+            description = "Square input side (default: ${DEFAULT-VALUE}).")
     private int imageSize;
 
-    @Option(names = "--stem-stride", defaultValue = "0",
-            description = "Patch size and stride of a patchify stem (fasternet_*, convnext_*; 0 = the model's own, 4)."
-                    + " 2 keeps 4x more positions per stage, for 32x32 inputs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stem-stride",
+            defaultValue = "0",
+            description =
+                    "Patch size and stride of a patchify stem (fasternet_*, convnext_*; 0 = the model's own, 4)."
+                            + " 2 keeps 4x more positions per stage, for 32x32 inputs (default: ${DEFAULT-VALUE}).")
     private int stemStride;
 
-    @Option(names = "--recipe", defaultValue = Recipes.SMALL,
-            description = "Training recipe (default: ${DEFAULT-VALUE}); one of: small, fasternet_t0..l, convnext_t..l, pflayer_90ep, pflayer_400ep, rexnet.")
+    @Option(
+            names = "--recipe",
+            defaultValue = Recipes.SMALL,
+            description =
+                    "Training recipe (default: ${DEFAULT-VALUE}); one of: small, fasternet_t0..l, convnext_t..l, pflayer_90ep, pflayer_400ep, rexnet.")
     private String recipe;
 
-    @Option(names = "--channels", defaultValue = "3", description = "Channels image folders are decoded to (1 or 3; Fashion-MNIST is 1).")
+    @Option(
+            names = "--channels",
+            defaultValue = "3",
+            description = "Channels image folders are decoded to (1 or 3; Fashion-MNIST is 1).")
     private int channels;
 
     @Mixin private SeedOption seed;
@@ -61,15 +83,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: target/train/<model>).")
     private Path out;
 
-    @Option(names = "--resume", description = "Continue the run whose directory this is (same options).")
+    @Option(
+            names = "--resume",
+            description = "Continue the run whose directory this is (same options).")
     private Path resume;
 
     @Mixin private JsonOption json;
 
     /** The JSON document. */
     record Report(
-            String model, int epochs, double testAccuracy, double trainSeconds, double imagesPerSecond, String out,
-            String dataset, String recipe, int stemStride) {}
+            String model,
+            int epochs,
+            double testAccuracy,
+            double trainSeconds,
+            double imagesPerSecond,
+            String out,
+            String dataset,
+            String recipe,
+            int stemStride) {}
 
     @Override
     public Integer call() throws IOException {
@@ -78,13 +109,17 @@ public final class TrainCommand implements Callable<Integer> {
         String name = ModelRegistry.info(model).name();
         Path dir = resume != null ? resume : out != null ? out : Path.of("target", "train", name);
         if (resume != null && out != null && !resume.equals(out)) {
-            throw new IllegalArgumentException("--resume DIR continues in DIR; drop --out or make it the same directory");
+            throw new IllegalArgumentException(
+                    "--resume DIR continues in DIR; drop --out or make it the same directory");
         }
         DatasetSplit data = Datasets.open(dataset, channels, Datasets.storeSize(imageSize));
         if (Datasets.FASHION_MNIST.equals(dataset) && data.train().size() < 60000) {
-            spec.commandLine().getErr().println(
-                    "fastvision train: Debian's dataset-fashion-mnist is not installed; using the bundled subset ("
-                            + data.train().size() + " training images)");
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "fastvision train: Debian's dataset-fashion-mnist is not installed; using the bundled subset ("
+                                    + data.train().size()
+                                    + " training images)");
         }
         TrainConfig config =
                 TrainConfig.builder()
@@ -109,12 +144,27 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(o, new Report(result.model(), result.epochs(), result.testAccuracy(), result.trainSeconds(),
-                    result.imagesPerSecond(), dir.toString(), dataset, r.name(), stemStride));
+            Json.print(
+                    o,
+                    new Report(
+                            result.model(),
+                            result.epochs(),
+                            result.testAccuracy(),
+                            result.trainSeconds(),
+                            result.imagesPerSecond(),
+                            dir.toString(),
+                            dataset,
+                            r.name(),
+                            stemStride));
         } else {
-            o.printf("%s: test accuracy %.2f%% after %d epochs, %.1f s, %.0f training images/s; run directory %s%n",
-                    result.model(), 100 * result.testAccuracy(), result.epochs(), result.trainSeconds(),
-                    result.imagesPerSecond(), dir);
+            o.printf(
+                    "%s: test accuracy %.2f%% after %d epochs, %.1f s, %.0f training images/s; run directory %s%n",
+                    result.model(),
+                    100 * result.testAccuracy(),
+                    result.epochs(),
+                    result.trainSeconds(),
+                    result.imagesPerSecond(),
+                    dir);
             o.flush();
         }
         return 0;

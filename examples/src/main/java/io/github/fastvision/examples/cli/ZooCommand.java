@@ -21,12 +21,16 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "zoo",
         mixinStandardHelpOptions = true,
-        description = "List zoo models with params and FLOPs (multiply-adds at 224x224, 1000 classes).")
+        description =
+                "List zoo models with params and FLOPs (multiply-adds at 224x224, 1000 classes).")
 public final class ZooCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", description = "Glob over model names, e.g. 'convnext*'.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            description = "Glob over model names, e.g. 'convnext*'.")
     private String pattern;
 
     @Mixin private JsonOption json;
@@ -38,7 +42,14 @@ public final class ZooCommand implements Callable<Integer> {
     record Paper(String paramsM, String gflops, String source, String deviation) {}
 
     /** One model. */
-    record Row(String name, String family, long params, long flops, long[] input, Paper paper, String note) {}
+    record Row(
+            String name,
+            String family,
+            long params,
+            long flops,
+            long[] input,
+            Paper paper,
+            String note) {}
 
     /** The JSON document. */
     record Report(List<Row> models) {}
@@ -64,7 +75,15 @@ public final class ZooCommand implements Callable<Integer> {
                                     ref.source(),
                                     ref.deviation());
             long[] in = model.inputShape(1).slice(1).getShape();
-            rows.add(new Row(info.name(), info.family().displayName(), cost.params(), cost.macs(), in, paper, info.note()));
+            rows.add(
+                    new Row(
+                            info.name(),
+                            info.family().displayName(),
+                            cost.params(),
+                            cost.macs(),
+                            in,
+                            paper,
+                            info.note()));
         }
         return rows;
     }
@@ -77,14 +96,30 @@ public final class ZooCommand implements Callable<Integer> {
      */
     static String markdown(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| model | family | params (M) | GFLOPs | paper params / GFLOPs | source | note |\n");
+        sb.append(
+                "| model | family | params (M) | GFLOPs | paper params / GFLOPs | source | note |\n");
         sb.append("|---|---|---:|---:|---|---|---|\n");
         for (Row r : rows) {
-            String paper = r.paper() == null ? "–" : dash(r.paper().paramsM()) + " / " + dash(r.paper().gflops());
+            String paper =
+                    r.paper() == null
+                            ? "–"
+                            : dash(r.paper().paramsM()) + " / " + dash(r.paper().gflops());
             String source = r.paper() == null ? "" : r.paper().source();
-            String note = r.paper() != null && r.paper().deviation() != null ? r.paper().deviation() : r.note();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s |%n",
-                    r.name(), r.family(), r.params() / 1e6, r.flops() / 1e9, paper, source, note));
+            String note =
+                    r.paper() != null && r.paper().deviation() != null
+                            ? r.paper().deviation()
+                            : r.note();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %.2f | %.2f | %s | %s | %s |%n",
+                            r.name(),
+                            r.family(),
+                            r.params() / 1e6,
+                            r.flops() / 1e9,
+                            paper,
+                            source,
+                            note));
         }
         return sb.toString();
     }
@@ -99,7 +134,9 @@ public final class ZooCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(
-                    "no model matches '" + pattern + "'; close matches: "
+                    "no model matches '"
+                            + pattern
+                            + "'; close matches: "
                             + String.join(", ", ModelRegistry.closeMatches(pattern)));
         }
         if (json.enabled()) {
@@ -108,13 +145,23 @@ public final class ZooCommand implements Callable<Integer> {
             out.print(markdown(rows));
             out.flush();
         } else {
-            TextTable t = new TextTable("model:", "family:", "params (M)", "GFLOPs", "input:", "paper:");
+            TextTable t =
+                    new TextTable("model:", "family:", "params (M)", "GFLOPs", "input:", "paper:");
             for (Row r : rows) {
                 String paper =
-                        r.paper() == null ? "" : dash(r.paper().paramsM()) + "M / " + dash(r.paper().gflops()) + "G";
-                t.add(r.name(), r.family(), String.format(Locale.ROOT, "%.2f", r.params() / 1e6),
+                        r.paper() == null
+                                ? ""
+                                : dash(r.paper().paramsM())
+                                        + "M / "
+                                        + dash(r.paper().gflops())
+                                        + "G";
+                t.add(
+                        r.name(),
+                        r.family(),
+                        String.format(Locale.ROOT, "%.2f", r.params() / 1e6),
                         String.format(Locale.ROOT, "%.2f", r.flops() / 1e9),
-                        r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2], paper);
+                        r.input()[0] + "x" + r.input()[1] + "x" + r.input()[2],
+                        paper);
             }
             t.print(out);
         }

@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A semantic segmentation set built from real Fashion-MNIST items, for the anytime dense
- * prediction experiments (thesis chapter 2). Each image is a square single-channel canvas, black
- * except for a few source items (optionally enlarged by an integer factor s) pasted into a grid of
- * cells of {@value #CELL}·s pixels: every cell holds an item with probability {@value #FILL_PROBABILITY} (and every image holds at least one), at a
- * random offset inside its cell, so items never overlap. A pixel's label is the class of the item
- * it belongs to where that item's intensity exceeds {@value #FOREGROUND_THRESHOLD}, and the
- * background class (the last one, index {@code source.classes().size()}) everywhere else.
+ * A semantic segmentation set built from real Fashion-MNIST items, for the anytime dense prediction
+ * experiments (thesis chapter 2). Each image is a square single-channel canvas, black except for a
+ * few source items (optionally enlarged by an integer factor s) pasted into a grid of cells of
+ * {@value #CELL}·s pixels: every cell holds an item with probability {@value #FILL_PROBABILITY}
+ * (and every image holds at least one), at a random offset inside its cell, so items never overlap.
+ * A pixel's label is the class of the item it belongs to where that item's intensity exceeds
+ * {@value #FOREGROUND_THRESHOLD}, and the background class (the last one, index {@code
+ * source.classes().size()}) everywhere else.
  *
  * <p>Image {@code k} depends only on (source, canvas, seed, k), not on the number of images, so a
  * larger set built with the same seed starts with the smaller one. Images are stored as floats in
@@ -73,8 +74,14 @@ public final class FashionMnistMosaic implements DenseDataset {
     public record Split(FashionMnistMosaic train, FashionMnistMosaic test) {}
 
     private FashionMnistMosaic(
-            int count, int canvas, List<String> classes, float[] images, byte[] labels, String description,
-            BitSet sourceItems, int sourceSize) {
+            int count,
+            int canvas,
+            List<String> classes,
+            float[] images,
+            byte[] labels,
+            String description,
+            BitSet sourceItems,
+            int sourceSize) {
         this.sourceItems = sourceItems;
         this.sourceSize = sourceSize;
         this.count = count;
@@ -91,7 +98,8 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @param source single-channel items no larger than a grid cell (Fashion-MNIST: 28×28), at most
      *     255 classes
      * @param count number of mosaics, at least 1
-     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}; typically 64 or 128
+     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}; typically 64 or
+     *     128
      * @param seed the seed; the same seed gives identical images and labels
      * @return the mosaics
      */
@@ -113,31 +121,45 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
      * @return the mosaics
      */
-    public static FashionMnistMosaic build(ImageDataset source, int count, int canvas, long seed, int itemScale) {
+    public static FashionMnistMosaic build(
+            ImageDataset source, int count, int canvas, long seed, int itemScale) {
         if (itemScale < 1 || itemScale > MAX_ITEM_SCALE) {
             throw new IllegalArgumentException(
-                    "item scale must be an integer in [1, " + MAX_ITEM_SCALE + "] but was " + itemScale);
+                    "item scale must be an integer in [1, "
+                            + MAX_ITEM_SCALE
+                            + "] but was "
+                            + itemScale);
         }
         if (canvas < MIN_CANVAS * itemScale) {
             throw new IllegalArgumentException(
-                    "canvas must be at least " + MIN_CANVAS * itemScale + " pixels (one Fashion-MNIST item at scale "
-                            + itemScale + ") but was " + canvas);
+                    "canvas must be at least "
+                            + MIN_CANVAS * itemScale
+                            + " pixels (one Fashion-MNIST item at scale "
+                            + itemScale
+                            + ") but was "
+                            + canvas);
         }
         if (count < 1) {
             throw new IllegalArgumentException("mosaic count must be at least 1 but was " + count);
         }
         if (source.channels() != 1) {
             throw new IllegalArgumentException(
-                    "mosaics need single-channel (grayscale) items but " + source.describe() + " has "
-                            + source.channels() + " channels");
+                    "mosaics need single-channel (grayscale) items but "
+                            + source.describe()
+                            + " has "
+                            + source.channels()
+                            + " channels");
         }
         if (source.size() < 1) {
-            throw new IllegalArgumentException("the source " + source.describe() + " has no images");
+            throw new IllegalArgumentException(
+                    "the source " + source.describe() + " has no images");
         }
         if (source.classes().size() > 255) {
             throw new IllegalArgumentException(
                     "labels are stored as bytes: at most 255 source classes plus background, but "
-                            + source.describe() + " has " + source.classes().size());
+                            + source.describe()
+                            + " has "
+                            + source.classes().size());
         }
         int cells = Math.max(1, canvas / (CELL * itemScale));
         int cellSide = canvas / cells;
@@ -147,14 +169,30 @@ public final class FashionMnistMosaic implements DenseDataset {
         int itemW = srcW * itemScale;
         if (itemH > cellSide || itemW > cellSide) {
             throw new IllegalArgumentException(
-                    "items of " + itemH + "x" + itemW + " do not fit the " + cellSide + "-pixel cells of a "
-                            + canvas + "-pixel canvas; expected items of at most " + cellSide + "x" + cellSide);
+                    "items of "
+                            + itemH
+                            + "x"
+                            + itemW
+                            + " do not fit the "
+                            + cellSide
+                            + "-pixel cells of a "
+                            + canvas
+                            + "-pixel canvas; expected items of at most "
+                            + cellSide
+                            + "x"
+                            + cellSide);
         }
         long plane = (long) canvas * canvas;
         if (plane * count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(
-                    count + " mosaics of " + canvas + "x" + canvas + " exceed one Java array ("
-                            + plane * count + " pixels); use fewer or smaller mosaics");
+                    count
+                            + " mosaics of "
+                            + canvas
+                            + "x"
+                            + canvas
+                            + " exceed one Java array ("
+                            + plane * count
+                            + " pixels); use fewer or smaller mosaics");
         }
         int background = source.classes().size();
         List<String> names = new ArrayList<>(source.classes());
@@ -167,7 +205,8 @@ public final class FashionMnistMosaic implements DenseDataset {
         boolean[] filled = new boolean[cells * cells];
         BitSet used = new BitSet(source.size());
         for (int k = 0; k < count; k++) {
-            SplittableRandom random = new SplittableRandom(mix64(seed + mix64(k + 0x9E3779B97F4A7C15L)));
+            SplittableRandom random =
+                    new SplittableRandom(mix64(seed + mix64(k + 0x9E3779B97F4A7C15L)));
             int any = 0;
             for (int c = 0; c < filled.length; c++) {
                 filled[c] = random.nextDouble() < FILL_PROBABILITY;
@@ -191,8 +230,17 @@ public final class FashionMnistMosaic implements DenseDataset {
                     float v = src[p];
                     if (!(v >= 0f && v <= 1f)) {
                         throw new IllegalArgumentException(
-                                "expected source pixels in [0, 1] but image " + index + " of "
-                                        + source.describe() + " has " + v + " at (" + p / srcW + ", " + p % srcW + ")");
+                                "expected source pixels in [0, 1] but image "
+                                        + index
+                                        + " of "
+                                        + source.describe()
+                                        + " has "
+                                        + v
+                                        + " at ("
+                                        + p / srcW
+                                        + ", "
+                                        + p % srcW
+                                        + ")");
                     }
                 }
                 if (itemScale > 1) {
@@ -211,17 +259,32 @@ public final class FashionMnistMosaic implements DenseDataset {
             }
         }
         String description =
-                count + " mosaics of " + canvas + "x" + canvas + " from " + source.describe()
-                        + (itemScale > 1 ? ", items enlarged " + itemScale + "x" : "") + ", seed " + seed;
-        return new FashionMnistMosaic(count, canvas, Collections.unmodifiableList(names), images, labels, description,
-                used, source.size());
+                count
+                        + " mosaics of "
+                        + canvas
+                        + "x"
+                        + canvas
+                        + " from "
+                        + source.describe()
+                        + (itemScale > 1 ? ", items enlarged " + itemScale + "x" : "")
+                        + ", seed "
+                        + seed;
+        return new FashionMnistMosaic(
+                count,
+                canvas,
+                Collections.unmodifiableList(names),
+                images,
+                labels,
+                description,
+                used,
+                source.size());
     }
 
     /**
-     * Builds validation mosaics from the items of {@code source} that {@code training} never
-     * drew, so that a setting chosen on them (ADP-C's confidence threshold) is chosen without
-     * looking at the test set or at training items. The layouts use a seed derived from
-     * {@code seed}, unlike those of the training and test mosaics.
+     * Builds validation mosaics from the items of {@code source} that {@code training} never drew,
+     * so that a setting chosen on them (ADP-C's confidence threshold) is chosen without looking at
+     * the test set or at training items. The layouts use a seed derived from {@code seed}, unlike
+     * those of the training and test mosaics.
      *
      * @param source the source {@code training} was built from (the training half of a split)
      * @param training mosaics built from {@code source}
@@ -234,13 +297,29 @@ public final class FashionMnistMosaic implements DenseDataset {
      *     drew every item
      */
     public static FashionMnistMosaic heldOut(
-            ImageDataset source, FashionMnistMosaic training, int count, int canvas, long seed, int itemScale) {
+            ImageDataset source,
+            FashionMnistMosaic training,
+            int count,
+            int canvas,
+            long seed,
+            int itemScale) {
         if (source.size() != training.sourceSize) {
-            throw new IllegalArgumentException("the mosaics " + training.describe() + " were drawn from "
-                    + training.sourceSize + " items, not from the " + source.size() + " of " + source.describe());
+            throw new IllegalArgumentException(
+                    "the mosaics "
+                            + training.describe()
+                            + " were drawn from "
+                            + training.sourceSize
+                            + " items, not from the "
+                            + source.size()
+                            + " of "
+                            + source.describe());
         }
-        return build(ImageSubset.excluding(source, training.sourceItems), count, canvas,
-                mix64(seed + VALIDATION_SEED_OFFSET), itemScale);
+        return build(
+                ImageSubset.excluding(source, training.sourceItems),
+                count,
+                canvas,
+                mix64(seed + VALIDATION_SEED_OFFSET),
+                itemScale);
     }
 
     /**
@@ -287,13 +366,14 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @param seed the seed
      * @return the two mosaic sets
      */
-    public static Split fromSplit(DatasetSplit split, int trainCount, int testCount, int canvas, long seed) {
+    public static Split fromSplit(
+            DatasetSplit split, int trainCount, int testCount, int canvas, long seed) {
         return fromSplit(split, trainCount, testCount, canvas, seed, 1);
     }
 
     /**
-     * Like {@link #fromSplit(DatasetSplit, int, int, int, long)} with items enlarged
-     * {@code itemScale} times.
+     * Like {@link #fromSplit(DatasetSplit, int, int, int, long)} with items enlarged {@code
+     * itemScale} times.
      *
      * @param split the source split
      * @param trainCount number of training mosaics
@@ -304,7 +384,12 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @return the two mosaic sets
      */
     public static Split fromSplit(
-            DatasetSplit split, int trainCount, int testCount, int canvas, long seed, int itemScale) {
+            DatasetSplit split,
+            int trainCount,
+            int testCount,
+            int canvas,
+            long seed,
+            int itemScale) {
         return new Split(
                 build(split.train(), trainCount, canvas, seed, itemScale),
                 build(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET), itemScale));
@@ -406,7 +491,13 @@ public final class FashionMnistMosaic implements DenseDataset {
     public NDArray[] batch(NDManager manager, int from, int to) {
         if (from < 0 || to > count || from >= to) {
             throw new IllegalArgumentException(
-                    "batch [" + from + ", " + to + ") must be a non-empty range inside [0, " + count + ")");
+                    "batch ["
+                            + from
+                            + ", "
+                            + to
+                            + ") must be a non-empty range inside [0, "
+                            + count
+                            + ")");
         }
         int n = to - from;
         int plane = canvas * canvas;
@@ -419,7 +510,8 @@ public final class FashionMnistMosaic implements DenseDataset {
             y[i] = labels[base + i] & 0xff;
         }
         return new NDArray[] {
-            manager.create(x, new Shape(n, 1, canvas, canvas)), manager.create(y, new Shape(n, canvas, canvas))
+            manager.create(x, new Shape(n, 1, canvas, canvas)),
+            manager.create(y, new Shape(n, canvas, canvas))
         };
     }
 
@@ -434,12 +526,21 @@ public final class FashionMnistMosaic implements DenseDataset {
 
     private int checkCopy(int index, int length) {
         if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("mosaic " + index + " is outside [0, " + count + ")");
+            throw new IndexOutOfBoundsException(
+                    "mosaic " + index + " is outside [0, " + count + ")");
         }
         int plane = canvas * canvas;
         if (length < plane) {
             throw new IllegalArgumentException(
-                    "destination holds " + length + " values, need " + plane + " (" + canvas + "x" + canvas + ")");
+                    "destination holds "
+                            + length
+                            + " values, need "
+                            + plane
+                            + " ("
+                            + canvas
+                            + "x"
+                            + canvas
+                            + ")");
         }
         return plane;
     }

@@ -29,8 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * fasternet Table 5 (partial ratio), small-scale: FasterNet-T0 with r = 1/2, 1/4 and 1/8 trained
- * on Fashion-MNIST at 1×32×32 with the same recipe and seed; accuracy, parameters, FLOPs, and CPU
+ * fasternet Table 5 (partial ratio), small-scale: FasterNet-T0 with r = 1/2, 1/4 and 1/8 trained on
+ * Fashion-MNIST at 1×32×32 with the same recipe and seed; accuracy, parameters, FLOPs, and CPU
  * latency in inference mode (BN folded, PConv slicing, autograd off) both for the trained 32×32
  * model and for the ImageNet-size model (3×224×224, 1000 classes, as Table 5 measures it). The
  * paper's T0* rows also change width and depth to equalize complexity; here only r changes.
@@ -59,7 +59,13 @@ public final class PConvRatioStudy {
      * @throws IOException never in practice (nothing is written)
      */
     public static StudyResult run(
-            DatasetSplit data, Recipe recipe, int epochs, int batch, int imageSize, long seed, TrainingListener listener)
+            DatasetSplit data,
+            Recipe recipe,
+            int epochs,
+            int batch,
+            int imageSize,
+            long seed,
+            TrainingListener listener)
             throws IOException {
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -72,23 +78,27 @@ public final class PConvRatioStudy {
             row.put("partial_ratio", r);
             try (NDManager manager = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed((int) seed);
-                ModelOptions.Builder b = ModelOptions.builder()
-                        .setNumClasses(classes).optInputSize(imageSize).optInChannels(channels);
+                ModelOptions.Builder b =
+                        ModelOptions.builder()
+                                .setNumClasses(classes)
+                                .optInputSize(imageSize)
+                                .optInChannels(channels);
                 if (recipe.dropPath() >= 0) {
                     b.optDropPath(recipe.dropPath());
                 }
                 ModelOptions options = b.build();
                 VisionModel model = FasterNet.create(FasterNetVariant.T0, options, r);
                 model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-                TrainConfig config = TrainConfig.builder()
-                        .setModel(name)
-                        .setRecipe(recipe)
-                        .setEpochs(epochs)
-                        .setBatch(batch)
-                        .setImageSize(imageSize)
-                        .optSeed(seed)
-                        .optDataset(data.train().describe())
-                        .build();
+                TrainConfig config =
+                        TrainConfig.builder()
+                                .setModel(name)
+                                .setRecipe(recipe)
+                                .setEpochs(epochs)
+                                .setBatch(batch)
+                                .setImageSize(imageSize)
+                                .optSeed(seed)
+                                .optDataset(data.train().describe())
+                                .build();
                 TrainResult result = new Trainer(config, listener).fit(model, manager, data);
                 Cost small = model.cost(model.inputShape(1));
                 row.put("test_accuracy", result.testAccuracy());
@@ -98,7 +108,8 @@ public final class PConvRatioStudy {
                 row.put("train_seconds", result.trainSeconds());
             }
             try (NDManager manager = NDManager.newBaseManager()) {
-                VisionModel imagenet = FasterNet.create(FasterNetVariant.T0, ModelOptions.IMAGENET, r);
+                VisionModel imagenet =
+                        FasterNet.create(FasterNetVariant.T0, ModelOptions.IMAGENET, r);
                 Cost cost = imagenet.cost(imagenet.inputShape(1));
                 imagenet.initialize(manager, DataType.FLOAT32, imagenet.inputShape(1));
                 row.put("params_m_224", cost.params() / 1e6);
@@ -115,7 +126,14 @@ public final class PConvRatioStudy {
                         "%s at %dx%d, FasterNet-T0 with r = 1/2, 1/4, 1/8 (width and depth unchanged), %d epoch(s), batch"
                                 + " %d, recipe %s, seed %d; latency: batch 1, inference mode, median of %d runs, %d"
                                 + " intra-op thread(s)",
-                        data.train().describe(), imageSize, imageSize, epochs, batch, recipe.name(), seed, RUNS,
+                        data.train().describe(),
+                        imageSize,
+                        imageSize,
+                        epochs,
+                        batch,
+                        recipe.name(),
+                        seed,
+                        RUNS,
                         JniUtils.getNumThreads()),
                 rows,
                 findings(rows),
@@ -130,21 +148,30 @@ public final class PConvRatioStudy {
         double ah = (double) half.get("test_accuracy");
         double ae = (double) eighth.get("test_accuracy");
         List<String> out = new ArrayList<>();
-        out.add(String.format(
-                Locale.ROOT,
-                "paper: r = 1/4 is the best trade-off (71.9%% vs 71.7%% at 1/2 and 71.3%% at 1/8). Here: 1/2 %.2f%%, 1/4"
-                        + " %.2f%%, 1/8 %.2f%%; r = 1/4 is %s",
-                100 * ah, 100 * aq, 100 * ae,
-                aq >= ah && aq >= ae ? "the most accurate" : aq >= ae ? "ahead of 1/8 but behind 1/2" : "behind 1/8"));
+        out.add(
+                String.format(
+                        Locale.ROOT,
+                        "paper: r = 1/4 is the best trade-off (71.9%% vs 71.7%% at 1/2 and 71.3%% at 1/8). Here: 1/2 %.2f%%, 1/4"
+                                + " %.2f%%, 1/8 %.2f%%; r = 1/4 is %s",
+                        100 * ah,
+                        100 * aq,
+                        100 * ae,
+                        aq >= ah && aq >= ae
+                                ? "the most accurate"
+                                : aq >= ae ? "ahead of 1/8 but behind 1/2" : "behind 1/8"));
         double lh = (double) half.get("latency_ms_224");
         double lq = (double) quarter.get("latency_ms_224");
         double le = (double) eighth.get("latency_ms_224");
         String fastest = lq <= lh && lq <= le ? "1/4" : le <= lh ? "1/8" : "1/2";
-        out.add(String.format(
-                Locale.ROOT,
-                "latency at 224x224: 1/2 %.2f ms, 1/4 %.2f ms, 1/8 %.2f ms; fastest here: r = %s (paper CPU: 9.0, 8.2,"
-                        + " 8.2 ms for the re-balanced T0* models)",
-                lh, lq, le, fastest));
+        out.add(
+                String.format(
+                        Locale.ROOT,
+                        "latency at 224x224: 1/2 %.2f ms, 1/4 %.2f ms, 1/8 %.2f ms; fastest here: r = %s (paper CPU: 9.0, 8.2,"
+                                + " 8.2 ms for the re-balanced T0* models)",
+                        lh,
+                        lq,
+                        le,
+                        fastest));
         return out;
     }
 

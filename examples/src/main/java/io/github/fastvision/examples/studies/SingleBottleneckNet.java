@@ -15,11 +15,11 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.ConvBn;
 
 /**
- * The network of the single-bottleneck study (pflayer §3.3): a 3×3 stride-2 stem to the base
- * width, one residual bottleneck — 1×1 conv-BN-ReLU to {@code ratio × width} channels, the
- * spatial operation, 1×1 conv-BN back to {@code width}, identity shortcut, ReLU — then global
- * average pooling and a linear classifier. Only the spatial operation and the expansion ratio
- * change between the study's models.
+ * The network of the single-bottleneck study (pflayer §3.3): a 3×3 stride-2 stem to the base width,
+ * one residual bottleneck — 1×1 conv-BN-ReLU to {@code ratio × width} channels, the spatial
+ * operation, 1×1 conv-BN back to {@code width}, identity shortcut, ReLU — then global average
+ * pooling and a linear classifier. Only the spatial operation and the expansion ratio change
+ * between the study's models.
  */
 public final class SingleBottleneckNet extends AbstractBlock {
 
@@ -51,19 +51,45 @@ public final class SingleBottleneckNet extends AbstractBlock {
         int classes = b.classes;
         if (inChannels < 1 || width < 1 || !(ratio > 0) || classes < 1) {
             throw new IllegalArgumentException(
-                    "in channels, width, ratio and classes must be positive but were " + inChannels + ", " + width
-                            + ", " + ratio + ", " + classes);
+                    "in channels, width, ratio and classes must be positive but were "
+                            + inChannels
+                            + ", "
+                            + width
+                            + ", "
+                            + ratio
+                            + ", "
+                            + classes);
         }
         this.width = width;
         this.inner = Math.max(1, (int) Math.round(width * ratio));
-        this.stem = addChildBlock(
-                "stem",
-                ConvBn.builder().setInChannels(inChannels).setOutChannels(width).optKernel(3).optStride(2).optAct(Act.RELU).build());
-        this.conv1 = addChildBlock(
-                "conv1", ConvBn.builder().setInChannels(width).setOutChannels(inner).optKernel(1).optAct(Act.RELU).build());
+        this.stem =
+                addChildBlock(
+                        "stem",
+                        ConvBn.builder()
+                                .setInChannels(inChannels)
+                                .setOutChannels(width)
+                                .optKernel(3)
+                                .optStride(2)
+                                .optAct(Act.RELU)
+                                .build());
+        this.conv1 =
+                addChildBlock(
+                        "conv1",
+                        ConvBn.builder()
+                                .setInChannels(width)
+                                .setOutChannels(inner)
+                                .optKernel(1)
+                                .optAct(Act.RELU)
+                                .build());
         this.spatial = addChildBlock("spatial", op.create(inner));
-        this.conv3 = addChildBlock(
-                "conv3", ConvBn.builder().setInChannels(inner).setOutChannels(width).optKernel(1).build());
+        this.conv3 =
+                addChildBlock(
+                        "conv3",
+                        ConvBn.builder()
+                                .setInChannels(inner)
+                                .setOutChannels(width)
+                                .optKernel(1)
+                                .build());
         this.fc = addChildBlock("fc", Linear.builder().setUnits(classes).build());
     }
 
@@ -95,7 +121,8 @@ public final class SingleBottleneckNet extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = Blocks.init(stem, manager, dataType, inputShapes[0]);
         Shape t = Blocks.init(conv1, manager, dataType, s);
         t = Blocks.init(spatial, manager, dataType, t);

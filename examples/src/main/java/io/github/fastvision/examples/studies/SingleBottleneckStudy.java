@@ -46,7 +46,12 @@ public final class SingleBottleneckStudy {
      * @throws IOException never in practice (nothing is written)
      */
     public static StudyResult run(
-            DatasetSplit data, Recipe recipe, int epochs, int batch, long seed, TrainingListener listener)
+            DatasetSplit data,
+            Recipe recipe,
+            int epochs,
+            int batch,
+            long seed,
+            TrainingListener listener)
             throws IOException {
         long t0 = System.nanoTime();
         int size = data.train().height();
@@ -55,22 +60,32 @@ public final class SingleBottleneckStudy {
         Map<String, Double> accuracy = new LinkedHashMap<>();
         for (double ratio : RATIOS) {
             for (SpatialOp op : SpatialOp.values()) {
-                String name = String.format(Locale.ROOT, "bottleneck_%s_r%s", op.label(), trim(ratio));
+                String name =
+                        String.format(Locale.ROOT, "bottleneck_%s_r%s", op.label(), trim(ratio));
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Engine.getInstance().setRandomSeed((int) seed);
-                    SingleBottleneckNet net = SingleBottleneckNet.builder()
-                            .setInChannels(data.train().channels()).setWidth(WIDTH).setRatio(ratio).setSpatialOp(op)
-                            .setClasses(classes).build();
-                    net.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, data.train().channels(), size, size));
-                    TrainConfig config = TrainConfig.builder()
-                            .setModel(name)
-                            .setRecipe(recipe)
-                            .setEpochs(epochs)
-                            .setBatch(batch)
-                            .setImageSize(size)
-                            .optSeed(seed)
-                            .optDataset(data.train().describe())
-                            .build();
+                    SingleBottleneckNet net =
+                            SingleBottleneckNet.builder()
+                                    .setInChannels(data.train().channels())
+                                    .setWidth(WIDTH)
+                                    .setRatio(ratio)
+                                    .setSpatialOp(op)
+                                    .setClasses(classes)
+                                    .build();
+                    net.initialize(
+                            manager,
+                            DataType.FLOAT32,
+                            new ai.djl.ndarray.types.Shape(1, data.train().channels(), size, size));
+                    TrainConfig config =
+                            TrainConfig.builder()
+                                    .setModel(name)
+                                    .setRecipe(recipe)
+                                    .setEpochs(epochs)
+                                    .setBatch(batch)
+                                    .setImageSize(size)
+                                    .optSeed(seed)
+                                    .optDataset(data.train().describe())
+                                    .build();
                     TrainResult r = new Trainer(config, listener).fit(net, manager, data);
                     long params = Blocks.trainableParameters(net);
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -92,7 +107,14 @@ public final class SingleBottleneckStudy {
                 String.format(
                         Locale.ROOT,
                         "%s, %dx%d, base width %d, ratios 0.25/0.5/1/2, %d epoch(s) per model, batch %d, recipe %s, seed %d",
-                        data.train().describe(), size, size, WIDTH, epochs, batch, recipe.name(), seed),
+                        data.train().describe(),
+                        size,
+                        size,
+                        WIDTH,
+                        epochs,
+                        batch,
+                        recipe.name(),
+                        seed),
                 rows,
                 findings(accuracy),
                 (System.nanoTime() - t0) / 1e9);
@@ -119,23 +141,36 @@ public final class SingleBottleneckStudy {
             gapDw += (max - dw) / RATIOS.length;
             gapAvg += (max - avg) / RATIOS.length;
         }
-        out.add(String.format(
-                Locale.ROOT,
-                "max-pool >= depthwise conv (paper: consistently): %s here, at %d of %d ratios (mean gap %+.2f points)",
-                maxBeatsDw == RATIOS.length ? "holds" : maxBeatsDw == 0 ? "does not hold" : "holds partly",
-                maxBeatsDw, RATIOS.length, 100 * gapDw));
-        out.add(String.format(
-                Locale.ROOT,
-                "max-pool >> avg-pool (paper: large gaps): %s here, max-pool ahead at %d of %d ratios (mean gap %+.2f"
-                        + " points)",
-                maxBeatsAvg == RATIOS.length && gapAvg >= 0.01 ? "holds" : maxBeatsAvg == 0 ? "does not hold" : "holds partly",
-                maxBeatsAvg, RATIOS.length, 100 * gapAvg));
+        out.add(
+                String.format(
+                        Locale.ROOT,
+                        "max-pool >= depthwise conv (paper: consistently): %s here, at %d of %d ratios (mean gap %+.2f points)",
+                        maxBeatsDw == RATIOS.length
+                                ? "holds"
+                                : maxBeatsDw == 0 ? "does not hold" : "holds partly",
+                        maxBeatsDw,
+                        RATIOS.length,
+                        100 * gapDw));
+        out.add(
+                String.format(
+                        Locale.ROOT,
+                        "max-pool >> avg-pool (paper: large gaps): %s here, max-pool ahead at %d of %d ratios (mean gap %+.2f"
+                                + " points)",
+                        maxBeatsAvg == RATIOS.length && gapAvg >= 0.01
+                                ? "holds"
+                                : maxBeatsAvg == 0 ? "does not hold" : "holds partly",
+                        maxBeatsAvg,
+                        RATIOS.length,
+                        100 * gapAvg));
         double conv = accuracy.get(SpatialOp.CONV3X3.label() + "@0.25");
         double max = accuracy.get(SpatialOp.MAX_POOL.label() + "@0.25");
-        out.add(String.format(
-                Locale.ROOT,
-                "at ratio 1/4 conv and max-pool are close (paper): conv %.2f%% vs max-pool %.2f%% (%+.2f points)",
-                100 * conv, 100 * max, 100 * (conv - max)));
+        out.add(
+                String.format(
+                        Locale.ROOT,
+                        "at ratio 1/4 conv and max-pool are close (paper): conv %.2f%% vs max-pool %.2f%% (%+.2f points)",
+                        100 * conv,
+                        100 * max,
+                        100 * (conv - max)));
         return out;
     }
 

@@ -6,9 +6,9 @@ import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.Pool2d;
 
 /**
- * The spatial operation of the single-bottleneck study (pflayer §3.3, Fig. 1 and appendix B
- * Fig. B.1). Convolutions keep their BN and ReLU; the pooling operations stand alone, as the
- * paper's efficient bottleneck has no BN/ReLU after the parameter-free op.
+ * The spatial operation of the single-bottleneck study (pflayer §3.3, Fig. 1 and appendix B Fig.
+ * B.1). Convolutions keep their BN and ReLU; the pooling operations stand alone, as the paper's
+ * efficient bottleneck has no BN/ReLU after the parameter-free op.
  */
 public enum SpatialOp {
     /** Regular 3×3 convolution + BN + ReLU. */
@@ -44,7 +44,12 @@ public enum SpatialOp {
     public Block create(int channels) {
         switch (this) {
             case CONV3X3:
-                return ConvBn.builder().setInChannels(channels).setOutChannels(channels).optKernel(3).optAct(Act.RELU).build();
+                return ConvBn.builder()
+                        .setInChannels(channels)
+                        .setOutChannels(channels)
+                        .optKernel(3)
+                        .optAct(Act.RELU)
+                        .build();
             case DWCONV3X3:
                 return ConvBn.builder()
                         .setInChannels(channels)
@@ -54,9 +59,19 @@ public enum SpatialOp {
                         .optAct(Act.RELU)
                         .build();
             case MAX_POOL:
-                return Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(1).optPadding(1).build();
+                return Pool2d.builder()
+                        .setMode(Pool2d.Mode.MAX)
+                        .setKernel(3)
+                        .optStride(1)
+                        .optPadding(1)
+                        .build();
             case AVG_POOL:
-                return Pool2d.builder().setMode(Pool2d.Mode.AVG).setKernel(3).optStride(1).optPadding(1).build();
+                return Pool2d.builder()
+                        .setMode(Pool2d.Mode.AVG)
+                        .setKernel(3)
+                        .optStride(1)
+                        .optPadding(1)
+                        .build();
             default:
                 throw new AssertionError(this);
         }

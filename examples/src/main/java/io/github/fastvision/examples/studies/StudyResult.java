@@ -14,4 +14,9 @@ import java.util.Map;
  * @param seconds wall time of the whole study
  */
 public record StudyResult(
-        String study, String paper, String setup, List<Map<String, Object>> rows, List<String> findings, double seconds) {}
+        String study,
+        String paper,
+        String setup,
+        List<Map<String, Object>> rows,
+        List<String> findings,
+        double seconds) {}

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
-
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,26 +78,45 @@ class AnytimeExperimentTest {
         for (String v : r.variants().keySet()) {
             VariantResult a = r.variants().get(v);
             VariantResult b = again.variants().get(v);
-            assertEquals(a.trainSteps(), b.trainSteps(), "steps come from the checkpoint's description");
+            assertEquals(
+                    a.trainSteps(), b.trainSteps(), "steps come from the checkpoint's description");
             assertNotNull(b.loadedFrom());
             for (int i = 0; i < 4; i++) {
-                assertEquals(a.exits().get(i).miou(), b.exits().get(i).miou(), 1e-9, v + " exit " + (i + 1));
+                assertEquals(
+                        a.exits().get(i).miou(),
+                        b.exits().get(i).miou(),
+                        1e-9,
+                        v + " exit " + (i + 1));
                 assertEquals(a.exits().get(i).gflops(), b.exits().get(i).gflops(), 1e-12);
             }
         }
 
         AnytimeConfig enlarged = config(64, 128, 2, tmp);
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> AnytimeExperiment.run(data, enlarged, null));
-        assertTrue(e.getMessage().contains("enlarged 1x, not 2x") && e.getMessage().contains("--item-scale 1"),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AnytimeExperiment.run(data, enlarged, null));
+        assertTrue(
+                e.getMessage().contains("enlarged 1x, not 2x")
+                        && e.getMessage().contains("--item-scale 1"),
                 e.getMessage());
     }
 
     @Test
     void aCorruptCheckpointFailsBeforeAnyWeightChanges(@TempDir Path tmp) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            AnytimeSegmenter model = AnytimeSegmenter.create(
-                    "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.EE_RH, 0.998f, 7);
+            AnytimeSegmenter model =
+                    AnytimeSegmenter.create(
+                            "test_hrnet_seg",
+                            ModelOptions.builder()
+                                    .setNumClasses(11)
+                                    .optInputSize(32)
+                                    .optInChannels(1)
+                                    .optDropPath(0f)
+                                    .build(),
+                            AnytimeVariant.EE_RH,
+                            0.998f,
+                            7);
             Blocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             Path good = tmp.resolve("good.fvc");
             AnytimeCheckpoint.save(model, good, 10, 1.0, 1);
@@ -106,17 +124,32 @@ class AnytimeExperimentTest {
             byte[] bytes = Files.readAllBytes(good);
             Path bad = tmp.resolve("bad.fvc");
             Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-            IOException e = assertThrows(IOException.class, () -> AnytimeCheckpoint.load(model, m, bad, 1));
+            IOException e =
+                    assertThrows(IOException.class, () -> AnytimeCheckpoint.load(model, m, bad, 1));
             assertTrue(e.getMessage().contains("bad.fvc"), e.getMessage());
-            assertArrayEquals(before, model.getParameters().get(0).getValue().getArray().toFloatArray());
+            assertArrayEquals(
+                    before, model.getParameters().get(0).getValue().getArray().toFloatArray());
 
-            AnytimeSegmenter other = AnytimeSegmenter.create(
-                    "test_hrnet_seg", ModelOptions.builder().setNumClasses(11).optInputSize(32).optInChannels(1).optDropPath(0f).build(), AnytimeVariant.ADP_C, 0.998f, 7);
+            AnytimeSegmenter other =
+                    AnytimeSegmenter.create(
+                            "test_hrnet_seg",
+                            ModelOptions.builder()
+                                    .setNumClasses(11)
+                                    .optInputSize(32)
+                                    .optInChannels(1)
+                                    .optDropPath(0f)
+                                    .build(),
+                            AnytimeVariant.ADP_C,
+                            0.998f,
+                            7);
             Blocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
-            assertThrows(IOException.class, () -> AnytimeCheckpoint.load(other, m, good, 1),
+            assertThrows(
+                    IOException.class,
+                    () -> AnytimeCheckpoint.load(other, m, good, 1),
                     "EE+RH weights do not load into ADP-C (which has λ parameters)");
             AnytimeCheckpoint.load(model, m, good, 1);
-            assertArrayEquals(before, model.getParameters().get(0).getValue().getArray().toFloatArray());
+            assertArrayEquals(
+                    before, model.getParameters().get(0).getValue().getArray().toFloatArray());
         }
     }
 }

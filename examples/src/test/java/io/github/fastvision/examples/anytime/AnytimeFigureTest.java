@@ -52,10 +52,12 @@ class AnytimeFigureTest {
             computed.add(m);
         }
         Path png = dir.resolve("figures").resolve("anytime.png");
-        AnytimeFigure.write(png, image, SIZE, truth, predictions, confidence, computed, CLASSES, SCALE);
+        AnytimeFigure.write(
+                png, image, SIZE, truth, predictions, confidence, computed, CLASSES, SCALE);
         BufferedImage read = ImageIO.read(png.toFile());
 
-        // cell 48, pitch 52: width 80 + 4 * 52 = 288; 288 / 120 = 2 legend entries per row, 11 classes
+        // cell 48, pitch 52: width 80 + 4 * 52 = 288; 288 / 120 = 2 legend entries per row, 11
+        // classes
         // -> 6 rows of 18: height 20 + 3 * 52 + 108 = 284.
         assertEquals(288, read.getWidth());
         assertEquals(284, read.getHeight());
@@ -69,7 +71,8 @@ class AnytimeFigureTest {
         // Exit 0 computed everything.
         assertEquals(0xFFFFFF, rgb(read, 1, 2, 5, 12));
 
-        // Exit 1's prediction at row 4 is class 5 (brown in tab10); row 9 is class 10, the background.
+        // Exit 1's prediction at row 4 is class 5 (brown in tab10); row 9 is class 10, the
+        // background.
         assertEquals(0x8C564B, rgb(read, 2, 0, 4, 7));
         assertEquals(AnytimeFigure.color(5, 11), rgb(read, 2, 0, 4, 7));
         assertEquals(0x404040, rgb(read, 2, 0, 9, 7));
@@ -91,7 +94,9 @@ class AnytimeFigureTest {
         // The legend's first swatch (class 0) and a gap stays white.
         int legendTop = AnytimeFigure.TITLE_HEIGHT + 3 * pitch;
         assertEquals(0x1F77B4, read.getRGB(8, legendTop + 8) & 0xFFFFFF);
-        assertEquals(0xFFFFFF, read.getRGB(AnytimeFigure.LABEL_WIDTH + cell + 1, legendTop - 2) & 0xFFFFFF);
+        assertEquals(
+                0xFFFFFF,
+                read.getRGB(AnytimeFigure.LABEL_WIDTH + cell + 1, legendTop - 2) & 0xFFFFFF);
 
         // The titles put dark text pixels above exit 2's column.
         int x0 = AnytimeFigure.LABEL_WIDTH + 3 * pitch;
@@ -105,7 +110,9 @@ class AnytimeFigureTest {
 
         // Rewriting replaces the file and leaves no temporary file behind.
         AnytimeFigure.write(png, image, SIZE, truth, predictions, confidence, computed, CLASSES, 1);
-        assertEquals(AnytimeFigure.LABEL_WIDTH + 4 * (SIZE + AnytimeFigure.GAP), ImageIO.read(png.toFile()).getWidth());
+        assertEquals(
+                AnytimeFigure.LABEL_WIDTH + 4 * (SIZE + AnytimeFigure.GAP),
+                ImageIO.read(png.toFile()).getWidth());
         try (Stream<Path> files = Files.list(png.getParent())) {
             assertEquals(List.of(png), files.toList());
         }
@@ -116,7 +123,8 @@ class AnytimeFigureTest {
         assertEquals(0x404040, AnytimeFigure.color(10, 11));
         for (int a = 0; a < 20; a++) {
             for (int b = a + 1; b < 20; b++) {
-                assertNotEquals(AnytimeFigure.color(a, 20), AnytimeFigure.color(b, 20), a + " vs " + b);
+                assertNotEquals(
+                        AnytimeFigure.color(a, 20), AnytimeFigure.color(b, 20), a + " vs " + b);
             }
         }
         assertThrows(IllegalArgumentException.class, () -> AnytimeFigure.color(11, 11));
@@ -132,27 +140,67 @@ class AnytimeFigureTest {
         IllegalArgumentException image =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> AnytimeFigure.write(png, new float[n - 1], SIZE, new int[n], p, c, m, CLASSES, 2));
-        assertTrue(image.getMessage().contains("image") && image.getMessage().contains("256"), image.getMessage());
+                        () ->
+                                AnytimeFigure.write(
+                                        png,
+                                        new float[n - 1],
+                                        SIZE,
+                                        new int[n],
+                                        p,
+                                        c,
+                                        m,
+                                        CLASSES,
+                                        2));
+        assertTrue(
+                image.getMessage().contains("image") && image.getMessage().contains("256"),
+                image.getMessage());
         IllegalArgumentException exits =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> AnytimeFigure.write(
-                                png, new float[n], SIZE, new int[n], p, List.of(), m, CLASSES, 2));
+                        () ->
+                                AnytimeFigure.write(
+                                        png,
+                                        new float[n],
+                                        SIZE,
+                                        new int[n],
+                                        p,
+                                        List.of(),
+                                        m,
+                                        CLASSES,
+                                        2));
         assertTrue(exits.getMessage().contains("1, 0 and 1"), exits.getMessage());
         int[] bad = new int[n];
         bad[7] = 11;
         IllegalArgumentException cls =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> AnytimeFigure.write(
-                                png, new float[n], SIZE, new int[n], List.of(bad), c, m, CLASSES, 2));
+                        () ->
+                                AnytimeFigure.write(
+                                        png,
+                                        new float[n],
+                                        SIZE,
+                                        new int[n],
+                                        List.of(bad),
+                                        c,
+                                        m,
+                                        CLASSES,
+                                        2));
         assertTrue(cls.getMessage().contains("class 11 at position 7"), cls.getMessage());
         float[] conf = new float[n];
         conf[3] = 1.5f;
         assertThrows(
                 IllegalArgumentException.class,
-                () -> AnytimeFigure.write(png, new float[n], SIZE, new int[n], p, List.of(conf), m, CLASSES, 2));
+                () ->
+                        AnytimeFigure.write(
+                                png,
+                                new float[n],
+                                SIZE,
+                                new int[n],
+                                p,
+                                List.of(conf),
+                                m,
+                                CLASSES,
+                                2));
         assertTrue(Files.notExists(png), "nothing written for bad input");
     }
 

@@ -93,17 +93,21 @@ class FashionMnistMosaicTest {
                 }
                 // Foreground exactly where the canvas is brighter than the threshold.
                 boolean bright = x[i] > FashionMnistMosaic.FOREGROUND_THRESHOLD;
-                assertEquals(bright, l[i] != 10, "image " + k + " pixel " + i + " intensity " + x[i]);
+                assertEquals(
+                        bright, l[i] != 10, "image " + k + " pixel " + i + " intensity " + x[i]);
                 foreground += bright ? 1 : 0;
             }
-            assertTrue(foreground > 50, "image " + k + " holds at least one item: " + foreground + " pixels");
+            assertTrue(
+                    foreground > 50,
+                    "image " + k + " holds at least one item: " + foreground + " pixels");
             assertTrue(foreground < S * S / 2, "items leave background: " + foreground + " pixels");
         }
         int classesSeen = 0;
         for (boolean s : seen) {
             classesSeen += s ? 1 : 0;
         }
-        assertTrue(classesSeen >= 8, "20 images of up to 4 items show most classes: " + classesSeen);
+        assertTrue(
+                classesSeen >= 8, "20 images of up to 4 items show most classes: " + classesSeen);
     }
 
     @Test
@@ -111,7 +115,8 @@ class FashionMnistMosaicTest {
         // One solid 28x28 item: every pasted copy is a full 784-pixel square of class 5.
         byte[] px = new byte[28 * 28];
         Arrays.fill(px, (byte) 255);
-        InMemoryDataset solid = new InMemoryDataset(px, new int[] {5}, 1, 28, 28, FashionMnist.CLASSES, "solid");
+        InMemoryDataset solid =
+                new InMemoryDataset(px, new int[] {5}, 1, 28, 28, FashionMnist.CLASSES, "solid");
         FashionMnistMosaic m = FashionMnistMosaic.build(solid, 200, S, 1);
         int[] l = new int[S * S];
         long items = 0;
@@ -124,9 +129,12 @@ class FashionMnistMosaicTest {
             }
             assertEquals(0, fg % 784, "whole, non-overlapping squares: " + fg + " pixels");
             int n = fg / 784;
-            assertTrue(n >= 1 && n <= 4, "a 64-pixel canvas has 4 cells, image " + k + " has " + n + " items");
+            assertTrue(
+                    n >= 1 && n <= 4,
+                    "a 64-pixel canvas has 4 cells, image " + k + " has " + n + " items");
             items += n;
-            // Each square lies inside one 32x32 cell: the cell corners' label tells which cells are used.
+            // Each square lies inside one 32x32 cell: the cell corners' label tells which cells are
+            // used.
             for (int cy = 0; cy < 2; cy++) {
                 for (int cx = 0; cx < 2; cx++) {
                     int centre = (cy * 32 + 16) * S + cx * 32 + 16;
@@ -136,12 +144,16 @@ class FashionMnistMosaicTest {
                             inCell += l[y * S + x] == 5 ? 1 : 0;
                         }
                     }
-                    assertEquals(l[centre] == 5 ? 784 : 0, inCell, "cell (" + cy + ", " + cx + ") of image " + k);
+                    assertEquals(
+                            l[centre] == 5 ? 784 : 0,
+                            inCell,
+                            "cell (" + cy + ", " + cx + ") of image " + k);
                 }
             }
         }
         double perImage = items / 200.0;
-        // 4 cells filled with p = 0.75, at least one: E = 3 + 0.25^4 ≈ 3.004, sd of the mean ≈ 0.06.
+        // 4 cells filled with p = 0.75, at least one: E = 3 + 0.25^4 ≈ 3.004, sd of the mean ≈
+        // 0.06.
         assertEquals(3.0, perImage, 0.25, "mean items per image");
     }
 
@@ -157,7 +169,8 @@ class FashionMnistMosaicTest {
                 px[y * 28 + x] = (byte) 255;
             }
         }
-        InMemoryDataset half = new InMemoryDataset(px, new int[] {2}, 1, 28, 28, FashionMnist.CLASSES, "half");
+        InMemoryDataset half =
+                new InMemoryDataset(px, new int[] {2}, 1, 28, 28, FashionMnist.CLASSES, "half");
         int canvas = 192;
         FashionMnistMosaic m = FashionMnistMosaic.build(half, 30, canvas, 5, 3);
         assertTrue(m.describe().contains("enlarged 3x"), m.describe());
@@ -170,9 +183,11 @@ class FashionMnistMosaicTest {
             for (int v : l) {
                 fg += v == 2 ? 1 : 0;
             }
-            assertEquals(0, fg % (84 * 43), "whole enlarged items: " + fg + " pixels in image " + k);
+            assertEquals(
+                    0, fg % (84 * 43), "whole enlarged items: " + fg + " pixels in image " + k);
             int items = fg / (84 * 43);
-            assertTrue(items >= 1 && items <= 4, "4 cells of 96 pixels, image " + k + " has " + items);
+            assertTrue(
+                    items >= 1 && items <= 4, "4 cells of 96 pixels, image " + k + " has " + items);
         }
         // The blend values themselves: find one item's top-left corner and check a row.
         m.image(0, image);
@@ -188,10 +203,14 @@ class FashionMnistMosaicTest {
         assertEquals(1f / 3f, image[row * canvas + col + 42], 1e-5f);
         assertEquals(0f, image[row * canvas + col + 43], 1e-6f);
         IllegalArgumentException small =
-                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(half, 1, 80, 0, 3));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.build(half, 1, 80, 0, 3));
         assertTrue(small.getMessage().contains("at least 84"), small.getMessage());
         IllegalArgumentException scale =
-                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(half, 1, 64, 0, 0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.build(half, 1, 64, 0, 0));
         assertTrue(scale.getMessage().contains("[1, 8]"), scale.getMessage());
     }
 
@@ -208,13 +227,21 @@ class FashionMnistMosaicTest {
         Arrays.fill(testLabels, 7);
         DatasetSplit split =
                 new DatasetSplit(
-                        new InMemoryDataset(trainPx, trainLabels, 1, 28, 28, FashionMnist.CLASSES, "threes"),
-                        new InMemoryDataset(testPx, testLabels, 1, 28, 28, FashionMnist.CLASSES, "sevens"));
+                        new InMemoryDataset(
+                                trainPx, trainLabels, 1, 28, 28, FashionMnist.CLASSES, "threes"),
+                        new InMemoryDataset(
+                                testPx, testLabels, 1, 28, 28, FashionMnist.CLASSES, "sevens"));
         FashionMnistMosaic.Split s = FashionMnistMosaic.fromSplit(split, 10, 4, S, 11);
         assertEquals(10, s.train().size());
         assertEquals(4, s.test().size());
-        assertEquals(List.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1), presence(s.train()), "train: class 3 and background");
-        assertEquals(List.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1), presence(s.test()), "test: class 7 and background");
+        assertEquals(
+                List.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1),
+                presence(s.train()),
+                "train: class 3 and background");
+        assertEquals(
+                List.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1),
+                presence(s.test()),
+                "test: class 7 and background");
         float[] a = new float[S * S];
         float[] b = new float[S * S];
         FashionMnistMosaic sameSeed = FashionMnistMosaic.build(split.test(), 4, S, 11);
@@ -252,16 +279,29 @@ class FashionMnistMosaicTest {
     void badArgumentsAreRejectedWithTheirLimits() {
         ImageDataset train = bundled().train();
         IllegalArgumentException small =
-                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(train, 2, 27, 0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.build(train, 2, 27, 0));
         assertTrue(small.getMessage().contains("at least 28"), small.getMessage());
         assertTrue(small.getMessage().contains("27"), small.getMessage());
         InMemoryDataset rgb =
-                new InMemoryDataset(new byte[3 * 28 * 28], new int[] {0}, 3, 28, 28, FashionMnist.CLASSES, "rgb");
+                new InMemoryDataset(
+                        new byte[3 * 28 * 28],
+                        new int[] {0},
+                        3,
+                        28,
+                        28,
+                        FashionMnist.CLASSES,
+                        "rgb");
         IllegalArgumentException channels =
-                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(rgb, 2, 64, 0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.build(rgb, 2, 64, 0));
         assertTrue(channels.getMessage().contains("3 channels"), channels.getMessage());
         IllegalArgumentException none =
-                assertThrows(IllegalArgumentException.class, () -> FashionMnistMosaic.build(train, 0, 64, 0));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.build(train, 0, 64, 0));
         assertTrue(none.getMessage().contains("at least 1"), none.getMessage());
         FashionMnistMosaic m = FashionMnistMosaic.build(train, 1, 28, 0);
         assertThrows(IllegalArgumentException.class, () -> m.image(0, new float[27 * 28]));
@@ -281,7 +321,9 @@ class FashionMnistMosaicTest {
         return List.of(present);
     }
 
-    /** 60 items, item i a uniform square of intensity (i + 40)/255, so every pixel names its item. */
+    /**
+     * 60 items, item i a uniform square of intensity (i + 40)/255, so every pixel names its item.
+     */
     private static InMemoryDataset numberedItems() {
         int n = 60;
         byte[] px = new byte[n * 28 * 28];
@@ -290,7 +332,8 @@ class FashionMnistMosaicTest {
             Arrays.fill(px, i * 784, (i + 1) * 784, (byte) (i + 40));
             labels[i] = i % 3;
         }
-        return new InMemoryDataset(px, labels, 1, 28, 28, List.of("a", "b", "c"), "60 numbered items");
+        return new InMemoryDataset(
+                px, labels, 1, 28, 28, List.of("a", "b", "c"), "60 numbered items");
     }
 
     private static java.util.BitSet itemsSeen(FashionMnistMosaic m) {
@@ -312,13 +355,18 @@ class FashionMnistMosaicTest {
         InMemoryDataset source = numberedItems();
         FashionMnistMosaic training = FashionMnistMosaic.build(source, 25, 32, 5);
         java.util.BitSet drawn = training.sourceItems();
-        assertEquals(drawn, itemsSeen(training), "sourceItems() names exactly the items on the canvases");
+        assertEquals(
+                drawn,
+                itemsSeen(training),
+                "sourceItems() names exactly the items on the canvases");
         assertTrue(drawn.cardinality() > 10 && drawn.cardinality() <= 25, drawn.toString());
 
         FashionMnistMosaic validation = FashionMnistMosaic.heldOut(source, training, 30, 64, 5, 1);
         java.util.BitSet held = itemsSeen(validation);
         assertTrue(held.cardinality() > 10, held.toString());
-        assertFalse(held.intersects(drawn), "validation items " + held + " overlap training items " + drawn);
+        assertFalse(
+                held.intersects(drawn),
+                "validation items " + held + " overlap training items " + drawn);
         assertEquals(30, validation.size());
         assertEquals(64, validation.canvas());
 
@@ -329,13 +377,17 @@ class FashionMnistMosaicTest {
         again.image(29, b);
         assertArrayEquals(a, b, "deterministic from the seed");
 
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-                () -> FashionMnistMosaic.heldOut(bundled().train(), training, 4, 64, 5, 1));
+        IllegalArgumentException other =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.heldOut(bundled().train(), training, 4, 64, 5, 1));
         assertTrue(other.getMessage().contains("drawn from 60 items"), other.getMessage());
         FashionMnistMosaic everything = FashionMnistMosaic.build(source, 2000, 32, 5);
         assertEquals(60, everything.sourceItems().cardinality());
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> FashionMnistMosaic.heldOut(source, everything, 4, 64, 5, 1));
+        IllegalArgumentException none =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FashionMnistMosaic.heldOut(source, everything, 4, 64, 5, 1));
         assertTrue(none.getMessage().contains("leaves none of the 60"), none.getMessage());
     }
 }

@@ -1,11 +1,10 @@
 package io.github.fastvision.models.anytime;
 
-import io.github.fastvision.core.layers.Autograd;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.layers.Autograd;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Anytime inference: runs an {@link AnytimeSegmenter} exit by exit, hands every prediction to a
- * listener as soon as it is ready (with the elapsed time), and stops at a deadline, a
- * multiply-add budget, an exit limit, or when {@link #cancel()} is called from any thread. The
- * result is the latest prediction. The first exit is always computed: an anytime model has no
- * earlier answer to give.
+ * listener as soon as it is ready (with the elapsed time), and stops at a deadline, a multiply-add
+ * budget, an exit limit, or when {@link #cancel()} is called from any thread. The result is the
+ * latest prediction. The first exit is always computed: an anytime model has no earlier answer to
+ * give.
  *
- * <p>Stopping is checked before each stage starts, so a deadline is overrun by at most the
- * stage that was running when it passed. Predictions are class maps and confidences at the
- * exit resolution (H/4, W/4) in the caller's manager. A predictor serves one call at a time.
+ * <p>Stopping is checked before each stage starts, so a deadline is overrun by at most the stage
+ * that was running when it passed. Predictions are class maps and confidences at the exit
+ * resolution (H/4, W/4) in the caller's manager. A predictor serves one call at a time.
  */
 public final class AnytimePredictor {
 
@@ -38,7 +37,8 @@ public final class AnytimePredictor {
      */
     public AnytimePredictor(AnytimeSegmenter model, NDManager manager, boolean sparse) {
         if (!model.isInitialized()) {
-            throw new IllegalArgumentException("the anytime model must be initialized (or loaded) first");
+            throw new IllegalArgumentException(
+                    "the anytime model must be initialized (or loaded) first");
         }
         this.model = model;
         this.ps = new ParameterStore(manager, false);
@@ -59,11 +59,15 @@ public final class AnytimePredictor {
          */
         public Budget {
             if (deadline != null && deadline.isNegative()) {
-                throw new IllegalArgumentException("deadline must not be negative but was " + deadline);
+                throw new IllegalArgumentException(
+                        "deadline must not be negative but was " + deadline);
             }
             if (maxMacs <= 0 || maxExits <= 0) {
                 throw new IllegalArgumentException(
-                        "budget must allow at least one exit (maxMacs, maxExits > 0) but got " + maxMacs + ", " + maxExits);
+                        "budget must allow at least one exit (maxMacs, maxExits > 0) but got "
+                                + maxMacs
+                                + ", "
+                                + maxExits);
             }
         }
 
@@ -103,7 +107,12 @@ public final class AnytimePredictor {
      * @param computedFraction fraction of positions this exit still computed
      */
     public record ExitPrediction(
-            int exit, NDArray classes, NDArray confidence, Duration elapsed, long macs, double computedFraction) {}
+            int exit,
+            NDArray classes,
+            NDArray confidence,
+            Duration elapsed,
+            long macs,
+            double computedFraction) {}
 
     /** Receives predictions as they become ready. */
     @FunctionalInterface
@@ -133,9 +142,7 @@ public final class AnytimePredictor {
         }
     }
 
-    /**
-     * Asks a running (or the next) call to stop before its next stage; safe from any thread.
-     */
+    /** Asks a running (or the next) call to stop before its next stage; safe from any thread. */
     public void cancel() {
         cancelled.set(true);
     }
@@ -161,7 +168,8 @@ public final class AnytimePredictor {
             try (AnytimeSegmenter.Pass pass = model.begin(ps, x, false, sparse)) {
                 while (pass.hasNext()) {
                     if (pass.exitsDone() > 0) {
-                        StopReason stop = shouldStop(budget, start, predictions.get(predictions.size() - 1));
+                        StopReason stop =
+                                shouldStop(budget, start, predictions.get(predictions.size() - 1));
                         if (stop != null) {
                             reason = stop;
                             break;
@@ -174,8 +182,13 @@ public final class AnytimePredictor {
                     classes.attach(out);
                     conf.attach(out);
                     ExitPrediction p =
-                            new ExitPrediction(o.exit(), classes, conf, Duration.ofNanos(System.nanoTime() - start),
-                                    o.macs(), o.computedFraction());
+                            new ExitPrediction(
+                                    o.exit(),
+                                    classes,
+                                    conf,
+                                    Duration.ofNanos(System.nanoTime() - start),
+                                    o.macs(),
+                                    o.computedFraction());
                     predictions.add(p);
                     if (listener != null) {
                         listener.onExit(p);

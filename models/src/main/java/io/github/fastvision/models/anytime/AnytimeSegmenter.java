@@ -1,5 +1,13 @@
 package io.github.fastvision.models.anytime;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.RbfInterpolation;
 import io.github.fastvision.core.anytime.SpatialMask;
@@ -14,31 +22,22 @@ import io.github.fastvision.models.heads.ExitHead;
 import io.github.fastvision.models.heads.RedesignedExitHead;
 import io.github.fastvision.models.hrnet.HRNetSeg;
 import io.github.fastvision.models.hrnet.HRNetVariant;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Anytime dense prediction on HRNet (thesis ch. 2): an exit after each of the four stages (the
- * last is HRNet's own segmentation head), with plain (EE) or redesigned (RH, D = N − i) heads,
- * and optionally confidence adaptivity (CA): after exit i the positions whose maximum class
- * probability reaches the threshold are skipped by every convolution up to and including exit
- * i + 1, filled by RBF interpolation, and keep exit i's prediction (Eq. 2.7).
+ * Anytime dense prediction on HRNet (thesis ch. 2): an exit after each of the four stages (the last
+ * is HRNet's own segmentation head), with plain (EE) or redesigned (RH, D = N − i) heads, and
+ * optionally confidence adaptivity (CA): after exit i the positions whose maximum class probability
+ * reaches the threshold are skipped by every convolution up to and including exit i + 1, filled by
+ * RBF interpolation, and keep exit i's prediction (Eq. 2.7).
  *
  * <p>{@link #begin} starts a pass that computes the exits one at a time ({@link Pass#next()}),
  * which is what {@link AnytimePredictor} and training use. All exits produce (N, K, H/4, W/4)
  * scores.
  *
- * <p>Children: {@code base} (the {@link HRNetSeg}, whose head is the last exit), {@code exit_1}
- * … {@code exit_3}.
+ * <p>Children: {@code base} (the {@link HRNetSeg}, whose head is the last exit), {@code exit_1} …
+ * {@code exit_3}.
  */
 public final class AnytimeSegmenter extends AbstractBlock implements Countable {
 
@@ -65,7 +64,11 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
      * @return an uninitialized model
      */
     public static AnytimeSegmenter create(
-            String hrnet, ModelOptions options, AnytimeVariant variant, float threshold, int radius) {
+            String hrnet,
+            ModelOptions options,
+            AnytimeVariant variant,
+            float threshold,
+            int radius) {
         String name = ModelRegistry.info(hrnet).name();
         HRNetVariant v = null;
         for (HRNetVariant h : HRNetVariant.values()) {
@@ -76,20 +79,27 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
         if (v == null) {
             throw new IllegalArgumentException(
                     "anytime segmentation with confidence adaptivity needs an HRNet base "
-                            + "(hrnet_w18_seg, hrnet_w48_seg) but got " + hrnet
+                            + "(hrnet_w18_seg, hrnet_w48_seg) but got "
+                            + hrnet
                             + "; attach exits to other backbones with BackboneExits");
         }
         return new AnytimeSegmenter(v, options, variant, threshold, radius);
     }
 
     private AnytimeSegmenter(
-            HRNetVariant hv, ModelOptions options, AnytimeVariant variant, float threshold, int radius) {
+            HRNetVariant hv,
+            ModelOptions options,
+            AnytimeVariant variant,
+            float threshold,
+            int radius) {
         super(VERSION);
         if (!(threshold > 0f && threshold <= 1f)) {
-            throw new IllegalArgumentException("confidence threshold must be in (0, 1] but was " + threshold);
+            throw new IllegalArgumentException(
+                    "confidence threshold must be in (0, 1] but was " + threshold);
         }
         if (radius < 1) {
-            throw new IllegalArgumentException("interpolation radius must be >= 1 but was " + radius);
+            throw new IllegalArgumentException(
+                    "interpolation radius must be >= 1 but was " + radius);
         }
         this.variant = variant;
         this.threshold = threshold;
@@ -103,7 +113,8 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
             boolean adaptive = ca && i > 1;
             ExitHead head =
                     variant.redesignedHeads()
-                            ? new RedesignedExitHead(ch, options.numClasses(), n - i, hv.exitWidth(), adaptive)
+                            ? new RedesignedExitHead(
+                                    ch, options.numClasses(), n - i, hv.exitWidth(), adaptive)
                             : new EarlyExitHead(ch, options.numClasses(), adaptive);
             exits.add(addChildBlock("exit_" + i, head));
         }
@@ -194,7 +205,8 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
      * @param passThreshold the threshold for this pass
      * @return the pass; close it when done
      */
-    public Pass begin(ParameterStore ps, NDArray x, boolean training, boolean sparse, float passThreshold) {
+    public Pass begin(
+            ParameterStore ps, NDArray x, boolean training, boolean sparse, float passThreshold) {
         return new Pass(ps, x, training, sparse, passThreshold);
     }
 

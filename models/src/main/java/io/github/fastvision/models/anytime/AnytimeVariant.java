@@ -59,6 +59,7 @@ public enum AnytimeVariant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown anytime variant '" + s + "'; expected EE, EE+RH or ADP-C");
+        throw new IllegalArgumentException(
+                "unknown anytime variant '" + s + "'; expected EE, EE+RH or ADP-C");
     }
 }

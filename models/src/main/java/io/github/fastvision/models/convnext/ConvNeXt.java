@@ -3,9 +3,9 @@ package io.github.fastvision.models.convnext;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
 import io.github.fastvision.core.convnext.ConvNeXtDownsample;
 import io.github.fastvision.core.convnext.ConvNeXtStem;
@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ConvNeXt (Liu et al. 2022; thesis ch. 4 §4.3): a 4×4/4 patchify stem with LayerNorm, four
- * stages of ConvNeXt blocks separated by LayerNorm + 2×2/2 downsampling, and a head of global
- * pooling, LayerNorm and a linear classifier. The isotropic variants (§4.5) use a 16×16/16 stem
- * without norm and a single stage at stride 16.
+ * ConvNeXt (Liu et al. 2022; thesis ch. 4 §4.3): a 4×4/4 patchify stem with LayerNorm, four stages
+ * of ConvNeXt blocks separated by LayerNorm + 2×2/2 downsampling, and a head of global pooling,
+ * LayerNorm and a linear classifier. The isotropic variants (§4.5) use a 16×16/16 stem without norm
+ * and a single stage at stride 16.
  */
 public final class ConvNeXt {
 
@@ -41,7 +41,8 @@ public final class ConvNeXt {
         for (int d : depths) {
             total += d;
         }
-        float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        float[] rates =
+                ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
         if (variant.isIsotropic()) {
             options.requireFamilyStem(variant.zooName());
         }

@@ -24,14 +24,16 @@ public final class ConvNeXtFamily implements ModelFamily {
     public List<ModelInfo> models() {
         List<ModelInfo> list = new ArrayList<>();
         for (ConvNeXtVariant v : ConvNeXtVariant.values()) {
-            ConvNeXtVariant standIn = v.isIsotropic() ? ConvNeXtVariant.TEST_ISO : ConvNeXtVariant.TEST;
-            list.add(ModelInfo.builder()
-                    .setName(v.zooName())
-                    .setFamily(this)
-                    .setClassifier(o -> ConvNeXt.create(v, o))
-                    .optReference(v.reference())
-                    .optStandIn(standIn.zooName())
-                    .build());
+            ConvNeXtVariant standIn =
+                    v.isIsotropic() ? ConvNeXtVariant.TEST_ISO : ConvNeXtVariant.TEST;
+            list.add(
+                    ModelInfo.builder()
+                            .setName(v.zooName())
+                            .setFamily(this)
+                            .setClassifier(o -> ConvNeXt.create(v, o))
+                            .optReference(v.reference())
+                            .optStandIn(standIn.zooName())
+                            .build());
         }
         return list;
     }
@@ -51,7 +53,9 @@ public final class ConvNeXtFamily implements ModelFamily {
     @Override
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
         if (variant(model).isIsotropic()) {
-            return source == Source.OFFICIAL ? Optional.of(ConvNeXtCheckpoints.isotropicOfficial()) : Optional.empty();
+            return source == Source.OFFICIAL
+                    ? Optional.of(ConvNeXtCheckpoints.isotropicOfficial())
+                    : Optional.empty();
         }
         switch (source) {
             case OFFICIAL:

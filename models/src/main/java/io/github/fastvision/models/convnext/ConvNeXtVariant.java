@@ -9,23 +9,95 @@ import io.github.fastvision.models.PaperReference;
  */
 public enum ConvNeXtVariant {
     /** ConvNeXt-T. */
-    TINY("convnext_tiny", new int[] {3, 3, 9, 3}, new int[] {96, 192, 384, 768}, 0.1f, 1e-6f, "28.6", "4.5", "thesis Table 4.1"),
+    TINY(
+            "convnext_tiny",
+            new int[] {3, 3, 9, 3},
+            new int[] {96, 192, 384, 768},
+            0.1f,
+            1e-6f,
+            "28.6",
+            "4.5",
+            "thesis Table 4.1"),
     /** ConvNeXt-S. */
-    SMALL("convnext_small", new int[] {3, 3, 27, 3}, new int[] {96, 192, 384, 768}, 0.4f, 1e-6f, "50", "8.7", "thesis Table 4.1"),
+    SMALL(
+            "convnext_small",
+            new int[] {3, 3, 27, 3},
+            new int[] {96, 192, 384, 768},
+            0.4f,
+            1e-6f,
+            "50",
+            "8.7",
+            "thesis Table 4.1"),
     /** ConvNeXt-B. */
-    BASE("convnext_base", new int[] {3, 3, 27, 3}, new int[] {128, 256, 512, 1024}, 0.5f, 1e-6f, "89", "15.4", "thesis Table 4.1"),
+    BASE(
+            "convnext_base",
+            new int[] {3, 3, 27, 3},
+            new int[] {128, 256, 512, 1024},
+            0.5f,
+            1e-6f,
+            "89",
+            "15.4",
+            "thesis Table 4.1"),
     /** ConvNeXt-L. */
-    LARGE("convnext_large", new int[] {3, 3, 27, 3}, new int[] {192, 384, 768, 1536}, 0.5f, 1e-6f, "198", "34.4", "thesis Table 4.1"),
+    LARGE(
+            "convnext_large",
+            new int[] {3, 3, 27, 3},
+            new int[] {192, 384, 768, 1536},
+            0.5f,
+            1e-6f,
+            "198",
+            "34.4",
+            "thesis Table 4.1"),
     /** ConvNeXt-XL. */
-    XLARGE("convnext_xlarge", new int[] {3, 3, 27, 3}, new int[] {256, 512, 1024, 2048}, 0.5f, 1e-6f, "350", "60.9", "thesis Table 4.1"),
+    XLARGE(
+            "convnext_xlarge",
+            new int[] {3, 3, 27, 3},
+            new int[] {256, 512, 1024, 2048},
+            0.5f,
+            1e-6f,
+            "350",
+            "60.9",
+            "thesis Table 4.1"),
     /** Isotropic ConvNeXt-S: one stage of 18 blocks at stride 16, no layer scale. */
-    ISO_SMALL("convnext_iso_small", new int[] {18}, new int[] {384}, 0.1f, 0f, "22", "4.3", "thesis Table 4.2"),
+    ISO_SMALL(
+            "convnext_iso_small",
+            new int[] {18},
+            new int[] {384},
+            0.1f,
+            0f,
+            "22",
+            "4.3",
+            "thesis Table 4.2"),
     /** Isotropic ConvNeXt-B. */
-    ISO_BASE("convnext_iso_base", new int[] {18}, new int[] {768}, 0.2f, 0f, "87", "16.9", "thesis Table 4.2"),
+    ISO_BASE(
+            "convnext_iso_base",
+            new int[] {18},
+            new int[] {768},
+            0.2f,
+            0f,
+            "87",
+            "16.9",
+            "thesis Table 4.2"),
     /** Isotropic ConvNeXt-L (trained with layer scale 1e-6). */
-    ISO_LARGE("convnext_iso_large", new int[] {36}, new int[] {1024}, 0.5f, 1e-6f, "306", "59.7", "thesis Table 4.2"),
+    ISO_LARGE(
+            "convnext_iso_large",
+            new int[] {36},
+            new int[] {1024},
+            0.5f,
+            1e-6f,
+            "306",
+            "59.7",
+            "thesis Table 4.2"),
     /** Tiny hierarchical variant for tests. */
-    TEST("test_convnext", new int[] {1, 1, 2, 1}, new int[] {8, 16, 32, 64}, 0.1f, 1e-6f, null, null, null),
+    TEST(
+            "test_convnext",
+            new int[] {1, 1, 2, 1},
+            new int[] {8, 16, 32, 64},
+            0.1f,
+            1e-6f,
+            null,
+            null,
+            null),
     /** Tiny isotropic variant for tests. */
     TEST_ISO("test_convnext_iso", new int[] {2}, new int[] {32}, 0.1f, 1e-6f, null, null, null);
 

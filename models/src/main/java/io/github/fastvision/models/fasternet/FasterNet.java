@@ -3,9 +3,9 @@ package io.github.fastvision.models.fasternet;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.fasternet.FasterNetEmbedding;
 import io.github.fastvision.core.fasternet.FasterNetMerging;
@@ -47,13 +47,15 @@ public final class FasterNet {
      * @param partialRatio r, the convolved fraction of channels
      * @return the model
      */
-    public static VisionModel create(FasterNetVariant variant, ModelOptions options, double partialRatio) {
+    public static VisionModel create(
+            FasterNetVariant variant, ModelOptions options, double partialRatio) {
         int[] depths = variant.depths();
         int total = 0;
         for (int d : depths) {
             total += d;
         }
-        float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        float[] rates =
+                ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
         int patch = options.stemStrideOr(4);
         Block stem =
                 FasterNetEmbedding.builder()

@@ -23,13 +23,14 @@ public final class FasterNetFamily implements ModelFamily {
     public List<ModelInfo> models() {
         List<ModelInfo> list = new ArrayList<>();
         for (FasterNetVariant v : FasterNetVariant.values()) {
-            list.add(ModelInfo.builder()
-                    .setName(v.zooName())
-                    .setFamily(this)
-                    .setClassifier(o -> FasterNet.create(v, o))
-                    .optReference(v.reference())
-                    .optStandIn(FasterNetVariant.TEST.zooName())
-                    .build());
+            list.add(
+                    ModelInfo.builder()
+                            .setName(v.zooName())
+                            .setFamily(this)
+                            .setClassifier(o -> FasterNet.create(v, o))
+                            .optReference(v.reference())
+                            .optStandIn(FasterNetVariant.TEST.zooName())
+                            .build());
         }
         return list;
     }
@@ -37,7 +38,9 @@ public final class FasterNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
-        return source == Source.OFFICIAL ? Optional.of(FasterNetCheckpoints.official()) : Optional.empty();
+        return source == Source.OFFICIAL
+                ? Optional.of(FasterNetCheckpoints.official())
+                : Optional.empty();
     }
 
     /** {@inheritDoc} */

@@ -34,13 +34,20 @@ public enum FasterNetVariant {
     private final PaperReference reference;
 
     FasterNetVariant(
-            String zooName, int embedDim, int[] depths, float dropPath, Act act, String params, String gflops) {
+            String zooName,
+            int embedDim,
+            int[] depths,
+            float dropPath,
+            Act act,
+            String params,
+            String gflops) {
         this.zooName = zooName;
         this.embedDim = embedDim;
         this.depths = depths;
         this.dropPath = dropPath;
         this.act = act;
-        this.reference = params == null ? null : PaperReference.of(params, gflops, "fasternet Table 8");
+        this.reference =
+                params == null ? null : PaperReference.of(params, gflops, "fasternet Table 8");
     }
 
     /**

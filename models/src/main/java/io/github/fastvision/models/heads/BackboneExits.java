@@ -1,11 +1,5 @@
 package io.github.fastvision.models.heads;
 
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.StageInfo;
-import io.github.fastvision.models.VisionModel;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,14 +8,19 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.StageInfo;
+import io.github.fastvision.models.VisionModel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Anytime dense prediction on any zoo backbone: one exit on each stage's feature map
- * ({@link VisionModel#forwardFeatures}), each a light encoder-decoder (the redesigned head with
- * D = N − i pool-conv and interpolate-conv steps, or HRNet's plain head for EE), whose scores are
- * bilinearly resized to the first stage's resolution. The backbone's classifier is not used.
+ * Anytime dense prediction on any zoo backbone: one exit on each stage's feature map ({@link
+ * VisionModel#forwardFeatures}), each a light encoder-decoder (the redesigned head with D = N − i
+ * pool-conv and interpolate-conv steps, or HRNet's plain head for EE), whose scores are bilinearly
+ * resized to the first stage's resolution. The backbone's classifier is not used.
  *
  * <p>Confidence adaptivity needs convolutions that follow masks, which only the HRNet base has
  * ({@code models.anytime.AnytimeSegmenter}); here every exit is computed densely.
@@ -53,9 +52,10 @@ public final class BackboneExits extends AbstractBlock implements Countable {
         int n = stages.size();
         for (int i = 1; i <= n; i++) {
             int[] ch = {stages.get(i - 1).channels()};
-            ExitHead head = redesigned && i < n
-                    ? new RedesignedExitHead(ch, numClasses, n - i, width, false)
-                    : new EarlyExitHead(ch, numClasses, false);
+            ExitHead head =
+                    redesigned && i < n
+                            ? new RedesignedExitHead(ch, numClasses, n - i, width, false)
+                            : new EarlyExitHead(ch, numClasses, false);
             exits.add(addChildBlock("exit_" + i, head));
         }
     }
@@ -121,7 +121,10 @@ public final class BackboneExits extends AbstractBlock implements Countable {
     @Override
     public Cost cost(Shape input) {
         Cost.Accumulator acc = Cost.from(input);
-        Cost head = Cost.of(backbone.getHead(), backbone.featureShapes(input).get(backbone.getStages().size() - 1));
+        Cost head =
+                Cost.of(
+                        backbone.getHead(),
+                        backbone.featureShapes(input).get(backbone.getStages().size() - 1));
         Cost all = backbone.cost(input);
         acc.params(all.params() - head.params()).macs(all.macs() - head.macs());
         List<Shape> f = backbone.featureShapes(input);

@@ -1,21 +1,20 @@
 package io.github.fastvision.models.heads;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConv2d;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
 import java.util.List;
 
 /**
- * HRNet's segmentation head, used for the final exit and for the plain early exits (EE): 1×1
- * conv (C → C) + BN + ReLU, then a 1×1 classifier conv with bias, on the concatenated branches.
+ * HRNet's segmentation head, used for the final exit and for the plain early exits (EE): 1×1 conv
+ * (C → C) + BN + ReLU, then a 1×1 classifier conv with bias, on the concatenated branches.
  *
  * <p>Children: {@code conv}, {@code classifier}.
  */
@@ -34,13 +33,31 @@ public final class EarlyExitHead extends ExitHead {
     public EarlyExitHead(int[] branchChannels, int numClasses, boolean adaptive) {
         super(branchChannels, numClasses);
         int c = concatChannels();
-        conv = addChildBlock("conv", MaskedConvBn.builder().setInChannels(c).setOutChannels(c).setKernel(1).optRelu(true).optAdaptive(adaptive).build());
-        classifier = addChildBlock("classifier", MaskedConv2d.builder().setInChannels(c).setOutChannels(numClasses).setKernel(1).optAdaptive(adaptive).build());
+        conv =
+                addChildBlock(
+                        "conv",
+                        MaskedConvBn.builder()
+                                .setInChannels(c)
+                                .setOutChannels(c)
+                                .setKernel(1)
+                                .optRelu(true)
+                                .optAdaptive(adaptive)
+                                .build());
+        classifier =
+                addChildBlock(
+                        "classifier",
+                        MaskedConv2d.builder()
+                                .setInChannels(c)
+                                .setOutChannels(numClasses)
+                                .setKernel(1)
+                                .optAdaptive(adaptive)
+                                .build());
     }
 
     /** {@inheritDoc} */
     @Override
-    public NDArray forward(ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
+    public NDArray forward(
+            ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
         NDArray x = concat(branches);
         return classifier.forward(ps, conv.forward(ps, x, training, ctx), training, ctx);
     }

@@ -1,9 +1,5 @@
 package io.github.fastvision.models.heads;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -115,7 +114,10 @@ public abstract class ExitHead extends AbstractBlock implements Countable {
     protected NDArray concat(List<NDArray> branches) {
         if (branches.size() != branchChannels.length) {
             throw new IllegalArgumentException(
-                    "exit expects " + branchChannels.length + " feature branches but got " + branches.size());
+                    "exit expects "
+                            + branchChannels.length
+                            + " feature branches but got "
+                            + branches.size());
         }
         if (branches.size() == 1) {
             return branches.get(0);

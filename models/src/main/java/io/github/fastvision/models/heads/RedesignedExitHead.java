@@ -1,28 +1,27 @@
 package io.github.fastvision.models.heads;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConv2d;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The redesigned exit (RH, thesis §2.3.3): an encoder of D "pool-conv" steps (2×2 average pool
- * halving the resolution, 1×1 conv + BN + ReLU; the first conv maps to the fixed exit width) and
- * a decoder of D "interpolate-conv" steps (bilinear upsampling back to the size of the matching
+ * halving the resolution, 1×1 conv + BN + ReLU; the first conv maps to the fixed exit width) and a
+ * decoder of D "interpolate-conv" steps (bilinear upsampling back to the size of the matching
  * encoder level, 1×1 conv), the last of which is the classifier. Exit i of N uses D = N − i.
  *
- * <p>Children: {@code down_0} … {@code down_(D−1)}, {@code up_0} … {@code up_(D−2)},
- * {@code classifier}.
+ * <p>Children: {@code down_0} … {@code down_(D−1)}, {@code up_0} … {@code up_(D−2)}, {@code
+ * classifier}.
  */
 public final class RedesignedExitHead extends ExitHead {
 
@@ -41,10 +40,12 @@ public final class RedesignedExitHead extends ExitHead {
      * @param width the fixed exit width
      * @param adaptive whether its convolutions follow the confidence mask
      */
-    public RedesignedExitHead(int[] branchChannels, int numClasses, int depth, int width, boolean adaptive) {
+    public RedesignedExitHead(
+            int[] branchChannels, int numClasses, int depth, int width, boolean adaptive) {
         super(branchChannels, numClasses);
         if (depth < 1) {
-            throw new IllegalArgumentException("a redesigned exit needs D >= 1 pool-conv steps but got " + depth);
+            throw new IllegalArgumentException(
+                    "a redesigned exit needs D >= 1 pool-conv steps but got " + depth);
         }
         if (width < 1) {
             throw new IllegalArgumentException("exit width must be >= 1 but was " + width);
@@ -53,12 +54,38 @@ public final class RedesignedExitHead extends ExitHead {
         this.width = width;
         for (int d = 0; d < depth; d++) {
             int in = d == 0 ? concatChannels() : width;
-            down.add(addChildBlock("down_" + d, MaskedConvBn.builder().setInChannels(in).setOutChannels(width).setKernel(1).optRelu(true).optAdaptive(adaptive).build()));
+            down.add(
+                    addChildBlock(
+                            "down_" + d,
+                            MaskedConvBn.builder()
+                                    .setInChannels(in)
+                                    .setOutChannels(width)
+                                    .setKernel(1)
+                                    .optRelu(true)
+                                    .optAdaptive(adaptive)
+                                    .build()));
         }
         for (int d = 0; d < depth - 1; d++) {
-            up.add(addChildBlock("up_" + d, MaskedConvBn.builder().setInChannels(width).setOutChannels(width).setKernel(1).optRelu(true).optAdaptive(adaptive).build()));
+            up.add(
+                    addChildBlock(
+                            "up_" + d,
+                            MaskedConvBn.builder()
+                                    .setInChannels(width)
+                                    .setOutChannels(width)
+                                    .setKernel(1)
+                                    .optRelu(true)
+                                    .optAdaptive(adaptive)
+                                    .build()));
         }
-        classifier = addChildBlock("classifier", MaskedConv2d.builder().setInChannels(width).setOutChannels(numClasses).setKernel(1).optAdaptive(adaptive).build());
+        classifier =
+                addChildBlock(
+                        "classifier",
+                        MaskedConv2d.builder()
+                                .setInChannels(width)
+                                .setOutChannels(numClasses)
+                                .setKernel(1)
+                                .optAdaptive(adaptive)
+                                .build());
     }
 
     /**
@@ -94,7 +121,8 @@ public final class RedesignedExitHead extends ExitHead {
 
     /** {@inheritDoc} */
     @Override
-    public NDArray forward(ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
+    public NDArray forward(
+            ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
         NDArray x = concat(branches);
         List<long[]> sizes = new ArrayList<>();
         for (MaskedConvBn conv : down) {
@@ -106,7 +134,10 @@ public final class RedesignedExitHead extends ExitHead {
         for (int d = 0; d < depth; d++) {
             long[] size = sizes.get(depth - 1 - d);
             x = resize(x, size[0], size[1]);
-            x = d < depth - 1 ? up.get(d).forward(ps, x, training, ctx) : classifier.forward(ps, x, training, ctx);
+            x =
+                    d < depth - 1
+                            ? up.get(d).forward(ps, x, training, ctx)
+                            : classifier.forward(ps, x, training, ctx);
         }
         return x;
     }
@@ -129,7 +160,12 @@ public final class RedesignedExitHead extends ExitHead {
         List<Shape> sizes = new ArrayList<>();
         for (MaskedConvBn conv : down) {
             sizes.add(s);
-            s = Blocks.init(conv, manager, dataType, new Shape(s.get(0), s.get(1), half(s.get(2)), half(s.get(3))));
+            s =
+                    Blocks.init(
+                            conv,
+                            manager,
+                            dataType,
+                            new Shape(s.get(0), s.get(1), half(s.get(2)), half(s.get(3))));
         }
         for (int d = 0; d < depth; d++) {
             Shape target = sizes.get(depth - 1 - d);

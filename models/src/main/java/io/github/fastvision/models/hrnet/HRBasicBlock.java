@@ -1,11 +1,5 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,10 +9,15 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Blocks;
 
 /**
- * HRNet's residual units: the basic block (3×3 → 3×3) of the branches and the bottleneck (1×1 →
- * 3×3 → 1×1, expansion 4) of stage 1, with a 1×1 projection shortcut when widths differ.
+ * HRNet's residual units: the basic block (3×3 → 3×3) of the branches and the bottleneck (1×1 → 3×3
+ * → 1×1, expansion 4) of stage 1, with a 1×1 projection shortcut when widths differ.
  *
  * <p>Children: {@code conv1}, {@code conv2}[, {@code conv3}][, {@code downsample}].
  */
@@ -35,15 +34,68 @@ final class HRBasicBlock extends AbstractBlock implements Countable {
         super(VERSION);
         int out = bottleneck ? planes * 4 : planes;
         if (bottleneck) {
-            conv1 = addChildBlock("conv1", MaskedConvBn.builder().setInChannels(in).setOutChannels(planes).setKernel(1).optRelu(true).optAdaptive(adaptive).build());
-            conv2 = addChildBlock("conv2", MaskedConvBn.builder().setInChannels(planes).setOutChannels(planes).setKernel(3).optRelu(true).optAdaptive(adaptive).build());
-            conv3 = addChildBlock("conv3", MaskedConvBn.builder().setInChannels(planes).setOutChannels(out).setKernel(1).optAdaptive(adaptive).build());
+            conv1 =
+                    addChildBlock(
+                            "conv1",
+                            MaskedConvBn.builder()
+                                    .setInChannels(in)
+                                    .setOutChannels(planes)
+                                    .setKernel(1)
+                                    .optRelu(true)
+                                    .optAdaptive(adaptive)
+                                    .build());
+            conv2 =
+                    addChildBlock(
+                            "conv2",
+                            MaskedConvBn.builder()
+                                    .setInChannels(planes)
+                                    .setOutChannels(planes)
+                                    .setKernel(3)
+                                    .optRelu(true)
+                                    .optAdaptive(adaptive)
+                                    .build());
+            conv3 =
+                    addChildBlock(
+                            "conv3",
+                            MaskedConvBn.builder()
+                                    .setInChannels(planes)
+                                    .setOutChannels(out)
+                                    .setKernel(1)
+                                    .optAdaptive(adaptive)
+                                    .build());
         } else {
-            conv1 = addChildBlock("conv1", MaskedConvBn.builder().setInChannels(in).setOutChannels(planes).setKernel(3).optRelu(true).optAdaptive(adaptive).build());
-            conv2 = addChildBlock("conv2", MaskedConvBn.builder().setInChannels(planes).setOutChannels(planes).setKernel(3).optAdaptive(adaptive).build());
+            conv1 =
+                    addChildBlock(
+                            "conv1",
+                            MaskedConvBn.builder()
+                                    .setInChannels(in)
+                                    .setOutChannels(planes)
+                                    .setKernel(3)
+                                    .optRelu(true)
+                                    .optAdaptive(adaptive)
+                                    .build());
+            conv2 =
+                    addChildBlock(
+                            "conv2",
+                            MaskedConvBn.builder()
+                                    .setInChannels(planes)
+                                    .setOutChannels(planes)
+                                    .setKernel(3)
+                                    .optAdaptive(adaptive)
+                                    .build());
             conv3 = null;
         }
-        downsample = in != out ? addChildBlock("downsample", MaskedConvBn.builder().setInChannels(in).setOutChannels(out).setKernel(1).optAdaptive(adaptive).build()) : null;
+        downsample =
+                in != out
+                        ? addChildBlock(
+                                "downsample",
+                                MaskedConvBn.builder()
+                                        .setInChannels(in)
+                                        .setOutChannels(out)
+                                        .setKernel(1)
+                                        .optAdaptive(adaptive)
+                                        .build())
+                        : null;
     }
 
     /**
@@ -95,7 +147,9 @@ final class HRBasicBlock extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Shape s = Blocks.init(conv2, manager, dataType, Blocks.init(conv1, manager, dataType, inputs[0]));
+        Shape s =
+                Blocks.init(
+                        conv2, manager, dataType, Blocks.init(conv1, manager, dataType, inputs[0]));
         if (conv3 != null) {
             Blocks.init(conv3, manager, dataType, s);
         }

@@ -1,24 +1,23 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.heads.ExitHead;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.heads.ExitHead;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HRNet's high-resolution module: every branch runs its basic blocks, then every output branch
- * i fuses all branches j: j = i as is, j > i by 1×1 conv + BN and bilinear upsampling, j < i by
- * (i − j) stride-2 3×3 conv + BN steps (ReLU between them); the sum goes through a ReLU.
+ * HRNet's high-resolution module: every branch runs its basic blocks, then every output branch i
+ * fuses all branches j: j = i as is, j > i by 1×1 conv + BN and bilinear upsampling, j < i by (i −
+ * j) stride-2 3×3 conv + BN steps (ReLU between them); the sum goes through a ReLU.
  *
  * <p>Children: {@code branch_k_b} (block b of branch k), {@code fuse_i_j_s}.
  */
@@ -34,7 +33,10 @@ final class HRModule extends MultiBranchBlock {
         for (int k = 0; k < n; k++) {
             List<HRBasicBlock> list = new ArrayList<>();
             for (int b = 0; b < blocks; b++) {
-                list.add(addChildBlock("branch_" + k + "_" + b, HRBasicBlock.basic(channels[k], channels[k], adaptive)));
+                list.add(
+                        addChildBlock(
+                                "branch_" + k + "_" + b,
+                                HRBasicBlock.basic(channels[k], channels[k], adaptive)));
             }
             branches.add(list);
         }
@@ -44,13 +46,30 @@ final class HRModule extends MultiBranchBlock {
                 for (int j = 0; j < n; j++) {
                     List<MaskedConvBn> path = new ArrayList<>();
                     if (j > i) {
-                        path.add(addChildBlock("fuse_" + i + "_" + j + "_0",
-                                MaskedConvBn.builder().setInChannels(channels[j]).setOutChannels(channels[i]).setKernel(1).optAdaptive(adaptive).build()));
+                        path.add(
+                                addChildBlock(
+                                        "fuse_" + i + "_" + j + "_0",
+                                        MaskedConvBn.builder()
+                                                .setInChannels(channels[j])
+                                                .setOutChannels(channels[i])
+                                                .setKernel(1)
+                                                .optAdaptive(adaptive)
+                                                .build()));
                     } else if (j < i) {
                         for (int s = 0; s < i - j; s++) {
                             boolean last = s == i - j - 1;
-                            path.add(addChildBlock("fuse_" + i + "_" + j + "_" + s,
-                                    MaskedConvBn.builder().setInChannels(channels[j]).setOutChannels(last ? channels[i] : channels[j]).setKernel(3).optStride(2).optRelu(!last).optAdaptive(adaptive).build()));
+                            path.add(
+                                    addChildBlock(
+                                            "fuse_" + i + "_" + j + "_" + s,
+                                            MaskedConvBn.builder()
+                                                    .setInChannels(channels[j])
+                                                    .setOutChannels(
+                                                            last ? channels[i] : channels[j])
+                                                    .setKernel(3)
+                                                    .optStride(2)
+                                                    .optRelu(!last)
+                                                    .optAdaptive(adaptive)
+                                                    .build()));
                         }
                     }
                     row.add(path);
@@ -71,10 +90,12 @@ final class HRModule extends MultiBranchBlock {
     }
 
     @Override
-    List<NDArray> forward(ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
+    List<NDArray> forward(
+            ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
         int n = channels.length;
         if (x.size() != n) {
-            throw new IllegalArgumentException("HRNet module expects " + n + " branches but got " + x.size());
+            throw new IllegalArgumentException(
+                    "HRNet module expects " + n + " branches but got " + x.size());
         }
         List<NDArray> y = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {

@@ -25,13 +25,15 @@ public final class HRNetFamily implements ModelFamily {
     public List<ModelInfo> models() {
         List<ModelInfo> list = new ArrayList<>();
         for (HRNetVariant v : HRNetVariant.values()) {
-            list.add(ModelInfo.builder()
-                    .setName(v.zooName())
-                    .setFamily(this)
-                    .setSegmentation(o -> HRNetSeg.create(v, o, false))
-                    .optNote("segmentation: output (N, K, H/4, W/4); base of the ADP-C anytime models")
-                    .optStandIn(HRNetVariant.TEST.zooName())
-                    .build());
+            list.add(
+                    ModelInfo.builder()
+                            .setName(v.zooName())
+                            .setFamily(this)
+                            .setSegmentation(o -> HRNetSeg.create(v, o, false))
+                            .optNote(
+                                    "segmentation: output (N, K, H/4, W/4); base of the ADP-C anytime models")
+                            .optStandIn(HRNetVariant.TEST.zooName())
+                            .build());
         }
         return list;
     }

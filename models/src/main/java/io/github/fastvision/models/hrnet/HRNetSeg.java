@@ -1,13 +1,5 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.SegmentationModel;
-import io.github.fastvision.models.StageInfo;
-import io.github.fastvision.models.heads.EarlyExitHead;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,19 +8,26 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.SegmentationModel;
+import io.github.fastvision.models.StageInfo;
+import io.github.fastvision.models.heads.EarlyExitHead;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * HRNetV2 for semantic segmentation: stem to 1/4 resolution, stage 1 (bottlenecks, one branch),
- * stages 2–4 adding a half-resolution branch each and fusing across branches, and the
- * segmentation head on all four branches upsampled and concatenated. The output is per-pixel
- * class scores (N, K, H/4, W/4); upsample them to the label size for the loss and for metrics.
+ * stages 2–4 adding a half-resolution branch each and fusing across branches, and the segmentation
+ * head on all four branches upsampled and concatenated. The output is per-pixel class scores (N, K,
+ * H/4, W/4); upsample them to the label size for the loss and for metrics.
  *
  * <p>Stage features ({@link #getStages()}) are the highest-resolution branch of each stage; the
- * anytime model ({@code models.anytime.AnytimeSegmenter}) runs the stages one by one with
- * {@link #forwardStage} and reads every branch. With {@code adaptive} the convolutions of
- * stages 2–4 and of the head follow confidence masks (ADP-C).
+ * anytime model ({@code models.anytime.AnytimeSegmenter}) runs the stages one by one with {@link
+ * #forwardStage} and reads every branch. With {@code adaptive} the convolutions of stages 2–4 and
+ * of the head follow confidence masks (ADP-C).
  *
  * <p>Children: {@code stem}, {@code stages_0} … {@code stages_3}, {@code seg_head}.
  */
@@ -56,15 +55,17 @@ public final class HRNetSeg extends SegmentationModel {
         }
         this.stageBlocks = List.copyOf(stages);
         this.segHead =
-                addChildBlock("seg_head", new EarlyExitHead(variant.branchChannels(4), numClasses, adaptive));
+                addChildBlock(
+                        "seg_head",
+                        new EarlyExitHead(variant.branchChannels(4), numClasses, adaptive));
     }
 
     /**
      * Builds the model.
      *
      * @param variant the width
-     * @param options classes (e.g. 19 for Cityscapes, 11 for the Fashion-MNIST mosaics), input
-     *     size and channels
+     * @param options classes (e.g. 19 for Cityscapes, 11 for the Fashion-MNIST mosaics), input size
+     *     and channels
      * @param adaptive whether stages 2–4 and the head follow confidence masks (ADP-C)
      * @return an uninitialized model
      */
@@ -77,7 +78,8 @@ public final class HRNetSeg extends SegmentationModel {
         HRStem stem = HRStem.stem(options.inChannels(), variant.stemWidth());
         List<MultiBranchBlock> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
-        HRStem stage1 = HRStem.stage1(variant.stemWidth(), variant.stage1Planes(), variant.stage1Blocks());
+        HRStem stage1 =
+                HRStem.stage1(variant.stemWidth(), variant.stage1Planes(), variant.stage1Blocks());
         stages.add(stage1);
         info.add(new StageInfo(0, stage1.outChannels()[0], 4));
         int[] prev = stage1.outChannels();
@@ -147,7 +149,8 @@ public final class HRNetSeg extends SegmentationModel {
      * @param ctx the pass's context, or null
      * @return the 1/4-resolution map, as a one-branch list
      */
-    public List<NDArray> forwardStem(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
+    public List<NDArray> forwardStem(
+            ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
         checkInput(x);
         List<NDArray> in = new ArrayList<>(1);
         in.add(x);
@@ -165,7 +168,11 @@ public final class HRNetSeg extends SegmentationModel {
      * @return the stage's branches
      */
     public List<NDArray> forwardStage(
-            int stage, ParameterStore ps, List<NDArray> branches, boolean training, AnytimeContext ctx) {
+            int stage,
+            ParameterStore ps,
+            List<NDArray> branches,
+            boolean training,
+            AnytimeContext ctx) {
         return stageBlocks.get(stage).forward(ps, branches, training, ctx);
     }
 

@@ -1,11 +1,10 @@
 package io.github.fastvision.models.hrnet;
 
 /**
- * HRNetV2 segmentation widths (Wang et al.; the base of thesis ch. 2). The "W" number is the
- * width of the highest-resolution branch; branch k has W·2^k channels. Stage 1 is four
- * bottlenecks on 64 channels; stages 2–4 have 1, 4 and 3 modules of four basic blocks per
- * branch. {@code exitWidth} is the fixed width of the redesigned exits (thesis §2.4.4: 64 for
- * W18, 128 for W48).
+ * HRNetV2 segmentation widths (Wang et al.; the base of thesis ch. 2). The "W" number is the width
+ * of the highest-resolution branch; branch k has W·2^k channels. Stage 1 is four bottlenecks on 64
+ * channels; stages 2–4 have 1, 4 and 3 modules of four basic blocks per branch. {@code exitWidth}
+ * is the fixed width of the redesigned exits (thesis §2.4.4: 64 for W18, 128 for W48).
  *
  * @see HRNetSeg
  */
@@ -26,8 +25,15 @@ public enum HRNetVariant {
     private final int blocks;
     private final int exitWidth;
 
-    HRNetVariant(String zooName, int width, int stemWidth, int stage1Blocks, int stage1Planes,
-            int[] modules, int blocks, int exitWidth) {
+    HRNetVariant(
+            String zooName,
+            int width,
+            int stemWidth,
+            int stage1Blocks,
+            int stage1Planes,
+            int[] modules,
+            int blocks,
+            int exitWidth) {
         this.zooName = zooName;
         this.width = width;
         this.stemWidth = stemWidth;

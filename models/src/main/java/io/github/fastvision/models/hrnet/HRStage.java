@@ -1,15 +1,14 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,14 +32,33 @@ final class HRStage extends MultiBranchBlock {
             List<MaskedConvBn> path = new ArrayList<>();
             if (k < in.length) {
                 if (in[k] != out[k]) {
-                    path.add(addChildBlock("transition_" + k + "_0", MaskedConvBn.builder().setInChannels(in[k]).setOutChannels(out[k]).setKernel(3).optRelu(true).optAdaptive(adaptive).build()));
+                    path.add(
+                            addChildBlock(
+                                    "transition_" + k + "_0",
+                                    MaskedConvBn.builder()
+                                            .setInChannels(in[k])
+                                            .setOutChannels(out[k])
+                                            .setKernel(3)
+                                            .optRelu(true)
+                                            .optAdaptive(adaptive)
+                                            .build()));
                 }
             } else {
                 int src = in[in.length - 1];
                 int steps = k + 1 - in.length;
                 for (int s = 0; s < steps; s++) {
                     int o = s == steps - 1 ? out[k] : src;
-                    path.add(addChildBlock("transition_" + k + "_" + s, MaskedConvBn.builder().setInChannels(src).setOutChannels(o).setKernel(3).optStride(2).optRelu(true).optAdaptive(adaptive).build()));
+                    path.add(
+                            addChildBlock(
+                                    "transition_" + k + "_" + s,
+                                    MaskedConvBn.builder()
+                                            .setInChannels(src)
+                                            .setOutChannels(o)
+                                            .setKernel(3)
+                                            .optStride(2)
+                                            .optRelu(true)
+                                            .optAdaptive(adaptive)
+                                            .build()));
                 }
             }
             transition.add(path);
@@ -61,9 +79,11 @@ final class HRStage extends MultiBranchBlock {
     }
 
     @Override
-    List<NDArray> forward(ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
+    List<NDArray> forward(
+            ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
         if (x.size() != in.length) {
-            throw new IllegalArgumentException("HRNet stage expects " + in.length + " branches but got " + x.size());
+            throw new IllegalArgumentException(
+                    "HRNet stage expects " + in.length + " branches but got " + x.size());
         }
         List<NDArray> y = new ArrayList<>(out.length);
         for (int k = 0; k < out.length; k++) {

@@ -1,21 +1,20 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.anytime.MaskedConvBn;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConvBn;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.layers.Blocks;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HRNet's stem (two stride-2 3×3 conv + BN + ReLU, 64 channels, 1/4 resolution) or its first
- * stage (bottlenecks, 64 → 256 channels); one branch in, one out, never masked.
+ * HRNet's stem (two stride-2 3×3 conv + BN + ReLU, 64 channels, 1/4 resolution) or its first stage
+ * (bottlenecks, 64 → 256 channels); one branch in, one out, never masked.
  *
  * <p>Children: {@code conv1}, {@code conv2} (stem) or {@code block_b} (stage 1).
  */
@@ -33,15 +32,38 @@ final class HRStem extends MultiBranchBlock {
 
     static HRStem stem(int inChannels, int width) {
         HRStem s = new HRStem(inChannels, width);
-        s.convs.add(s.addChildBlock("conv1", MaskedConvBn.builder().setInChannels(inChannels).setOutChannels(width).setKernel(3).optStride(2).optRelu(true).optAdaptive(false).build()));
-        s.convs.add(s.addChildBlock("conv2", MaskedConvBn.builder().setInChannels(width).setOutChannels(width).setKernel(3).optStride(2).optRelu(true).optAdaptive(false).build()));
+        s.convs.add(
+                s.addChildBlock(
+                        "conv1",
+                        MaskedConvBn.builder()
+                                .setInChannels(inChannels)
+                                .setOutChannels(width)
+                                .setKernel(3)
+                                .optStride(2)
+                                .optRelu(true)
+                                .optAdaptive(false)
+                                .build()));
+        s.convs.add(
+                s.addChildBlock(
+                        "conv2",
+                        MaskedConvBn.builder()
+                                .setInChannels(width)
+                                .setOutChannels(width)
+                                .setKernel(3)
+                                .optStride(2)
+                                .optRelu(true)
+                                .optAdaptive(false)
+                                .build()));
         return s;
     }
 
     static HRStem stage1(int in, int planes, int numBlocks) {
         HRStem s = new HRStem(in, planes * 4);
         for (int b = 0; b < numBlocks; b++) {
-            s.blocks.add(s.addChildBlock("block_" + b, HRBasicBlock.bottleneck(b == 0 ? in : planes * 4, planes)));
+            s.blocks.add(
+                    s.addChildBlock(
+                            "block_" + b,
+                            HRBasicBlock.bottleneck(b == 0 ? in : planes * 4, planes)));
         }
         return s;
     }
@@ -57,7 +79,8 @@ final class HRStem extends MultiBranchBlock {
     }
 
     @Override
-    List<NDArray> forward(ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
+    List<NDArray> forward(
+            ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx) {
         NDArray y = x.get(0);
         for (MaskedConvBn c : convs) {
             y = c.forward(ps, y, training, ctx);

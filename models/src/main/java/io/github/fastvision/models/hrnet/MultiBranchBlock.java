@@ -1,23 +1,22 @@
 package io.github.fastvision.models.hrnet;
 
-import io.github.fastvision.core.anytime.AnytimeContext;
-import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.cost.Countable;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.cost.Countable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A block on HRNet's parallel branches: branch k has {@code channels[k]} channels at 1/2^k of
  * branch 0's resolution. DJL's forward takes and returns one array per branch; the anytime path
- * calls {@link #forward(ParameterStore, List, boolean, AnytimeContext)} so that masked
- * convolutions see the pass's confidence mask.
+ * calls {@link #forward(ParameterStore, List, boolean, AnytimeContext)} so that masked convolutions
+ * see the pass's confidence mask.
  */
 abstract class MultiBranchBlock extends AbstractBlock implements Countable {
 
@@ -36,7 +35,8 @@ abstract class MultiBranchBlock extends AbstractBlock implements Countable {
      * @param ctx the pass's context, or null
      * @return one array per output branch
      */
-    abstract List<NDArray> forward(ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx);
+    abstract List<NDArray> forward(
+            ParameterStore ps, List<NDArray> x, boolean training, AnytimeContext ctx);
 
     /**
      * Returns the input channels per branch.

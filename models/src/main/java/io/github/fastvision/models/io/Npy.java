@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one NumPy {@code .npy} codec: the CLI's exchange format ({@code fastvision run}) and the
- * arrays inside {@code .npz} checkpoints both go through its header parser and data reader.
- * Arrays are C-ordered and little-endian; the element types are float32/16/64, int64/32/8, uint8
- * and bool. {@link #write} writes float32.
+ * arrays inside {@code .npz} checkpoints both go through its header parser and data reader. Arrays
+ * are C-ordered and little-endian; the element types are float32/16/64, int64/32/8, uint8 and bool.
+ * {@link #write} writes float32.
  */
 public final class Npy {
 
@@ -57,8 +57,8 @@ public final class Npy {
     }
 
     /**
-     * The element type of a NumPy type string: little-endian ({@code <}) or single-byte
-     * ({@code |}) types only, since the data is read as little-endian.
+     * The element type of a NumPy type string: little-endian ({@code <}) or single-byte ({@code |})
+     * types only, since the data is read as little-endian.
      *
      * @param descr the type string
      * @return the type, or null when the codec does not support it
@@ -97,12 +97,15 @@ public final class Npy {
      */
     public static Header readHeader(InputStream in, String what) throws IOException {
         byte[] head = in.readNBytes(MAGIC.length + 2);
-        if (head.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException(what + " is not a NumPy .npy file (expected the \\x93NUMPY magic)");
+        if (head.length < MAGIC.length + 2
+                || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
+            throw new IllegalArgumentException(
+                    what + " is not a NumPy .npy file (expected the \\x93NUMPY magic)");
         }
         int major = head[MAGIC.length];
         if (major < 1 || major > 3) {
-            throw new IllegalArgumentException(what + " has .npy format version " + major + "; expected 1, 2 or 3");
+            throw new IllegalArgumentException(
+                    what + " has .npy format version " + major + "; expected 1, 2 or 3");
         }
         // Version 1 stores the header length in 2 bytes, versions 2 and 3 in 4 (little-endian).
         byte[] lenBytes = in.readNBytes(major == 1 ? 2 : 4);
@@ -116,14 +119,20 @@ public final class Npy {
         byte[] headerBytes = in.readNBytes((int) len);
         if (headerBytes.length < len) {
             throw new IllegalArgumentException(
-                    what + " is truncated: " + headerBytes.length + " of " + len + " .npy header bytes");
+                    what
+                            + " is truncated: "
+                            + headerBytes.length
+                            + " of "
+                            + len
+                            + " .npy header bytes");
         }
         String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
-            throw new IllegalArgumentException(what + " has a malformed .npy header: " + header.trim());
+            throw new IllegalArgumentException(
+                    what + " has a malformed .npy header: " + header.trim());
         }
         if ("True".equals(f.group(1))) {
             throw new IllegalArgumentException(what + " is Fortran-ordered; save C-ordered arrays");
@@ -131,19 +140,27 @@ public final class Npy {
         DataType type = dataType(d.group(1));
         if (type == null) {
             throw new IllegalArgumentException(
-                    what + " has unsupported NumPy dtype " + d.group(1)
+                    what
+                            + " has unsupported NumPy dtype "
+                            + d.group(1)
                             + " (expected little-endian float32/16/64, int64/32/8, uint8, bool)");
         }
         long[] shape;
         try {
-            shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(p -> !p.isEmpty())
-                    .mapToLong(Long::parseLong).toArray();
+            shape =
+                    Arrays.stream(s.group(1).split(","))
+                            .map(String::trim)
+                            .filter(p -> !p.isEmpty())
+                            .mapToLong(Long::parseLong)
+                            .toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " has a malformed .npy shape: (" + s.group(1) + ")", e);
+            throw new IllegalArgumentException(
+                    what + " has a malformed .npy shape: (" + s.group(1) + ")", e);
         }
         for (long dim : shape) {
             if (dim < 0) {
-                throw new IllegalArgumentException(what + " has a negative .npy dimension: (" + s.group(1) + ")");
+                throw new IllegalArgumentException(
+                        what + " has a negative .npy dimension: (" + s.group(1) + ")");
             }
         }
         return new Header(d.group(1), type, shape);
@@ -159,20 +176,28 @@ public final class Npy {
      * @throws IOException if the stream cannot be read
      * @throws IllegalArgumentException if the data is truncated or too large for one buffer
      */
-    public static ByteBuffer readData(InputStream in, Header header, String what) throws IOException {
+    public static ByteBuffer readData(InputStream in, Header header, String what)
+            throws IOException {
         long bytes;
         try {
             bytes = header.dataBytes();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(what + " declares a shape whose size overflows: " + Arrays.toString(header.shape()), e);
+            throw new IllegalArgumentException(
+                    what
+                            + " declares a shape whose size overflows: "
+                            + Arrays.toString(header.shape()),
+                    e);
         }
         if (bytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(what + " declares " + bytes + " data bytes, more than one array can hold");
+            throw new IllegalArgumentException(
+                    what + " declares " + bytes + " data bytes, more than one array can hold");
         }
-        // readNBytes grows its buffer as data arrives, so a false size in a short file allocates little.
+        // readNBytes grows its buffer as data arrives, so a false size in a short file allocates
+        // little.
         byte[] data = in.readNBytes((int) bytes);
         if (data.length != bytes) {
-            throw new IllegalArgumentException(what + " is truncated: " + data.length + " of " + bytes + " data bytes");
+            throw new IllegalArgumentException(
+                    what + " is truncated: " + data.length + " of " + bytes + " data bytes");
         }
         return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -184,7 +209,8 @@ public final class Npy {
      * @param path the file
      * @return the array, of the file's element type
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if the file is not a C-ordered .npy array of a supported type
+     * @throws IllegalArgumentException if the file is not a C-ordered .npy array of a supported
+     *     type
      */
     public static NDArray read(NDManager manager, Path path) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
@@ -208,9 +234,13 @@ public final class Npy {
         for (long d : shape) {
             dims.append(d).append(", ");
         }
-        String tuple = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + dims.toString().replaceAll(", $", "") + ")";
+        String tuple =
+                shape.length == 1
+                        ? "(" + shape[0] + ",)"
+                        : "(" + dims.toString().replaceAll(", $", "") + ")";
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + tuple + ", }";
-        // Version 1 header: magic, 2 version bytes, 2 length bytes, then the dict padded to 64 bytes.
+        // Version 1 header: magic, 2 version bytes, 2 length bytes, then the dict padded to 64
+        // bytes.
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";

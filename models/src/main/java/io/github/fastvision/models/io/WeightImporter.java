@@ -19,14 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loads an official PyTorch checkpoint into a zoo model through a {@link NameMapping}. Every key
- * is mapped and every shape checked first; missing, unexpected and mismatched keys are reported
+ * Loads an official PyTorch checkpoint into a zoo model through a {@link NameMapping}. Every key is
+ * mapped and every shape checked first; missing, unexpected and mismatched keys are reported
  * together in one error, and the model changes only when everything fits.
  */
 public final class WeightImporter {
 
     private static final Map<String, String> BN_LEAVES =
-            Map.of("weight", "gamma", "bias", "beta", "running_mean", "runningMean", "running_var", "runningVar");
+            Map.of(
+                    "weight",
+                    "gamma",
+                    "bias",
+                    "beta",
+                    "running_mean",
+                    "runningMean",
+                    "running_var",
+                    "runningVar");
 
     /**
      * Import options.
@@ -74,7 +82,11 @@ public final class WeightImporter {
      * @throws IllegalArgumentException listing every missing, unexpected and mismatched key
      */
     public static Report load(
-            VisionModel model, NDManager manager, Checkpoint checkpoint, Source source, Options options) {
+            VisionModel model,
+            NDManager manager,
+            Checkpoint checkpoint,
+            Source source,
+            Options options) {
         NameMapping mapping = ModelRegistry.info(model.getName()).checkpointNames(source);
         if (!model.isInitialized()) {
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
@@ -111,7 +123,8 @@ public final class WeightImporter {
                 if (options.reinitHead() && name.startsWith("head.fc.")) {
                     reinitialized.add(name);
                 } else {
-                    mismatched.add(key + " " + Arrays.toString(t.shape()) + " → " + name + " " + want);
+                    mismatched.add(
+                            key + " " + Arrays.toString(t.shape()) + " → " + name + " " + want);
                 }
                 continue;
             }
@@ -123,9 +136,17 @@ public final class WeightImporter {
                 missing.add(name);
             }
         }
-        boolean fail = !mismatched.isEmpty() || (options.strict() && (!missing.isEmpty() || !unexpected.isEmpty()));
+        boolean fail =
+                !mismatched.isEmpty()
+                        || (options.strict() && (!missing.isEmpty() || !unexpected.isEmpty()));
         if (fail) {
-            StringBuilder sb = new StringBuilder("checkpoint does not fit " + model.getName() + " (" + mapping.description() + ")");
+            StringBuilder sb =
+                    new StringBuilder(
+                            "checkpoint does not fit "
+                                    + model.getName()
+                                    + " ("
+                                    + mapping.description()
+                                    + ")");
             append(sb, "shape mismatches", mismatched);
             if (options.strict()) {
                 append(sb, "missing in the checkpoint", missing);
@@ -139,7 +160,13 @@ public final class WeightImporter {
             float[] values = a.source().toFloats();
             target.set(values);
         }
-        return new Report(mapping.description(), assignments.size(), missing, unexpected, reinitialized, bytes);
+        return new Report(
+                mapping.description(),
+                assignments.size(),
+                missing,
+                unexpected,
+                reinitialized,
+                bytes);
     }
 
     /** Finds the target parameter, translating batch-norm leaf names when needed. */
@@ -161,7 +188,10 @@ public final class WeightImporter {
         return null;
     }
 
-    /** Equal shapes, or equal after dropping size-1 axes (linear stored as 1×1 conv, (d,1,1) scales). */
+    /**
+     * Equal shapes, or equal after dropping size-1 axes (linear stored as 1×1 conv, (d,1,1)
+     * scales).
+     */
     private static boolean fits(Shape want, long[] got) {
         if (Arrays.equals(want.getShape(), got)) {
             return true;

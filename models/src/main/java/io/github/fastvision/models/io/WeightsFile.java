@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.models.Backbone;
 import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
@@ -23,11 +23,11 @@ import java.util.List;
 
 /**
  * fastvision's weights file: a small header (magic and format version, model name, classes, input
- * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files
- * (no stem stride: the family's stem) still load. Saving goes through {@link AtomicFiles}, so an
- * interrupted save never leaves a half-written file under the final name. Loading decodes the
- * whole file into a twin model first and checks every shape, so a truncated or mismatched file
- * fails before any parameter of the target model changes.
+ * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files (no
+ * stem stride: the family's stem) still load. Saving goes through {@link AtomicFiles}, so an
+ * interrupted save never leaves a half-written file under the final name. Loading decodes the whole
+ * file into a twin model first and checks every shape, so a truncated or mismatched file fails
+ * before any parameter of the target model changes.
  */
 public final class WeightsFile {
 
@@ -82,8 +82,12 @@ public final class WeightsFile {
          * @return classes, channels and stem stride from the file; the variant's drop path
          */
         public ModelOptions options(int inputSize) {
-            return ModelOptions.builder().setNumClasses(numClasses).optInputSize(inputSize).optInChannels(inChannels)
-                    .optStemStride(stemStride).build();
+            return ModelOptions.builder()
+                    .setNumClasses(numClasses)
+                    .optInputSize(inputSize)
+                    .optInChannels(inChannels)
+                    .optStemStride(stemStride)
+                    .build();
         }
     }
 
@@ -100,7 +104,11 @@ public final class WeightsFile {
             Path file = path.resolve(model + EXTENSION);
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException(
-                        path + " is a directory without " + model + EXTENSION + " (expected the output of"
+                        path
+                                + " is a directory without "
+                                + model
+                                + EXTENSION
+                                + " (expected the output of"
                                 + " `fastvision import --out DIR`)");
             }
             return file;
@@ -114,7 +122,8 @@ public final class WeightsFile {
     private static Header readHeader(DataInputStream is, int magic, Path file) throws IOException {
         if (magic != MAGIC && magic != MAGIC_V1) {
             throw new IllegalArgumentException(
-                    file + " is not a fastvision weights file (.fvw, header FVW1 or FVW2); use `fastvision import`"
+                    file
+                            + " is not a fastvision weights file (.fvw, header FVW1 or FVW2); use `fastvision import`"
                             + " for PyTorch checkpoints");
         }
         String name = is.readUTF();
@@ -136,7 +145,8 @@ public final class WeightsFile {
      * @throws IOException if the file cannot be read
      */
     public static Header header(Path file) throws IOException {
-        try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream is =
+                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             return readHeader(is, is.readInt(), file);
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + " is truncated: no complete .fvw header", e);
@@ -144,8 +154,8 @@ public final class WeightsFile {
     }
 
     /**
-     * Loads weights into a model, initializing it first if needed. Nothing changes unless the
-     * whole file decodes and every parameter shape matches.
+     * Loads weights into a model, initializing it first if needed. Nothing changes unless the whole
+     * file decodes and every parameter shape matches.
      *
      * @param model the model
      * @param manager the manager for the model's arrays when it is not yet initialized
@@ -157,12 +167,14 @@ public final class WeightsFile {
     public static void load(Backbone model, NDManager manager, Path path) throws IOException {
         Path file = resolve(path, model.getName());
         try (NDManager scratch = manager.newSubManager();
-                DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                DataInputStream is =
+                        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             int magic;
             try {
                 magic = is.readInt();
             } catch (EOFException e) {
-                throw new IllegalArgumentException(file + " is empty; expected a fastvision weights file (.fvw)", e);
+                throw new IllegalArgumentException(
+                        file + " is empty; expected a fastvision weights file (.fvw)", e);
             }
             Header header = readHeader(is, magic, file);
             String name = header.model();
@@ -170,19 +182,35 @@ public final class WeightsFile {
             int channels = header.inChannels();
             if (!name.equals(model.getName())) {
                 throw new IllegalArgumentException(
-                        file + " holds weights for " + name + " but the model is " + model.getName());
+                        file
+                                + " holds weights for "
+                                + name
+                                + " but the model is "
+                                + model.getName());
             }
-            if (classes != model.getOptions().numClasses() || channels != model.getOptions().inChannels()) {
+            if (classes != model.getOptions().numClasses()
+                    || channels != model.getOptions().inChannels()) {
                 throw new IllegalArgumentException(
-                        file + " was saved with " + classes + " classes and " + channels
-                                + " input channels but the model has " + model.getOptions().numClasses()
-                                + " and " + model.getOptions().inChannels());
+                        file
+                                + " was saved with "
+                                + classes
+                                + " classes and "
+                                + channels
+                                + " input channels but the model has "
+                                + model.getOptions().numClasses()
+                                + " and "
+                                + model.getOptions().inChannels());
             }
             if (header.stemStride() != model.getOptions().stemStride()) {
                 throw new IllegalArgumentException(
-                        file + " was saved with stem stride " + strideName(header.stemStride())
-                                + " but the model has " + strideName(model.getOptions().stemStride())
-                                + "; build it with ModelOptions.withStemStride(" + header.stemStride() + ")");
+                        file
+                                + " was saved with stem stride "
+                                + strideName(header.stemStride())
+                                + " but the model has "
+                                + strideName(model.getOptions().stemStride())
+                                + "; build it with ModelOptions.withStemStride("
+                                + header.stemStride()
+                                + ")");
             }
             Backbone twin = ModelRegistry.model(name, model.getOptions());
             try {
@@ -193,7 +221,8 @@ public final class WeightsFile {
                 throw new IllegalArgumentException(file + " is corrupt: " + e.getMessage(), e);
             }
             if (is.read() != -1) {
-                throw new IllegalArgumentException(file + " has trailing bytes after the parameters: corrupt");
+                throw new IllegalArgumentException(
+                        file + " has trailing bytes after the parameters: corrupt");
             }
             if (!model.isInitialized()) {
                 model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
@@ -214,11 +243,17 @@ public final class WeightsFile {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " does not fit the model: " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    file + " does not fit the model: " + String.join("; ", problems));
         }
         for (int i = 0; i < dst.size(); i++) {
             NDArray target = dst.get(i).parameter().getArray();
-            target.set(src.get(i).parameter().getArray().toType(target.getDataType(), false).toByteBuffer());
+            target.set(
+                    src.get(i)
+                            .parameter()
+                            .getArray()
+                            .toType(target.getDataType(), false)
+                            .toByteBuffer());
         }
     }
 }

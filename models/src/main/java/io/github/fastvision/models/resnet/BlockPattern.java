@@ -10,8 +10,8 @@ public enum BlockPattern {
     /** E everywhere, the downsampling blocks included (E→E→E→E, "resnet50_max"). */
     ALL_EFFICIENT,
     /**
-     * E everywhere except the stride-2 blocks, which stay regular with a 2×2 average pool before
-     * a stride-1 3×3 conv (pflayer's hybrid, appendix A and resnet_pf.py).
+     * E everywhere except the stride-2 blocks, which stay regular with a 2×2 average pool before a
+     * stride-1 3×3 conv (pflayer's hybrid, appendix A and resnet_pf.py).
      */
     HYBRID,
     /**

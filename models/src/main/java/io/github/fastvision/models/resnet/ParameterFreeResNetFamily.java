@@ -10,9 +10,8 @@ import java.util.Optional;
 
 /**
  * pflayer's parameter-free ResNets ("pf-ResNet" in the zoo table): the {@link ResNetVariant}s of
- * origin {@link ResNetVariant.Origin#PFLAYER}. They share the ResNet code with {@link
- * ResNetFamily} but are a family of their own because their checkpoints follow the authors'
- * resnet_pf.py naming.
+ * origin {@link ResNetVariant.Origin#PFLAYER}. They share the ResNet code with {@link ResNetFamily}
+ * but are a family of their own because their checkpoints follow the authors' resnet_pf.py naming.
  */
 public final class ParameterFreeResNetFamily implements ModelFamily {
 
@@ -31,7 +30,9 @@ public final class ParameterFreeResNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
-        return source == Source.OFFICIAL ? Optional.of(ResNetCheckpoints.parameterFreeOfficial()) : Optional.empty();
+        return source == Source.OFFICIAL
+                ? Optional.of(ResNetCheckpoints.parameterFreeOfficial())
+                : Optional.empty();
     }
 
     /** {@inheritDoc} */

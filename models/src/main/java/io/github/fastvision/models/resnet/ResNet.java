@@ -2,8 +2,8 @@ package io.github.fastvision.models.resnet;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.training.initializer.XavierInitializer;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.Pool2d;
@@ -21,8 +21,8 @@ import java.util.List;
  * ResNet v1.5 (He et al. 2016, torchvision's layout: stride in the 3×3 conv) and pflayer's
  * parameter-free ResNets (Han et al., ICLR 2022, §4.1, appendix A): a 7×7/2 conv-BN-ReLU stem and
  * 3×3/2 max-pool, four stages of bottlenecks (planes 64/128/256/512, outputs ×4), a linear head.
- * The {@link BlockPattern} decides which positions are efficient bottlenecks. Stage features are
- * at strides 4, 8, 16, 32.
+ * The {@link BlockPattern} decides which positions are efficient bottlenecks. Stage features are at
+ * strides 4, 8, 16, 32.
  */
 public final class ResNet {
 
@@ -47,7 +47,13 @@ public final class ResNet {
                                         .optStride(2)
                                         .optAct(Act.RELU)
                                         .build())
-                        .add(Pool2d.builder().setMode(Pool2d.Mode.MAX).setKernel(3).optStride(2).optPadding(1).build());
+                        .add(
+                                Pool2d.builder()
+                                        .setMode(Pool2d.Mode.MAX)
+                                        .setKernel(3)
+                                        .optStride(2)
+                                        .optPadding(1)
+                                        .build());
         int[] depths = variant.depths();
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
@@ -56,7 +62,13 @@ public final class ResNet {
             SequentialBlock stage = new SequentialBlock();
             for (int j = 0; j < depths[s]; j++) {
                 int stride = j == 0 && s > 0 ? 2 : 1;
-                AbstractBottleneck b = bottleneck(variant, variant.pattern().kind(j, stride), in, variant.stemWidth() << s, stride);
+                AbstractBottleneck b =
+                        bottleneck(
+                                variant,
+                                variant.pattern().kind(j, stride),
+                                in,
+                                variant.stemWidth() << s,
+                                stride);
                 stage.add(b);
                 in = b.getOutChannels();
             }
@@ -65,10 +77,16 @@ public final class ResNet {
         }
         VisionModel model =
                 new VisionModel(
-                        variant.zooName(), options, stem, stages, info, ClassifierHead.linear(in, options.numClasses()));
+                        variant.zooName(),
+                        options,
+                        stem,
+                        stages,
+                        info,
+                        ClassifierHead.linear(in, options.numClasses()));
         // torchvision: Kaiming normal, fan-out, for the convolutions.
         model.setInitializer(
-                new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
+                new XavierInitializer(
+                        XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);
         return model;
     }

@@ -33,7 +33,13 @@ public final class ResNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Map<String, String> aliases() {
-        return Map.of("wrn50_2", "wide_resnet50_2", "wrn101_2", "wide_resnet101_2", "seresnet50", "resnet50_se");
+        return Map.of(
+                "wrn50_2",
+                "wide_resnet50_2",
+                "wrn101_2",
+                "wide_resnet101_2",
+                "seresnet50",
+                "resnet50_se");
     }
 
     /** {@inheritDoc} */
@@ -45,7 +51,9 @@ public final class ResNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
-        return source != Source.OFFICIAL ? Optional.of(ResNetCheckpoints.torchvision()) : Optional.empty();
+        return source != Source.OFFICIAL
+                ? Optional.of(ResNetCheckpoints.torchvision())
+                : Optional.empty();
     }
 
     /** {@inheritDoc} */
@@ -65,26 +73,30 @@ public final class ResNetFamily implements ModelFamily {
         List<ModelInfo> list = new ArrayList<>();
         for (ResNetVariant v : ResNetVariant.values()) {
             if (v.origin() == origin) {
-                list.add(ModelInfo.builder()
-                        .setName(v.zooName())
-                        .setFamily(family)
-                        .setClassifier(o -> ResNet.create(v, o))
-                        .optReference(v.reference())
-                        .optNote(v.note())
-                        .optStandIn(standIn(v).zooName())
-                        .build());
+                list.add(
+                        ModelInfo.builder()
+                                .setName(v.zooName())
+                                .setFamily(family)
+                                .setClassifier(o -> ResNet.create(v, o))
+                                .optReference(v.reference())
+                                .optNote(v.note())
+                                .optStandIn(standIn(v).zooName())
+                                .build());
             }
         }
         return list;
     }
 
     private static ResNetVariant standIn(ResNetVariant v) {
-        boolean deformable = v.op() == ParameterFreeOp.DEFORM_MAX || v.op() == ParameterFreeOp.DEFORM_AVG;
+        boolean deformable =
+                v.op() == ParameterFreeOp.DEFORM_MAX || v.op() == ParameterFreeOp.DEFORM_AVG;
         switch (v.pattern()) {
             case REGULAR:
                 return ResNetVariant.TEST_RESNET;
             case HYBRID:
-                return deformable || v.seReduction() > 0 ? ResNetVariant.TEST_RESNET_DEFORM : ResNetVariant.TEST_RESNET_HYBRID;
+                return deformable || v.seReduction() > 0
+                        ? ResNetVariant.TEST_RESNET_DEFORM
+                        : ResNetVariant.TEST_RESNET_HYBRID;
             default:
                 return ResNetVariant.TEST_RESNET_EB;
         }

@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * ReXNet (Han et al., CVPR 2021, §4.4, appendix B): a 3×3/2 stem, 16 linear bottlenecks whose
- * widths grow linearly with the block index, a 1×1 conv to the penultimate width, pooling,
- * dropout 0.2 and the classifier. ReXNet-lite and ReXNet-plain are built here too. Stage features
- * are taken where the resolution halves: strides 2, 4, 8, 16, 32.
+ * widths grow linearly with the block index, a 1×1 conv to the penultimate width, pooling, dropout
+ * 0.2 and the classifier. ReXNet-lite and ReXNet-plain are built here too. Stage features are taken
+ * where the resolution halves: strides 2, 4, 8, 16, 32.
  */
 public final class ReXNet {
 
@@ -51,7 +51,8 @@ public final class ReXNet {
 
     private static VisionModel bottleneckNet(ReXNetVariant variant, ModelOptions options) {
         boolean lite = variant.design() == ReXNetVariant.Design.LITE;
-        ReXNetChannels ch = lite ? ReXNetChannels.lite(variant.width()) : ReXNetChannels.v1(variant.width());
+        ReXNetChannels ch =
+                lite ? ReXNetChannels.lite(variant.width()) : ReXNetChannels.v1(variant.width());
         Act act = lite ? Act.RELU6 : Act.SILU;
         Block stem = convBn(options.inChannels(), ch.stem(), 3, 2, 1, act);
         int[] strides = ReXNetChannels.blockStrides();
@@ -75,23 +76,29 @@ public final class ReXNet {
         if (lite) {
             Block fcHead =
                     new SequentialBlock()
-                            .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1024).build())
+                            .add(
+                                    Conv2d.builder()
+                                            .setKernelShape(new Shape(1, 1))
+                                            .setFilters(1024)
+                                            .build())
                             .add(BatchNorm.builder().build())
                             .add(new ActBlock(Act.RELU6));
-            head = ClassifierHead.builder()
-                    .optPrePool("conv_head", penultimate)
-                    .optPostPool("fc_head", fcHead)
-                    .setFeatures(1024)
-                    .setNumClasses(options.numClasses())
-                    .optDropout(0.2f)
-                    .build();
+            head =
+                    ClassifierHead.builder()
+                            .optPrePool("conv_head", penultimate)
+                            .optPostPool("fc_head", fcHead)
+                            .setFeatures(1024)
+                            .setNumClasses(options.numClasses())
+                            .optDropout(0.2f)
+                            .build();
         } else {
-            head = ClassifierHead.builder()
-                    .optPrePool("conv_head", penultimate)
-                    .setFeatures(ch.penultimate())
-                    .setNumClasses(options.numClasses())
-                    .optDropout(0.2f)
-                    .build();
+            head =
+                    ClassifierHead.builder()
+                            .optPrePool("conv_head", penultimate)
+                            .setFeatures(ch.penultimate())
+                            .setNumClasses(options.numClasses())
+                            .optDropout(0.2f)
+                            .build();
         }
         return assemble(variant, options, stem, ch.stem(), blocks, strides, ch.out(), head);
     }

@@ -1,8 +1,8 @@
 package io.github.fastvision.models.rexnet;
 
 /**
- * ReXNet's linear channel parameterization (rexnet §4.4): block widths grow by a constant step
- * with the block index. Reproduces the official rounding exactly (Python's round-half-even).
+ * ReXNet's linear channel parameterization (rexnet §4.4): block widths grow by a constant step with
+ * the block index. Reproduces the official rounding exactly (Python's round-half-even).
  *
  * @param stem stem width
  * @param in input width of each of the 16 blocks
@@ -13,8 +13,10 @@ public record ReXNetChannels(int stem, int[] in, int[] out, int penultimate) {
 
     /** Blocks per stage: 1, 2, 2, 3, 3, 5 (the MobileNetV2 depth). */
     static final int[] LAYERS = {1, 2, 2, 3, 3, 5};
+
     /** Stride of each stage's first block. */
     static final int[] STRIDES = {1, 2, 2, 2, 1, 2};
+
     /** Number of blocks. */
     static final int BLOCKS = 16;
 

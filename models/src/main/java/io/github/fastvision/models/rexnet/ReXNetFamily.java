@@ -24,15 +24,19 @@ public final class ReXNetFamily implements ModelFamily {
     public List<ModelInfo> models() {
         List<ModelInfo> list = new ArrayList<>();
         for (ReXNetVariant v : ReXNetVariant.values()) {
-            ReXNetVariant standIn = v.design() == ReXNetVariant.Design.LITE ? ReXNetVariant.TEST_LITE : ReXNetVariant.TEST;
-            list.add(ModelInfo.builder()
-                    .setName(v.zooName())
-                    .setFamily(this)
-                    .setClassifier(o -> ReXNet.create(v, o))
-                    .optReference(v.reference())
-                    .optNote(v.note())
-                    .optStandIn(standIn.zooName())
-                    .build());
+            ReXNetVariant standIn =
+                    v.design() == ReXNetVariant.Design.LITE
+                            ? ReXNetVariant.TEST_LITE
+                            : ReXNetVariant.TEST;
+            list.add(
+                    ModelInfo.builder()
+                            .setName(v.zooName())
+                            .setFamily(this)
+                            .setClassifier(o -> ReXNet.create(v, o))
+                            .optReference(v.reference())
+                            .optNote(v.note())
+                            .optStandIn(standIn.zooName())
+                            .build());
         }
         return list;
     }
@@ -48,10 +52,15 @@ public final class ReXNetFamily implements ModelFamily {
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
         switch (variant(model).design()) {
             case V1:
-                return source == Source.OFFICIAL ? Optional.of(ReXNetCheckpoints.official())
-                        : source == Source.TIMM ? Optional.of(ReXNetCheckpoints.timm()) : Optional.empty();
+                return source == Source.OFFICIAL
+                        ? Optional.of(ReXNetCheckpoints.official())
+                        : source == Source.TIMM
+                                ? Optional.of(ReXNetCheckpoints.timm())
+                                : Optional.empty();
             case LITE:
-                return source == Source.OFFICIAL ? Optional.of(ReXNetCheckpoints.liteOfficial()) : Optional.empty();
+                return source == Source.OFFICIAL
+                        ? Optional.of(ReXNetCheckpoints.liteOfficial())
+                        : Optional.empty();
             default:
                 // ReXNet-plain is the paper's ablation; no checkpoint was released.
                 return Optional.empty();

@@ -3,8 +3,8 @@ package io.github.fastvision.models.rexnet;
 import io.github.fastvision.models.PaperReference;
 
 /**
- * ReXNet variants (rexnet Tables 5, A1, A2; official rexnetv1.py and rexnetv1_lite.py): design
- * and width multiplier.
+ * ReXNet variants (rexnet Tables 5, A1, A2; official rexnetv1.py and rexnetv1_lite.py): design and
+ * width multiplier.
  */
 public enum ReXNetVariant {
     /** ReXNet ×0.9. */
@@ -20,16 +20,35 @@ public enum ReXNetVariant {
     /** ReXNet ×1.4. */
     W140("rexnet_140", Design.V1, 1.4, "8.6", "0.76", "rexnet Table A1", ""),
     /** ReXNet ×1.5. */
-    W150("rexnet_150", Design.V1, 1.5, "9.7", "0.86", "rexnet Table A1", "Table 5 prints 0.9 GFLOPs, Table A1 0.86"),
+    W150(
+            "rexnet_150",
+            Design.V1,
+            1.5,
+            "9.7",
+            "0.86",
+            "rexnet Table A1",
+            "Table 5 prints 0.9 GFLOPs, Table A1 0.86"),
     /** ReXNet ×2.0. */
     W200("rexnet_200", Design.V1, 2.0, "16", "1.5", "rexnet Table 5", ""),
     /** ReXNet ×2.2. */
     W220("rexnet_220", Design.V1, 2.2, "19", "1.8", "rexnet Table A1", ""),
     /** ReXNet ×3.0. */
-    W300("rexnet_300", Design.V1, 3.0, PaperReference.of("34", "3.4", "rexnet Table A1").withDeviation(
-            "Table A1 prints 34M; the official rexnetv1.py at ×3.0 has 34.71M (the table truncates)"), ""),
+    W300(
+            "rexnet_300",
+            Design.V1,
+            3.0,
+            PaperReference.of("34", "3.4", "rexnet Table A1")
+                    .withDeviation(
+                            "Table A1 prints 34M; the official rexnetv1.py at ×3.0 has 34.71M (the table truncates)"),
+            ""),
     /** ReXNet-plain: MobileNetV1 with linearly reassigned 1×1 widths, SiLU after 1×1 convs. */
-    PLAIN("rexnet_plain", Design.PLAIN, 1.0, "3.4", "0.56", "rexnet Table A1",
+    PLAIN(
+            "rexnet_plain",
+            Design.PLAIN,
+            1.0,
+            "3.4",
+            "0.56",
+            "rexnet Table A1",
             "widths are in Fig. A2b only; 96 + 48·i for the twelve reassigned 1×1 convs reproduces 3.4M / 0.56G"),
     /** ReXNet-lite ×1.0. */
     LITE_100("rexnet_lite_100", Design.LITE, 1.0, "4.7", "0.4", "rexnet Table A2", ""),
@@ -61,11 +80,23 @@ public enum ReXNetVariant {
     private final String note;
 
     ReXNetVariant(
-            String zooName, Design design, double width, String params, String gflops, String source, String note) {
-        this(zooName, design, width, params == null ? null : PaperReference.of(params, gflops, source), note);
+            String zooName,
+            Design design,
+            double width,
+            String params,
+            String gflops,
+            String source,
+            String note) {
+        this(
+                zooName,
+                design,
+                width,
+                params == null ? null : PaperReference.of(params, gflops, source),
+                note);
     }
 
-    ReXNetVariant(String zooName, Design design, double width, PaperReference reference, String note) {
+    ReXNetVariant(
+            String zooName, Design design, double width, PaperReference reference, String note) {
         this.zooName = zooName;
         this.design = design;
         this.width = width;

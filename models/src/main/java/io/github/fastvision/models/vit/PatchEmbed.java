@@ -126,8 +126,16 @@ public class PatchEmbed extends AbstractBlock implements Countable {
         Shape s = map.getShape();
         if (s.get(2) != grid || s.get(3) != grid) {
             throw new IllegalArgumentException(
-                    "PatchEmbed was built for a " + grid + "x" + grid + " patch grid but the input "
-                            + x.getShape() + " gives " + s.get(2) + "x" + s.get(3)
+                    "PatchEmbed was built for a "
+                            + grid
+                            + "x"
+                            + grid
+                            + " patch grid but the input "
+                            + x.getShape()
+                            + " gives "
+                            + s.get(2)
+                            + "x"
+                            + s.get(3)
                             + "; build the model with ModelOptions.inputSize matching the input");
         }
         NDArray pos = ps.getValue(posEmbed, x.getDevice(), training);
@@ -143,9 +151,7 @@ public class PatchEmbed extends AbstractBlock implements Countable {
         }
         if (layout == PositionLayout.SPATIAL) {
             map = map.add(pos);
-            return classToken
-                    ? new NDList(map, cls)
-                    : new NDList(map);
+            return classToken ? new NDList(map, cls) : new NDList(map);
         }
         NDArray tokens = map.reshape(n, dim, (long) grid * grid).transpose(0, 2, 1);
         if (classToken) {
@@ -154,14 +160,18 @@ public class PatchEmbed extends AbstractBlock implements Countable {
         tokens = tokens.add(pos);
         NDArray patches = classToken ? tokens.get(new NDIndex(":, 1:")) : tokens;
         NDArray outMap = patches.transpose(0, 2, 1).reshape(n, dim, grid, grid);
-        return classToken ? new NDList(outMap, tokens.get(new NDIndex(":, :1"))) : new NDList(outMap);
+        return classToken
+                ? new NDList(outMap, tokens.get(new NDIndex(":, :1")))
+                : new NDList(outMap);
     }
 
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape map = new Shape(inputs[0].get(0), dim, grid, grid);
-        return classToken ? new Shape[] {map, new Shape(inputs[0].get(0), 1, dim)} : new Shape[] {map};
+        return classToken
+                ? new Shape[] {map, new Shape(inputs[0].get(0), 1, dim)}
+                : new Shape[] {map};
     }
 
     /** {@inheritDoc} */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PiT-S and its max-pool variant: the {@link VitVariant}s of kind {@link VitVariant.Kind#PIT}.
- * No name table: no PiT checkpoint in the authors' naming has been checked against this code.
+ * PiT-S and its max-pool variant: the {@link VitVariant}s of kind {@link VitVariant.Kind#PIT}. No
+ * name table: no PiT checkpoint in the authors' naming has been checked against this code.
  */
 public final class PitFamily implements ModelFamily {
 

@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stage of transformer blocks on a patch map: optional PiT pooling (a depthwise 3×3/2
- * convolution that also widens the map, and a linear layer for the class token, PiT §3.2), then
- * the blocks on the flattened tokens with the class token in front. Input and output: the map
- * (N, C, h, w) and, for class-token models, the class token (N, 1, C).
+ * A stage of transformer blocks on a patch map: optional PiT pooling (a depthwise 3×3/2 convolution
+ * that also widens the map, and a linear layer for the class token, PiT §3.2), then the blocks on
+ * the flattened tokens with the class token in front. Input and output: the map (N, C, h, w) and,
+ * for class-token models, the class token (N, 1, C).
  *
  * <p>Children: optional {@code pool_conv}, {@code pool_fc}, then {@code blocks_0} … .
  */
@@ -46,7 +46,11 @@ public class TransformerStage extends AbstractBlock implements Countable {
      * @param classToken whether a class token travels with the map
      * @param blocks the blocks, all of width {@code dim}
      */
-    public TransformerStage(int inDim, int dim, boolean classToken, List<? extends AbstractTransformerBlock> blocks) {
+    public TransformerStage(
+            int inDim,
+            int dim,
+            boolean classToken,
+            List<? extends AbstractTransformerBlock> blocks) {
         super(VERSION);
         this.inDim = inDim;
         this.dim = dim;
@@ -62,7 +66,10 @@ public class TransformerStage extends AbstractBlock implements Countable {
                                     .optGroups(inDim)
                                     .setFilters(dim)
                                     .build());
-            poolFc = classToken ? addChildBlock("pool_fc", Linear.builder().setUnits(dim).build()) : null;
+            poolFc =
+                    classToken
+                            ? addChildBlock("pool_fc", Linear.builder().setUnits(dim).build())
+                            : null;
         } else {
             poolConv = null;
             poolFc = null;

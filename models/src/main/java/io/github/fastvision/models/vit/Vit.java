@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * ViT (Dosovitskiy et al. 2021) and PiT (Heo et al. 2021) with pflayer's efficient transformer
  * blocks (§4.2, appendix A): in the max-pool and dw-conv variants the odd blocks of every stage
- * replace attention with a {@code PoolingTokenMixer} (GELU, as in the authors' released code),
- * the class token is dropped and the head averages the normalized tokens.
+ * replace attention with a {@code PoolingTokenMixer} (GELU, as in the authors' released code), the
+ * class token is dropped and the head averages the normalized tokens.
  */
 public final class Vit {
 
@@ -50,7 +50,8 @@ public final class Vit {
         for (int d : depths) {
             total += d;
         }
-        float[] rates = ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
+        float[] rates =
+                ModelOptions.dropPathSchedule(total, options.dropPathOr(variant.dropPath()));
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
         int block = 0;
@@ -85,12 +86,22 @@ public final class Vit {
         return model;
     }
 
-    private static AbstractTransformerBlock block(VitVariant v, int dim, int heads, int index, float rate) {
+    private static AbstractTransformerBlock block(
+            VitVariant v, int dim, int heads, int index, float rate) {
         if (v.mixer() == VitVariant.Mixer.ATTENTION || index % 2 == 0) {
-            return TransformerBlock.builder().setDim(dim).setHeads(heads).optMlpRatio(4).optDropPath(rate).build();
+            return TransformerBlock.builder()
+                    .setDim(dim)
+                    .setHeads(heads)
+                    .optMlpRatio(4)
+                    .optDropPath(rate)
+                    .build();
         }
         EfficientTransformerBlock.Builder b =
-                EfficientTransformerBlock.builder().setDim(dim).optMlpRatio(4).optDropPath(rate).optAct(Act.GELU);
+                EfficientTransformerBlock.builder()
+                        .setDim(dim)
+                        .optMlpRatio(4)
+                        .optDropPath(rate)
+                        .optAct(Act.GELU);
         if (v.mixer() == VitVariant.Mixer.DWCONV) {
             b.optDepthwiseConv(5);
         }

@@ -2,14 +2,15 @@ package io.github.fastvision.models.vit;
 
 import io.github.fastvision.models.weights.NameMapping;
 
-/**
- * ViT checkpoint name table: timm's, which the authors' vit_pf.py shares.
- */
+/** ViT checkpoint name table: timm's, which the authors' vit_pf.py shares. */
 public final class VitCheckpoints {
 
     private VitCheckpoints() {}
 
-    /** timm's VisionTransformer names, which PfLayer's vit_pf.py shares (its EffLayer is also "attn"). */
+    /**
+     * timm's VisionTransformer names, which PfLayer's vit_pf.py shares (its EffLayer is also
+     * "attn").
+     */
     static NameMapping timm() {
         return new NameMapping("ViT (timm / official vit_pf.py)")
                 .rule("patch_embed\\.proj\\.(\\w+)", "stem.proj.$1")

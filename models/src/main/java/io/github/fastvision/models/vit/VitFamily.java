@@ -57,15 +57,19 @@ public final class VitFamily implements ModelFamily {
         List<ModelInfo> list = new ArrayList<>();
         for (VitVariant v : VitVariant.values()) {
             if (v.kind() == kind) {
-                String standIn = v.zooName().startsWith("test_") ? v.zooName() : "test_" + v.zooName().replace("_small", "");
-                list.add(ModelInfo.builder()
-                        .setName(v.zooName())
-                        .setFamily(family)
-                        .setClassifier(o -> Vit.create(v, o))
-                        .optReference(v.reference())
-                        .optNote(v.note())
-                        .optStandIn(standIn)
-                        .build());
+                String standIn =
+                        v.zooName().startsWith("test_")
+                                ? v.zooName()
+                                : "test_" + v.zooName().replace("_small", "");
+                list.add(
+                        ModelInfo.builder()
+                                .setName(v.zooName())
+                                .setFamily(family)
+                                .setClassifier(o -> Vit.create(v, o))
+                                .optReference(v.reference())
+                                .optNote(v.note())
+                                .optStandIn(standIn)
+                                .build());
             }
         }
         return list;

@@ -3,36 +3,140 @@ package io.github.fastvision.models.vit;
 import io.github.fastvision.models.PaperReference;
 
 /**
- * ViT-S/16 and PiT-S with pflayer's efficient-transformer variants (pflayer §4.2, Table 6,
- * appendix A; authors' vit_pf.py / pit_pf.py; timm's vit_small_patch16_224 and pit_s_224 for the
- * baselines).
+ * ViT-S/16 and PiT-S with pflayer's efficient-transformer variants (pflayer §4.2, Table 6, appendix
+ * A; authors' vit_pf.py / pit_pf.py; timm's vit_small_patch16_224 and pit_s_224 for the baselines).
  */
 public enum VitVariant {
     /** ViT-S/16 with class token, attention in every block. */
-    VIT_SMALL("vit_small", Kind.VIT, Mixer.ATTENTION, 384, new int[] {12}, new int[] {6}, 16, 16, 0.1f,
-            PaperReference.of("22", "4.6", "thesis Table 4.2 (ViT-S)"), ""),
+    VIT_SMALL(
+            "vit_small",
+            Kind.VIT,
+            Mixer.ATTENTION,
+            384,
+            new int[] {12},
+            new int[] {6},
+            16,
+            16,
+            0.1f,
+            PaperReference.of("22", "4.6", "thesis Table 4.2 (ViT-S)"),
+            ""),
     /** ViT-S with every odd block's attention replaced by 3×3 max-pool, GAP head. */
-    VIT_SMALL_MAXPOOL("vit_small_maxpool", Kind.VIT, Mixer.MAX_POOL, 384, new int[] {12}, new int[] {6}, 16, 16, 0.1f, null,
+    VIT_SMALL_MAXPOOL(
+            "vit_small_maxpool",
+            Kind.VIT,
+            Mixer.MAX_POOL,
+            384,
+            new int[] {12},
+            new int[] {6},
+            16,
+            16,
+            0.1f,
+            null,
             "pflayer Table 6 reports no params/FLOPs; counts from the authors' vit_pf.py layout"),
     /** ViT-S with every odd block's attention replaced by a 5×5 depthwise conv, GAP head. */
-    VIT_SMALL_DWCONV("vit_small_dwconv", Kind.VIT, Mixer.DWCONV, 384, new int[] {12}, new int[] {6}, 16, 16, 0.1f, null,
+    VIT_SMALL_DWCONV(
+            "vit_small_dwconv",
+            Kind.VIT,
+            Mixer.DWCONV,
+            384,
+            new int[] {12},
+            new int[] {6},
+            16,
+            16,
+            0.1f,
+            null,
             "pflayer Table 6 reports no params/FLOPs; dw-conv variant is not in the released code"),
     /** PiT-S with class token. */
-    PIT_SMALL("pit_small", Kind.PIT, Mixer.ATTENTION, 48, new int[] {2, 6, 4}, new int[] {3, 6, 12}, 16, 8, 0.1f, null,
+    PIT_SMALL(
+            "pit_small",
+            Kind.PIT,
+            Mixer.ATTENTION,
+            48,
+            new int[] {2, 6, 4},
+            new int[] {3, 6, 12},
+            16,
+            8,
+            0.1f,
+            null,
             "pflayer Table 6 reports no params/FLOPs; timm pit_s_224 layout (23.46M)"),
     /** PiT-S with every odd block (per stage) max-pool, no class token, GAP head. */
-    PIT_SMALL_MAXPOOL("pit_small_maxpool", Kind.PIT, Mixer.MAX_POOL, 48, new int[] {2, 6, 4}, new int[] {3, 6, 12}, 16, 8, 0.1f, null,
+    PIT_SMALL_MAXPOOL(
+            "pit_small_maxpool",
+            Kind.PIT,
+            Mixer.MAX_POOL,
+            48,
+            new int[] {2, 6, 4},
+            new int[] {3, 6, 12},
+            16,
+            8,
+            0.1f,
+            null,
             "pflayer Table 6 reports no params/FLOPs; counts from the authors' pit_pf.py layout"),
     /** Tiny ViT with class token for tests. */
-    TEST_VIT("test_vit", Kind.VIT, Mixer.ATTENTION, 48, new int[] {2}, new int[] {3}, 16, 16, 0.1f, null, ""),
+    TEST_VIT(
+            "test_vit",
+            Kind.VIT,
+            Mixer.ATTENTION,
+            48,
+            new int[] {2},
+            new int[] {3},
+            16,
+            16,
+            0.1f,
+            null,
+            ""),
     /** Tiny max-pool ViT for tests. */
-    TEST_VIT_MAXPOOL("test_vit_maxpool", Kind.VIT, Mixer.MAX_POOL, 48, new int[] {2}, new int[] {3}, 16, 16, 0.1f, null, ""),
+    TEST_VIT_MAXPOOL(
+            "test_vit_maxpool",
+            Kind.VIT,
+            Mixer.MAX_POOL,
+            48,
+            new int[] {2},
+            new int[] {3},
+            16,
+            16,
+            0.1f,
+            null,
+            ""),
     /** Tiny dw-conv ViT for tests. */
-    TEST_VIT_DWCONV("test_vit_dwconv", Kind.VIT, Mixer.DWCONV, 48, new int[] {2}, new int[] {3}, 16, 16, 0.1f, null, ""),
+    TEST_VIT_DWCONV(
+            "test_vit_dwconv",
+            Kind.VIT,
+            Mixer.DWCONV,
+            48,
+            new int[] {2},
+            new int[] {3},
+            16,
+            16,
+            0.1f,
+            null,
+            ""),
     /** Tiny PiT with class token for tests. */
-    TEST_PIT("test_pit", Kind.PIT, Mixer.ATTENTION, 16, new int[] {1, 2, 1}, new int[] {1, 2, 4}, 16, 8, 0.1f, null, ""),
+    TEST_PIT(
+            "test_pit",
+            Kind.PIT,
+            Mixer.ATTENTION,
+            16,
+            new int[] {1, 2, 1},
+            new int[] {1, 2, 4},
+            16,
+            8,
+            0.1f,
+            null,
+            ""),
     /** Tiny max-pool PiT for tests. */
-    TEST_PIT_MAXPOOL("test_pit_maxpool", Kind.PIT, Mixer.MAX_POOL, 16, new int[] {2, 2, 2}, new int[] {1, 2, 4}, 16, 8, 0.1f, null, "");
+    TEST_PIT_MAXPOOL(
+            "test_pit_maxpool",
+            Kind.PIT,
+            Mixer.MAX_POOL,
+            16,
+            new int[] {2, 2, 2},
+            new int[] {1, 2, 4},
+            16,
+            8,
+            0.1f,
+            null,
+            "");
 
     /** Plain or pooling-based vision transformer. */
     public enum Kind {

@@ -24,7 +24,8 @@ import java.util.zip.ZipFile;
 public final class Checkpoint {
 
     /** Keys that wrap a state dict, in order of preference. */
-    private static final List<String> WRAPPERS = List.of("state_dict", "model", "model_ema", "state_dict_ema", "module");
+    private static final List<String> WRAPPERS =
+            List.of("state_dict", "model", "model_ema", "state_dict_ema", "module");
 
     private final Map<String, TensorData> tensors;
 
@@ -47,8 +48,8 @@ public final class Checkpoint {
      * @param file the checkpoint
      * @return its tensors
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException naming the expected formats when it is none of them, or
-     *     when it is truncated or refuses to unpickle safely
+     * @throws IllegalArgumentException naming the expected formats when it is none of them, or when
+     *     it is truncated or refuses to unpickle safely
      */
     public static Checkpoint read(Path file) throws IOException {
         byte[] head;
@@ -62,11 +63,13 @@ public final class Checkpoint {
             raw = Safetensors.read(file);
         } else if (head.length >= 2 && (head[0] & 0xff) == 0x80) {
             throw new IllegalArgumentException(
-                    file + " is a legacy (pre-1.6) torch.save file; re-save it with torch>=1.6 or export"
+                    file
+                            + " is a legacy (pre-1.6) torch.save file; re-save it with torch>=1.6 or export"
                             + " .safetensors");
         } else {
             throw new IllegalArgumentException(
-                    file + " is not a checkpoint: expected .safetensors, .npz or a PyTorch zip .pth/.pt");
+                    file
+                            + " is not a checkpoint: expected .safetensors, .npz or a PyTorch zip .pth/.pt");
         }
         Map<String, TensorData> clean = new LinkedHashMap<>();
         for (Map.Entry<String, TensorData> e : raw.entrySet()) {
@@ -87,7 +90,8 @@ public final class Checkpoint {
             if (pkl == null) {
                 return Npz.read(file);
             }
-            String prefix = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
+            String prefix =
+                    pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
             Object root;
             try (InputStream is = zip.getInputStream(pkl)) {
                 root = SafeUnpickler.load(is.readAllBytes());
@@ -102,7 +106,11 @@ public final class Checkpoint {
                     ZipEntry data = zip.getEntry(prefix + "data/" + ref.storage().key());
                     if (data == null) {
                         throw new IllegalArgumentException(
-                                file + " is truncated: storage " + ref.storage().key() + " of " + e.getKey()
+                                file
+                                        + " is truncated: storage "
+                                        + ref.storage().key()
+                                        + " of "
+                                        + e.getKey()
                                         + " is missing");
                     }
                     try (InputStream is = zip.getInputStream(data)) {
@@ -111,8 +119,14 @@ public final class Checkpoint {
                     long need = ref.storage().numel() * ref.storage().dtype().size();
                     if (storage.capacity() < need) {
                         throw new IllegalArgumentException(
-                                file + " is truncated: storage " + ref.storage().key() + " has " + storage.capacity()
-                                        + " of " + need + " bytes");
+                                file
+                                        + " is truncated: storage "
+                                        + ref.storage().key()
+                                        + " has "
+                                        + storage.capacity()
+                                        + " of "
+                                        + need
+                                        + " bytes");
                     }
                     storages.put(ref.storage().key(), storage);
                 }
@@ -120,7 +134,8 @@ public final class Checkpoint {
             }
             return out;
         } catch (ZipException | java.io.EOFException e) {
-            throw new IllegalArgumentException(file + " is truncated or not a valid zip checkpoint: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    file + " is truncated or not a valid zip checkpoint: " + e.getMessage(), e);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException(file + " has a truncated pickle", e);
         }
@@ -145,7 +160,8 @@ public final class Checkpoint {
             node = inner;
         }
         if (!(node instanceof Map)) {
-            throw new IllegalArgumentException(file + " does not hold a state dict (a dict of tensors)");
+            throw new IllegalArgumentException(
+                    file + " does not hold a state dict (a dict of tensors)");
         }
         Map<String, SafeUnpickler.TensorRef> out = new LinkedHashMap<>();
         List<String> other = new ArrayList<>();
@@ -162,7 +178,8 @@ public final class Checkpoint {
         return out;
     }
 
-    private static TensorData view(ByteBuffer storage, SafeUnpickler.TensorRef ref, String key, Path file) {
+    private static TensorData view(
+            ByteBuffer storage, SafeUnpickler.TensorRef ref, String key, Path file) {
         DType dtype = ref.storage().dtype();
         int es = dtype.size();
         long[] size = ref.size();
@@ -182,7 +199,8 @@ public final class Checkpoint {
         if (isContiguous) {
             long begin = ref.offset() * es;
             if (begin + numel * es > storage.capacity()) {
-                throw new IllegalArgumentException(file + ": tensor " + key + " lies outside its storage");
+                throw new IllegalArgumentException(
+                        file + ": tensor " + key + " lies outside its storage");
             }
             return new TensorData(dtype, size, storage.slice((int) begin, (int) (numel * es)));
         }

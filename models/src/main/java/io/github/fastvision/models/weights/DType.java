@@ -75,7 +75,8 @@ public enum DType {
             case "BoolStorage":
                 return BOOL;
             default:
-                throw new IllegalArgumentException("unsupported torch storage type torch." + storage);
+                throw new IllegalArgumentException(
+                        "unsupported torch storage type torch." + storage);
         }
     }
 }

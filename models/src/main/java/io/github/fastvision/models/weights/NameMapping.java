@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Maps checkpoint keys onto fastvision's dotted parameter names with ordered rules; the first rule
- * whose pattern matches the whole key and whose target is not null wins. Leaf names of batch norms (weight, bias, running_mean,
- * running_var) are translated by the importer, so rules only need to place modules.
+ * whose pattern matches the whole key and whose target is not null wins. Leaf names of batch norms
+ * (weight, bias, running_mean, running_var) are translated by the importer, so rules only need to
+ * place modules.
  */
 public final class NameMapping {
 

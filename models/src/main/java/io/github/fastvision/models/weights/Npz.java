@@ -11,7 +11,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-/** Reads NumPy .npz archives (numpy.savez / savez_compressed) of C-ordered arrays, each through {@link Npy}. */
+/**
+ * Reads NumPy .npz archives (numpy.savez / savez_compressed) of C-ordered arrays, each through
+ * {@link Npy}.
+ */
 final class Npz {
 
     private Npz() {}
@@ -24,14 +27,16 @@ final class Npz {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (!name.endsWith(".npy")) {
-                    throw new IllegalArgumentException(file + " holds " + name + ", not an .npy array");
+                    throw new IllegalArgumentException(
+                            file + " holds " + name + ", not an .npy array");
                 }
                 try (InputStream is = zip.getInputStream(entry)) {
                     out.put(name.substring(0, name.length() - 4), npy(is, file + ":" + name));
                 }
             }
         } catch (ZipException e) {
-            throw new IllegalArgumentException(file + " is truncated or not a valid .npz archive: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    file + " is truncated or not a valid .npz archive: " + e.getMessage(), e);
         }
         return out;
     }
@@ -61,7 +66,10 @@ final class Npz {
                 return DType.BOOL;
             default:
                 throw new IllegalArgumentException(
-                        what + " has NumPy dtype " + header.descr() + ", which checkpoints do not hold"
+                        what
+                                + " has NumPy dtype "
+                                + header.descr()
+                                + ", which checkpoints do not hold"
                                 + " (expected little-endian float32/16/64, int64/32, uint8, bool)");
         }
     }

@@ -37,8 +37,15 @@ final class SafeUnpickler {
     private record GlobalRef(Global kind, String name) {}
 
     private static final Set<String> STORAGES =
-            Set.of("FloatStorage", "HalfStorage", "BFloat16Storage", "DoubleStorage", "LongStorage",
-                    "IntStorage", "ByteStorage", "BoolStorage");
+            Set.of(
+                    "FloatStorage",
+                    "HalfStorage",
+                    "BFloat16Storage",
+                    "DoubleStorage",
+                    "LongStorage",
+                    "IntStorage",
+                    "ByteStorage",
+                    "BoolStorage");
 
     private static final Object MARK = new Object();
 
@@ -65,10 +72,12 @@ final class SafeUnpickler {
     private static Object storage(Object pid) {
         List<?> t = asList(pid, "persistent id");
         if (t.size() < 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof GlobalRef)) {
-            throw new IllegalArgumentException("unsupported persistent id " + t + " (expected a torch storage)");
+            throw new IllegalArgumentException(
+                    "unsupported persistent id " + t + " (expected a torch storage)");
         }
         GlobalRef type = (GlobalRef) t.get(1);
-        return new StorageRef(DType.fromTorchStorage(type.name()), String.valueOf(t.get(2)), toLong(t.get(4)));
+        return new StorageRef(
+                DType.fromTorchStorage(type.name()), String.valueOf(t.get(2)), toLong(t.get(4)));
     }
 
     private Object run() {
@@ -136,31 +145,34 @@ final class SafeUnpickler {
                 case 'c': // GLOBAL
                     push(global(line(), line()));
                     break;
-                case 0x93: { // STACK_GLOBAL
-                    String name = (String) pop();
-                    String module = (String) pop();
-                    push(global(module, name));
-                    break;
-                }
+                case 0x93:
+                    { // STACK_GLOBAL
+                        String name = (String) pop();
+                        String module = (String) pop();
+                        push(global(module, name));
+                        break;
+                    }
                 case 't': // TUPLE
                     push(List.copyOf(popMark()));
                     break;
                 case 0x85: // TUPLE1
                     push(Arrays.asList(pop()));
                     break;
-                case 0x86: { // TUPLE2
-                    Object b = pop();
-                    Object a = pop();
-                    push(Arrays.asList(a, b));
-                    break;
-                }
-                case 0x87: { // TUPLE3
-                    Object c = pop();
-                    Object b = pop();
-                    Object a = pop();
-                    push(Arrays.asList(a, b, c));
-                    break;
-                }
+                case 0x86:
+                    { // TUPLE2
+                        Object b = pop();
+                        Object a = pop();
+                        push(Arrays.asList(a, b));
+                        break;
+                    }
+                case 0x87:
+                    { // TUPLE3
+                        Object c = pop();
+                        Object b = pop();
+                        Object a = pop();
+                        push(Arrays.asList(a, b, c));
+                        break;
+                    }
                 case 'J': // BININT
                     push((long) in.getInt());
                     break;
@@ -170,18 +182,19 @@ final class SafeUnpickler {
                 case 'M': // BININT2
                     push((long) (in.getShort() & 0xffff));
                     break;
-                case 0x8a: { // LONG1
-                    int n = in.get() & 0xff;
-                    long v = 0;
-                    for (int i = 0; i < n; i++) {
-                        v |= (long) (in.get() & 0xff) << (8 * i);
+                case 0x8a:
+                    { // LONG1
+                        int n = in.get() & 0xff;
+                        long v = 0;
+                        for (int i = 0; i < n; i++) {
+                            v |= (long) (in.get() & 0xff) << (8 * i);
+                        }
+                        if (n > 0 && n < 8 && (v >> (8 * n - 1) & 1) == 1) {
+                            v -= 1L << (8 * n);
+                        }
+                        push(v);
+                        break;
                     }
-                    if (n > 0 && n < 8 && (v >> (8 * n - 1) & 1) == 1) {
-                        v -= 1L << (8 * n);
-                    }
-                    push(v);
-                    break;
-                }
                 case 'G': // BINFLOAT (big-endian)
                     push(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));
                     break;
@@ -194,47 +207,53 @@ final class SafeUnpickler {
                 case 'N': // NONE
                     push(null);
                     break;
-                case 'R': { // REDUCE
-                    List<?> args = asList(pop(), "REDUCE arguments");
-                    push(reduce(pop(), args));
-                    break;
-                }
+                case 'R':
+                    { // REDUCE
+                        List<?> args = asList(pop(), "REDUCE arguments");
+                        push(reduce(pop(), args));
+                        break;
+                    }
                 case 'b': // BUILD: state (module metadata) is not needed for tensors
                     pop();
                     break;
-                case 's': { // SETITEM
-                    Object v = pop();
-                    Object k = pop();
-                    asMap(peek()).put(k, v);
-                    break;
-                }
-                case 'u': { // SETITEMS
-                    List<Object> items = popMark();
-                    Map<Object, Object> map = asMap(peek());
-                    for (int i = 0; i + 1 < items.size(); i += 2) {
-                        map.put(items.get(i), items.get(i + 1));
+                case 's':
+                    { // SETITEM
+                        Object v = pop();
+                        Object k = pop();
+                        asMap(peek()).put(k, v);
+                        break;
                     }
-                    break;
-                }
-                case 'a': { // APPEND
-                    Object v = pop();
-                    asMutableList(peek()).add(v);
-                    break;
-                }
-                case 'e': { // APPENDS
-                    List<Object> items = popMark();
-                    asMutableList(peek()).addAll(items);
-                    break;
-                }
-                case 'd': { // DICT
-                    List<Object> items = popMark();
-                    Map<Object, Object> map = new LinkedHashMap<>();
-                    for (int i = 0; i + 1 < items.size(); i += 2) {
-                        map.put(items.get(i), items.get(i + 1));
+                case 'u':
+                    { // SETITEMS
+                        List<Object> items = popMark();
+                        Map<Object, Object> map = asMap(peek());
+                        for (int i = 0; i + 1 < items.size(); i += 2) {
+                            map.put(items.get(i), items.get(i + 1));
+                        }
+                        break;
                     }
-                    push(map);
-                    break;
-                }
+                case 'a':
+                    { // APPEND
+                        Object v = pop();
+                        asMutableList(peek()).add(v);
+                        break;
+                    }
+                case 'e':
+                    { // APPENDS
+                        List<Object> items = popMark();
+                        asMutableList(peek()).addAll(items);
+                        break;
+                    }
+                case 'd':
+                    { // DICT
+                        List<Object> items = popMark();
+                        Map<Object, Object> map = new LinkedHashMap<>();
+                        for (int i = 0; i + 1 < items.size(); i += 2) {
+                            map.put(items.get(i), items.get(i + 1));
+                        }
+                        push(map);
+                        break;
+                    }
                 case 'l': // LIST
                     push(new ArrayList<>(popMark()));
                     break;
@@ -268,7 +287,9 @@ final class SafeUnpickler {
             return new GlobalRef(Global.STORAGE, name);
         }
         throw new IllegalArgumentException(
-                "refusing pickle global " + full + ": a state dict needs only OrderedDict, tensor rebuilds and"
+                "refusing pickle global "
+                        + full
+                        + ": a state dict needs only OrderedDict, tensor rebuilds and"
                         + " storages, and fastvision never executes pickled code");
     }
 
@@ -280,17 +301,23 @@ final class SafeUnpickler {
         switch (g.kind()) {
             case ORDERED_DICT:
                 return new LinkedHashMap<Object, Object>();
-            case REBUILD_TENSOR_V2: {
-                if (args.size() < 4 || !(args.get(0) instanceof StorageRef)) {
-                    throw new IllegalArgumentException("malformed _rebuild_tensor_v2 arguments");
+            case REBUILD_TENSOR_V2:
+                {
+                    if (args.size() < 4 || !(args.get(0) instanceof StorageRef)) {
+                        throw new IllegalArgumentException(
+                                "malformed _rebuild_tensor_v2 arguments");
+                    }
+                    return new TensorRef(
+                            (StorageRef) args.get(0),
+                            toLong(args.get(1)),
+                            longs(args.get(2)),
+                            longs(args.get(3)));
                 }
-                return new TensorRef(
-                        (StorageRef) args.get(0), toLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
-            }
             case REBUILD_PARAMETER:
                 return args.get(0);
             default:
-                throw new IllegalArgumentException("cannot call torch." + g.name() + " from a pickle");
+                throw new IllegalArgumentException(
+                        "cannot call torch." + g.name() + " from a pickle");
         }
     }
 

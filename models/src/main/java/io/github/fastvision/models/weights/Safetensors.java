@@ -31,14 +31,20 @@ final class Safetensors {
             long headerLen = map.getLong(0);
             if (headerLen <= 0 || 8 + headerLen > size) {
                 throw new IllegalArgumentException(
-                        file + " is truncated or not safetensors: header of " + headerLen + " bytes in a "
-                                + size + "-byte file");
+                        file
+                                + " is truncated or not safetensors: header of "
+                                + headerLen
+                                + " bytes in a "
+                                + size
+                                + "-byte file");
             }
             byte[] header = new byte[(int) headerLen];
             map.get(8, header);
             JsonObject json;
             try {
-                json = JsonParser.parseString(new String(header, StandardCharsets.UTF_8)).getAsJsonObject();
+                json =
+                        JsonParser.parseString(new String(header, StandardCharsets.UTF_8))
+                                .getAsJsonObject();
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + " has a malformed safetensors header", e);
             }
@@ -60,7 +66,13 @@ final class Safetensors {
                 long end = dataStart + offsets.get(1).getAsLong();
                 if (end > size || begin > end) {
                     throw new IllegalArgumentException(
-                            file + " is truncated: tensor " + e.getKey() + " ends at byte " + end + " of " + size);
+                            file
+                                    + " is truncated: tensor "
+                                    + e.getKey()
+                                    + " ends at byte "
+                                    + end
+                                    + " of "
+                                    + size);
                 }
                 ByteBuffer slice = map.slice((int) begin, (int) (end - begin));
                 out.put(e.getKey(), new TensorData(dtype, shape, slice));

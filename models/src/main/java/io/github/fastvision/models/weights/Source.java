@@ -21,7 +21,8 @@ public enum Source {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--source must be official, timm or torchvision but was '" + s + "'", e);
+            throw new IllegalArgumentException(
+                    "--source must be official, timm or torchvision but was '" + s + "'", e);
         }
     }
 }

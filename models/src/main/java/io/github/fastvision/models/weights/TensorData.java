@@ -18,8 +18,14 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer data) {
         long expected = numel(shape) * dtype.size();
         if (data.remaining() != expected) {
             throw new IllegalArgumentException(
-                    "tensor of shape " + Arrays.toString(shape) + " and " + dtype + " needs " + expected
-                            + " bytes but has " + data.remaining());
+                    "tensor of shape "
+                            + Arrays.toString(shape)
+                            + " and "
+                            + dtype
+                            + " needs "
+                            + expected
+                            + " bytes but has "
+                            + data.remaining());
         }
         data = data.slice().order(ByteOrder.LITTLE_ENDIAN);
     }

@@ -15,21 +15,21 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
+import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads one registry model through DJL's {@code Criteria}. Arguments ({@code optArgument}):
- * {@code numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
- * (patchify stems only, see {@link ModelOptions}) and {@code weights}
- * (a local .fvw file from {@code fastvision import} or training; random initialization without
- * it). Supported types: {@code Image → Classifications} with the family's preprocessing, and
- * {@code NDList → NDList}; a translator factory given in the criteria takes precedence.
+ * Loads one registry model through DJL's {@code Criteria}. Arguments ({@code optArgument}): {@code
+ * numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
+ * (patchify stems only, see {@link ModelOptions}) and {@code weights} (a local .fvw file from
+ * {@code fastvision import} or training; random initialization without it). Supported types: {@code
+ * Image → Classifications} with the family's preprocessing, and {@code NDList → NDList}; a
+ * translator factory given in the criteria takes precedence.
  */
 public class RegistryModelLoader implements ModelLoader {
 
@@ -76,14 +76,16 @@ public class RegistryModelLoader implements ModelLoader {
         try {
             return v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("argument " + key + " must be an integer but was '" + v + "'", e);
+            throw new IllegalArgumentException(
+                    "argument " + key + " must be an integer but was '" + v + "'", e);
         }
     }
 
     /** {@inheritDoc} */
     @Override
     @SuppressWarnings("unchecked")
-    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws IOException, ModelNotFoundException {
+    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
+            throws IOException, ModelNotFoundException {
         Map<String, Object> args = criteria.getArguments();
         ModelOptions defaults = ModelOptions.IMAGENET;
         Object dropPath = args.get("dropPath");
@@ -129,8 +131,11 @@ public class RegistryModelLoader implements ModelLoader {
             return (Translator<I, O>) new NoopTranslator();
         }
         throw new ModelNotFoundException(
-                info.name() + " supports Image → Classifications and NDList → NDList, not "
-                        + in.getSimpleName() + " → " + out.getSimpleName());
+                info.name()
+                        + " supports Image → Classifications and NDList → NDList, not "
+                        + in.getSimpleName()
+                        + " → "
+                        + out.getSimpleName());
     }
 
     /** {@inheritDoc} */

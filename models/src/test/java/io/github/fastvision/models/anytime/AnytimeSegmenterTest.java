@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.fastvision.core.anytime.MaskedConv2d;
-import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
-import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.heads.EarlyExitHead;
-import io.github.fastvision.models.heads.RedesignedExitHead;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,6 +15,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.heads.EarlyExitHead;
+import io.github.fastvision.models.heads.RedesignedExitHead;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +31,13 @@ import org.junit.jupiter.api.Test;
 
 class AnytimeSegmenterTest {
 
-    private static final ModelOptions OPTIONS = ModelOptions.builder().setNumClasses(5).optInputSize(32).optInChannels(1).optDropPath(0f).build();
+    private static final ModelOptions OPTIONS =
+            ModelOptions.builder()
+                    .setNumClasses(5)
+                    .optInputSize(32)
+                    .optInChannels(1)
+                    .optDropPath(0f)
+                    .build();
 
     private static AnytimeSegmenter build(NDManager m, AnytimeVariant v, float threshold) {
         m.getEngine().setRandomSeed(11);
@@ -57,7 +62,8 @@ class AnytimeSegmenterTest {
 
     @Test
     void redesignedHeadsHaveDepthNMinusIAndAFixedWidth() {
-        AnytimeSegmenter rh = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE_RH, 0.998f, 7);
+        AnytimeSegmenter rh =
+                AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE_RH, 0.998f, 7);
         int n = rh.numExits();
         assertEquals(4, n);
         for (int i = 1; i < n; i++) {
@@ -67,13 +73,20 @@ class AnytimeSegmenterTest {
             assertEquals(8, head.width());
         }
         assertInstanceOf(EarlyExitHead.class, rh.exit(n), "the last exit is HRNet's own head");
-        AnytimeSegmenter ee = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE, 0.998f, 7);
+        AnytimeSegmenter ee =
+                AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE, 0.998f, 7);
         for (int i = 1; i <= n; i++) {
             assertInstanceOf(EarlyExitHead.class, ee.exit(i));
         }
-        assertThrows(IllegalArgumentException.class, () -> new RedesignedExitHead(new int[] {4}, 5, 0, 8, false));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AnytimeSegmenter.create("fasternet_t0", OPTIONS, AnytimeVariant.ADP_C, 0.998f, 7));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RedesignedExitHead(new int[] {4}, 5, 0, 8, false));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                AnytimeSegmenter.create(
+                                        "fasternet_t0", OPTIONS, AnytimeVariant.ADP_C, 0.998f, 7));
         assertTrue(e.getMessage().contains("HRNet"));
     }
 
@@ -88,12 +101,16 @@ class AnytimeSegmenterTest {
             NDList a = rh.forwardExits(ps, x, false);
             NDList b = adpc.forwardExits(ps, x, false);
             for (int i = 0; i < a.size(); i++) {
-                assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), 0f, "exit " + (i + 1));
+                assertArrayEquals(
+                        a.get(i).toFloatArray(), b.get(i).toFloatArray(), 0f, "exit " + (i + 1));
             }
             long[] dense = rh.denseMacsPerExit(new Shape(1, 1, 32, 32));
             try (AnytimeSegmenter.Pass pass = adpc.begin(ps, x.get("0:1"), false, true)) {
                 for (int i = 0; i < 4; i++) {
-                    assertEquals(dense[i], pass.next().macs(), "cumulative multiply-adds at exit " + (i + 1));
+                    assertEquals(
+                            dense[i],
+                            pass.next().macs(),
+                            "cumulative multiply-adds at exit " + (i + 1));
                 }
             }
             assertEquals(rh.cost(new Shape(1, 1, 32, 32)).macs(), dense[3]);
@@ -121,8 +138,14 @@ class AnytimeSegmenterTest {
                     outs.add(pass.next());
                 }
                 for (int i = 1; i < 4; i++) {
-                    assertArrayEquals(outs.get(0).logits().toFloatArray(), outs.get(i).logits().toFloatArray(), 0f);
-                    assertEquals(outs.get(0).macs(), outs.get(i).macs(), "nothing is computed after exit 1");
+                    assertArrayEquals(
+                            outs.get(0).logits().toFloatArray(),
+                            outs.get(i).logits().toFloatArray(),
+                            0f);
+                    assertEquals(
+                            outs.get(0).macs(),
+                            outs.get(i).macs(),
+                            "nothing is computed after exit 1");
                     assertEquals(0.0, outs.get(i).computedFraction());
                 }
             }
@@ -130,7 +153,8 @@ class AnytimeSegmenterTest {
     }
 
     /** The median exit-1 confidence: a threshold that skips about half of the positions. */
-    private static float medianFirstExitConfidence(AnytimeSegmenter model, ParameterStore ps, NDArray x) {
+    private static float medianFirstExitConfidence(
+            AnytimeSegmenter model, ParameterStore ps, NDArray x) {
         try (AnytimeSegmenter.Pass probe = model.begin(ps, x, false, false, 1f)) {
             float[] c = probe.next().logits().softmax(1).max(new int[] {1}).toFloatArray();
             java.util.Arrays.sort(c);
@@ -139,7 +163,9 @@ class AnytimeSegmenterTest {
     }
 
     /** Runs two passes exit by exit and hands each pair of outputs to {@code check}. */
-    private static void inLockstep(AnytimeSegmenter.Pass a, AnytimeSegmenter.Pass b,
+    private static void inLockstep(
+            AnytimeSegmenter.Pass a,
+            AnytimeSegmenter.Pass b,
             BiConsumer<AnytimeSegmenter.ExitOutput, AnytimeSegmenter.ExitOutput> check) {
         while (a.hasNext()) {
             check.accept(a.next(), b.next());
@@ -164,13 +190,20 @@ class AnytimeSegmenterTest {
                 List<Double> fractions = new ArrayList<>();
                 try (AnytimeSegmenter.Pass d = adpc.begin(ps, x, false, false, threshold);
                         AnytimeSegmenter.Pass s = adpc.begin(ps, x, false, true, threshold)) {
-                    inLockstep(d, s, (dense, sparse) -> {
-                        float diff = maxAbsDifference(dense.logits(), sparse.logits());
-                        assertTrue(diff < 1e-3, "exit " + dense.exit() + " differs by " + diff);
-                        fractions.add(sparse.computedFraction());
-                    });
+                    inLockstep(
+                            d,
+                            s,
+                            (dense, sparse) -> {
+                                float diff = maxAbsDifference(dense.logits(), sparse.logits());
+                                assertTrue(
+                                        diff < 1e-3,
+                                        "exit " + dense.exit() + " differs by " + diff);
+                                fractions.add(sparse.computedFraction());
+                            });
                 }
-                assertTrue(fractions.get(1) > 0.2 && fractions.get(1) < 0.8, "partial mask: " + fractions);
+                assertTrue(
+                        fractions.get(1) > 0.2 && fractions.get(1) < 0.8,
+                        "partial mask: " + fractions);
             } finally {
                 Autograd.setRecording(recording);
             }
@@ -197,13 +230,15 @@ class AnytimeSegmenterTest {
     void carriedOverExitsSkipTheirUnreadFillsWithoutChangingAnyPrediction() {
         try (NDManager m = NDManager.newBaseManager()) {
             AnytimeSegmenter lean = build(m, AnytimeVariant.ADP_C, 0.998f);
-            // The final head's two 1x1 convolutions and the classifiers of redesigned exits 2 and 3.
+            // The final head's two 1x1 convolutions and the classifiers of redesigned exits 2 and
+            // 3.
             assertEquals(4, unfilled(lean));
             AnytimeSegmenter full = build(m, AnytimeVariant.ADP_C, 0.998f);
             copy(lean, full);
             maskedConvs(full).forEach(c -> c.setFillSkipped(true));
             assertEquals(0, unfilled(full));
-            assertEquals(0, unfilled(build(m, AnytimeVariant.EE_RH, 1f)), "no masks, nothing to skip");
+            assertEquals(
+                    0, unfilled(build(m, AnytimeVariant.EE_RH, 1f)), "no masks, nothing to skip");
             lean.setMaxSparseDensity(1.0);
             full.setMaxSparseDensity(1.0);
             ParameterStore ps = new ParameterStore(m, false);
@@ -215,15 +250,27 @@ class AnytimeSegmenterTest {
                 for (boolean sparse : new boolean[] {false, true}) {
                     try (AnytimeSegmenter.Pass a = lean.begin(ps, x, false, sparse, threshold);
                             AnytimeSegmenter.Pass b = full.begin(ps, x, false, sparse, threshold)) {
-                        inLockstep(a, b, (oa, ob) -> {
-                            float diff = maxAbsDifference(oa.logits(), ob.logits());
-                            assertTrue(diff < 1e-5, (sparse ? "sparse" : "dense") + " exit " + oa.exit() + " differs by " + diff);
-                            if (oa.exit() > 1) {
-                                assertTrue(oa.macs() < ob.macs(), "exit " + oa.exit() + ": " + oa.macs() + " vs " + ob.macs());
-                            } else {
-                                assertEquals(ob.macs(), oa.macs());
-                            }
-                        });
+                        inLockstep(
+                                a,
+                                b,
+                                (oa, ob) -> {
+                                    float diff = maxAbsDifference(oa.logits(), ob.logits());
+                                    assertTrue(
+                                            diff < 1e-5,
+                                            (sparse ? "sparse" : "dense")
+                                                    + " exit "
+                                                    + oa.exit()
+                                                    + " differs by "
+                                                    + diff);
+                                    if (oa.exit() > 1) {
+                                        assertTrue(
+                                                oa.macs() < ob.macs(),
+                                                "exit " + oa.exit() + ": " + oa.macs() + " vs "
+                                                        + ob.macs());
+                                    } else {
+                                        assertEquals(ob.macs(), oa.macs());
+                                    }
+                                });
                     }
                 }
             } finally {
@@ -233,10 +280,10 @@ class AnytimeSegmenterTest {
     }
 
     /**
-     * Long inference and training loops must not grow native memory: a pass keeps its arrays in
-     * the batch's manager, and the cached RBF filters and λ values stay fixed in number. (A
-     * filter once attached each pass's vertical window sum to its long-lived cache manager:
-     * about 400 MB per batch of 16 on hrnet_w18_seg.)
+     * Long inference and training loops must not grow native memory: a pass keeps its arrays in the
+     * batch's manager, and the cached RBF filters and λ values stay fixed in number. (A filter once
+     * attached each pass's vertical window sum to its long-lived cache manager: about 400 MB per
+     * batch of 16 on hrnet_w18_seg.)
      */
     @Test
     void repeatedPassesLeaveNoArraysBehind() {
@@ -263,14 +310,17 @@ class AnytimeSegmenterTest {
                     NDArray x = batch.create(image, new Shape(2, 1, 32, 32));
                     if (i < 4) {
                         Autograd.setRecording(false);
-                        try (AnytimeSegmenter.Pass pass = adpc.begin(ps, x, false, sparse, threshold)) {
+                        try (AnytimeSegmenter.Pass pass =
+                                adpc.begin(ps, x, false, sparse, threshold)) {
                             int exits = 0;
                             while (pass.hasNext()) {
                                 AnytimeSegmenter.ExitOutput o = pass.next();
                                 o.logits().getFloat(0, 0, 0, 0);
                                 exits++;
                                 if (exits == 2) {
-                                    assertTrue(o.computedFraction() > 0.1 && o.computedFraction() < 0.9,
+                                    assertTrue(
+                                            o.computedFraction() > 0.1
+                                                    && o.computedFraction() < 0.9,
                                             "partial mask: " + o.computedFraction());
                                 }
                             }
@@ -292,9 +342,12 @@ class AnytimeSegmenterTest {
                 counts[i] = m.getManagedArrays().size();
             }
             // The first pass of each kind fills the caches (filters per convolution, gradients).
-            assertEquals(counts[2], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
-            assertEquals(counts[1], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
-            assertEquals(counts[4], counts[5], "training passes: " + java.util.Arrays.toString(counts));
+            assertEquals(
+                    counts[2], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
+            assertEquals(
+                    counts[1], counts[3], "inference passes: " + java.util.Arrays.toString(counts));
+            assertEquals(
+                    counts[4], counts[5], "training passes: " + java.util.Arrays.toString(counts));
         }
     }
 
@@ -306,40 +359,56 @@ class AnytimeSegmenterTest {
             NDArray x = m.randomNormal(new Shape(1, 1, 32, 32));
 
             List<Integer> seen = new ArrayList<>();
-            AnytimePredictor.Result all = predictor.predict(x, AnytimePredictor.Budget.NONE, p -> seen.add(p.exit()));
+            AnytimePredictor.Result all =
+                    predictor.predict(x, AnytimePredictor.Budget.NONE, p -> seen.add(p.exit()));
             assertEquals(List.of(1, 2, 3, 4), seen);
             assertEquals(AnytimePredictor.StopReason.COMPLETED, all.reason());
             assertEquals(new Shape(1, 8, 8), all.latest().classes().getShape());
             for (int i = 1; i < 4; i++) {
-                assertTrue(all.predictions().get(i).elapsed().compareTo(all.predictions().get(i - 1).elapsed()) >= 0);
+                assertTrue(
+                        all.predictions()
+                                        .get(i)
+                                        .elapsed()
+                                        .compareTo(all.predictions().get(i - 1).elapsed())
+                                >= 0);
             }
 
-            AnytimePredictor.Result late = predictor.predict(x, AnytimePredictor.Budget.deadline(Duration.ZERO), null);
+            AnytimePredictor.Result late =
+                    predictor.predict(x, AnytimePredictor.Budget.deadline(Duration.ZERO), null);
             assertEquals(1, late.predictions().size(), "the first exit is always computed");
             assertEquals(AnytimePredictor.StopReason.DEADLINE, late.reason());
 
-            AnytimePredictor.Result two = predictor.predict(x, new AnytimePredictor.Budget(null, Long.MAX_VALUE, 2), null);
+            AnytimePredictor.Result two =
+                    predictor.predict(
+                            x, new AnytimePredictor.Budget(null, Long.MAX_VALUE, 2), null);
             assertEquals(2, two.latest().exit());
             assertEquals(AnytimePredictor.StopReason.EXIT_LIMIT, two.reason());
 
             long exit1 = all.predictions().get(0).macs();
-            AnytimePredictor.Result budget = predictor.predict(x, new AnytimePredictor.Budget(null, exit1, 99), null);
+            AnytimePredictor.Result budget =
+                    predictor.predict(x, new AnytimePredictor.Budget(null, exit1, 99), null);
             assertEquals(1, budget.predictions().size());
             assertEquals(AnytimePredictor.StopReason.BUDGET, budget.reason());
 
-            AnytimePredictor.Result cancelled = predictor.predict(x, AnytimePredictor.Budget.NONE, p -> {
-                Thread t = new Thread(predictor::cancel);
-                t.start();
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            AnytimePredictor.Result cancelled =
+                    predictor.predict(
+                            x,
+                            AnytimePredictor.Budget.NONE,
+                            p -> {
+                                Thread t = new Thread(predictor::cancel);
+                                t.start();
+                                try {
+                                    t.join();
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
             assertEquals(AnytimePredictor.StopReason.CANCELLED, cancelled.reason());
             assertEquals(1, cancelled.predictions().size());
             // A cancel is consumed by the call it stopped.
-            assertEquals(4, predictor.predict(x, AnytimePredictor.Budget.NONE, null).predictions().size());
+            assertEquals(
+                    4,
+                    predictor.predict(x, AnytimePredictor.Budget.NONE, null).predictions().size());
         }
     }
 }

@@ -19,21 +19,39 @@ class BackboneExitsTest {
     void exitsAttachToAnyZooBackbone() {
         try (NDManager m = NDManager.newBaseManager()) {
             io.github.fastvision.models.VisionModel backbone =
-                    io.github.fastvision.models.ModelRegistry.create("test_fasternet", ModelOptions.builder().setNumClasses(10).optInputSize(32).optInChannels(1).optDropPath(0f).build());
+                    io.github.fastvision.models.ModelRegistry.create(
+                            "test_fasternet",
+                            ModelOptions.builder()
+                                    .setNumClasses(10)
+                                    .optInputSize(32)
+                                    .optInChannels(1)
+                                    .optDropPath(0f)
+                                    .build());
             BackboneExits exits = new BackboneExits(backbone, 5, true, 8);
             Blocks.init(exits, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
             int n = exits.numExits();
             assertEquals(backbone.getStages().size(), n);
             for (int i = 1; i < n; i++) {
-                assertEquals(n - i, assertInstanceOf(RedesignedExitHead.class, exits.exit(i)).depth());
+                assertEquals(
+                        n - i, assertInstanceOf(RedesignedExitHead.class, exits.exit(i)).depth());
             }
-            NDList out = exits.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(2, 1, 32, 32))), false);
+            NDList out =
+                    exits.forward(
+                            new ParameterStore(m, false),
+                            new NDList(m.randomNormal(new Shape(2, 1, 32, 32))),
+                            false);
             Shape first = backbone.featureShapes(new Shape(2, 1, 32, 32)).get(0);
             for (NDArray o : out) {
                 assertEquals(new Shape(2, 5, first.get(2), first.get(3)), o.getShape());
             }
-            assertEquals(Blocks.trainableParameters(exits), exits.cost(new Shape(1, 1, 32, 32)).params()
-                    + backbone.getHead().cost(backbone.featureShapes(new Shape(1, 1, 32, 32)).get(n - 1)).params());
+            assertEquals(
+                    Blocks.trainableParameters(exits),
+                    exits.cost(new Shape(1, 1, 32, 32)).params()
+                            + backbone.getHead()
+                                    .cost(
+                                            backbone.featureShapes(new Shape(1, 1, 32, 32))
+                                                    .get(n - 1))
+                                    .params());
         }
     }
 }

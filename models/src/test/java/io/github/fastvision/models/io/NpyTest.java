@@ -36,7 +36,13 @@ class NpyTest {
     }
 
     private static String dict(String descr, String fortran, String shape) {
-        return "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }";
+        return "{'descr': '"
+                + descr
+                + "', 'fortran_order': "
+                + fortran
+                + ", 'shape': "
+                + shape
+                + ", }";
     }
 
     @Test
@@ -73,18 +79,45 @@ class NpyTest {
     @Test
     void headerParsingRefusesWhatTheDataReaderCannotHonour() {
         String f = "a.npz:w.npy";
-        IllegalArgumentException fortran = assertThrows(IllegalArgumentException.class,
-                () -> Npy.readHeader(new ByteArrayInputStream(npy(dict("<f4", "True", "(2, 2)"), new byte[16])), f));
+        IllegalArgumentException fortran =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Npy.readHeader(
+                                        new ByteArrayInputStream(
+                                                npy(dict("<f4", "True", "(2, 2)"), new byte[16])),
+                                        f));
         assertTrue(fortran.getMessage().contains("Fortran-ordered"), fortran.getMessage());
-        IllegalArgumentException bigEndian = assertThrows(IllegalArgumentException.class,
-                () -> Npy.readHeader(new ByteArrayInputStream(npy(dict(">f4", "False", "(2,)"), new byte[8])), f));
-        assertTrue(bigEndian.getMessage().startsWith(f + " has unsupported NumPy dtype >f4"), bigEndian.getMessage());
-        IllegalArgumentException magic = assertThrows(IllegalArgumentException.class,
-                () -> Npy.readHeader(new ByteArrayInputStream("not numpy".getBytes(StandardCharsets.US_ASCII)), f));
+        IllegalArgumentException bigEndian =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Npy.readHeader(
+                                        new ByteArrayInputStream(
+                                                npy(dict(">f4", "False", "(2,)"), new byte[8])),
+                                        f));
+        assertTrue(
+                bigEndian.getMessage().startsWith(f + " has unsupported NumPy dtype >f4"),
+                bigEndian.getMessage());
+        IllegalArgumentException magic =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Npy.readHeader(
+                                        new ByteArrayInputStream(
+                                                "not numpy".getBytes(StandardCharsets.US_ASCII)),
+                                        f));
         assertTrue(magic.getMessage().contains("is not a NumPy .npy file"), magic.getMessage());
-        IllegalArgumentException malformed = assertThrows(IllegalArgumentException.class,
-                () -> Npy.readHeader(new ByteArrayInputStream(npy("{'descr': '<f4'}", new byte[0])), f));
-        assertTrue(malformed.getMessage().contains("malformed .npy header"), malformed.getMessage());
+        IllegalArgumentException malformed =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Npy.readHeader(
+                                        new ByteArrayInputStream(
+                                                npy("{'descr': '<f4'}", new byte[0])),
+                                        f));
+        assertTrue(
+                malformed.getMessage().contains("malformed .npy header"), malformed.getMessage());
     }
 
     @Test
@@ -92,7 +125,8 @@ class NpyTest {
         Path file = tmp.resolve("cut.npy");
         Files.write(file, npy(dict("<f4", "False", "(1, 3, 4, 4)"), new byte[100]));
         try (NDManager m = NDManager.newBaseManager()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.read(m, file));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Npy.read(m, file));
             assertEquals(file + " is truncated: 100 of 192 data bytes", e.getMessage());
         }
     }

@@ -11,16 +11,18 @@ import io.github.fastvision.models.VisionModel;
 import java.util.List;
 
 /**
- * A two-stage conv net built only from core-ops blocks: a 3×3/2 conv-BN-ReLU stem, a stage of
- * one 3×3 conv-BN-ReLU at stride 2, one at stride 4 with twice the width, and a linear head. It
- * exists to show that a family added in its own package, and registered only in a services
- * file, is picked up by the registry and the contract tests.
+ * A two-stage conv net built only from core-ops blocks: a 3×3/2 conv-BN-ReLU stem, a stage of one
+ * 3×3 conv-BN-ReLU at stride 2, one at stride 4 with twice the width, and a linear head. It exists
+ * to show that a family added in its own package, and registered only in a services file, is picked
+ * up by the registry and the contract tests.
  */
 final class TinyNet {
 
     private TinyNet() {}
 
-    /** The family's variants; test variants only, so the zoo table and paper checks never see it. */
+    /**
+     * The family's variants; test variants only, so the zoo table and paper checks never see it.
+     */
     enum Variant {
         /** Widths 8 and 16. */
         TEST_TINYNET("test_tinynet", 8);
@@ -54,6 +56,12 @@ final class TinyNet {
     }
 
     private static ConvBn conv(int in, int out, int stride) {
-        return ConvBn.builder().setInChannels(in).setOutChannels(out).optKernel(3).optStride(stride).optAct(Act.RELU).build();
+        return ConvBn.builder()
+                .setInChannels(in)
+                .setOutChannels(out)
+                .optKernel(3)
+                .optStride(stride)
+                .optAct(Act.RELU)
+                .build();
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test-only family, registered from {@code src/test/resources/META-INF/services}: everything
- * it contributes (variants, alias, preprocessing) lives in this package, and no file outside it
- * names it.
+ * A test-only family, registered from {@code src/test/resources/META-INF/services}: everything it
+ * contributes (variants, alias, preprocessing) lives in this package, and no file outside it names
+ * it.
  */
 public final class TinyNetFamily implements ModelFamily {
 
@@ -25,12 +25,13 @@ public final class TinyNetFamily implements ModelFamily {
     public List<ModelInfo> models() {
         List<ModelInfo> list = new ArrayList<>();
         for (TinyNet.Variant v : TinyNet.Variant.values()) {
-            list.add(ModelInfo.builder()
-                    .setName(v.zooName())
-                    .setFamily(this)
-                    .setClassifier(o -> TinyNet.create(v, o))
-                    .optStandIn(v.zooName())
-                    .build());
+            list.add(
+                    ModelInfo.builder()
+                            .setName(v.zooName())
+                            .setFamily(this)
+                            .setClassifier(o -> TinyNet.create(v, o))
+                            .optStandIn(v.zooName())
+                            .build());
         }
         return list;
     }

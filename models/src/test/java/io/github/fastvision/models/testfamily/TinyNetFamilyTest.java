@@ -23,9 +23,14 @@ class TinyNetFamilyTest {
         assertEquals(ModelInfo.Kind.CLASSIFIER, info.kind());
         assertTrue(info.isTestVariant());
         assertInstanceOf(VisionModel.class, info.create());
-        List<String> tests = ModelRegistry.list("test_*").stream().map(ModelInfo::name).collect(Collectors.toList());
+        List<String> tests =
+                ModelRegistry.list("test_*").stream()
+                        .map(ModelInfo::name)
+                        .collect(Collectors.toList());
         assertTrue(tests.contains("test_tinynet"), tests.toString());
-        assertTrue(ModelRegistry.list("*").stream().noneMatch(m -> m.family() instanceof TinyNetFamily),
+        assertTrue(
+                ModelRegistry.list("*").stream()
+                        .noneMatch(m -> m.family() instanceof TinyNetFamily),
                 "a test family stays out of the zoo table");
     }
 }

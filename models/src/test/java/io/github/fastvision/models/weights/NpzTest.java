@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NpzTest {
 
     private static byte[] npy(String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        String dict =
+                "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -35,7 +36,8 @@ class NpzTest {
     }
 
     private static Path npz(Path file, String entry, byte[] npy) throws Exception {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
             zip.putNextEntry(new ZipEntry(entry));
             zip.write(npy);
             zip.closeEntry();
@@ -45,8 +47,14 @@ class NpzTest {
 
     @Test
     void readsEntriesAsTensors(@TempDir Path tmp) throws Exception {
-        ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
-        Map<String, TensorData> t = Npz.read(npz(tmp.resolve("w.npz"), "fc.weight.npy", npy("<f4", "(1, 2)", data.array())));
+        ByteBuffer data =
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
+        Map<String, TensorData> t =
+                Npz.read(
+                        npz(
+                                tmp.resolve("w.npz"),
+                                "fc.weight.npy",
+                                npy("<f4", "(1, 2)", data.array())));
         TensorData w = t.get("fc.weight");
         assertEquals(DType.F32, w.dtype());
         assertArrayEquals(new long[] {1, 2}, w.shape());
@@ -56,10 +64,14 @@ class NpzTest {
     @Test
     void refusesTypesTheCodecOrCheckpointsDoNotHold(@TempDir Path tmp) throws Exception {
         Path big = npz(tmp.resolve("big.npz"), "w.npy", npy(">f4", "(2,)", new byte[8]));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npz.read(big));
-        assertTrue(e.getMessage().startsWith(big + ":w.npy has unsupported NumPy dtype >f4"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Npz.read(big));
+        assertTrue(
+                e.getMessage().startsWith(big + ":w.npy has unsupported NumPy dtype >f4"),
+                e.getMessage());
         Path int8 = npz(tmp.resolve("int8.npz"), "w.npy", npy("|i1", "(2,)", new byte[2]));
-        IllegalArgumentException i = assertThrows(IllegalArgumentException.class, () -> Npz.read(int8));
+        IllegalArgumentException i =
+                assertThrows(IllegalArgumentException.class, () -> Npz.read(int8));
         assertTrue(i.getMessage().contains("which checkpoints do not hold"), i.getMessage());
     }
 }

@@ -88,7 +88,9 @@ class CriteriaLookupTest {
                 Predictor<NDList, NDList> predictor = model.newPredictor();
                 NDManager m = NDManager.newBaseManager()) {
             NDList out = predictor.predict(new NDList(m.ones(new Shape(1, 3, 32, 32))));
-            assertTrue(out.head().contentEquals(expected), "Criteria-loaded weights give other outputs");
+            assertTrue(
+                    out.head().contentEquals(expected),
+                    "Criteria-loaded weights give other outputs");
         } finally {
             expected.close();
         }

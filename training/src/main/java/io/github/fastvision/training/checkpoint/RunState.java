@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The JSON description at the head of a checkpoint: enough to check that a resume continues the
- * same run, and the metrics so far. A record so that it round-trips through JSON; build one
- * with {@link #of(int, TrainConfig)} and {@link #withProgress}.
+ * same run, and the metrics so far. A record so that it round-trips through JSON; build one with
+ * {@link #of(int, TrainConfig)} and {@link #withProgress}.
  *
  * @param format description format version
  * @param model model name
@@ -45,8 +45,18 @@ public record RunState(
      */
     public static RunState of(int format, TrainConfig config) {
         return new RunState(
-                format, config.model(), config.recipe().name(), config.epochs(), config.batch(), config.imageSize(),
-                config.stemStride(), config.seed(), config.dataset(), 0, 0, List.of());
+                format,
+                config.model(),
+                config.recipe().name(),
+                config.epochs(),
+                config.batch(),
+                config.imageSize(),
+                config.stemStride(),
+                config.seed(),
+                config.dataset(),
+                0,
+                0,
+                List.of());
     }
 
     /**
@@ -59,7 +69,17 @@ public record RunState(
      */
     public RunState withProgress(int done, long stepsTaken, List<EpochMetrics> epochs) {
         return new RunState(
-                format, model, recipe, this.epochs, batch, imageSize, stemStride, seed, dataset, done, stepsTaken,
+                format,
+                model,
+                recipe,
+                this.epochs,
+                batch,
+                imageSize,
+                stemStride,
+                seed,
+                dataset,
+                done,
+                stepsTaken,
                 List.copyOf(epochs));
     }
 }

@@ -17,12 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A resumable training checkpoint in one file: a JSON description of the run (model, recipe,
- * epochs done, step count, metrics so far), then every model parameter and buffer by name, the
- * optimizer's state and the weight EMA. It is written to a temporary file and renamed over the
- * previous one, so a crash mid-write leaves the last complete checkpoint. Loading decodes and
- * checks the whole file before anything in the live model changes. It is the one checkpoint
- * format of the project: any model kind saves through it (the meta JSON is the caller's).
+ * A resumable training checkpoint in one file: a JSON description of the run (model, recipe, epochs
+ * done, step count, metrics so far), then every model parameter and buffer by name, the optimizer's
+ * state and the weight EMA. It is written to a temporary file and renamed over the previous one, so
+ * a crash mid-write leaves the last complete checkpoint. Loading decodes and checks the whole file
+ * before anything in the live model changes. It is the one checkpoint format of the project: any
+ * model kind saves through it (the meta JSON is the caller's).
  */
 public final class TrainingCheckpoint {
 
@@ -52,22 +52,25 @@ public final class TrainingCheckpoint {
      */
     public static void save(Path file, State state) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFiles.write(file, out -> {
-            DataOutputStream os = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
-            os.writeInt(MAGIC);
-            byte[] meta = state.meta().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            os.writeInt(meta.length);
-            os.write(meta);
-            List<ParameterNames.Named> params = ParameterNames.of(state.model());
-            os.writeInt(params.size());
-            for (ParameterNames.Named p : params) {
-                os.writeUTF(p.name());
-                writeArray(os, p.parameter().getArray());
-            }
-            writeArrays(os, state.optimizer());
-            writeArrays(os, state.ema());
-            os.flush();
-        });
+        AtomicFiles.write(
+                file,
+                out -> {
+                    DataOutputStream os =
+                            new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+                    os.writeInt(MAGIC);
+                    byte[] meta = state.meta().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    os.writeInt(meta.length);
+                    os.write(meta);
+                    List<ParameterNames.Named> params = ParameterNames.of(state.model());
+                    os.writeInt(params.size());
+                    for (ParameterNames.Named p : params) {
+                        os.writeUTF(p.name());
+                        writeArray(os, p.parameter().getArray());
+                    }
+                    writeArrays(os, state.optimizer());
+                    writeArrays(os, state.ema());
+                    os.flush();
+                });
     }
 
     /**
@@ -92,8 +95,8 @@ public final class TrainingCheckpoint {
      * @param scratch a manager for the decoded arrays
      * @return the meta JSON
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if the file is not a checkpoint, is truncated or corrupt,
-     *     or does not fit the target
+     * @throws IllegalArgumentException if the file is not a checkpoint, is truncated or corrupt, or
+     *     does not fit the target
      */
     public static String restore(Path file, State target, NDManager scratch) throws IOException {
         List<ParameterNames.Named> params = ParameterNames.of(target.model());
@@ -119,10 +122,12 @@ public final class TrainingCheckpoint {
             decodedOpt = readArrays(is, scratch, file);
             decodedEma = readArrays(is, scratch, file);
             if (is.read() != -1) {
-                throw new IllegalArgumentException(file + " has trailing bytes: corrupt checkpoint");
+                throw new IllegalArgumentException(
+                        file + " has trailing bytes: corrupt checkpoint");
             }
         } catch (EOFException e) {
-            throw new IllegalArgumentException(file + " is truncated: not a complete checkpoint", e);
+            throw new IllegalArgumentException(
+                    file + " is truncated: not a complete checkpoint", e);
         }
         List<NDArray> live = new ArrayList<>();
         List<NDArray> loaded = new ArrayList<>();
@@ -138,8 +143,16 @@ public final class TrainingCheckpoint {
             if (!live.get(i).getShape().equals(loaded.get(i).getShape())
                     || live.get(i).getDataType() != loaded.get(i).getDataType()) {
                 throw new IllegalArgumentException(
-                        file + ": " + what.get(i) + " is " + loaded.get(i).getShape() + " "
-                                + loaded.get(i).getDataType() + " but the run has " + live.get(i).getShape() + " "
+                        file
+                                + ": "
+                                + what.get(i)
+                                + " is "
+                                + loaded.get(i).getShape()
+                                + " "
+                                + loaded.get(i).getDataType()
+                                + " but the run has "
+                                + live.get(i).getShape()
+                                + " "
                                 + live.get(i).getDataType());
             }
         }
@@ -159,7 +172,13 @@ public final class TrainingCheckpoint {
             List<String> what) {
         if (target.size() != decoded.size()) {
             throw new IllegalArgumentException(
-                    file + " holds " + decoded.size() + " " + section + " arrays but the run has " + target.size()
+                    file
+                            + " holds "
+                            + decoded.size()
+                            + " "
+                            + section
+                            + " arrays but the run has "
+                            + target.size()
                             + " (another optimizer or EMA setting?)");
         }
         for (int i = 0; i < target.size(); i++) {
@@ -181,7 +200,8 @@ public final class TrainingCheckpoint {
         try {
             magic = is.readInt();
         } catch (EOFException e) {
-            throw new IllegalArgumentException(file + " is empty; expected a training checkpoint (.fvc)", e);
+            throw new IllegalArgumentException(
+                    file + " is empty; expected a training checkpoint (.fvc)", e);
         }
         if (magic != MAGIC) {
             throw new IllegalArgumentException(
@@ -189,7 +209,8 @@ public final class TrainingCheckpoint {
         }
         int len = is.readInt();
         if (len < 2 || len > (1 << 24)) {
-            throw new IllegalArgumentException(file + " is corrupt: description of " + len + " bytes");
+            throw new IllegalArgumentException(
+                    file + " is corrupt: description of " + len + " bytes");
         }
         byte[] meta = new byte[len];
         is.readFully(meta);
@@ -209,7 +230,8 @@ public final class TrainingCheckpoint {
         os.write(bytes);
     }
 
-    private static List<NDArray> readArrays(DataInputStream is, NDManager scratch, Path file) throws IOException {
+    private static List<NDArray> readArrays(DataInputStream is, NDManager scratch, Path file)
+            throws IOException {
         int n = is.readInt();
         if (n < 0 || n > 1_000_000) {
             throw new IllegalArgumentException(file + " is corrupt: " + n + " arrays in a section");
@@ -221,7 +243,8 @@ public final class TrainingCheckpoint {
         return out;
     }
 
-    private static NDArray readArray(DataInputStream is, NDManager scratch, Path file) throws IOException {
+    private static NDArray readArray(DataInputStream is, NDManager scratch, Path file)
+            throws IOException {
         int len = is.readInt();
         if (len < 0 || len > (1 << 30)) {
             throw new IllegalArgumentException(file + " is corrupt: array of " + len + " bytes");
@@ -231,7 +254,8 @@ public final class TrainingCheckpoint {
         try {
             return scratch.decode(bytes);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is corrupt: an array does not decode (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    file + " is corrupt: an array does not decode (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -13,4 +13,11 @@ package io.github.fastvision.training.data;
  * @param classes K
  */
 public record Batch(
-        float[] images, int[] labels, float[] targets, int size, int channels, int height, int width, int classes) {}
+        float[] images,
+        int[] labels,
+        float[] targets,
+        int size,
+        int channels,
+        int height,
+        int width,
+        int classes) {}

@@ -46,7 +46,8 @@ public final class BatchLoader implements AutoCloseable {
 
     private BatchLoader(Builder b) {
         ImageDataset data = java.util.Objects.requireNonNull(b.data, "data must be set");
-        ImageTransform transform = java.util.Objects.requireNonNull(b.transform, "transform must be set");
+        ImageTransform transform =
+                java.util.Objects.requireNonNull(b.transform, "transform must be set");
         int outSize = b.outSize;
         int batchSize = b.batchSize;
         boolean shuffle = b.shuffle;
@@ -59,11 +60,16 @@ public final class BatchLoader implements AutoCloseable {
         }
         if (dropLast && data.size() < batchSize) {
             throw new IllegalArgumentException(
-                    "batch size " + batchSize + " is larger than the " + data.size() + " training images of "
+                    "batch size "
+                            + batchSize
+                            + " is larger than the "
+                            + data.size()
+                            + " training images of "
                             + data.describe());
         }
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1) but was " + labelSmoothing);
+            throw new IllegalArgumentException(
+                    "label smoothing must be in [0, 1) but was " + labelSmoothing);
         }
         this.data = data;
         this.transform = transform;
@@ -133,7 +139,8 @@ public final class BatchLoader implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while preparing a batch", e);
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("preparing a batch failed: " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "preparing a batch failed: " + e.getCause(), e.getCause());
                 }
             }
         };
@@ -174,8 +181,19 @@ public final class BatchLoader implements AutoCloseable {
             Image img = transform.apply(new Image(raw.clone(), c, data.height(), data.width()), r);
             if (img.channels() != c || img.height() != outSize || img.width() != outSize) {
                 throw new IllegalStateException(
-                        "transform produced " + img.channels() + "x" + img.height() + "x" + img.width()
-                                + " but " + c + "x" + outSize + "x" + outSize + " was expected");
+                        "transform produced "
+                                + img.channels()
+                                + "x"
+                                + img.height()
+                                + "x"
+                                + img.width()
+                                + " but "
+                                + c
+                                + "x"
+                                + outSize
+                                + "x"
+                                + outSize
+                                + " was expected");
             }
             System.arraycopy(img.data(), 0, images, i * per, per);
             labels[i] = data.label(index);
@@ -185,7 +203,16 @@ public final class BatchLoader implements AutoCloseable {
             targets[i * k + labels[i]] += 1 - labelSmoothing;
         }
         if (mixer != null && mixer.isEnabled()) {
-            double lam = mixer.apply(images, targets, n, c, outSize, outSize, k, new Random(mix(seed, epoch, -2 - b)));
+            double lam =
+                    mixer.apply(
+                            images,
+                            targets,
+                            n,
+                            c,
+                            outSize,
+                            outSize,
+                            k,
+                            new Random(mix(seed, epoch, -2 - b)));
             if (lam < 0.5) {
                 int[] swapped = new int[n];
                 for (int i = 0; i < n; i++) {
@@ -199,7 +226,10 @@ public final class BatchLoader implements AutoCloseable {
 
     /** SplitMix64-style mixing of the run seed, the epoch and a position. */
     private static long mix(long seed, int epoch, int position) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + position * 0x94D049BB133111EBL;
+        long z =
+                seed * 0x9E3779B97F4A7C15L
+                        + epoch * 0xBF58476D1CE4E5B9L
+                        + position * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -210,7 +240,9 @@ public final class BatchLoader implements AutoCloseable {
         worker.shutdownNow();
     }
 
-    /** Builds a {@link BatchLoader}; {@link #build()} validates the values and starts the worker. */
+    /**
+     * Builds a {@link BatchLoader}; {@link #build()} validates the values and starts the worker.
+     */
     public static final class Builder {
 
         private ImageDataset data;
@@ -261,8 +293,8 @@ public final class BatchLoader implements AutoCloseable {
         }
 
         /**
-         * Visits the images in a new random order each epoch, and skips the last incomplete
-         * batch (batch norm needs full batches): the training set-up (default off).
+         * Visits the images in a new random order each epoch, and skips the last incomplete batch
+         * (batch norm needs full batches): the training set-up (default off).
          *
          * @param seed the run's seed, which fixes the orders and augmentations
          * @return this builder

@@ -12,8 +12,15 @@ public record DatasetSplit(ImageDataset train, ImageDataset test) {
     public DatasetSplit {
         if (!train.classes().equals(test.classes()) || train.channels() != test.channels()) {
             throw new IllegalArgumentException(
-                    "train and test sets disagree: " + train.classes().size() + " vs " + test.classes().size()
-                            + " classes, " + train.channels() + " vs " + test.channels() + " channels");
+                    "train and test sets disagree: "
+                            + train.classes().size()
+                            + " vs "
+                            + test.classes().size()
+                            + " classes, "
+                            + train.channels()
+                            + " vs "
+                            + test.channels()
+                            + " channels");
         }
     }
 }

@@ -36,8 +36,8 @@ public final class Datasets {
     }
 
     /**
-     * The square side image folders are stored at for a model input side: 8/7 of it (the
-     * ImageNet resize-then-crop ratio, 256/224), so random crops have pixels to spare.
+     * The square side image folders are stored at for a model input side: 8/7 of it (the ImageNet
+     * resize-then-crop ratio, 256/224), so random crops have pixels to spare.
      *
      * @param imageSize the model's input side
      * @return the storage side

@@ -56,7 +56,8 @@ public final class IdxFiles {
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
-        InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+        InputStream in =
+                b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
         DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
         int magic;
         try {
@@ -83,7 +84,8 @@ public final class IdxFiles {
             total *= shape[i];
         }
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(source + " holds " + total + " bytes, more than one array can");
+            throw new IllegalArgumentException(
+                    source + " holds " + total + " bytes, more than one array can");
         }
         byte[] values = new byte[(int) total];
         try {

@@ -13,11 +13,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Users' own images in the torchvision {@code ImageFolder} layout: one sub-folder per class,
- * named after it, holding PNG/JPEG/BMP/GIF files. A root with {@code train/} and {@code test/}
- * (or {@code val/}) sub-folders gives both splits; a root of class folders alone is split
- * deterministically, every fifth image of each class going to the test set. Images are decoded
- * once, resized to a square storage size and kept in memory as 8-bit pixels.
+ * Users' own images in the torchvision {@code ImageFolder} layout: one sub-folder per class, named
+ * after it, holding PNG/JPEG/BMP/GIF files. A root with {@code train/} and {@code test/} (or {@code
+ * val/}) sub-folders gives both splits; a root of class folders alone is split deterministically,
+ * every fifth image of each class going to the test set. Images are decoded once, resized to a
+ * square storage size and kept in memory as 8-bit pixels.
  */
 public final class ImageFolderDataset {
 
@@ -37,29 +37,61 @@ public final class ImageFolderDataset {
     public static DatasetSplit load(Path root, int channels, int size) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException(
-                    "dataset " + root + " is neither a known name (fashion-mnist, fashion-mnist-subset) nor a"
+                    "dataset "
+                            + root
+                            + " is neither a known name (fashion-mnist, fashion-mnist-subset) nor a"
                             + " directory");
         }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3 but was " + channels);
         }
         Path train = root.resolve("train");
-        Path test = Files.isDirectory(root.resolve("test")) ? root.resolve("test") : root.resolve("val");
+        Path test =
+                Files.isDirectory(root.resolve("test"))
+                        ? root.resolve("test")
+                        : root.resolve("val");
         if (Files.isDirectory(train) && Files.isDirectory(test)) {
             List<String> classes = classes(train);
             List<String> testClasses = classes(test);
             if (!classes.equals(testClasses)) {
                 throw new IllegalArgumentException(
-                        "class folders differ between " + train + " " + classes + " and " + test + " " + testClasses);
+                        "class folders differ between "
+                                + train
+                                + " "
+                                + classes
+                                + " and "
+                                + test
+                                + " "
+                                + testClasses);
             }
             return new DatasetSplit(
-                    read(files(train, classes, -1, false), classes, channels, size, train.toString()),
-                    read(files(test, classes, -1, false), classes, channels, size, test.toString()));
+                    read(
+                            files(train, classes, -1, false),
+                            classes,
+                            channels,
+                            size,
+                            train.toString()),
+                    read(
+                            files(test, classes, -1, false),
+                            classes,
+                            channels,
+                            size,
+                            test.toString()));
         }
         List<String> classes = classes(root);
         return new DatasetSplit(
-                read(files(root, classes, 5, false), classes, channels, size, root + " (train: 4 of 5)"),
-                read(files(root, classes, 5, true), classes, channels, size, root + " (test: every 5th)"));
+                read(
+                        files(root, classes, 5, false),
+                        classes,
+                        channels,
+                        size,
+                        root + " (train: 4 of 5)"),
+                read(
+                        files(root, classes, 5, true),
+                        classes,
+                        channels,
+                        size,
+                        root + " (test: every 5th)"));
     }
 
     private record Item(Path file, int label) {}
@@ -67,17 +99,24 @@ public final class ImageFolderDataset {
     private static List<String> classes(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(names::add);
+            s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(names::add);
         }
         if (names.size() < 2) {
             throw new IllegalArgumentException(
-                    dir + " has " + names.size() + " class folder(s); expected one sub-folder per class, at least"
+                    dir
+                            + " has "
+                            + names.size()
+                            + " class folder(s); expected one sub-folder per class, at least"
                             + " two");
         }
         return names;
     }
 
-    private static List<Item> files(Path dir, List<String> classes, int every, boolean test) throws IOException {
+    private static List<Item> files(Path dir, List<String> classes, int every, boolean test)
+            throws IOException {
         List<Item> items = new ArrayList<>();
         for (int c = 0; c < classes.size(); c++) {
             List<Path> images = new ArrayList<>();
@@ -86,7 +125,10 @@ public final class ImageFolderDataset {
             }
             if (images.isEmpty()) {
                 throw new IllegalArgumentException(
-                        dir.resolve(classes.get(c)) + " has no images (expected " + EXTENSIONS + ")");
+                        dir.resolve(classes.get(c))
+                                + " has no images (expected "
+                                + EXTENSIONS
+                                + ")");
             }
             for (int i = 0; i < images.size(); i++) {
                 boolean isTest = every > 0 && i % every == every - 1;
@@ -104,7 +146,8 @@ public final class ImageFolderDataset {
     }
 
     private static InMemoryDataset read(
-            List<Item> items, List<String> classes, int channels, int size, String description) throws IOException {
+            List<Item> items, List<String> classes, int channels, int size, String description)
+            throws IOException {
         if (items.isEmpty()) {
             throw new IllegalArgumentException(description + " holds no images");
         }
@@ -115,11 +158,13 @@ public final class ImageFolderDataset {
             BufferedImage img = ImageIO.read(items.get(i).file().toFile());
             if (img == null) {
                 throw new IllegalArgumentException(
-                        items.get(i).file() + " is not a readable image (expected PNG, JPEG, BMP or GIF)");
+                        items.get(i).file()
+                                + " is not a readable image (expected PNG, JPEG, BMP or GIF)");
             }
             BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = scaled.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.drawImage(img, 0, 0, size, size, null);
             g.dispose();
             int base = i * per;
@@ -142,6 +187,12 @@ public final class ImageFolderDataset {
             labels[i] = items.get(i).label();
         }
         return new InMemoryDataset(
-                pixels, labels, channels, size, size, classes, description + ", " + items.size() + " images");
+                pixels,
+                labels,
+                channels,
+                size,
+                size,
+                classes,
+                description + ", " + items.size() + " images");
     }
 }

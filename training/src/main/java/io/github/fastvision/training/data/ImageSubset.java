@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A view of some images of another {@link ImageDataset}, in their original order; no pixels are
- * copied. Used to hold out the items a training set never drew, for example as validation data
- * for choosing a hyper-parameter.
+ * copied. Used to hold out the items a training set never drew, for example as validation data for
+ * choosing a hyper-parameter.
  */
 public final class ImageSubset implements ImageDataset {
 
@@ -31,20 +31,35 @@ public final class ImageSubset implements ImageDataset {
      */
     public static ImageSubset excluding(ImageDataset source, BitSet excluded) {
         if (excluded.length() > source.size()) {
-            throw new IllegalArgumentException("cannot exclude image " + (excluded.length() - 1) + " of "
-                    + source.describe() + ", which has " + source.size() + " images");
+            throw new IllegalArgumentException(
+                    "cannot exclude image "
+                            + (excluded.length() - 1)
+                            + " of "
+                            + source.describe()
+                            + ", which has "
+                            + source.size()
+                            + " images");
         }
         int kept = source.size() - excluded.cardinality();
         if (kept < 1) {
-            throw new IllegalArgumentException("excluding " + excluded.cardinality() + " images leaves none of the "
-                    + source.size() + " in " + source.describe());
+            throw new IllegalArgumentException(
+                    "excluding "
+                            + excluded.cardinality()
+                            + " images leaves none of the "
+                            + source.size()
+                            + " in "
+                            + source.describe());
         }
         int[] indices = new int[kept];
         int j = 0;
-        for (int i = excluded.nextClearBit(0); i < source.size(); i = excluded.nextClearBit(i + 1)) {
+        for (int i = excluded.nextClearBit(0);
+                i < source.size();
+                i = excluded.nextClearBit(i + 1)) {
             indices[j++] = i;
         }
-        return new ImageSubset(source, indices,
+        return new ImageSubset(
+                source,
+                indices,
                 kept + " of " + source.describe() + " (" + excluded.cardinality() + " held back)");
     }
 

@@ -2,7 +2,9 @@ package io.github.fastvision.training.data;
 
 import java.util.List;
 
-/** An {@link ImageDataset} over one byte array of 8-bit pixels (N, C, H, W) and an int label array. */
+/**
+ * An {@link ImageDataset} over one byte array of 8-bit pixels (N, C, H, W) and an int label array.
+ */
 public final class InMemoryDataset implements ImageDataset {
 
     private final byte[] pixels;
@@ -35,13 +37,29 @@ public final class InMemoryDataset implements ImageDataset {
         long per = (long) channels * height * width;
         if (per <= 0 || pixels.length != per * labels.length) {
             throw new IllegalArgumentException(
-                    "expected " + labels.length + " images of " + channels + "x" + height + "x" + width
-                            + " = " + per * labels.length + " bytes but got " + pixels.length);
+                    "expected "
+                            + labels.length
+                            + " images of "
+                            + channels
+                            + "x"
+                            + height
+                            + "x"
+                            + width
+                            + " = "
+                            + per * labels.length
+                            + " bytes but got "
+                            + pixels.length);
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes.size()) {
                 throw new IllegalArgumentException(
-                        "label " + labels[i] + " of image " + i + " is outside [0, " + classes.size() + ")");
+                        "label "
+                                + labels[i]
+                                + " of image "
+                                + i
+                                + " is outside [0, "
+                                + classes.size()
+                                + ")");
             }
         }
         this.pixels = pixels;
@@ -121,6 +139,12 @@ public final class InMemoryDataset implements ImageDataset {
             lb[j] = labels[picked[j]];
         }
         return new InMemoryDataset(
-                px, lb, channels, height, width, classes, description + ", " + perClass + " per class");
+                px,
+                lb,
+                channels,
+                height,
+                width,
+                classes,
+                description + ", " + perClass + " per class");
     }
 }

@@ -22,7 +22,10 @@ public final class MixupCutmix {
     public MixupCutmix(double mixupAlpha, double cutmixAlpha) {
         if (mixupAlpha < 0 || cutmixAlpha < 0) {
             throw new IllegalArgumentException(
-                    "mixup and cutmix alphas must be >= 0 but were " + mixupAlpha + " and " + cutmixAlpha);
+                    "mixup and cutmix alphas must be >= 0 but were "
+                            + mixupAlpha
+                            + " and "
+                            + cutmixAlpha);
         }
         this.mixupAlpha = mixupAlpha;
         this.cutmixAlpha = cutmixAlpha;
@@ -50,7 +53,8 @@ public final class MixupCutmix {
      * @param random randomness of this batch
      * @return the λ used (1 when nothing was mixed)
      */
-    public double apply(float[] images, float[] targets, int n, int c, int h, int w, int k, Random random) {
+    public double apply(
+            float[] images, float[] targets, int n, int c, int h, int w, int k, Random random) {
         if (!isEnabled() || n < 2) {
             return 1.0;
         }
@@ -73,7 +77,8 @@ public final class MixupCutmix {
                 for (int ci = 0; ci < c; ci++) {
                     for (int y = y0; y < y1; y++) {
                         int off = ci * h * w + y * w;
-                        System.arraycopy(source, j * per + off + x0, images, i * per + off + x0, x1 - x0);
+                        System.arraycopy(
+                                source, j * per + off + x0, images, i * per + off + x0, x1 - x0);
                     }
                 }
             }
@@ -122,7 +127,8 @@ public final class MixupCutmix {
             } while (v <= 0);
             v = v * v * v;
             double u = random.nextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+            if (u < 1 - 0.0331 * x * x * x * x
+                    || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
                 return d * v;
             }
         }

@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * Accumulates a confusion matrix over the pixels of semantic segmentation maps and reports
  * per-class IoU, mean IoU and pixel accuracy. Row = ground-truth class, column = predicted class.
- * Ground-truth labels outside {@code [0, numClasses)} (such as 255 or -1) are ignored, as
- * PyTorch's {@code ignore_index}; a predicted class outside that range is an error.
+ * Ground-truth labels outside {@code [0, numClasses)} (such as 255 or -1) are ignored, as PyTorch's
+ * {@code ignore_index}; a predicted class outside that range is an error.
  */
 public final class SegmentationMetrics {
 
@@ -22,7 +22,8 @@ public final class SegmentationMetrics {
      */
     public SegmentationMetrics(int numClasses) {
         if (numClasses < 1) {
-            throw new IllegalArgumentException("numClasses must be at least 1 but was " + numClasses);
+            throw new IllegalArgumentException(
+                    "numClasses must be at least 1 but was " + numClasses);
         }
         this.numClasses = numClasses;
         this.confusion = new long[numClasses][numClasses];
@@ -46,14 +47,22 @@ public final class SegmentationMetrics {
     public void update(int[] predicted, int[] labels) {
         if (predicted.length != labels.length) {
             throw new IllegalArgumentException(
-                    "predicted and labels must have the same length but have " + predicted.length + " and "
+                    "predicted and labels must have the same length but have "
+                            + predicted.length
+                            + " and "
                             + labels.length);
         }
         for (int i = 0; i < predicted.length; i++) {
             int p = predicted[i];
             if (p < 0 || p >= numClasses) {
                 throw new IllegalArgumentException(
-                        "predicted class " + p + " at position " + i + " is outside [0, " + numClasses + ")");
+                        "predicted class "
+                                + p
+                                + " at position "
+                                + i
+                                + " is outside [0, "
+                                + numClasses
+                                + ")");
             }
         }
         for (int i = 0; i < predicted.length; i++) {
@@ -74,7 +83,9 @@ public final class SegmentationMetrics {
     public void update(NDArray predicted, NDArray labels) {
         if (!predicted.getShape().equals(labels.getShape())) {
             throw new IllegalArgumentException(
-                    "predicted and labels must have the same shape but have " + predicted.getShape() + " and "
+                    "predicted and labels must have the same shape but have "
+                            + predicted.getShape()
+                            + " and "
                             + labels.getShape());
         }
         update(toInts(predicted, "predicted"), toInts(labels, "labels"));
@@ -88,7 +99,10 @@ public final class SegmentationMetrics {
     public void merge(SegmentationMetrics other) {
         if (other.numClasses != numClasses) {
             throw new IllegalArgumentException(
-                    "cannot merge metrics over " + other.numClasses + " classes into metrics over " + numClasses);
+                    "cannot merge metrics over "
+                            + other.numClasses
+                            + " classes into metrics over "
+                            + numClasses);
         }
         for (int t = 0; t < numClasses; t++) {
             for (int p = 0; p < numClasses; p++) {
@@ -162,8 +176,8 @@ public final class SegmentationMetrics {
     }
 
     /**
-     * Returns the share of counted pixels whose prediction equals the label, in percent; NaN
-     * before any pixel was counted.
+     * Returns the share of counted pixels whose prediction equals the label, in percent; NaN before
+     * any pixel was counted.
      *
      * @return pixel accuracy in [0, 100] or NaN
      */
@@ -192,7 +206,8 @@ public final class SegmentationMetrics {
     private static int[] toInts(NDArray array, String what) {
         DataType type = array.getDataType();
         if (!type.isInteger()) {
-            throw new IllegalArgumentException(what + " must have an integer data type but is " + type);
+            throw new IllegalArgumentException(
+                    what + " must have an integer data type but is " + type);
         }
         if (type == DataType.INT32) {
             return array.toIntArray();

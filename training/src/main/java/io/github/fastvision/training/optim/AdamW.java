@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * AdamW (Loshchilov and Hutter 2019) with PyTorch's semantics: decoupled decay
- * {@code w ← w·(1 − lr·λ)}, bias-corrected moments, β = (0.9, 0.999), ε = 1e-8.
+ * AdamW (Loshchilov and Hutter 2019) with PyTorch's semantics: decoupled decay {@code w ← w·(1 −
+ * lr·λ)}, bias-corrected moments, β = (0.9, 0.999), ε = 1e-8.
  */
 public final class AdamW extends Optimizer {
 

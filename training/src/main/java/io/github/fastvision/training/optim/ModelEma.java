@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Exponential moving average of every parameter and buffer (batch-norm statistics included), as
- * timm's {@code ModelEmaV2}: {@code ema ← d·ema + (1 − d)·w} after each step, with the decay
- * warmed up as {@code min(d, (1 + t) / (10 + t))} so that short runs are not dominated by the
+ * timm's {@code ModelEmaV2}: {@code ema ← d·ema + (1 − d)·w} after each step, with the decay warmed
+ * up as {@code min(d, (1 + t) / (10 + t))} so that short runs are not dominated by the
  * initialization. {@link #swap()} exchanges the averaged and the live weights for evaluation.
  */
 public final class ModelEma {

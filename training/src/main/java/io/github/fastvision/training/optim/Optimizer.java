@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An optimizer over a fixed list of parameters whose state (momentum buffers, moments, step
- * count) can be saved and restored exactly, so a resumed run continues bit for bit. Updates run
- * in place under an {@link NDScope}, so no temporary array outlives a step.
+ * An optimizer over a fixed list of parameters whose state (momentum buffers, moments, step count)
+ * can be saved and restored exactly, so a resumed run continues bit for bit. Updates run in place
+ * under an {@link NDScope}, so no temporary array outlives a step.
  */
 public abstract class Optimizer {
 
@@ -25,7 +25,8 @@ public abstract class Optimizer {
      */
     protected Optimizer(List<TrainableParameter> params, double weightDecay) {
         if (params.isEmpty()) {
-            throw new IllegalArgumentException("nothing to optimize: the model has no trainable parameters");
+            throw new IllegalArgumentException(
+                    "nothing to optimize: the model has no trainable parameters");
         }
         this.params = List.copyOf(params);
         this.weightDecay = weightDecay;
@@ -39,7 +40,8 @@ public abstract class Optimizer {
      * @param weightDecay weight decay
      * @return the optimizer
      */
-    public static Optimizer create(OptimizerKind kind, List<TrainableParameter> params, double weightDecay) {
+    public static Optimizer create(
+            OptimizerKind kind, List<TrainableParameter> params, double weightDecay) {
         switch (kind) {
             case SGD:
                 return new Sgd(params, weightDecay, false);

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * Stochastic gradient descent with momentum 0.9, optionally Nesterov's, with PyTorch's
- * semantics: weight decay is added to the gradient, {@code buf = μ·buf + g}, and the step is
- * {@code g + μ·buf} (Nesterov) or {@code buf}.
+ * Stochastic gradient descent with momentum 0.9, optionally Nesterov's, with PyTorch's semantics:
+ * weight decay is added to the gradient, {@code buf = μ·buf + g}, and the step is {@code g + μ·buf}
+ * (Nesterov) or {@code buf}.
  */
 public final class Sgd extends Optimizer {
 

@@ -31,7 +31,9 @@ public record TrainableParameter(String name, NDArray array, boolean decay) {
             }
             NDArray a = p.parameter().getArray();
             boolean decay =
-                    a.getShape().dimension() > 1 && !p.name().contains("pos_embed") && !p.name().contains("cls_token");
+                    a.getShape().dimension() > 1
+                            && !p.name().contains("pos_embed")
+                            && !p.name().contains("cls_token");
             out.add(new TrainableParameter(p.name(), a, decay));
         }
         return out;

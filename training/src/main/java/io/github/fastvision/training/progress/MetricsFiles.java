@@ -37,7 +37,8 @@ public final class MetricsFiles {
      * @param title plot title
      * @throws IOException if writing fails
      */
-    public static void write(Path dir, List<EpochMetrics> history, String title) throws IOException {
+    public static void write(Path dir, List<EpochMetrics> history, String title)
+            throws IOException {
         Files.createDirectories(dir);
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         for (EpochMetrics m : history) {
@@ -45,14 +46,22 @@ public final class MetricsFiles {
                     String.format(
                             Locale.ROOT,
                             "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f,%.1f%n",
-                            m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.lr(),
-                            m.trainSeconds(), m.imagesPerSecond(), m.rssMiB()));
+                            m.epoch(),
+                            m.trainLoss(),
+                            m.trainAccuracy(),
+                            m.testLoss(),
+                            m.testAccuracy(),
+                            m.lr(),
+                            m.trainSeconds(),
+                            m.imagesPerSecond(),
+                            m.rssMiB()));
         }
         AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
         plot(dir.resolve(PNG), history, title);
     }
 
-    private static void plot(Path file, List<EpochMetrics> history, String title) throws IOException {
+    private static void plot(Path file, List<EpochMetrics> history, String title)
+            throws IOException {
         List<Double> epochs = new ArrayList<>();
         List<Double> trainLoss = new ArrayList<>();
         List<Double> testLoss = new ArrayList<>();
@@ -66,16 +75,24 @@ public final class MetricsFiles {
             testAcc.add(100 * m.testAccuracy());
         }
         XYChart chart =
-                new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").yAxisTitle("loss").build();
+                new XYChartBuilder()
+                        .width(800)
+                        .height(500)
+                        .title(title)
+                        .xAxisTitle("epoch")
+                        .yAxisTitle("loss")
+                        .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "accuracy (%)");
-        chart.addSeries("train loss", epochs, trainLoss).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        chart.addSeries("train loss", epochs, trainLoss)
+                .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
         chart.addSeries("test loss", epochs, testLoss);
         XYSeries a = chart.addSeries("train accuracy", epochs, trainAcc);
         a.setYAxisGroup(1);
         XYSeries b = chart.addSeries("test accuracy", epochs, testAcc);
         b.setYAxisGroup(1);
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(
+                file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -10,10 +10,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Training progress with loss, accuracy, images/s and the epoch's ETA, and one summary line per
- * epoch. On a terminal it is a one-line bar redrawn in place at most five times a second; in a
- * log (standard error redirected, {@code System.console() == null}) it writes a plain line at
- * most every {@link #LOG_INTERVAL_SECONDS} seconds and at the epoch's last batch instead, so a log
- * file holds a few lines per epoch rather than hundreds of carriage-return redraws.
+ * epoch. On a terminal it is a one-line bar redrawn in place at most five times a second; in a log
+ * (standard error redirected, {@code System.console() == null}) it writes a plain line at most
+ * every {@link #LOG_INTERVAL_SECONDS} seconds and at the epoch's last batch instead, so a log file
+ * holds a few lines per epoch rather than hundreds of carriage-return redraws.
  */
 public final class ProgressBar implements TrainingListener {
 
@@ -69,25 +69,42 @@ public final class ProgressBar implements TrainingListener {
         epochs = config.epochs();
         batchSize = config.batch();
         // A run that only a step or time budget ends has no epoch count to show.
-        String length = config.epochs() == Integer.MAX_VALUE
-                ? (config.maxSteps() > 0 ? config.maxSteps() + " steps" : "a budget of " + config.timeBudget())
-                : config.epochs() + " epochs";
+        String length =
+                config.epochs() == Integer.MAX_VALUE
+                        ? (config.maxSteps() > 0
+                                ? config.maxSteps() + " steps"
+                                : "a budget of " + config.timeBudget())
+                        : config.epochs() + " epochs";
         out.printf(
                 Locale.ROOT,
                 "training %s on %s: %s from epoch %d, batch %d, %d steps/epoch, recipe %s%n",
-                config.model(), config.dataset(), length, startEpoch + 1, config.batch(), batchesPerEpoch,
+                config.model(),
+                config.dataset(),
+                length,
+                startEpoch + 1,
+                config.batch(),
+                batchesPerEpoch,
                 config.recipe().name());
         out.flush();
     }
 
     @Override
-    public void onBatch(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
+    public void onBatch(
+            int epoch,
+            int batch,
+            int batches,
+            double loss,
+            double accuracy,
+            double imagesPerSecond) {
         long now = clock.getAsLong();
         if (!terminal) {
-            // Every few seconds and at the epoch's end, so that each epoch leaves at least one line.
+            // Every few seconds and at the epoch's end, so that each epoch leaves at least one
+            // line.
             if (batch == batches || now - lastDraw >= LOG_NANOS) {
                 lastDraw = now;
-                out.println(line(epoch, batch, batches, loss, accuracy, imagesPerSecond).stripTrailing());
+                out.println(
+                        line(epoch, batch, batches, loss, accuracy, imagesPerSecond)
+                                .stripTrailing());
                 out.flush();
             }
             return;
@@ -111,18 +128,36 @@ public final class ProgressBar implements TrainingListener {
      * @param imagesPerSecond throughput
      * @return the line
      */
-    String line(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
+    String line(
+            int epoch,
+            int batch,
+            int batches,
+            double loss,
+            double accuracy,
+            double imagesPerSecond) {
         int filled = (int) ((long) WIDTH * batch / batches);
         StringBuilder bar = new StringBuilder();
         for (int i = 0; i < WIDTH; i++) {
             bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
         }
-        long eta = imagesPerSecond > 0 ? Math.round((double) (batches - batch) * batchSize / imagesPerSecond) : 0;
+        long eta =
+                imagesPerSecond > 0
+                        ? Math.round((double) (batches - batch) * batchSize / imagesPerSecond)
+                        : 0;
         String of = epochs == Integer.MAX_VALUE ? "" : "/" + epochs;
         return String.format(
                 Locale.ROOT,
                 "epoch %d%s [%s] %d/%d loss %.4f acc %5.1f%% %6.0f img/s ETA %d:%02d ",
-                epoch + 1, of, bar, batch, batches, loss, 100 * accuracy, imagesPerSecond, eta / 60, eta % 60);
+                epoch + 1,
+                of,
+                bar,
+                batch,
+                batches,
+                loss,
+                100 * accuracy,
+                imagesPerSecond,
+                eta / 60,
+                eta % 60);
     }
 
     @Override
@@ -135,8 +170,15 @@ public final class ProgressBar implements TrainingListener {
                 Locale.ROOT,
                 "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, lr %.2e, %.1f s, %.0f img/s,"
                         + " RSS %.0f MiB%n",
-                m.epoch(), m.trainLoss(), 100 * m.trainAccuracy(), m.testLoss(), 100 * m.testAccuracy(), m.lr(),
-                m.trainSeconds(), m.imagesPerSecond(), m.rssMiB());
+                m.epoch(),
+                m.trainLoss(),
+                100 * m.trainAccuracy(),
+                m.testLoss(),
+                100 * m.testAccuracy(),
+                m.lr(),
+                m.trainSeconds(),
+                m.imagesPerSecond(),
+                m.rssMiB());
         out.flush();
     }
 }

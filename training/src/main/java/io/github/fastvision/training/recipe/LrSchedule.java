@@ -1,9 +1,9 @@
 package io.github.fastvision.training.recipe;
 
 /**
- * Per-step learning rate: linear warm-up from {@code peak/warmupSteps} to the peak, then cosine
- * or step decay to the end of training. The one schedule of the project: epoch, step and time
- * budgets all map onto it.
+ * Per-step learning rate: linear warm-up from {@code peak/warmupSteps} to the peak, then cosine or
+ * step decay to the end of training. The one schedule of the project: epoch, step and time budgets
+ * all map onto it.
  */
 public final class LrSchedule {
 
@@ -22,11 +22,18 @@ public final class LrSchedule {
      * @param kind decay after warm-up
      * @param floor the cosine's final value
      */
-    public LrSchedule(double peak, long warmupSteps, long totalSteps, ScheduleKind kind, double floor) {
+    public LrSchedule(
+            double peak, long warmupSteps, long totalSteps, ScheduleKind kind, double floor) {
         if (!(peak > 0) || warmupSteps < 0 || totalSteps < 1 || floor < 0 || floor > peak) {
             throw new IllegalArgumentException(
-                    "invalid schedule: peak " + peak + ", warm-up " + warmupSteps + ", total " + totalSteps
-                            + ", floor " + floor);
+                    "invalid schedule: peak "
+                            + peak
+                            + ", warm-up "
+                            + warmupSteps
+                            + ", total "
+                            + totalSteps
+                            + ", floor "
+                            + floor);
         }
         this.peak = peak;
         this.warmupSteps = Math.min(warmupSteps, totalSteps);
@@ -47,7 +54,8 @@ public final class LrSchedule {
     public static LrSchedule of(Recipe recipe, int batch, int epochs, int stepsPerEpoch) {
         double peak = recipe.lrFor(batch);
         long warmup = Math.round(recipe.warmupFor(epochs) * stepsPerEpoch);
-        return new LrSchedule(peak, warmup, (long) epochs * stepsPerEpoch, recipe.schedule(), peak * 1e-3);
+        return new LrSchedule(
+                peak, warmup, (long) epochs * stepsPerEpoch, recipe.schedule(), peak * 1e-3);
     }
 
     /**

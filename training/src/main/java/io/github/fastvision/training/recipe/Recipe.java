@@ -2,9 +2,9 @@ package io.github.fastvision.training.recipe;
 
 /**
  * A training recipe as data: the hyper-parameters of one row of a paper's training table. The
- * papers train on ImageNet for hundreds of epochs at batch 512–4096; {@link #lrFor} and {@link #warmupFor} turn a
- * recipe into a run of another length and batch with the papers' own rules (the linear scaling
- * rule for the learning rate, warm-up kept as the same fraction of training).
+ * papers train on ImageNet for hundreds of epochs at batch 512–4096; {@link #lrFor} and {@link
+ * #warmupFor} turn a recipe into a run of another length and batch with the papers' own rules (the
+ * linear scaling rule for the learning rate, warm-up kept as the same fraction of training).
  *
  * @param name registry name
  * @param source where the numbers come from
@@ -47,10 +47,10 @@ public record Recipe(
         int padCrop) {
 
     /**
-     * Starts a builder. Required: {@code setName}, {@code setSource}, {@code setOptimizer},
-     * {@code setLr}, {@code setWeightDecay}, {@code setEpochs} and {@code setSchedule}; the
-     * optional values default to no warm-up, no regularization or augmentation beyond the
-     * identity crop, and the model's own drop-path rate.
+     * Starts a builder. Required: {@code setName}, {@code setSource}, {@code setOptimizer}, {@code
+     * setLr}, {@code setWeightDecay}, {@code setEpochs} and {@code setSchedule}; the optional
+     * values default to no warm-up, no regularization or augmentation beyond the identity crop, and
+     * the model's own drop-path rate.
      *
      * @return an empty builder
      */
@@ -65,11 +65,23 @@ public record Recipe(
      */
     public Builder toBuilder() {
         return new Builder()
-                .setName(name).setSource(source).setOptimizer(optimizer).setLr(lr, referenceBatch)
-                .setWeightDecay(weightDecay).setEpochs(epochs).optWarmupEpochs(warmupEpochs).setSchedule(schedule)
-                .optLabelSmoothing(labelSmoothing).optDropPath(dropPath).optMixupAlpha(mixupAlpha)
-                .optCutmixAlpha(cutmixAlpha).optEmaDecay(emaDecay).optGradClip(gradClip)
-                .optCropMinScale(cropMinScale).optFlip(flip).optPadCrop(padCrop);
+                .setName(name)
+                .setSource(source)
+                .setOptimizer(optimizer)
+                .setLr(lr, referenceBatch)
+                .setWeightDecay(weightDecay)
+                .setEpochs(epochs)
+                .optWarmupEpochs(warmupEpochs)
+                .setSchedule(schedule)
+                .optLabelSmoothing(labelSmoothing)
+                .optDropPath(dropPath)
+                .optMixupAlpha(mixupAlpha)
+                .optCutmixAlpha(cutmixAlpha)
+                .optEmaDecay(emaDecay)
+                .optGradClip(gradClip)
+                .optCropMinScale(cropMinScale)
+                .optFlip(flip)
+                .optPadCrop(padCrop);
     }
 
     /** Validates the values. */
@@ -80,16 +92,29 @@ public record Recipe(
         check(weightDecay >= 0, name, "weight decay must be >= 0", weightDecay);
         check(epochs >= 1, name, "epochs must be >= 1", epochs);
         check(warmupEpochs >= 0, name, "warm-up epochs must be >= 0", warmupEpochs);
-        check(labelSmoothing >= 0 && labelSmoothing < 1, name, "label smoothing must be in [0, 1)", labelSmoothing);
+        check(
+                labelSmoothing >= 0 && labelSmoothing < 1,
+                name,
+                "label smoothing must be in [0, 1)",
+                labelSmoothing);
         check(emaDecay >= 0 && emaDecay < 1, name, "EMA decay must be in [0, 1)", emaDecay);
         check(gradClip >= 0, name, "gradient clip must be >= 0", gradClip);
-        check(mixupAlpha >= 0 && cutmixAlpha >= 0, name, "mixup and cutmix alpha must be >= 0", mixupAlpha);
-        check(cropMinScale > 0 && cropMinScale <= 1, name, "crop scale must be in (0, 1]", cropMinScale);
+        check(
+                mixupAlpha >= 0 && cutmixAlpha >= 0,
+                name,
+                "mixup and cutmix alpha must be >= 0",
+                mixupAlpha);
+        check(
+                cropMinScale > 0 && cropMinScale <= 1,
+                name,
+                "crop scale must be in (0, 1]",
+                cropMinScale);
     }
 
     private static void check(boolean ok, String name, String rule, Object value) {
         if (!ok) {
-            throw new IllegalArgumentException("recipe " + name + ": " + rule + " but was " + value);
+            throw new IllegalArgumentException(
+                    "recipe " + name + ": " + rule + " but was " + value);
         }
     }
 
@@ -345,11 +370,28 @@ public record Recipe(
         public Recipe build() {
             java.util.Objects.requireNonNull(name, "recipe name must be set");
             java.util.Objects.requireNonNull(source, "recipe " + name + ": source must be set");
-            java.util.Objects.requireNonNull(optimizer, "recipe " + name + ": optimizer must be set");
+            java.util.Objects.requireNonNull(
+                    optimizer, "recipe " + name + ": optimizer must be set");
             java.util.Objects.requireNonNull(schedule, "recipe " + name + ": schedule must be set");
             return new Recipe(
-                    name, source, optimizer, lr, referenceBatch, weightDecay, epochs, warmupEpochs, schedule,
-                    labelSmoothing, dropPath, mixupAlpha, cutmixAlpha, emaDecay, gradClip, cropMinScale, flip, padCrop);
+                    name,
+                    source,
+                    optimizer,
+                    lr,
+                    referenceBatch,
+                    weightDecay,
+                    epochs,
+                    warmupEpochs,
+                    schedule,
+                    labelSmoothing,
+                    dropPath,
+                    mixupAlpha,
+                    cutmixAlpha,
+                    emaDecay,
+                    gradClip,
+                    cropMinScale,
+                    flip,
+                    padCrop);
         }
     }
 }

@@ -43,23 +43,31 @@ public final class ClassificationTask implements TrainingTask<Batch> {
         this.channels = data.train().channels();
         this.classes = data.train().classes().size();
         MixupCutmix mixer = new MixupCutmix(recipe.mixupAlpha(), recipe.cutmixAlpha());
-        this.train = BatchLoader.builder()
-                .setData(data.train())
-                .setTransform(
-                        Pipeline.training(size, recipe.cropMinScale(), recipe.flip(), recipe.padCrop(), channels), size)
-                .setBatchSize(config.batch())
-                .optTraining(config.seed())
-                .optMixer(mixer)
-                .optLabelSmoothing(recipe.labelSmoothing())
-                .build();
+        this.train =
+                BatchLoader.builder()
+                        .setData(data.train())
+                        .setTransform(
+                                Pipeline.training(
+                                        size,
+                                        recipe.cropMinScale(),
+                                        recipe.flip(),
+                                        recipe.padCrop(),
+                                        channels),
+                                size)
+                        .setBatchSize(config.batch())
+                        .optTraining(config.seed())
+                        .optMixer(mixer)
+                        .optLabelSmoothing(recipe.labelSmoothing())
+                        .build();
         BatchLoader t;
         try {
-            t = BatchLoader.builder()
-                    .setData(data.test())
-                    .setTransform(Pipeline.evaluation(size, channels), size)
-                    .setBatchSize(EVAL_BATCH)
-                    .optSeed(config.seed())
-                    .build();
+            t =
+                    BatchLoader.builder()
+                            .setData(data.test())
+                            .setTransform(Pipeline.evaluation(size, channels), size)
+                            .setBatchSize(EVAL_BATCH)
+                            .optSeed(config.seed())
+                            .build();
         } catch (RuntimeException e) {
             train.close();
             throw e;
@@ -75,8 +83,19 @@ public final class ClassificationTask implements TrainingTask<Batch> {
         Shape out = model.getOutputShapes(new Shape[] {new Shape(2, channels, size, size)})[0];
         if (out.dimension() != 2 || out.get(1) != classes) {
             throw new IllegalArgumentException(
-                    "the model maps (N, " + channels + ", " + size + ", " + size + ") to " + out + " but the dataset has "
-                            + classes + " classes: expected (N, " + classes + ")");
+                    "the model maps (N, "
+                            + channels
+                            + ", "
+                            + size
+                            + ", "
+                            + size
+                            + ") to "
+                            + out
+                            + " but the dataset has "
+                            + classes
+                            + " classes: expected (N, "
+                            + classes
+                            + ")");
         }
     }
 
@@ -106,7 +125,13 @@ public final class ClassificationTask implements TrainingTask<Batch> {
 
     @Override
     public double metricSum(Step step) {
-        return step.outputs().singletonOrThrow().argMax(1).toType(DataType.INT32, false).eq(step.labels()).sum().getLong();
+        return step.outputs()
+                .singletonOrThrow()
+                .argMax(1)
+                .toType(DataType.INT32, false)
+                .eq(step.labels())
+                .sum()
+                .getLong();
     }
 
     @Override

@@ -15,16 +15,16 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
- * Dense prediction with one or more exits (early-exit training, Liu 2022 Eq. 2.1): the loss is
- * the sum over exits of each exit's per-pixel cross-entropy (weight 1), the exit's scores
- * bilinearly upsampled to the label size. The training metric is the last exit's pixel accuracy; the evaluation reports the
- * mean loss and the last exit's mean IoU ({@link SegmentationMetrics}) on the held-out images.
- * Batches run through the training images in order, so a run of k steps sees the same data
- * whatever its epoch length.
+ * Dense prediction with one or more exits (early-exit training, Liu 2022 Eq. 2.1): the loss is the
+ * sum over exits of each exit's per-pixel cross-entropy (weight 1), the exit's scores bilinearly
+ * upsampled to the label size. The training metric is the last exit's pixel accuracy; the
+ * evaluation reports the mean loss and the last exit's mean IoU ({@link SegmentationMetrics}) on
+ * the held-out images. Batches run through the training images in order, so a run of k steps sees
+ * the same data whatever its epoch length.
  *
  * <p>Built with {@link #builder()}; the forward pass defaults to the model's own and can be
- * replaced (a model with several training modes switches between them from a
- * {@link io.github.fastvision.training.TrainingListener}).
+ * replaced (a model with several training modes switches between them from a {@link
+ * io.github.fastvision.training.TrainingListener}).
  */
 public final class DensePredictionTask implements TrainingTask<Integer> {
 
@@ -87,7 +87,9 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
         return total;
     }
 
-    /** Bilinear resize of (N, K, h, w) scores to (N, K, h', w'), as the exits' own decoders resize. */
+    /**
+     * Bilinear resize of (N, K, h, w) scores to (N, K, h', w'), as the exits' own decoders resize.
+     */
     private static NDArray resize(NDArray x, long h, long w) {
         Shape s = x.getShape();
         if (s.get(2) == h && s.get(3) == w) {
@@ -137,7 +139,10 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
     @Override
     public Step forward(Block model, ParameterStore ps, Integer index, NDManager manager) {
         NDArray[] xy = train.batch(manager, index * batch, (index + 1) * batch);
-        NDList outs = forward != null ? forward.forward(ps, xy[0]) : model.forward(ps, new NDList(xy[0]), true);
+        NDList outs =
+                forward != null
+                        ? forward.forward(ps, xy[0])
+                        : model.forward(ps, new NDList(xy[0]), true);
         return new Step(outs, xy[1], loss(outs, xy[1]), batch);
     }
 
@@ -238,7 +243,8 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
         }
 
         /**
-         * Replaces the training forward pass (default: the model's {@code forward} in training mode).
+         * Replaces the training forward pass (default: the model's {@code forward} in training
+         * mode).
          *
          * @param forward the pass
          * @return this builder
@@ -258,11 +264,17 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
             Objects.requireNonNull(train, "training data must be set");
             if (batch < 1 || batch > train.size()) {
                 throw new IllegalArgumentException(
-                        "batch must be in [1, " + train.size() + "] (the training images) but was " + batch);
+                        "batch must be in [1, "
+                                + train.size()
+                                + "] (the training images) but was "
+                                + batch);
             }
             if (test != null && (evalBatch < 1 || evalBatch > test.size())) {
                 throw new IllegalArgumentException(
-                        "eval batch must be in [1, " + test.size() + "] (the held-out images) but was " + evalBatch);
+                        "eval batch must be in [1, "
+                                + test.size()
+                                + "] (the held-out images) but was "
+                                + evalBatch);
             }
             return new DensePredictionTask(this);
         }

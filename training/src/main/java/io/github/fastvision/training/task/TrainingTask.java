@@ -62,7 +62,8 @@ public interface TrainingTask<B> extends AutoCloseable {
     int batchesPerEpoch();
 
     /**
-     * Starts an epoch's training batches; the order depends only on the epoch (and the task's seed).
+     * Starts an epoch's training batches; the order depends only on the epoch (and the task's
+     * seed).
      *
      * @param epoch 0-based epoch
      * @return the batches
@@ -70,8 +71,8 @@ public interface TrainingTask<B> extends AutoCloseable {
     Iterator<B> epoch(int epoch);
 
     /**
-     * Runs the model forward in training mode on a batch and computes the loss. Called inside
-     * the trainer's gradient collector; arrays belong to {@code manager}.
+     * Runs the model forward in training mode on a batch and computes the loss. Called inside the
+     * trainer's gradient collector; arrays belong to {@code manager}.
      *
      * @param model the model
      * @param ps the parameter store

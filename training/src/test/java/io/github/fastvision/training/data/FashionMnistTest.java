@@ -32,7 +32,8 @@ class FashionMnistTest {
         for (int c : count) {
             assertEquals(300, c);
         }
-        // The first images of Fashion-MNIST's files: an ankle boot (train) and an ankle boot (test).
+        // The first images of Fashion-MNIST's files: an ankle boot (train) and an ankle boot
+        // (test).
         assertEquals(9, data.train().label(0));
         assertEquals(9, data.test().label(0));
         float[] px = new float[28 * 28];
@@ -57,7 +58,11 @@ class FashionMnistTest {
 
     @Test
     void idxRoundTripPlainAndGzip(@TempDir Path dir) throws IOException {
-        byte[] idx = idx(0x0803, new int[] {2, 2, 3}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, (byte) 255});
+        byte[] idx =
+                idx(
+                        0x0803,
+                        new int[] {2, 2, 3},
+                        new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, (byte) 255});
         IdxFiles.Tensor t = IdxFiles.read(new ByteArrayInputStream(idx), "plain", 3);
         assertEquals(3, t.dims()[2]);
         assertEquals((byte) 255, t.data()[11]);
@@ -74,25 +79,36 @@ class FashionMnistTest {
     void badIdxFilesNameTheExpectedFormat() throws IOException {
         byte[] labels = idx(0x0801, new int[] {3}, new byte[] {1, 2, 3});
         IllegalArgumentException rank =
-                assertThrows(IllegalArgumentException.class, () -> IdxFiles.read(new ByteArrayInputStream(labels), "l", 3));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> IdxFiles.read(new ByteArrayInputStream(labels), "l", 3));
         assertTrue(rank.getMessage().contains("0x00000803"), rank.getMessage());
         byte[] truncated = idx(0x0803, new int[] {2, 2, 2}, new byte[] {1, 2, 3});
         IllegalArgumentException t =
-                assertThrows(IllegalArgumentException.class, () -> IdxFiles.read(new ByteArrayInputStream(truncated), "t", 3));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> IdxFiles.read(new ByteArrayInputStream(truncated), "t", 3));
         assertTrue(t.getMessage().contains("truncated"), t.getMessage());
         IllegalArgumentException png =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> IdxFiles.read(new ByteArrayInputStream(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}), "p", 3));
+                        () ->
+                                IdxFiles.read(
+                                        new ByteArrayInputStream(
+                                                new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}),
+                                        "p",
+                                        3));
         assertTrue(png.getMessage().contains("IDX"), png.getMessage());
     }
 
     @Test
     void missingDirectoryAndUnknownNamesAreClear(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FashionMnist.load(dir));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> FashionMnist.load(dir));
         assertTrue(e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());
         IllegalArgumentException f =
-                assertThrows(IllegalArgumentException.class, () -> Datasets.open("no-such-set", 3, 32));
+                assertThrows(
+                        IllegalArgumentException.class, () -> Datasets.open("no-such-set", 3, 32));
         assertTrue(f.getMessage().contains("fashion-mnist"), f.getMessage());
     }
 

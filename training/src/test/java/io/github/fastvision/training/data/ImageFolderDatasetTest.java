@@ -50,12 +50,16 @@ class ImageFolderDatasetTest {
     @Test
     void badFoldersAreNamed(@TempDir Path root) throws IOException {
         Files.createDirectories(root.resolve("only"));
-        IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> ImageFolderDataset.load(root, 1, 8));
+        IllegalArgumentException one =
+                assertThrows(
+                        IllegalArgumentException.class, () -> ImageFolderDataset.load(root, 1, 8));
         assertTrue(one.getMessage().contains("one sub-folder per class"), one.getMessage());
         Files.createDirectories(root.resolve("second"));
         Files.writeString(root.resolve("only/x.png"), "not an image");
         write(root.resolve("second"), Color.GRAY, 1);
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ImageFolderDataset.load(root, 1, 8));
+        IllegalArgumentException bad =
+                assertThrows(
+                        IllegalArgumentException.class, () -> ImageFolderDataset.load(root, 1, 8));
         assertTrue(bad.getMessage().contains("not a readable image"), bad.getMessage());
     }
 

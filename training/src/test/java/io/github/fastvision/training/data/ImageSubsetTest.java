@@ -16,7 +16,9 @@ class ImageSubsetTest {
         for (int i = 0; i < 5; i++) {
             java.util.Arrays.fill(px, i * 4, i * 4 + 4, (byte) (10 * i + 10));
         }
-        InMemoryDataset source = new InMemoryDataset(px, new int[] {0, 1, 2, 0, 1}, 1, 2, 2, List.of("x", "y", "z"), "five");
+        InMemoryDataset source =
+                new InMemoryDataset(
+                        px, new int[] {0, 1, 2, 0, 1}, 1, 2, 2, List.of("x", "y", "z"), "five");
         BitSet out = new BitSet();
         out.set(1);
         out.set(3);
@@ -35,11 +37,19 @@ class ImageSubsetTest {
 
         BitSet beyond = new BitSet();
         beyond.set(5);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageSubset.excluding(source, beyond))
-                .getMessage().contains("which has 5 images"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ImageSubset.excluding(source, beyond))
+                        .getMessage()
+                        .contains("which has 5 images"));
         BitSet all = new BitSet();
         all.set(0, 5);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageSubset.excluding(source, all))
-                .getMessage().contains("leaves none of the 5"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ImageSubset.excluding(source, all))
+                        .getMessage()
+                        .contains("leaves none of the 5"));
     }
 }

@@ -32,7 +32,8 @@ class TransformAndLoaderTest {
     void resizeIsIdentityAtSameSizeAndBilinearOtherwise() {
         Image img = ramp(4, 4);
         assertArrayEquals(img.data(), new Resize(4).apply(img, new Random(0)).data());
-        // 2x2 -> 4x4 with pixel centres: the first output pixel samples (−0.25, −0.25), clamped to 0.
+        // 2x2 -> 4x4 with pixel centres: the first output pixel samples (−0.25, −0.25), clamped to
+        // 0.
         Image small = new Image(new float[] {0, 1, 2, 3}, 1, 2, 2);
         Image up = new Resize(4).apply(small, new Random(0));
         assertEquals(0f, up.data()[0], 1e-6);
@@ -43,7 +44,9 @@ class TransformAndLoaderTest {
     @Test
     void fullScaleCropIsTheWholeImageAndCropsHaveTheOutputSize() {
         Image img = ramp(6, 6);
-        Image same = new RandomResizedCrop(6, 1.0, 1.0).apply(new Image(img.data().clone(), 1, 6, 6), new Random(3));
+        Image same =
+                new RandomResizedCrop(6, 1.0, 1.0)
+                        .apply(new Image(img.data().clone(), 1, 6, 6), new Random(3));
         assertArrayEquals(img.data(), same.data());
         Random r = new Random(1);
         for (int i = 0; i < 50; i++) {
@@ -65,7 +68,11 @@ class TransformAndLoaderTest {
         Image n = new Normalize(new float[] {1f}, new float[] {2f}).apply(img, new Random(0));
         assertArrayEquals(new float[] {1, 0.5f, 0, 2.5f, 2, 1.5f}, n.data());
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> Normalize.IMAGENET.apply(new Image(new float[4], 1, 2, 2), new Random(0)));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Normalize.IMAGENET.apply(
+                                        new Image(new float[4], 1, 2, 2), new Random(0)));
         assertTrue(e.getMessage().contains("3 channel"), e.getMessage());
     }
 
@@ -118,7 +125,9 @@ class TransformAndLoaderTest {
             assertEquals(16 * 32 * 32, x.images().length);
             assertEquals(0.9f + 0.01f, x.targets()[x.labels()[0]], 1e-6);
             assertEquals(0.01f, x.targets()[(x.labels()[0] + 1) % 10], 1e-6);
-            assertFalse(java.util.Arrays.equals(x.labels(), a.epoch(2).next().labels()), "a new order each epoch");
+            assertFalse(
+                    java.util.Arrays.equals(x.labels(), a.epoch(2).next().labels()),
+                    "a new order each epoch");
             int batches = 1;
             while (ia.hasNext()) {
                 ia.next();
@@ -134,7 +143,8 @@ class TransformAndLoaderTest {
     }
 
     /** A shuffling, last-batch-dropping loader of 32-pixel images with seed 7. */
-    private static BatchLoader trainingLoader(ImageDataset images, ImageTransform transform, int batch, float smoothing) {
+    private static BatchLoader trainingLoader(
+            ImageDataset images, ImageTransform transform, int batch, float smoothing) {
         return BatchLoader.builder()
                 .setData(images)
                 .setTransform(transform, 32)

@@ -51,7 +51,8 @@ class SegmentationMetricsTest {
         assertTrue(Double.isNaN(iou[3]) && Double.isNaN(iou[4]), "classes 3 and 4 never appear");
         assertEquals(400.0 / 9, m.meanIoU(), 1e-9);
         // A class seen only in the predictions counts, with IoU 0:
-        // label 0 predicted 3 adds a FN to class 0 (IoU0 = 2/5 = 40) and a FP to class 3 (IoU3 = 0).
+        // label 0 predicted 3 adds a FN to class 0 (IoU0 = 2/5 = 40) and a FP to class 3 (IoU3 =
+        // 0).
         m.update(new int[] {3}, new int[] {0});
         assertEquals(40, m.classIoU()[0], 1e-9);
         assertEquals(0, m.classIoU()[3], 1e-9);
@@ -84,8 +85,12 @@ class SegmentationMetricsTest {
             NDArray p = manager.create(PREDICTED, new Shape(2, 5)).toType(DataType.UINT8, false);
             fromTensors.update(p, l);
             IllegalArgumentException shape =
-                    assertThrows(IllegalArgumentException.class, () -> fromTensors.update(p.reshape(10), l));
-            assertTrue(shape.getMessage().contains("(10)") && shape.getMessage().contains("(2, 5)"), shape.getMessage());
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> fromTensors.update(p.reshape(10), l));
+            assertTrue(
+                    shape.getMessage().contains("(10)") && shape.getMessage().contains("(2, 5)"),
+                    shape.getMessage());
             IllegalArgumentException type =
                     assertThrows(
                             IllegalArgumentException.class,
@@ -111,11 +116,17 @@ class SegmentationMetricsTest {
     void badInputsAreRejected() {
         SegmentationMetrics m = new SegmentationMetrics(3);
         IllegalArgumentException length =
-                assertThrows(IllegalArgumentException.class, () -> m.update(new int[] {0, 1}, new int[] {0}));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> m.update(new int[] {0, 1}, new int[] {0}));
         assertTrue(length.getMessage().contains("2 and 1"), length.getMessage());
         IllegalArgumentException range =
-                assertThrows(IllegalArgumentException.class, () -> m.update(new int[] {0, 3}, new int[] {0, 0}));
-        assertTrue(range.getMessage().contains("3") && range.getMessage().contains("[0, 3)"), range.getMessage());
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> m.update(new int[] {0, 3}, new int[] {0, 0}));
+        assertTrue(
+                range.getMessage().contains("3") && range.getMessage().contains("[0, 3)"),
+                range.getMessage());
         assertEquals(0, m.count(), "a rejected update counts nothing");
         assertThrows(IllegalArgumentException.class, () -> new SegmentationMetrics(0));
     }

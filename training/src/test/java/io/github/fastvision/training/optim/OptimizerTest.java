@@ -21,7 +21,9 @@ import io.github.fastvision.training.recipe.OptimizerKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Optimizers against the same updates computed by hand in double precision (PyTorch's formulas). */
+/**
+ * Optimizers against the same updates computed by hand in double precision (PyTorch's formulas).
+ */
 class OptimizerTest {
 
     private static final float[] W0 = {0.5f, -1.0f};
@@ -32,7 +34,8 @@ class OptimizerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(W0, new Shape(1, 2));
             w.setRequiresGradient(true);
-            Optimizer opt = Optimizer.create(kind, List.of(new TrainableParameter("w", w, true)), wd);
+            Optimizer opt =
+                    Optimizer.create(kind, List.of(new TrainableParameter("w", w, true)), wd);
             for (float[] g : GRADS) {
                 NDArray target = m.create(g, new Shape(1, 2));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -40,7 +43,8 @@ class OptimizerTest {
                 }
                 opt.step(lr);
             }
-            assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradients zeroed after the step");
+            assertEquals(
+                    0f, w.getGradient().abs().sum().getFloat(), "gradients zeroed after the step");
             float[] out = w.toFloatArray();
             return new double[] {out[0], out[1]};
         }
@@ -92,18 +96,30 @@ class OptimizerTest {
     void weightDecaySkipsNormsAndBiasesAndClippingBoundsTheNorm() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block b = new SequentialBlock()
-                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
-                    .add(BatchNorm.builder().build());
+            Block b =
+                    new SequentialBlock()
+                            .add(
+                                    Conv2d.builder()
+                                            .setKernelShape(new Shape(3, 3))
+                                            .setFilters(4)
+                                            .build())
+                            .add(BatchNorm.builder().build());
             b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 5, 5));
             List<TrainableParameter> params = TrainableParameter.of(b);
-            assertEquals(4, params.size(), "conv weight and bias, BN gamma and beta (not the running stats)");
+            assertEquals(
+                    4,
+                    params.size(),
+                    "conv weight and bias, BN gamma and beta (not the running stats)");
             for (TrainableParameter p : params) {
                 assertEquals(p.array().getShape().dimension() > 1, p.decay(), p.name());
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = b.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(2, 1, 5, 5))), true)
-                        .singletonOrThrow();
+                NDArray y =
+                        b.forward(
+                                        new ParameterStore(m, false),
+                                        new NDList(m.randomNormal(new Shape(2, 1, 5, 5))),
+                                        true)
+                                .singletonOrThrow();
                 gc.backward(y.square().sum().mul(100));
             }
             double before = GradientClipping.clip(params, 0);
@@ -117,7 +133,12 @@ class OptimizerTest {
     void emaAveragesAndSwapsBack() {
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            Block b = Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).optBias(false).build();
+            Block b =
+                    Conv2d.builder()
+                            .setKernelShape(new Shape(1, 1))
+                            .setFilters(1)
+                            .optBias(false)
+                            .build();
             b.initialize(m, DataType.FLOAT32, new Shape(1, 1, 1, 1));
             NDArray w = b.getParameters().get(0).getValue().getArray();
             w.muli(0).addi(1f);

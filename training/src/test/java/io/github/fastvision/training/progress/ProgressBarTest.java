@@ -17,8 +17,13 @@ class ProgressBarTest {
 
     private static TrainConfig config() {
         return TrainConfig.builder()
-                .setModel("tiny").setRecipe(Recipes.get(Recipes.SMALL)).setEpochs(2).setBatch(128).setImageSize(32)
-                .optDataset("fashion-mnist").build();
+                .setModel("tiny")
+                .setRecipe(Recipes.get(Recipes.SMALL))
+                .setEpochs(2)
+                .setBatch(128)
+                .setImageSize(32)
+                .optDataset("fashion-mnist")
+                .build();
     }
 
     /** Runs one epoch of 468 batches of 50 ms each (23.4 s) on a fake clock. */
@@ -40,7 +45,8 @@ class ProgressBarTest {
         String log = epoch(false);
         assertFalse(log.contains("\r"), "no carriage returns in a log");
         String[] lines = log.split("\n");
-        // the start line, a progress line after 10 s and 20 s and at the last batch, and the summary
+        // the start line, a progress line after 10 s and 20 s and at the last batch, and the
+        // summary
         assertEquals(5, lines.length, log);
         assertTrue(lines[1].startsWith("epoch 1/2 [") && lines[1].contains(" 200/468 "), lines[1]);
         assertTrue(lines[2].contains(" 400/468 "), lines[2]);
@@ -54,6 +60,7 @@ class ProgressBarTest {
         long redraws = tty.chars().filter(c -> c == '\r').count();
         // 23.4 s at one redraw per 200 ms, plus the last batch
         assertTrue(redraws >= 100 && redraws <= 120, redraws + " redraws");
-        assertEquals(3, tty.split("\n").length, "start line, bar line ended by the summary, summary");
+        assertEquals(
+                3, tty.split("\n").length, "start line, bar line ended by the summary, summary");
     }
 }

@@ -24,7 +24,8 @@ class RecipeTest {
         assertEquals(1e-5, Recipes.get("rexnet").weightDecay());
         // warm-up keeps its share of training: 20 of 300 epochs → 2 of 30
         assertEquals(2.0, t0.warmupFor(30), 1e-12);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipes.get("adam"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Recipes.get("adam"));
         assertTrue(e.getMessage().contains("fasternet_t0"), e.getMessage());
     }
 
@@ -40,6 +41,8 @@ class RecipeTest {
         assertEquals(1.0, step.at(29), 1e-12);
         assertEquals(0.1, step.at(30), 1e-12);
         assertEquals(0.01, step.at(89), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(0, 1, 10, ScheduleKind.COSINE, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LrSchedule(0, 1, 10, ScheduleKind.COSINE, 0));
     }
 }

@@ -14,7 +14,8 @@ public final class HorizontalFlip implements ImageTransform {
      */
     public HorizontalFlip(double probability) {
         if (!(probability >= 0 && probability <= 1)) {
-            throw new IllegalArgumentException("flip probability must be in [0, 1] but was " + probability);
+            throw new IllegalArgumentException(
+                    "flip probability must be in [0, 1] but was " + probability);
         }
         this.probability = probability;
     }

@@ -14,13 +14,16 @@ public record Image(float[] data, int channels, int height, int width) {
     public Image {
         if (data.length < channels * height * width) {
             throw new IllegalArgumentException(
-                    "image buffer holds " + data.length + " floats, need " + channels * height * width);
+                    "image buffer holds "
+                            + data.length
+                            + " floats, need "
+                            + channels * height * width);
         }
     }
 
     /**
-     * Resamples a rectangle of this image to {@code outH × outW} with bilinear interpolation
-     * (pixel centres, as {@code align_corners=False}); coordinates outside are clamped to the edge.
+     * Resamples a rectangle of this image to {@code outH × outW} with bilinear interpolation (pixel
+     * centres, as {@code align_corners=False}); coordinates outside are clamped to the edge.
      *
      * @param top first row of the region (may be fractional)
      * @param left first column
@@ -30,7 +33,8 @@ public record Image(float[] data, int channels, int height, int width) {
      * @param outW output width
      * @return the resampled image
      */
-    public Image resample(double top, double left, double regionH, double regionW, int outH, int outW) {
+    public Image resample(
+            double top, double left, double regionH, double regionW, int outH, int outW) {
         float[] out = new float[channels * outH * outW];
         double sy = regionH / outH;
         double sx = regionW / outW;

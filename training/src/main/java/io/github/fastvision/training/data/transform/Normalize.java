@@ -7,11 +7,13 @@ import java.util.Random;
 public final class Normalize implements ImageTransform {
 
     /** Fashion-MNIST's training-set mean and standard deviation of pixel values in [0, 1]. */
-    public static final Normalize FASHION_MNIST = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
+    public static final Normalize FASHION_MNIST =
+            new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
 
     /** ImageNet's RGB statistics. */
     public static final Normalize IMAGENET =
-            new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+            new Normalize(
+                    new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
     private final float[] mean;
     private final float[] std;
@@ -25,11 +27,15 @@ public final class Normalize implements ImageTransform {
     public Normalize(float[] mean, float[] std) {
         if (mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException(
-                    "mean and std need one value per channel but have " + mean.length + " and " + std.length);
+                    "mean and std need one value per channel but have "
+                            + mean.length
+                            + " and "
+                            + std.length);
         }
         for (float s : std) {
             if (!(s > 0)) {
-                throw new IllegalArgumentException("std must be positive but is " + Arrays.toString(std));
+                throw new IllegalArgumentException(
+                        "std must be positive but is " + Arrays.toString(std));
             }
         }
         this.mean = mean.clone();
@@ -50,7 +56,10 @@ public final class Normalize implements ImageTransform {
     public Image apply(Image image, Random random) {
         if (image.channels() != mean.length) {
             throw new IllegalArgumentException(
-                    "normalization has " + mean.length + " channel(s) but the image has " + image.channels());
+                    "normalization has "
+                            + mean.length
+                            + " channel(s) but the image has "
+                            + image.channels());
         }
         float[] d = image.data();
         int plane = image.height() * image.width();

@@ -39,7 +39,8 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
      * @param channels image channels, for the normalization statistics
      * @return the pipeline
      */
-    public static Pipeline training(int size, double minScale, boolean flip, int padCrop, int channels) {
+    public static Pipeline training(
+            int size, double minScale, boolean flip, int padCrop, int channels) {
         return new Pipeline(
                 List.of(
                         new RandomResizedCrop(size, minScale, 1.0),

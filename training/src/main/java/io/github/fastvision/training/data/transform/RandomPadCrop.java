@@ -3,10 +3,9 @@ package io.github.fastvision.training.data.transform;
 import java.util.Random;
 
 /**
- * Random translation by zero padding and cropping (the CIFAR recipe of He et al. 2016): the
- * image is padded by {@code padding} zero pixels on every side and a window of the original size
- * is cut at a uniformly random offset, so content shifts by up to ±padding pixels without
- * resampling.
+ * Random translation by zero padding and cropping (the CIFAR recipe of He et al. 2016): the image
+ * is padded by {@code padding} zero pixels on every side and a window of the original size is cut
+ * at a uniformly random offset, so content shifts by up to ±padding pixels without resampling.
  */
 public final class RandomPadCrop implements ImageTransform {
 

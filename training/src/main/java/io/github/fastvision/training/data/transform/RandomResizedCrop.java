@@ -3,10 +3,10 @@ package io.github.fastvision.training.data.transform;
 import java.util.Random;
 
 /**
- * Inception-style random resized crop (Szegedy et al. 2015, as torchvision implements it): a
- * region covering a random fraction of the area in {@code [minScale, maxScale]} with a
- * log-uniform aspect ratio in {@code [3/4, 4/3]}, resized to the output side. After ten failed
- * draws it falls back to the whole image.
+ * Inception-style random resized crop (Szegedy et al. 2015, as torchvision implements it): a region
+ * covering a random fraction of the area in {@code [minScale, maxScale]} with a log-uniform aspect
+ * ratio in {@code [3/4, 4/3]}, resized to the output side. After ten failed draws it falls back to
+ * the whole image.
  */
 public final class RandomResizedCrop implements ImageTransform {
 
@@ -29,7 +29,11 @@ public final class RandomResizedCrop implements ImageTransform {
         }
         if (!(minScale > 0 && minScale <= maxScale && maxScale <= 1)) {
             throw new IllegalArgumentException(
-                    "crop scale must satisfy 0 < min <= max <= 1 but was [" + minScale + ", " + maxScale + "]");
+                    "crop scale must satisfy 0 < min <= max <= 1 but was ["
+                            + minScale
+                            + ", "
+                            + maxScale
+                            + "]");
         }
         this.size = size;
         this.minScale = minScale;
@@ -43,7 +47,8 @@ public final class RandomResizedCrop implements ImageTransform {
         double area = (double) h * w;
         for (int attempt = 0; attempt < 10; attempt++) {
             double target = area * (minScale + random.nextDouble() * (maxScale - minScale));
-            double ratio = Math.exp(LOG_MIN_RATIO + random.nextDouble() * (LOG_MAX_RATIO - LOG_MIN_RATIO));
+            double ratio =
+                    Math.exp(LOG_MIN_RATIO + random.nextDouble() * (LOG_MAX_RATIO - LOG_MIN_RATIO));
             int cw = (int) Math.round(Math.sqrt(target * ratio));
             int ch = (int) Math.round(Math.sqrt(target / ratio));
             if (cw > 0 && ch > 0 && cw <= w && ch <= h) {

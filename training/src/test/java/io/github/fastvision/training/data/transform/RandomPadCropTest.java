@@ -35,7 +35,9 @@ class RandomPadCropTest {
             assertEquals(1f, sum, 0f, "one pixel, moved, never resampled");
             int y = at / 10;
             int x = at % 10;
-            assertTrue(Math.abs(y - 5) <= 2 && Math.abs(x - 5) <= 2, "shift within ±2: " + y + "," + x);
+            assertTrue(
+                    Math.abs(y - 5) <= 2 && Math.abs(x - 5) <= 2,
+                    "shift within ±2: " + y + "," + x);
             positions.add(at);
         }
         assertEquals(25, positions.size(), "all 5x5 shifts occur");
