@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.examples.cli.DatasetOption;
 import io.github.fastvision.examples.cli.QuietOption;
 import io.github.fastvision.examples.cli.SeedOption;
-import io.github.fastvision.models.io.Npy;
+import io.github.fastvision.models.weights.Npy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

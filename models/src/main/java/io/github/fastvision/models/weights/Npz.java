@@ -1,6 +1,5 @@
 package io.github.fastvision.models.weights;
 
-import io.github.fastvision.models.io.Npy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -14,7 +14,6 @@ import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.models.VisionModel;
-import io.github.fastvision.models.io.Npy;
 import io.github.fastvision.models.io.WeightImporter;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.github.fastvision.models.io;
+package io.github.fastvision.models.weights;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.github.fastvision.models.io;
+package io.github.fastvision.models.weights;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
