@@ -3,7 +3,11 @@
 
 Run on a machine with Debian's PyTorch (the script installs it when missing):
 
-    tools/make_import_fixtures.py
+    tools/make_import_fixtures.py                 # every case
+    tools/make_import_fixtures.py --only pit      # some groups (names below), the rest untouched
+
+Groups: resnet, convnext, fasternet, rexnet, pfresnet, vit, forbidden (the fixtures that existed
+first) and pit, fasternet_timm (added later; generating them leaves the others byte-identical).
 
 For each case it writes a random-initialised PyTorch model's checkpoint in one or more formats
 (.pth via torch.save, .safetensors, .npz), an input and the output PyTorch computed for it. Weights
@@ -14,7 +18,11 @@ scales are randomised so that a wrong mapping changes the output.
 References:
 - torchvision's own ResNet (Bottleneck) and ConvNeXt classes, small configurations;
 - FasterNet and ReXNet written here after the authors' repositories (JierunChen/FasterNet
-  models/fasternet.py, clovaai/rexnet rexnetv1.py), with their module names.
+  models/fasternet.py, clovaai/rexnet rexnetv1.py), with their module names;
+- FasterNet in timm's layout (timm/models/fasternet.py: one stages.N per stage with its merging
+  layer as stages.N.downsample, conv_head, classifier), written here after that file;
+- PiT written here after the PiT authors' pit.py (naver-ai/pit), PfLayer's pit_pf.py (max-pool
+  PiT: no class token, GAP head) and timm's pit.py (pooling layer as transformers.N.pool).
 """
 import argparse
 import json
@@ -25,22 +33,33 @@ import subprocess
 import sys
 
 
-def ensure_torch():
+TORCHVISION_GROUPS = ("resnet", "convnext")
+
+
+def ensure_torch(need_torchvision):
+    """Installs Debian's PyTorch when missing; torchvision only when a selected group uses it."""
     try:
         import torch  # noqa: F401
-        import torchvision  # noqa: F401
         import numpy  # noqa: F401
+        if need_torchvision:
+            import torchvision  # noqa: F401
     except ImportError:
-        subprocess.check_call(["apt-get", "install", "-y", "python3-torch", "python3-torchvision", "python3-numpy"])
+        packages = ["python3-torch", "python3-numpy"] + (["python3-torchvision"] if need_torchvision else [])
+        subprocess.check_call(["apt-get", "install", "-y"] + packages)
 
 
-ensure_torch()
+def parse_args():
+    parser = argparse.ArgumentParser(description="Regenerates the weight-import fixtures.")
+    parser.add_argument("--only", default="", help="comma-separated groups to write (default: all)")
+    return parser.parse_args()
+
+
+ARGS = parse_args() if __name__ == "__main__" else argparse.Namespace(only="")
+SELECTED = [g for g in ARGS.only.split(",") if g]
+ensure_torch(not SELECTED or any(g in TORCHVISION_GROUPS for g in SELECTED))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
-import torchvision  # noqa: E402
-from torchvision.models.convnext import CNBlockConfig  # noqa: E402
-from torchvision.models.resnet import Bottleneck  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "src", "test", "resources", "import")
 
@@ -346,8 +365,116 @@ class ViT(nn.Module):
         return self.head(x.mean(1) if self.maxpool else x[:, 0])
 
 
+# ---------------------------------------------------------------- PiT (naver-ai/pit, pit_pf.py and timm layouts)
+class PiTTransformer(nn.Module):
+    """One stage: blocks on the flattened map with the class tokens in front (pit.py Transformer)."""
+
+    def __init__(self, dim, depth, heads, maxpool):
+        super().__init__()
+        # pit_pf.py alternates attention (even) and max-pool (odd) blocks inside every stage.
+        self.blocks = nn.ModuleList([Block(dim, heads, maxpool and i % 2 == 1) for i in range(depth)])
+        self.pool = None
+
+    def forward(self, x, cls):
+        b, c, h, w = x.shape
+        t = x.flatten(2).transpose(1, 2)
+        n = 0 if cls is None else cls.shape[1]
+        if cls is not None:
+            t = torch.cat((cls, t), dim=1)
+        for blk in self.blocks:
+            t = blk(t)
+        cls = None if cls is None else t[:, :n]
+        return t[:, n:].transpose(1, 2).reshape(b, c, h, w), cls
+
+
+class ConvHeadPooling(nn.Module):
+    """Depthwise 3x3/2 conv widening the map, and (with a class token) a linear layer for it."""
+
+    def __init__(self, cin, cout, cls):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, 2, 1, groups=cin)
+        if cls:
+            self.fc = nn.Linear(cin, cout)
+
+    def forward(self, x, cls):
+        return self.conv(x), (None if cls is None else self.fc(cls))
+
+
+class PiT(nn.Module):
+    """PoolingTransformer: layout "official" keeps the pooling layers in `pools` (naver-ai/pit, and
+    pit_pf.py with maxpool=True: no class token, norm then GAP); "timm" stores pooling layer S as
+    `transformers.S.pool`."""
+
+    def __init__(self, base=16, depths=(1, 2, 1), heads=(1, 2, 4), patch=16, stride=8, img=32, num_classes=10,
+                 maxpool=False, layout="official"):
+        super().__init__()
+        dims = [base * h for h in heads]
+        side = (img - patch) // stride + 1
+        self.maxpool = maxpool
+        self.pos_embed = nn.Parameter(torch.zeros(1, dims[0], side, side))
+        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        self.patch_embed = nn.Module()
+        self.patch_embed.conv = nn.Conv2d(3, dims[0], patch, stride)
+        if not maxpool:
+            self.cls_token = nn.Parameter(torch.zeros(1, 1, dims[0]))
+            nn.init.trunc_normal_(self.cls_token, std=0.02)
+        self.transformers = nn.ModuleList([PiTTransformer(d, n, h, maxpool) for d, n, h in zip(dims, depths, heads)])
+        pools = [ConvHeadPooling(dims[s], dims[s + 1], not maxpool) for s in range(len(dims) - 1)]
+        if layout == "timm":
+            for s, p in enumerate(pools):
+                self.transformers[s].pool = p
+        else:
+            self.pools = nn.ModuleList(pools)
+        self.norm = nn.LayerNorm(dims[-1], eps=1e-6)
+        self.head = nn.Linear(dims[-1], num_classes)
+        self.layout = layout
+
+    def forward(self, x):
+        x = self.patch_embed.conv(x) + self.pos_embed
+        cls = None if self.maxpool else self.cls_token.expand(x.shape[0], -1, -1)
+        for s, stage in enumerate(self.transformers):
+            x, cls = stage(x, cls)
+            if s < len(self.transformers) - 1:
+                pool = stage.pool if self.layout == "timm" else self.pools[s]
+                x, cls = pool(x, cls)
+        if self.maxpool:
+            return self.head(self.norm(x.flatten(2).transpose(1, 2)).mean(1))
+        return self.head(self.norm(cls)[:, 0])
+
+
+# ---------------------------------------------------------------- FasterNet (timm layout)
+class TimmFasterNetStage(nn.Module):
+    """timm's fasternet Block: the merging layer first (stages after the first), then the blocks."""
+
+    def __init__(self, dim, depth, act, merge):
+        super().__init__()
+        self.blocks = nn.Sequential(*[MLPBlock(dim, 4, 2, act) for _ in range(depth)])
+        self.downsample = PatchMerging(dim // 2) if merge else nn.Identity()
+
+    def forward(self, x):
+        return self.blocks(self.downsample(x))
+
+
+class TimmFasterNet(nn.Module):
+    """timm's FasterNet: patch_embed, stages.N, global pool, conv_head + act, classifier."""
+
+    def __init__(self, embed_dim=16, depths=(1, 1, 2, 1), num_classes=10, feature_dim=1280, act=nn.GELU):
+        super().__init__()
+        self.patch_embed = PatchEmbed(3, embed_dim)
+        self.stages = nn.Sequential(*[TimmFasterNetStage(embed_dim * 2 ** i, d, act, i > 0) for i, d in enumerate(depths)])
+        self.conv_head = nn.Conv2d(embed_dim * 2 ** (len(depths) - 1), feature_dim, 1, 1, 0, bias=False)
+        self.act = act()
+        self.classifier = nn.Linear(feature_dim, num_classes)
+
+    def forward(self, x):
+        x = self.stages(self.patch_embed(x)).mean((2, 3), keepdim=True)
+        return self.classifier(torch.flatten(self.act(self.conv_head(x)), 1))
+
+
 # ---------------------------------------------------------------- torchvision models, small
 def tv_resnet():
+    import torchvision
+    from torchvision.models.resnet import Bottleneck
     m = torchvision.models.resnet.ResNet(Bottleneck, [1, 1, 1, 1], num_classes=10)
     # Same torchvision classes, 8x narrower: stem 8 and planes 8/16/32/64, blocks 1/2/1/1
     # (fastvision's test_resnet).
@@ -363,6 +490,8 @@ def tv_resnet():
 
 
 def tv_convnext():
+    import torchvision
+    from torchvision.models.convnext import CNBlockConfig
     # fastvision's test_convnext: dims 8/16/32/64, blocks 1/1/2/1.
     cfg = [CNBlockConfig(8, 16, 1), CNBlockConfig(16, 32, 1), CNBlockConfig(32, 64, 2), CNBlockConfig(64, None, 1)]
     return torchvision.models.ConvNeXt(cfg, stochastic_depth_prob=0.0, layer_scale=1e-6, num_classes=10)
@@ -511,29 +640,81 @@ def forbidden_global():
     print("wrote", path)
 
 
-def main():
-    os.makedirs(OUT, exist_ok=True)
+def group_resnet():
     torch.manual_seed(0)
     write_case("resnet_torchvision", randomise(tv_resnet()),
                [("pth:f16", identity), ("safetensors:f16", identity), ("npz:f16", identity)])
+
+
+def group_convnext():
     torch.manual_seed(0)
     convnext = randomise(tv_convnext())
     write_case("convnext_torchvision", convnext, [("pth:f16", identity), ("npz:f16", identity)])
     write_case("convnext_official", convnext, [("pth:nested", convnext_official)])
     write_case("convnext_timm", convnext, [("safetensors:f32", convnext_timm)])
+
+
+def group_fasternet():
     torch.manual_seed(0)
     write_case("fasternet_official", randomise(FasterNet()), [("pth:f16", identity)])
+
+
+def group_rexnet():
     torch.manual_seed(0)
     rexnet = randomise(ReXNetV1())
     write_case("rexnet_official", rexnet, [("pth:f16", identity)])
     write_case("rexnet_timm", rexnet, [("safetensors:f16", rexnet_timm)])
+
+
+def group_pfresnet():
     torch.manual_seed(0)
     write_case("pfresnet_official", randomise(PfResNet()), [("pth:f16", identity)])
+
+
+def group_vit():
     torch.manual_seed(0)
     write_case("vit_timm", randomise(ViT()), [("safetensors:f16", identity)])
     torch.manual_seed(0)
     write_case("vit_maxpool_official", randomise(ViT(maxpool=True)), [("pth:f16", identity)])
-    forbidden_global()
+
+
+def group_pit():
+    # fastvision's test_pit (base 16, depths 1/2/1, heads 1/2/4) and test_pit_maxpool (depths 2/2/2).
+    torch.manual_seed(0)
+    write_case("pit_official", randomise(PiT()), [("pth:f16", identity)])
+    torch.manual_seed(0)
+    write_case("pit_timm", randomise(PiT(layout="timm")), [("safetensors:f16", identity)])
+    torch.manual_seed(0)
+    write_case("pit_maxpool_official", randomise(PiT(depths=(2, 2, 2), maxpool=True)), [("pth:f16", identity)])
+
+
+def group_fasternet_timm():
+    # fastvision's test_fasternet, as group_fasternet, in timm's layout.
+    torch.manual_seed(0)
+    write_case("fasternet_timm", randomise(TimmFasterNet()), [("safetensors:f16", identity)])
+
+
+GROUPS = {
+    "resnet": group_resnet,
+    "convnext": group_convnext,
+    "fasternet": group_fasternet,
+    "rexnet": group_rexnet,
+    "pfresnet": group_pfresnet,
+    "vit": group_vit,
+    "forbidden": forbidden_global,
+    "pit": group_pit,
+    "fasternet_timm": group_fasternet_timm,
+}
+
+
+def main():
+    unknown = [g for g in SELECTED if g not in GROUPS]
+    if unknown:
+        sys.exit("unknown group(s) %s; groups: %s" % (", ".join(unknown), ", ".join(GROUPS)))
+    os.makedirs(OUT, exist_ok=True)
+    for name, group in GROUPS.items():
+        if not SELECTED or name in SELECTED:
+            group()
 
 
 if __name__ == "__main__":

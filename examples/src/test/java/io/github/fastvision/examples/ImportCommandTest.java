@@ -83,8 +83,10 @@ class ImportCommandTest {
                         "--weights",
                         ckpt,
                         "--out",
-                        tmp.toString());
+                        tmp.toString(),
+                        "--source",
+                        "torchvision");
         assertEquals(2, none.code());
-        assertTrue(none.err().contains("no official name table for pit_small"), none.err());
+        assertTrue(none.err().contains("no torchvision name table for pit_small"), none.err());
     }
 }

@@ -38,15 +38,17 @@ public final class FasterNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Optional<NameMapping> checkpointNames(ModelInfo model, Source source) {
-        return source == Source.OFFICIAL
-                ? Optional.of(FasterNetCheckpoints.official())
-                : Optional.empty();
+        return switch (source) {
+            case OFFICIAL -> Optional.of(FasterNetCheckpoints.official());
+            case TIMM -> Optional.of(FasterNetCheckpoints.timm());
+            default -> Optional.empty();
+        };
     }
 
     /** {@inheritDoc} */
     @Override
     public String checkpointSummary() {
-        return "official";
+        return "official/timm";
     }
 
     /** {@inheritDoc} */

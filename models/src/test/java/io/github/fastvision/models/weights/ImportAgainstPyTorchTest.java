@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checkpoints written by PyTorch (tools/make_import_fixtures.py, torchvision's own ResNet and
- * ConvNeXt, FasterNet and ReXNet after the authors' code) load into the zoo's models and reproduce
- * the outputs PyTorch computed: max |Δ| ≤ 1e-4 · max |reference|.
+ * ConvNeXt, FasterNet and ReXNet after the authors' code and timm's, ViT and PiT after timm's and
+ * the authors' code) load into the zoo's models and reproduce the outputs PyTorch computed: max |Δ|
+ * ≤ 1e-4 · max |reference|.
  */
 class ImportAgainstPyTorchTest {
 
@@ -59,7 +60,11 @@ class ImportAgainstPyTorchTest {
                 Arguments.of("rexnet_timm", ".safetensors", "test_rexnet", Source.TIMM),
                 Arguments.of("pfresnet_official", ".pth", "test_resnet_hybrid", Source.OFFICIAL),
                 Arguments.of("vit_timm", ".safetensors", "test_vit", Source.TIMM),
-                Arguments.of("vit_maxpool_official", ".pth", "test_vit_maxpool", Source.OFFICIAL));
+                Arguments.of("vit_maxpool_official", ".pth", "test_vit_maxpool", Source.OFFICIAL),
+                Arguments.of("pit_official", ".pth", "test_pit", Source.OFFICIAL),
+                Arguments.of("pit_timm", ".safetensors", "test_pit", Source.TIMM),
+                Arguments.of("pit_maxpool_official", ".pth", "test_pit_maxpool", Source.OFFICIAL),
+                Arguments.of("fasternet_timm", ".safetensors", "test_fasternet", Source.TIMM));
     }
 
     @ParameterizedTest(name = "{0}{1} → {2}")
