@@ -16,8 +16,7 @@ public final class FasterNetCheckpoints {
         return new NameMapping("FasterNet (official)")
                 .rule("patch_embed\\.proj\\.(\\w+)", "stem.proj.conv.$1")
                 .rule("patch_embed\\.norm\\.(\\w+)", "stem.proj.bn.$1")
-                // The official stages list interleaves block groups (even) and merging layers
-                // (odd).
+                // Official stages interleave block groups (even) and merging layers (odd).
                 .rule(
                         "stages\\.(\\d+)\\.blocks\\.(\\d+)\\.(.*)",
                         m -> block(NameMapping.num(m, 1) / 2, m))
