@@ -1,5 +1,6 @@
 package io.github.fastvision.models.weights;
 
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +40,8 @@ final class Safetensors {
 
     /** A JSON integer literal: no fraction, exponent or leading zeros. */
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
+
+    private static final Pattern POSITION = Pattern.compile("at line \\d+ column \\d+");
 
     private Safetensors() {}
 
@@ -166,7 +170,7 @@ final class Safetensors {
         List<Entry> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         try (JsonReader r = new JsonReader(new StringReader(json))) {
-            r.setLenient(false);
+            r.setStrictness(Strictness.STRICT);
             expect(file, r, JsonToken.BEGIN_OBJECT, "the header");
             r.beginObject();
             while (r.hasNext()) {
@@ -190,8 +194,12 @@ final class Safetensors {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Gson's MalformedJsonException and IllegalStateException name the position.
+            Matcher where = POSITION.matcher(String.valueOf(e.getMessage()));
             throw new CheckpointFormatException(
-                    file + " has a malformed safetensors header: " + e.getMessage(), e);
+                    file
+                            + " has a malformed safetensors header: expected strict JSON, found "
+                            + (where.find() ? "an error " + where.group() : "invalid JSON"),
+                    e);
         }
         return out;
     }
