@@ -31,6 +31,9 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
+    /** Longest header accepted; NumPy itself refuses headers over 10,000 bytes by default. */
+    private static final long MAX_HEADER = 1 << 16;
+
     private Npy() {}
 
     /**
@@ -93,18 +96,18 @@ public final class Npy {
      * @param what the file (or archive entry) for error messages
      * @return the header
      * @throws IOException if the stream cannot be read
-     * @throws IllegalArgumentException if it is not a C-ordered .npy array of a supported type
+     * @throws CheckpointFormatException if it is not a C-ordered .npy array of a supported type
      */
     public static Header readHeader(InputStream in, String what) throws IOException {
         byte[] head = in.readNBytes(MAGIC.length + 2);
         if (head.length < MAGIC.length + 2
                 || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " is not a NumPy .npy file (expected the \\x93NUMPY magic)");
         }
         int major = head[MAGIC.length];
         if (major < 1 || major > 3) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " has .npy format version " + major + "; expected 1, 2 or 3");
         }
         // Version 1 stores the header length in 2 bytes, versions 2 and 3 in 4 (little-endian).
@@ -113,12 +116,17 @@ public final class Npy {
         for (int i = lenBytes.length - 1; i >= 0; i--) {
             len = (len << 8) | (lenBytes[i] & 0xff);
         }
-        if (lenBytes.length < (major == 1 ? 2 : 4) || len > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(what + " has a malformed .npy header length");
+        if (lenBytes.length < (major == 1 ? 2 : 4) || len > MAX_HEADER) {
+            throw new CheckpointFormatException(
+                    what
+                            + " has a malformed .npy header length: expected at most "
+                            + MAX_HEADER
+                            + " bytes, found "
+                            + (lenBytes.length < (major == 1 ? 2 : 4) ? "a truncated field" : len));
         }
         byte[] headerBytes = in.readNBytes((int) len);
         if (headerBytes.length < len) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what
                             + " is truncated: "
                             + headerBytes.length
@@ -131,15 +139,16 @@ public final class Npy {
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " has a malformed .npy header: " + header.trim());
         }
         if ("True".equals(f.group(1))) {
-            throw new IllegalArgumentException(what + " is Fortran-ordered; save C-ordered arrays");
+            throw new CheckpointFormatException(
+                    what + " is Fortran-ordered; save C-ordered arrays");
         }
         DataType type = dataType(d.group(1));
         if (type == null) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what
                             + " has unsupported NumPy dtype "
                             + d.group(1)
@@ -154,12 +163,12 @@ public final class Npy {
                             .mapToLong(Long::parseLong)
                             .toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " has a malformed .npy shape: (" + s.group(1) + ")", e);
         }
         for (long dim : shape) {
             if (dim < 0) {
-                throw new IllegalArgumentException(
+                throw new CheckpointFormatException(
                         what + " has a negative .npy dimension: (" + s.group(1) + ")");
             }
         }
@@ -174,32 +183,77 @@ public final class Npy {
      * @param what the file (or archive entry) for error messages
      * @return exactly {@link Header#dataBytes()} little-endian bytes
      * @throws IOException if the stream cannot be read
-     * @throws IllegalArgumentException if the data is truncated or too large for one buffer
+     * @throws CheckpointFormatException if the data is truncated or too large for one buffer
      */
     public static ByteBuffer readData(InputStream in, Header header, String what)
             throws IOException {
-        long bytes;
-        try {
-            bytes = header.dataBytes();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    what
-                            + " declares a shape whose size overflows: "
-                            + Arrays.toString(header.shape()),
-                    e);
-        }
+        long bytes = dataBytes(header, what);
         if (bytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " declares " + bytes + " data bytes, more than one array can hold");
         }
         // readNBytes grows its buffer as data arrives, so a false size in a short file allocates
         // little.
         byte[] data = in.readNBytes((int) bytes);
         if (data.length != bytes) {
-            throw new IllegalArgumentException(
+            throw new CheckpointFormatException(
                     what + " is truncated: " + data.length + " of " + bytes + " data bytes");
         }
         return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static long dataBytes(Header header, String what) {
+        try {
+            return header.dataBytes();
+        } catch (ArithmeticException e) {
+            throw new CheckpointFormatException(
+                    what
+                            + " declares a shape whose size overflows: "
+                            + Arrays.toString(header.shape()),
+                    e);
+        }
+    }
+
+    /**
+     * Refuses bytes after an array's data: a writer that appended them did not write .npy.
+     *
+     * @param in the stream, after {@link #readData}
+     * @param what the file (or archive entry) for error messages
+     * @throws IOException if the stream cannot be read
+     * @throws CheckpointFormatException if anything follows the data
+     */
+    public static void requireEnd(InputStream in, String what) throws IOException {
+        if (in.read() != -1) {
+            throw new CheckpointFormatException(
+                    what + " has bytes after the data its header declares; expected none");
+        }
+    }
+
+    /** Counts the bytes read, to know how much of the file is left for the data. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
     }
 
     /**
@@ -209,14 +263,24 @@ public final class Npy {
      * @param path the file
      * @return the array, of the file's element type
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if the file is not a C-ordered .npy array of a supported
+     * @throws CheckpointFormatException if the file is not a C-ordered .npy array of a supported
      *     type
      */
     public static NDArray read(NDManager manager, Path path) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+        long fileSize = Files.size(path);
+        try (CountingInputStream in =
+                new CountingInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
             String what = path.toString();
             Header header = readHeader(in, what);
+            // Checked against the file before reading, so a false shape allocates nothing.
+            long left = fileSize - in.count;
+            long bytes = dataBytes(header, what);
+            if (bytes > left) {
+                throw new CheckpointFormatException(
+                        what + " is truncated: " + left + " of " + bytes + " data bytes");
+            }
             ByteBuffer data = readData(in, header, what);
+            requireEnd(in, what);
             return manager.create(data, new Shape(header.shape()), header.dataType());
         }
     }

@@ -15,7 +15,7 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer data) {
 
     /** Checks that the bytes match the shape. */
     public TensorData {
-        long expected = numel(shape) * dtype.size();
+        long expected = Math.multiplyExact(numel(shape), dtype.size());
         if (data.remaining() != expected) {
             throw new IllegalArgumentException(
                     "tensor of shape "
@@ -35,11 +35,21 @@ public record TensorData(DType dtype, long[] shape, ByteBuffer data) {
      *
      * @param shape dimensions
      * @return product of the dimensions
+     * @throws IllegalArgumentException if a dimension is negative or the product overflows a long
      */
     public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            if (d < 0) {
+                throw new IllegalArgumentException(
+                        "negative dimension in shape " + Arrays.toString(shape));
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " has more elements than a long", e);
+            }
         }
         return n;
     }
