@@ -37,16 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainSignalTest {
 
-    private static final int RUNS = 5;
+    private static final int RUNS = 4;
     private static final int EPOCHS = 100_000;
 
     @Test
     void sigtermStopsAtAStepBoundaryAndKeepsTheCheckpoint(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
-        write(data.resolve("train/a"), Color.RED, 8);
-        write(data.resolve("train/b"), Color.BLUE, 8);
-        write(data.resolve("test/a"), Color.RED, 2);
-        write(data.resolve("test/b"), Color.BLUE, 2);
+        write(data.resolve("train/a"), Color.RED, 4);
+        write(data.resolve("train/b"), Color.BLUE, 4);
+        write(data.resolve("test/a"), Color.RED, 1);
+        write(data.resolve("test/b"), Color.BLUE, 1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         for (int run = 0; run < RUNS; run++) {
             Path work = Files.createDirectories(tmp.resolve("work" + run));

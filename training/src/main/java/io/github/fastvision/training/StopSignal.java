@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Without it the JVM runs its exit sequence while the training thread is inside libtorch (in
  * backward, most of the time), tears the native library down under it and crashes with SIGSEGV.
- * {@link #onShutdown} installs a shutdown hook that raises the flag and then <em>waits</em>, at
- * most the given time, until the training thread has left the step, closed its native arrays and
- * called {@link #close}; only then does the JVM finish exiting (with the signal's status, 143 for
- * SIGTERM).
+ * {@link #onShutdown} handles SIGTERM, SIGINT and SIGHUP itself (the flag only; the training thread
+ * returns and the command exits) and installs a shutdown hook for every other way the JVM may begin
+ * to exit: it raises the flag and then <em>waits</em>, at most the given time, until the training
+ * thread has left the step, closed its native arrays and called {@link #close}; only then does the
+ * JVM finish exiting (with the signal's status, 143 for SIGTERM).
  */
 public final class StopSignal implements AutoCloseable {
 
@@ -35,9 +36,11 @@ public final class StopSignal implements AutoCloseable {
                 new Thread(
                         () -> {
                             reason = "signal";
-                            requested.set(true);
-                            System.err.println(
-                                    "\nfastvision: stopping at the next step boundary ...");
+                            if (!requested.getAndSet(true)) {
+                                System.err.println(
+                                        "\nfastvision: shutting down, stopping at the next step"
+                                                + " boundary");
+                            }
                             try {
                                 // Bounded: a wedged training thread must not keep the JVM alive.
                                 released.await(waitMillis, TimeUnit.MILLISECONDS);

@@ -1,5 +1,7 @@
 package io.github.fastvision.examples.cli;
 
+import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.examples.anytime.AnytimeCheckpoint;
 import io.github.fastvision.examples.anytime.AnytimeConfig;
 import io.github.fastvision.examples.anytime.AnytimeExperiment;
 import io.github.fastvision.examples.anytime.AnytimeResult;
@@ -8,6 +10,7 @@ import io.github.fastvision.examples.anytime.ThresholdSearch;
 import io.github.fastvision.examples.anytime.VariantResult;
 import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
+import io.github.fastvision.models.anytime.AnytimeVariant;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import java.io.IOException;
@@ -164,6 +167,27 @@ public final class AnytimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!(trainMinutes > 0) || Double.isInfinite(trainMinutes)) {
+            throw new IllegalArgumentException(
+                    "--train-minutes must be a positive number of minutes but was " + trainMinutes);
+        }
+        if (batch < 2) {
+            throw new IllegalArgumentException(
+                    "--batch must be >= 2 (batch norm needs two images) but was " + batch);
+        }
+        if (evalBatch < 1) {
+            throw new IllegalArgumentException("--eval-batch must be >= 1 but was " + evalBatch);
+        }
+        if (checkpoint != null) {
+            // Fail before training when the directory is unwritable; drop what a killed run left.
+            AtomicFiles.checkWritableDirectory(checkpoint);
+            List<String> names = new ArrayList<>();
+            for (AnytimeVariant v : AnytimeVariant.values()) {
+                names.add(AnytimeCheckpoint.file(checkpoint, model, v).getFileName().toString());
+            }
+            names.add("anytime_exits.png");
+            AtomicFiles.removeStaleTemporaries(checkpoint, names.toArray(String[]::new));
+        }
         if (testImages % evalBatch != 0 || testImages < evalBatch) {
             throw new IllegalArgumentException(
                     "--test-images ("
