@@ -11,11 +11,14 @@ import io.github.fastvision.examples.anytime.VariantResult;
 import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
+import io.github.fastvision.training.StopSignal;
+import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +216,7 @@ public final class AnytimeCommand implements Callable<Integer> {
                                         : ThresholdSearch.DEFAULT_THRESHOLDS,
                                 thresholdTolerance)
                         : null;
-        AnytimeConfig config =
+        AnytimeConfig.Builder config =
                 AnytimeConfig.builder()
                         .setModel(model)
                         .optCanvases(
@@ -230,10 +233,31 @@ public final class AnytimeCommand implements Callable<Integer> {
                         .optFigure(png)
                         .optMaxSparseDensity(sparseDensity)
                         .optItemScale(itemScale)
-                        .optThresholdSearch(search)
-                        .build();
-        AnytimeResult result =
-                AnytimeExperiment.run(data, config, quietOption.enabled() ? null : System.err);
+                        .optThresholdSearch(search);
+        AnytimeResult result;
+        // A SIGTERM or Ctrl-C stops at the next step boundary; variants already trained keep
+        // their checkpoints, and the JVM exits only after native memory is released.
+        try (StopSignal stop = StopSignal.onShutdown(Duration.ofSeconds(60))) {
+            try {
+                result =
+                        AnytimeExperiment.run(
+                                data,
+                                config.optStop(stop).build(),
+                                quietOption.enabled() ? null : System.err);
+            } catch (TrainingStoppedException e) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "\nfastvision anytime: "
+                                        + e.getMessage()
+                                        + (checkpoint == null
+                                                ? ""
+                                                : "; variants trained before are kept in "
+                                                        + checkpoint));
+                spec.commandLine().getErr().flush();
+                return TrainCommand.STOPPED;
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();
