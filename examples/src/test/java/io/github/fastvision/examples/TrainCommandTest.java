@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
 
     @Test
-    void trainPrintsTheContractJsonAndEvaluateReproducesTheAccuracy(@TempDir Path tmp) {
+    void trainPrintsTheContractJsonAndEvaluateReproducesTheAccuracy(@TempDir Path tmp)
+            throws java.io.IOException {
         Path out = tmp.resolve("run");
         CliRun r =
                 CliRun.of(
@@ -45,6 +46,11 @@ class TrainCommandTest {
                     "checkpoint.fvc", "test_fasternet.fvw", "metrics.csv", "metrics.png"
                 }) {
             assertTrue(Files.exists(out.resolve(f)), f);
+            assertEquals(
+                    "rw-r--r--",
+                    java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(out.resolve(f))),
+                    f);
         }
 
         CliRun e =

@@ -28,6 +28,7 @@ public final class TrainConfig {
     private final boolean resume;
     private final long maxSteps;
     private final Duration timeBudget;
+    private final StopSignal stop;
 
     private TrainConfig(Builder b) {
         this.model = b.model;
@@ -42,6 +43,7 @@ public final class TrainConfig {
         this.resume = b.resume;
         this.maxSteps = b.maxSteps;
         this.timeBudget = b.timeBudget;
+        this.stop = b.stop;
     }
 
     /**
@@ -72,6 +74,7 @@ public final class TrainConfig {
         b.resume = resume;
         b.maxSteps = maxSteps;
         b.timeBudget = timeBudget;
+        b.stop = stop;
         return b;
     }
 
@@ -184,6 +187,15 @@ public final class TrainConfig {
         return timeBudget;
     }
 
+    /**
+     * What asks the run to stop at a step boundary.
+     *
+     * @return the stop signal, or null for none
+     */
+    public StopSignal stop() {
+        return stop;
+    }
+
     /** Builds a {@link TrainConfig}; {@link #build()} validates every value. */
     public static final class Builder {
 
@@ -199,6 +211,7 @@ public final class TrainConfig {
         private boolean resume;
         private long maxSteps;
         private Duration timeBudget;
+        private StopSignal stop;
 
         private Builder() {}
 
@@ -333,6 +346,18 @@ public final class TrainConfig {
          */
         public Builder optTimeBudget(Duration timeBudget) {
             this.timeBudget = timeBudget;
+            return this;
+        }
+
+        /**
+         * Stops the run at the next step boundary once the signal is raised (default none); the
+         * trainer then throws {@link TrainingStoppedException} and keeps the last checkpoint.
+         *
+         * @param stop the signal, or null for none
+         * @return this builder
+         */
+        public Builder optStop(StopSignal stop) {
+            this.stop = stop;
             return this;
         }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.io.Json;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.training.checkpoint.RunState;
@@ -138,6 +139,16 @@ public final class Trainer {
         }
 
         TrainResult execute() throws IOException {
+            if (checkpoint != null) {
+                // Fail before the first epoch, not after it, when the run directory is unwritable;
+                // and drop what a killed earlier run of this directory left half-written.
+                AtomicFiles.checkWritableDirectory(config.out());
+                AtomicFiles.removeStaleTemporaries(
+                        config.out(),
+                        TrainingCheckpoint.FILE_NAME,
+                        MetricsFiles.CSV,
+                        MetricsFiles.PNG);
+            }
             int start = 0;
             if (config.resume()) {
                 RunState state = resume(checkpoint, model, manager, optimizer, ema);
@@ -150,6 +161,7 @@ public final class Trainer {
             long trainedImages = 0;
             double trainedSeconds = 0;
             for (int epoch = start; epoch < config.epochs() && !budgetSpent(); epoch++) {
+                checkStop(epoch, 0);
                 EpochMetrics metrics = trainEpoch(epoch);
                 if (metrics == null) {
                     break;
@@ -178,6 +190,32 @@ public final class Trainer {
                     config.out(),
                     List.copyOf(history),
                     optimizer.steps());
+        }
+
+        /** Stops here, between steps, when asked to; the last saved checkpoint stays as it is. */
+        private void checkStop(int epoch, int batch) {
+            StopSignal stop = config.stop();
+            if (stop == null || !stop.requested()) {
+                return;
+            }
+            String kept =
+                    checkpoint == null
+                            ? "no checkpoint is written for this run"
+                            : history.isEmpty() && !config.resume()
+                                    ? "no epoch had completed, so there is no checkpoint"
+                                    : "the checkpoint of epoch "
+                                            + lastEpoch(history)
+                                            + " is kept at "
+                                            + checkpoint;
+            throw new TrainingStoppedException(
+                    "stopped by "
+                            + stop.reason()
+                            + " at epoch "
+                            + (epoch + 1)
+                            + ", batch "
+                            + (batch + 1)
+                            + "; "
+                            + kept);
         }
 
         /** Whether the step or time budget is used up. */
@@ -211,6 +249,7 @@ public final class Trainer {
             double lr = 0;
             Iterator<B> it = task.epoch(epoch);
             for (int b = 0; it.hasNext() && !budgetSpent(); b++) {
+                checkStop(epoch, b);
                 B batch = it.next();
                 double progress = progress();
                 listener.onStepStart(optimizer.steps(), progress);

@@ -3,6 +3,7 @@ package io.github.fastvision.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
@@ -60,6 +61,11 @@ public final class ZooTrainer {
             TrainConfig config, DatasetSplit data, TrainingListener listener) throws IOException {
         TrainConfig canonical =
                 config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
+        if (canonical.out() != null) {
+            AtomicFiles.checkWritableDirectory(canonical.out());
+            AtomicFiles.removeStaleTemporaries(
+                    canonical.out(), canonical.model() + WeightsFile.EXTENSION);
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);

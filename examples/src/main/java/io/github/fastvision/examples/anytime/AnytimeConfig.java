@@ -1,5 +1,6 @@
 package io.github.fastvision.examples.anytime;
 
+import io.github.fastvision.training.StopSignal;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ public final class AnytimeConfig {
     private final int batch;
     private final int evalBatch;
     private final double trainMinutes;
+    private final StopSignal stop;
     private final float threshold;
     private final double caWarmupFraction;
     private final double learningRate;
@@ -36,6 +38,7 @@ public final class AnytimeConfig {
         this.batch = b.batch;
         this.evalBatch = b.evalBatch;
         this.trainMinutes = b.trainMinutes;
+        this.stop = b.stop;
         this.threshold = b.threshold;
         this.caWarmupFraction = b.caWarmupFraction;
         this.learningRate = b.learningRate;
@@ -126,6 +129,15 @@ public final class AnytimeConfig {
      */
     public double trainMinutes() {
         return trainMinutes;
+    }
+
+    /**
+     * What stops training at a step boundary (a signal, see {@link StopSignal#onShutdown}).
+     *
+     * @return the stop signal, or null for none
+     */
+    public StopSignal stop() {
+        return stop;
     }
 
     /**
@@ -223,6 +235,7 @@ public final class AnytimeConfig {
         private int batch = 16;
         private int evalBatch = 16;
         private double trainMinutes = 4;
+        private StopSignal stop;
         private float threshold = 0.998f;
         private double caWarmupFraction = 0.5;
         private double learningRate = 0.002;
@@ -392,6 +405,17 @@ public final class AnytimeConfig {
          */
         public Builder optThresholdSearch(ThresholdSearch search) {
             this.thresholdSearch = search;
+            return this;
+        }
+
+        /**
+         * Stops training at the next step boundary once the signal is raised (default none).
+         *
+         * @param stop the signal, or null for none
+         * @return this builder
+         */
+        public Builder optStop(StopSignal stop) {
+            this.stop = stop;
             return this;
         }
 

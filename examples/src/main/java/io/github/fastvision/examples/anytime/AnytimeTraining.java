@@ -82,7 +82,8 @@ final class AnytimeTraining {
                         .setBatch(config.batch())
                         .setImageSize(config.trainCanvas())
                         .optSeed(config.seed())
-                        .optDataset(data.describe());
+                        .optDataset(data.describe())
+                        .optStop(config.stop());
         if (fixedSteps > 0) {
             run.optMaxSteps(fixedSteps);
         } else {

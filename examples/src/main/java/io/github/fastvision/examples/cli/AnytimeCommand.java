@@ -1,5 +1,7 @@
 package io.github.fastvision.examples.cli;
 
+import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.examples.anytime.AnytimeCheckpoint;
 import io.github.fastvision.examples.anytime.AnytimeConfig;
 import io.github.fastvision.examples.anytime.AnytimeExperiment;
 import io.github.fastvision.examples.anytime.AnytimeResult;
@@ -8,11 +10,15 @@ import io.github.fastvision.examples.anytime.ThresholdSearch;
 import io.github.fastvision.examples.anytime.VariantResult;
 import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
+import io.github.fastvision.models.anytime.AnytimeVariant;
+import io.github.fastvision.training.StopSignal;
+import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,6 +170,27 @@ public final class AnytimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!(trainMinutes > 0) || Double.isInfinite(trainMinutes)) {
+            throw new IllegalArgumentException(
+                    "--train-minutes must be a positive number of minutes but was " + trainMinutes);
+        }
+        if (batch < 2) {
+            throw new IllegalArgumentException(
+                    "--batch must be >= 2 (batch norm needs two images) but was " + batch);
+        }
+        if (evalBatch < 1) {
+            throw new IllegalArgumentException("--eval-batch must be >= 1 but was " + evalBatch);
+        }
+        if (checkpoint != null) {
+            // Fail before training when the directory is unwritable; drop what a killed run left.
+            AtomicFiles.checkWritableDirectory(checkpoint);
+            List<String> names = new ArrayList<>();
+            for (AnytimeVariant v : AnytimeVariant.values()) {
+                names.add(AnytimeCheckpoint.file(checkpoint, model, v).getFileName().toString());
+            }
+            names.add("anytime_exits.png");
+            AtomicFiles.removeStaleTemporaries(checkpoint, names.toArray(String[]::new));
+        }
         if (testImages % evalBatch != 0 || testImages < evalBatch) {
             throw new IllegalArgumentException(
                     "--test-images ("
@@ -189,7 +216,7 @@ public final class AnytimeCommand implements Callable<Integer> {
                                         : ThresholdSearch.DEFAULT_THRESHOLDS,
                                 thresholdTolerance)
                         : null;
-        AnytimeConfig config =
+        AnytimeConfig.Builder config =
                 AnytimeConfig.builder()
                         .setModel(model)
                         .optCanvases(
@@ -206,10 +233,31 @@ public final class AnytimeCommand implements Callable<Integer> {
                         .optFigure(png)
                         .optMaxSparseDensity(sparseDensity)
                         .optItemScale(itemScale)
-                        .optThresholdSearch(search)
-                        .build();
-        AnytimeResult result =
-                AnytimeExperiment.run(data, config, quietOption.enabled() ? null : System.err);
+                        .optThresholdSearch(search);
+        AnytimeResult result;
+        // A SIGTERM or Ctrl-C stops at the next step boundary; variants already trained keep
+        // their checkpoints, and the JVM exits only after native memory is released.
+        try (StopSignal stop = StopSignal.onShutdown(Duration.ofSeconds(60))) {
+            try {
+                result =
+                        AnytimeExperiment.run(
+                                data,
+                                config.optStop(stop).build(),
+                                quietOption.enabled() ? null : System.err);
+            } catch (TrainingStoppedException e) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "\nfastvision anytime: "
+                                        + e.getMessage()
+                                        + (checkpoint == null
+                                                ? ""
+                                                : "; variants trained before are kept in "
+                                                        + checkpoint));
+                spec.commandLine().getErr().flush();
+                return TrainCommand.STOPPED;
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();

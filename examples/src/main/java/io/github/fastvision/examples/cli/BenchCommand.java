@@ -4,6 +4,7 @@ import io.github.fastvision.benchmarks.BenchSuite;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.benchmarks.report.ReportWriter;
+import io.github.fastvision.models.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -61,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Directory for JSON, Markdown and PNG charts (default ${DEFAULT-VALUE}).")
     private Path out;
 
+    /** The DJL model-zoo baselines the models suite takes besides zoo names. */
+    private static final List<String> DJL_MODELS = List.of("djl_resnetv1_50", "djl_mobilenetv2");
+
     @Override
     public Integer call() throws IOException {
         BenchSuite s = BenchSuite.parse(suite);
@@ -72,6 +76,18 @@ public final class BenchCommand implements Callable<Integer> {
         for (int x : b) {
             if (x < 1) {
                 throw new IllegalArgumentException("--batch values must be >= 1 but got " + x);
+            }
+        }
+        for (String m : models == null ? List.<String>of() : models) {
+            // Before JMH starts: inside a fork an unknown name is only "Benchmark caught the
+            // exception".
+            if (!DJL_MODELS.contains(m)) {
+                try {
+                    ModelRegistry.info(m);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "--models: " + e.getMessage() + "; or one of " + DJL_MODELS, e);
+                }
             }
         }
         Files.createDirectories(out);

@@ -100,6 +100,15 @@ public final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint " + weights + " does not exist");
         }
         String name = ModelRegistry.info(modelName).name();
+        Path target = out.resolve(name + WeightsFile.EXTENSION);
+        if (Files.exists(target) && Files.isSameFile(weights, target)) {
+            throw new IllegalArgumentException(
+                    "--out must not hold the --weights file itself: " + target + " is the input");
+        }
+        // Fail before reading the checkpoint when the directory is unwritable; drop what a killed
+        // import left half-written.
+        AtomicFiles.checkWritableDirectory(out);
+        AtomicFiles.removeStaleTemporaries(out, target.getFileName().toString(), "import.json");
         Source src =
                 source == null ? ModelRegistry.info(name).defaultSource() : Source.parse(source);
         long start = System.nanoTime();
@@ -118,7 +127,7 @@ public final class ImportCommand implements Callable<Integer> {
                                 .optInChannels(inChannels)
                                 .build());
         WeightImporter.Report r;
-        Path file = out.resolve(name + WeightsFile.EXTENSION);
+        Path file = target;
         try (NDManager manager = NDManager.newBaseManager()) {
             r =
                     WeightImporter.load(

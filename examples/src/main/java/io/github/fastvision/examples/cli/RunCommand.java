@@ -76,6 +76,10 @@ public final class RunCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("input file " + input + " does not exist");
         }
+        if (Files.exists(output) && Files.isSameFile(input, output)) {
+            throw new IllegalArgumentException(
+                    "--output must differ from --input; both are " + input);
+        }
         Autograd.disable();
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -112,6 +116,23 @@ public final class RunCommand implements Callable<Integer> {
                             .optStemStride(header == null ? 0 : header.stemStride())
                             .build();
             Backbone model = ModelRegistry.model(modelName, options);
+            // The input must survive the model's total downsampling; libtorch's own message
+            // ("Kernel size can't be greater than actual input size") names neither.
+            int minSize = model.getStages().get(model.getStages().size() - 1).stride();
+            if (s.get(2) < minSize) {
+                throw new IllegalArgumentException(
+                        input
+                                + " has "
+                                + s.get(2)
+                                + "x"
+                                + s.get(3)
+                                + " images; "
+                                + model.getName()
+                                + " needs at least "
+                                + minSize
+                                + "x"
+                                + minSize);
+            }
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
             if (weights != null) {
                 WeightsFile.load(model, manager, weights);

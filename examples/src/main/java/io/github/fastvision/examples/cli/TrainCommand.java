@@ -1,10 +1,12 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.training.StopSignal;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
 import io.github.fastvision.training.TrainingDivergedException;
 import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.ZooTrainer;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
@@ -14,6 +16,7 @@ import io.github.fastvision.training.recipe.Recipes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +31,12 @@ import picocli.CommandLine.Spec;
         description =
                 "Train a zoo model with a progress bar; writes checkpoint.fvc, <model>.fvw, metrics.csv and metrics.png.")
 public final class TrainCommand implements Callable<Integer> {
+
+    /** Exit status of a run stopped by a signal: 128 + SIGTERM, as a shell reports it. */
+    static final int STOPPED = 143;
+
+    /** How long a shutdown waits for the training thread to reach a step boundary. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     @Spec private CommandSpec spec;
 
@@ -104,6 +113,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(
+                    "--channels must be 1 or 3 (grayscale or RGB) but was " + channels);
+        }
         String dataset = datasetOption.dataset();
         Recipe r = Recipes.get(recipe);
         String name = ModelRegistry.info(model).name();
@@ -121,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
                                     + data.train().size()
                                     + " training images)");
         }
-        TrainConfig config =
+        TrainConfig.Builder config =
                 TrainConfig.builder()
                         .setModel(name)
                         .setRecipe(r)
@@ -132,15 +145,22 @@ public final class TrainCommand implements Callable<Integer> {
                         .optSeed(seed.seed())
                         .optDataset(dataset)
                         .optOut(dir)
-                        .optResume(resume != null)
-                        .build();
+                        .optResume(resume != null);
         TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
         TrainResult result;
-        try {
-            result = ZooTrainer.train(config, data, listener);
-        } catch (TrainingDivergedException e) {
-            spec.commandLine().getErr().println("\nfastvision train: " + e.getMessage());
-            return 3;
+        // A SIGTERM or Ctrl-C stops at the next step boundary; the JVM exits only after the
+        // model's native memory is released (and then with the signal's status, 143 or 130).
+        try (StopSignal stop = StopSignal.onShutdown(SHUTDOWN_WAIT)) {
+            try {
+                result = ZooTrainer.train(config.optStop(stop).build(), data, listener);
+            } catch (TrainingDivergedException e) {
+                spec.commandLine().getErr().println("\nfastvision train: " + e.getMessage());
+                return 3;
+            } catch (TrainingStoppedException e) {
+                spec.commandLine().getErr().println("\nfastvision train: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return STOPPED;
+            }
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -52,6 +52,7 @@ public final class WeightsFile {
             throw new IllegalStateException("initialize " + model.getName() + " before saving it");
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // AtomicFiles also removes what a killed earlier save of this file left behind.
         AtomicFiles.write(
                 file,
                 out -> {
@@ -102,6 +103,9 @@ public final class WeightsFile {
     public static Path resolve(Path path, String model) {
         if (Files.isDirectory(path)) {
             Path file = path.resolve(model + EXTENSION);
+            if (!Files.isReadable(path) || !Files.isExecutable(path)) {
+                throw new IllegalArgumentException("cannot read " + path + ": permission denied");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException(
                         path
@@ -115,6 +119,9 @@ public final class WeightsFile {
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException("weights file " + path + " does not exist");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException("cannot read " + path + ": permission denied");
         }
         return path;
     }
