@@ -61,11 +61,11 @@ class BuilderBadInputTest {
                         PatchEmbed.builder()
                                 .setInChannels(3)
                                 .setDim(8)
-                                .setPatch(16)
-                                .setImageSize(8)
+                                .setPatch(-2)
+                                .setImageSize(32)
                                 .build(),
-                "input size 8",
-                "patch size 16");
+                "patch is required and must be positive",
+                "-2");
     }
 
     @Test

@@ -116,7 +116,13 @@ class FashionMnistMosaicTest {
         byte[] px = new byte[28 * 28];
         Arrays.fill(px, (byte) 255);
         InMemoryDataset solid =
-                new InMemoryDataset(px, new int[] {5}, 1, 28, 28, FashionMnist.CLASSES, "solid");
+                InMemoryDataset.builder()
+                        .setPixels(px)
+                        .setLabels(new int[] {5})
+                        .setImageShape(1, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("solid")
+                        .build();
         FashionMnistMosaic m = FashionMnistMosaic.build(solid, 200, S, 1);
         int[] l = new int[S * S];
         long items = 0;
@@ -170,7 +176,13 @@ class FashionMnistMosaicTest {
             }
         }
         InMemoryDataset half =
-                new InMemoryDataset(px, new int[] {2}, 1, 28, 28, FashionMnist.CLASSES, "half");
+                InMemoryDataset.builder()
+                        .setPixels(px)
+                        .setLabels(new int[] {2})
+                        .setImageShape(1, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("half")
+                        .build();
         int canvas = 192;
         FashionMnistMosaic m = FashionMnistMosaic.build(half, 30, canvas, 5, 3);
         assertTrue(m.describe().contains("enlarged 3x"), m.describe());
@@ -227,10 +239,20 @@ class FashionMnistMosaicTest {
         Arrays.fill(testLabels, 7);
         DatasetSplit split =
                 new DatasetSplit(
-                        new InMemoryDataset(
-                                trainPx, trainLabels, 1, 28, 28, FashionMnist.CLASSES, "threes"),
-                        new InMemoryDataset(
-                                testPx, testLabels, 1, 28, 28, FashionMnist.CLASSES, "sevens"));
+                        InMemoryDataset.builder()
+                                .setPixels(trainPx)
+                                .setLabels(trainLabels)
+                                .setImageShape(1, 28, 28)
+                                .setClasses(FashionMnist.CLASSES)
+                                .optDescription("threes")
+                                .build(),
+                        InMemoryDataset.builder()
+                                .setPixels(testPx)
+                                .setLabels(testLabels)
+                                .setImageShape(1, 28, 28)
+                                .setClasses(FashionMnist.CLASSES)
+                                .optDescription("sevens")
+                                .build());
         FashionMnistMosaic.Split s = FashionMnistMosaic.fromSplit(split, 10, 4, S, 11);
         assertEquals(10, s.train().size());
         assertEquals(4, s.test().size());
@@ -285,14 +307,13 @@ class FashionMnistMosaicTest {
         assertTrue(small.getMessage().contains("at least 28"), small.getMessage());
         assertTrue(small.getMessage().contains("27"), small.getMessage());
         InMemoryDataset rgb =
-                new InMemoryDataset(
-                        new byte[3 * 28 * 28],
-                        new int[] {0},
-                        3,
-                        28,
-                        28,
-                        FashionMnist.CLASSES,
-                        "rgb");
+                InMemoryDataset.builder()
+                        .setPixels(new byte[3 * 28 * 28])
+                        .setLabels(new int[] {0})
+                        .setImageShape(3, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("rgb")
+                        .build();
         IllegalArgumentException channels =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -332,8 +353,13 @@ class FashionMnistMosaicTest {
             Arrays.fill(px, i * 784, (i + 1) * 784, (byte) (i + 40));
             labels[i] = i % 3;
         }
-        return new InMemoryDataset(
-                px, labels, 1, 28, 28, List.of("a", "b", "c"), "60 numbered items");
+        return InMemoryDataset.builder()
+                .setPixels(px)
+                .setLabels(labels)
+                .setImageShape(1, 28, 28)
+                .setClasses(List.of("a", "b", "c"))
+                .optDescription("60 numbered items")
+                .build();
     }
 
     private static java.util.BitSet itemsSeen(FashionMnistMosaic m) {

@@ -34,6 +34,7 @@ public final class RedesignedExitHead extends ExitHead {
 
     private RedesignedExitHead(Builder b) {
         super(b.branchChannels, b.numClasses);
+        int numClasses = b.numClasses;
         int depth = b.depth;
         int width = b.width;
         boolean adaptive = b.adaptive;
