@@ -27,34 +27,23 @@ public class VisionModel extends Backbone {
     private final List<Block> stages;
     private final ClassifierHead head;
 
-    /**
-     * Assembles a model.
-     *
-     * @param name the zoo name
-     * @param options the options it was built with
-     * @param stem maps the image to the first stage's input
-     * @param stages the stages, each NCHW → NCHW
-     * @param stageInfo channels and stride of each stage's output
-     * @param head the classifier head on the last stage
-     */
-    public VisionModel(
-            String name,
-            ModelOptions options,
-            Block stem,
-            List<Block> stages,
-            List<StageInfo> stageInfo,
-            ClassifierHead head) {
-        super(name, options, stageInfo);
-        if (stages.size() != stageInfo.size()) {
-            throw new IllegalArgumentException(
-                    stages.size() + " stages but " + stageInfo.size() + " stage descriptions");
-        }
-        this.stem = addChildBlock("stem", stem);
+    private VisionModel(Builder b) {
+        super(b.name, b.options, b.stageInfo);
+        this.stem = addChildBlock("stem", b.stem);
         this.stages = new ArrayList<>();
-        for (int i = 0; i < stages.size(); i++) {
-            this.stages.add(addChildBlock("stages_" + i, stages.get(i)));
+        for (int i = 0; i < b.stages.size(); i++) {
+            this.stages.add(addChildBlock("stages_" + i, b.stages.get(i)));
         }
-        this.head = addChildBlock("head", head);
+        this.head = addChildBlock("head", b.head);
+    }
+
+    /**
+     * Returns a builder; every value is required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -183,5 +172,106 @@ public class VisionModel extends Backbone {
             acc.then(stage);
         }
         return acc.then(head).done();
+    }
+
+    /** Builder for {@link VisionModel}: name, options, stem, stages with their info, head. */
+    public static final class Builder {
+        private String name;
+        private ModelOptions options;
+        private Block stem;
+        private List<Block> stages;
+        private List<StageInfo> stageInfo;
+        private ClassifierHead head;
+
+        Builder() {}
+
+        /**
+         * Sets the zoo name (required).
+         *
+         * @param name the zoo name
+         * @return this builder
+         */
+        public Builder setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the options the model is built with (required).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder setOptions(ModelOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Sets the stem, which maps the image to the first stage's input (required).
+         *
+         * @param stem the stem
+         * @return this builder
+         */
+        public Builder setStem(Block stem) {
+            this.stem = stem;
+            return this;
+        }
+
+        /**
+         * Sets the stages, each NCHW → NCHW, and the channels and stride of each stage's output
+         * (required, one description per stage).
+         *
+         * @param stages the stages, first first
+         * @param stageInfo one description per stage
+         * @return this builder
+         */
+        public Builder setStages(List<Block> stages, List<StageInfo> stageInfo) {
+            this.stages = stages;
+            this.stageInfo = stageInfo;
+            return this;
+        }
+
+        /**
+         * Sets the classifier head on the last stage (required).
+         *
+         * @param head the head
+         * @return this builder
+         */
+        public Builder setHead(ClassifierHead head) {
+            this.head = head;
+            return this;
+        }
+
+        /**
+         * Builds the model.
+         *
+         * @return the model
+         * @throws IllegalArgumentException naming a missing value, or when the stage and
+         *     description counts differ or there is no stage
+         */
+        public VisionModel build() {
+            require("name", name);
+            require("options", options);
+            require("stem", stem);
+            require("stages", stages);
+            require("stageInfo", stageInfo);
+            require("head", head);
+            if (stages.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "VisionModel: stages must hold at least 1 stage but was empty");
+            }
+            if (stages.size() != stageInfo.size()) {
+                throw new IllegalArgumentException(
+                        stages.size() + " stages but " + stageInfo.size() + " stage descriptions");
+            }
+            return new VisionModel(this);
+        }
+
+        private static void require(String what, Object value) {
+            if (value == null) {
+                throw new IllegalArgumentException("VisionModel: " + what + " is required");
+            }
+        }
     }
 }

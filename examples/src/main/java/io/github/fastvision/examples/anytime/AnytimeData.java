@@ -24,32 +24,29 @@ public record AnytimeData(
      */
     public static AnytimeData of(DatasetSplit data, AnytimeConfig config) {
         FashionMnistMosaic.Split train =
-                FashionMnistMosaic.fromSplit(
-                        data,
-                        config.trainImages(),
-                        1,
-                        config.trainCanvas(),
-                        config.seed(),
-                        config.itemScale());
+                FashionMnistMosaic.builder()
+                        .setCanvas(config.trainCanvas())
+                        .setSeed(config.seed())
+                        .optItemScale(config.itemScale())
+                        .buildSplit(data, config.trainImages(), 1);
         FashionMnistMosaic.Split test =
-                FashionMnistMosaic.fromSplit(
-                        data,
-                        1,
-                        config.testImages(),
-                        config.testCanvas(),
-                        config.seed() + 1,
-                        config.itemScale());
+                FashionMnistMosaic.builder()
+                        .setCanvas(config.testCanvas())
+                        .setSeed(config.seed() + 1)
+                        .optItemScale(config.itemScale())
+                        .buildSplit(data, 1, config.testImages());
         ThresholdSearch search = config.thresholdSearch();
         FashionMnistMosaic validation =
                 search == null
                         ? null
-                        : FashionMnistMosaic.heldOut(
-                                data.train(),
-                                train.train(),
-                                search.validationImages(),
-                                config.testCanvas(),
-                                config.seed(),
-                                config.itemScale());
+                        : FashionMnistMosaic.builder()
+                                .setSource(data.train())
+                                .setCount(search.validationImages())
+                                .setCanvas(config.testCanvas())
+                                .setSeed(config.seed())
+                                .optItemScale(config.itemScale())
+                                .optHeldOutFrom(train.train())
+                                .build();
         return new AnytimeData(train.train(), test.test(), validation);
     }
 }

@@ -127,17 +127,19 @@ public final class AnytimeExperiment {
     /** A fresh, initialized model of a variant, seeded as every run is. */
     private AnytimeSegmenter createModel(AnytimeVariant v, NDManager vm) {
         AnytimeSegmenter model =
-                AnytimeSegmenter.create(
-                        config.model(),
-                        ModelOptions.builder()
-                                .setNumClasses(data.train().numClasses())
-                                .optInputSize(config.trainCanvas())
-                                .optInChannels(1)
-                                .optDropPath(0f)
-                                .build(),
-                        v,
-                        config.threshold(),
-                        AnytimeSegmenter.defaultRadius());
+                AnytimeSegmenter.builder()
+                        .setBase(config.model())
+                        .setOptions(
+                                ModelOptions.builder()
+                                        .setNumClasses(data.train().numClasses())
+                                        .optInputSize(config.trainCanvas())
+                                        .optInChannels(1)
+                                        .optDropPath(0f)
+                                        .build())
+                        .setVariant(v)
+                        .optThreshold(config.threshold())
+                        .optRadius(AnytimeSegmenter.defaultRadius())
+                        .build();
         Engine.getInstance().setRandomSeed((int) config.seed());
         Blocks.init(
                 model,

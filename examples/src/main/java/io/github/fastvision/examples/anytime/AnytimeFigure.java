@@ -83,22 +83,16 @@ public final class AnytimeFigure {
     private AnytimeFigure() {}
 
     /**
-     * Writes the figure atomically (a temporary file in the same directory, then a rename).
+     * Returns a builder of the figure; {@link Builder#write(Path)} validates and writes it.
      *
-     * @param png the PNG file to write; its directory is created if missing
-     * @param image the input, {@code size * size} grayscale values in [0, 1] (clamped), row-major
-     * @param size side of every map
-     * @param groundTruth {@code size * size} true classes; values outside the classes are drawn as
-     *     ignored (black)
-     * @param predictions per exit, {@code size * size} predicted classes in [0, classNames.size())
-     * @param confidence per exit, {@code size * size} maximum class probabilities in [0, 1]
-     * @param computed per exit, {@code size * size} flags: true where the exit still computed the
-     *     position, false where it was skipped (all true for exit 0)
-     * @param classNames class names, index = class; the last one is the background
-     * @param scale pixels per map position in each direction, at least 1
-     * @throws IOException if the file cannot be written
+     * @return a new builder
      */
-    public static void write(
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Writes the figure atomically (a temporary file in the same directory, then a rename). */
+    private static void write(
             Path png,
             float[] image,
             int size,
@@ -364,6 +358,135 @@ public final class AnytimeFigure {
             }
             for (int dy = 0; dy < scale; dy++) {
                 out.setRGB(x0, y0 + y * scale + dy, cell, 1, row, 0, cell);
+            }
+        }
+    }
+
+    /** Builder for the figure of one test image: its maps, per exit, and the class names. */
+    public static final class Builder {
+        private float[] image;
+        private int size;
+        private int[] groundTruth;
+        private List<int[]> predictions;
+        private List<float[]> confidence;
+        private List<boolean[]> computed;
+        private List<String> classNames;
+        private int scale = 1;
+
+        Builder() {}
+
+        /**
+         * Sets the input image (required).
+         *
+         * @param image {@code size * size} grayscale values in [0, 1] (clamped), row-major
+         * @param size side of every map, at least 1
+         * @return this builder
+         */
+        public Builder setImage(float[] image, int size) {
+            this.image = image;
+            this.size = size;
+            return this;
+        }
+
+        /**
+         * Sets the true classes (required).
+         *
+         * @param groundTruth {@code size * size} true classes; values outside the classes are drawn
+         *     as ignored (black)
+         * @return this builder
+         */
+        public Builder setGroundTruth(int[] groundTruth) {
+            this.groundTruth = groundTruth;
+            return this;
+        }
+
+        /**
+         * Sets the predictions per exit (required).
+         *
+         * @param predictions per exit, {@code size * size} classes in [0, classNames.size())
+         * @return this builder
+         */
+        public Builder setPredictions(List<int[]> predictions) {
+            this.predictions = predictions;
+            return this;
+        }
+
+        /**
+         * Sets the confidence per exit (required, one map per exit).
+         *
+         * @param confidence per exit, {@code size * size} maximum class probabilities in [0, 1]
+         * @return this builder
+         */
+        public Builder setConfidence(List<float[]> confidence) {
+            this.confidence = confidence;
+            return this;
+        }
+
+        /**
+         * Sets where each exit computed (required, one map per exit).
+         *
+         * @param computed per exit, {@code size * size} flags: true where the exit still computed
+         *     the position, false where it was skipped (all true for exit 0)
+         * @return this builder
+         */
+        public Builder setComputed(List<boolean[]> computed) {
+            this.computed = computed;
+            return this;
+        }
+
+        /**
+         * Sets the class names (required).
+         *
+         * @param classNames class names, index = class; the last one is the background
+         * @return this builder
+         */
+        public Builder setClassNames(List<String> classNames) {
+            this.classNames = classNames;
+            return this;
+        }
+
+        /**
+         * Sets the pixels per map position in each direction (default 1).
+         *
+         * @param scale at least 1
+         * @return this builder
+         */
+        public Builder optScale(int scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        /**
+         * Validates the maps and writes the figure atomically (a temporary file in the same
+         * directory, then a rename); nothing is written for bad input.
+         *
+         * @param png the PNG file to write; its directory is created if missing
+         * @throws IllegalArgumentException naming a missing value or a map of the wrong size or
+         *     range
+         * @throws IOException if the file cannot be written
+         */
+        public void write(Path png) throws IOException {
+            required("image", image);
+            required("groundTruth", groundTruth);
+            required("predictions", predictions);
+            required("confidence", confidence);
+            required("computed", computed);
+            required("classNames", classNames);
+            AnytimeFigure.write(
+                    png,
+                    image,
+                    size,
+                    groundTruth,
+                    predictions,
+                    confidence,
+                    computed,
+                    classNames,
+                    scale);
+        }
+
+        private static void required(String name, Object value) {
+            if (value == null) {
+                throw new IllegalArgumentException("anytime figure: " + name + " is required");
             }
         }
     }

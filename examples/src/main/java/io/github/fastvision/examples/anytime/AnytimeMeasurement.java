@@ -184,7 +184,14 @@ final class AnytimeMeasurement {
             computed.add(c);
         }
         Files.createDirectories(png.toAbsolutePath().getParent());
-        AnytimeFigure.write(
-                png, small, h, gt, preds, confs, computed, test.classes(), Math.max(1, 256 / h));
+        AnytimeFigure.builder()
+                .setImage(small, h)
+                .setGroundTruth(gt)
+                .setPredictions(preds)
+                .setConfidence(confs)
+                .setComputed(computed)
+                .setClassNames(test.classes())
+                .optScale(Math.max(1, 256 / h))
+                .write(png);
     }
 }

@@ -3,6 +3,7 @@ package io.github.fastvision.examples.cli;
 import io.github.fastvision.examples.studies.PConvRatioStudy;
 import io.github.fastvision.examples.studies.SingleBottleneckStudy;
 import io.github.fastvision.examples.studies.StudyResult;
+import io.github.fastvision.examples.studies.StudySettings;
 import io.github.fastvision.training.TrainingListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
@@ -63,12 +64,14 @@ public final class StudyCommand implements Callable<Integer> {
                     DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 28);
                     result =
                             SingleBottleneckStudy.run(
-                                    data,
-                                    Recipes.get(Recipes.SMALL),
-                                    epochs == null ? 3 : epochs,
-                                    batch,
-                                    seedOption.seed(),
-                                    listener);
+                                    StudySettings.builder()
+                                            .setData(data)
+                                            .setRecipe(Recipes.get(Recipes.SMALL))
+                                            .setEpochs(epochs == null ? 3 : epochs)
+                                            .setBatch(batch)
+                                            .optSeed(seedOption.seed())
+                                            .optListener(listener)
+                                            .build());
                     break;
                 }
             case "pconv-ratio":
@@ -76,13 +79,15 @@ public final class StudyCommand implements Callable<Integer> {
                     DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
                     result =
                             PConvRatioStudy.run(
-                                    data,
-                                    Recipes.get(Recipes.SMALL),
-                                    epochs == null ? 3 : epochs,
-                                    batch,
-                                    32,
-                                    seedOption.seed(),
-                                    listener);
+                                    StudySettings.builder()
+                                            .setData(data)
+                                            .setRecipe(Recipes.get(Recipes.SMALL))
+                                            .setEpochs(epochs == null ? 3 : epochs)
+                                            .setBatch(batch)
+                                            .optImageSize(32)
+                                            .optSeed(seedOption.seed())
+                                            .optListener(listener)
+                                            .build());
                     break;
                 }
             default:

@@ -104,7 +104,16 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @return the mosaics
      */
     public static FashionMnistMosaic build(ImageDataset source, int count, int canvas, long seed) {
-        return build(source, count, canvas, seed, 1);
+        return create(source, count, canvas, seed, 1);
+    }
+
+    /**
+     * Returns a builder for mosaics with every setting: item scale, held-out items, split halves.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -121,7 +130,7 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
      * @return the mosaics
      */
-    public static FashionMnistMosaic build(
+    private static FashionMnistMosaic create(
             ImageDataset source, int count, int canvas, long seed, int itemScale) {
         if (itemScale < 1 || itemScale > MAX_ITEM_SCALE) {
             throw new IllegalArgumentException(
@@ -296,7 +305,7 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @throws IllegalArgumentException if {@code training} was built from a set of another size, or
      *     drew every item
      */
-    public static FashionMnistMosaic heldOut(
+    private static FashionMnistMosaic heldOut(
             ImageDataset source,
             FashionMnistMosaic training,
             int count,
@@ -314,7 +323,7 @@ public final class FashionMnistMosaic implements DenseDataset {
                             + " of "
                             + source.describe());
         }
-        return build(
+        return create(
                 ImageSubset.excluding(source, training.sourceItems),
                 count,
                 canvas,
@@ -359,22 +368,6 @@ public final class FashionMnistMosaic implements DenseDataset {
      * half, so no test item is ever seen in training. The test mosaics use a seed derived from
      * {@code seed}, so the two halves do not share layouts.
      *
-     * @param split the source split (for example {@code FashionMnist.loadBundledSubset()})
-     * @param trainCount number of training mosaics
-     * @param testCount number of test mosaics
-     * @param canvas side of each mosaic in pixels, at least {@value #MIN_CANVAS}
-     * @param seed the seed
-     * @return the two mosaic sets
-     */
-    public static Split fromSplit(
-            DatasetSplit split, int trainCount, int testCount, int canvas, long seed) {
-        return fromSplit(split, trainCount, testCount, canvas, seed, 1);
-    }
-
-    /**
-     * Like {@link #fromSplit(DatasetSplit, int, int, int, long)} with items enlarged {@code
-     * itemScale} times.
-     *
      * @param split the source split
      * @param trainCount number of training mosaics
      * @param testCount number of test mosaics
@@ -383,7 +376,7 @@ public final class FashionMnistMosaic implements DenseDataset {
      * @param itemScale integer enlargement of the items, 1 to {@value #MAX_ITEM_SCALE}
      * @return the two mosaic sets
      */
-    public static Split fromSplit(
+    private static Split fromSplit(
             DatasetSplit split,
             int trainCount,
             int testCount,
@@ -391,8 +384,8 @@ public final class FashionMnistMosaic implements DenseDataset {
             long seed,
             int itemScale) {
         return new Split(
-                build(split.train(), trainCount, canvas, seed, itemScale),
-                build(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET), itemScale));
+                create(split.train(), trainCount, canvas, seed, itemScale),
+                create(split.test(), testCount, canvas, mix64(seed + TEST_SEED_OFFSET), itemScale));
     }
 
     /**
@@ -550,5 +543,144 @@ public final class FashionMnistMosaic implements DenseDataset {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Builder for mosaics: {@link #build()} makes {@code count} mosaics from one source (or from
+     * the items another set never drew, {@link #optHeldOutFrom}), {@link #buildSplit} one set from
+     * each half of a split.
+     */
+    public static final class Builder {
+        private ImageDataset source;
+        private Integer count;
+        private Integer canvas;
+        private Long seed;
+        private int itemScale = 1;
+        private FashionMnistMosaic heldOutFrom;
+
+        Builder() {}
+
+        /**
+         * Sets the source of the items (required by {@link #build()}): single-channel items no
+         * larger than a grid cell (Fashion-MNIST: 28×28), at most 255 classes.
+         *
+         * @param source the item source
+         * @return this builder
+         */
+        public Builder setSource(ImageDataset source) {
+            this.source = source;
+            return this;
+        }
+
+        /**
+         * Sets the number of mosaics (required by {@link #build()}, at least 1).
+         *
+         * @param count number of mosaics
+         * @return this builder
+         */
+        public Builder setCount(int count) {
+            this.count = count;
+            return this;
+        }
+
+        /**
+         * Sets the side of each mosaic in pixels (required, at least {@value
+         * #MIN_CANVAS}·itemScale; typically 64 or 128).
+         *
+         * @param canvas side in pixels
+         * @return this builder
+         */
+        public Builder setCanvas(int canvas) {
+            this.canvas = canvas;
+            return this;
+        }
+
+        /**
+         * Sets the seed (required); the same seed gives identical images and labels.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder setSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the integer enlargement of the items (default 1): items enlarged {@code itemScale}
+         * times (bilinear, half-pixel centres) in cells of {@value #CELL}·itemScale pixels, so
+         * objects are larger than the early stages' receptive fields, as street scenes are for the
+         * thesis's HRNet; the label follows the enlarged intensity.
+         *
+         * @param itemScale 1 to {@value #MAX_ITEM_SCALE}
+         * @return this builder
+         */
+        public Builder optItemScale(int itemScale) {
+            this.itemScale = itemScale;
+            return this;
+        }
+
+        /**
+         * Makes {@link #build()} use only the items of the source that {@code training} never drew
+         * (validation mosaics: a setting such as ADP-C's confidence threshold is then chosen
+         * without looking at the test set or at training items), with layouts from a seed derived
+         * from the seed. The source must be the one {@code training} was built from.
+         *
+         * @param training mosaics built from the source
+         * @return this builder
+         */
+        public Builder optHeldOutFrom(FashionMnistMosaic training) {
+            this.heldOutFrom = training;
+            return this;
+        }
+
+        /**
+         * Builds the mosaics from the source.
+         *
+         * @return the mosaics
+         * @throws IllegalArgumentException naming a missing or out-of-range value, or for held-out
+         *     mosaics if the training set was built from a set of another size or drew every item
+         */
+        public FashionMnistMosaic build() {
+            if (source == null) {
+                throw new IllegalArgumentException("mosaics: source is required");
+            }
+            required("count", count);
+            requireLayout();
+            return heldOutFrom == null
+                    ? create(source, count, canvas, seed, itemScale)
+                    : heldOut(source, heldOutFrom, count, canvas, seed, itemScale);
+        }
+
+        /**
+         * Builds training mosaics from the training half of a split and test mosaics from its test
+         * half, so no test item is ever seen in training; the test mosaics use a seed derived from
+         * the seed, so the two halves do not share layouts. Source, count and held-out settings are
+         * not used.
+         *
+         * @param split the source split (for example {@code FashionMnist.loadBundledSubset()})
+         * @param trainCount number of training mosaics, at least 1
+         * @param testCount number of test mosaics, at least 1
+         * @return the two mosaic sets
+         * @throws IllegalArgumentException naming a missing or out-of-range value
+         */
+        public Split buildSplit(DatasetSplit split, int trainCount, int testCount) {
+            if (split == null) {
+                throw new IllegalArgumentException("mosaics: split is required");
+            }
+            requireLayout();
+            return fromSplit(split, trainCount, testCount, canvas, seed, itemScale);
+        }
+
+        private void requireLayout() {
+            required("canvas", canvas);
+            required("seed", seed);
+        }
+
+        private static void required(String name, Object value) {
+            if (value == null) {
+                throw new IllegalArgumentException("mosaics: " + name + " is required");
+            }
+        }
     }
 }

@@ -48,25 +48,18 @@ public final class PConvRatioStudy {
     /**
      * Runs the study.
      *
-     * @param data Fashion-MNIST (or another 1-channel set)
-     * @param recipe the recipe
-     * @param epochs epochs per model
-     * @param batch batch size
-     * @param imageSize training input side
-     * @param seed seed
-     * @param listener training progress
+     * @param settings data, recipe, epochs, batch, input side, seed and listener
      * @return rows and findings
      * @throws IOException never in practice (nothing is written)
      */
-    public static StudyResult run(
-            DatasetSplit data,
-            Recipe recipe,
-            int epochs,
-            int batch,
-            int imageSize,
-            long seed,
-            TrainingListener listener)
-            throws IOException {
+    public static StudyResult run(StudySettings settings) throws IOException {
+        DatasetSplit data = settings.data();
+        Recipe recipe = settings.recipe();
+        int epochs = settings.epochs();
+        int batch = settings.batch();
+        int imageSize = settings.imageSize();
+        long seed = settings.seed();
+        TrainingListener listener = settings.listener();
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
         int classes = data.train().classes().size();

@@ -36,23 +36,17 @@ public final class SingleBottleneckStudy {
     /**
      * Runs the study.
      *
-     * @param data the dataset
-     * @param recipe the recipe every model trains with
-     * @param epochs epochs per model
-     * @param batch batch size
-     * @param seed seed (the same for every model)
-     * @param listener progress of each model's training
+     * @param settings data, recipe, epochs, batch, seed and listener
      * @return rows and findings
      * @throws IOException never in practice (nothing is written)
      */
-    public static StudyResult run(
-            DatasetSplit data,
-            Recipe recipe,
-            int epochs,
-            int batch,
-            long seed,
-            TrainingListener listener)
-            throws IOException {
+    public static StudyResult run(StudySettings settings) throws IOException {
+        DatasetSplit data = settings.data();
+        Recipe recipe = settings.recipe();
+        int epochs = settings.epochs();
+        int batch = settings.batch();
+        long seed = settings.seed();
+        TrainingListener listener = settings.listener();
         long t0 = System.nanoTime();
         int size = data.train().height();
         int classes = data.train().classes().size();

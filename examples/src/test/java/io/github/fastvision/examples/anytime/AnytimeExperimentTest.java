@@ -106,17 +106,19 @@ class AnytimeExperimentTest {
     void aCorruptCheckpointFailsBeforeAnyWeightChanges(@TempDir Path tmp) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             AnytimeSegmenter model =
-                    AnytimeSegmenter.create(
-                            "test_hrnet_seg",
-                            ModelOptions.builder()
-                                    .setNumClasses(11)
-                                    .optInputSize(32)
-                                    .optInChannels(1)
-                                    .optDropPath(0f)
-                                    .build(),
-                            AnytimeVariant.EE_RH,
-                            0.998f,
-                            7);
+                    AnytimeSegmenter.builder()
+                            .setBase("test_hrnet_seg")
+                            .setOptions(
+                                    ModelOptions.builder()
+                                            .setNumClasses(11)
+                                            .optInputSize(32)
+                                            .optInChannels(1)
+                                            .optDropPath(0f)
+                                            .build())
+                            .setVariant(AnytimeVariant.EE_RH)
+                            .optThreshold(0.998f)
+                            .optRadius(7)
+                            .build();
             Blocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             Path good = tmp.resolve("good.fvc");
             AnytimeCheckpoint.save(model, good, 10, 1.0, 1);
@@ -131,17 +133,19 @@ class AnytimeExperimentTest {
                     before, model.getParameters().get(0).getValue().getArray().toFloatArray());
 
             AnytimeSegmenter other =
-                    AnytimeSegmenter.create(
-                            "test_hrnet_seg",
-                            ModelOptions.builder()
-                                    .setNumClasses(11)
-                                    .optInputSize(32)
-                                    .optInChannels(1)
-                                    .optDropPath(0f)
-                                    .build(),
-                            AnytimeVariant.ADP_C,
-                            0.998f,
-                            7);
+                    AnytimeSegmenter.builder()
+                            .setBase("test_hrnet_seg")
+                            .setOptions(
+                                    ModelOptions.builder()
+                                            .setNumClasses(11)
+                                            .optInputSize(32)
+                                            .optInChannels(1)
+                                            .optDropPath(0f)
+                                            .build())
+                            .setVariant(AnytimeVariant.ADP_C)
+                            .optThreshold(0.998f)
+                            .optRadius(7)
+                            .build();
             Blocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             assertThrows(
                     IOException.class,

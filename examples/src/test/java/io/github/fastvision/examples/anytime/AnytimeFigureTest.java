@@ -52,8 +52,15 @@ class AnytimeFigureTest {
             computed.add(m);
         }
         Path png = dir.resolve("figures").resolve("anytime.png");
-        AnytimeFigure.write(
-                png, image, SIZE, truth, predictions, confidence, computed, CLASSES, SCALE);
+        AnytimeFigure.builder()
+                .setImage(image, SIZE)
+                .setGroundTruth(truth)
+                .setPredictions(predictions)
+                .setConfidence(confidence)
+                .setComputed(computed)
+                .setClassNames(CLASSES)
+                .optScale(SCALE)
+                .write(png);
         BufferedImage read = ImageIO.read(png.toFile());
 
         // cell 48, pitch 52: width 80 + 4 * 52 = 288; 288 / 120 = 2 legend entries per row, 11
@@ -109,7 +116,14 @@ class AnytimeFigureTest {
         assertTrue(dark > 10, "title 'exit 2' drawn: " + dark + " dark pixels");
 
         // Rewriting replaces the file and leaves no temporary file behind.
-        AnytimeFigure.write(png, image, SIZE, truth, predictions, confidence, computed, CLASSES, 1);
+        AnytimeFigure.builder()
+                .setImage(image, SIZE)
+                .setGroundTruth(truth)
+                .setPredictions(predictions)
+                .setConfidence(confidence)
+                .setComputed(computed)
+                .setClassNames(CLASSES)
+                .write(png);
         assertEquals(
                 AnytimeFigure.LABEL_WIDTH + 4 * (SIZE + AnytimeFigure.GAP),
                 ImageIO.read(png.toFile()).getWidth());
@@ -141,16 +155,15 @@ class AnytimeFigureTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                AnytimeFigure.write(
-                                        png,
-                                        new float[n - 1],
-                                        SIZE,
-                                        new int[n],
-                                        p,
-                                        c,
-                                        m,
-                                        CLASSES,
-                                        2));
+                                AnytimeFigure.builder()
+                                        .setImage(new float[n - 1], SIZE)
+                                        .setGroundTruth(new int[n])
+                                        .setPredictions(p)
+                                        .setConfidence(c)
+                                        .setComputed(m)
+                                        .setClassNames(CLASSES)
+                                        .optScale(2)
+                                        .write(png));
         assertTrue(
                 image.getMessage().contains("image") && image.getMessage().contains("256"),
                 image.getMessage());
@@ -158,16 +171,15 @@ class AnytimeFigureTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                AnytimeFigure.write(
-                                        png,
-                                        new float[n],
-                                        SIZE,
-                                        new int[n],
-                                        p,
-                                        List.of(),
-                                        m,
-                                        CLASSES,
-                                        2));
+                                AnytimeFigure.builder()
+                                        .setImage(new float[n], SIZE)
+                                        .setGroundTruth(new int[n])
+                                        .setPredictions(p)
+                                        .setConfidence(List.of())
+                                        .setComputed(m)
+                                        .setClassNames(CLASSES)
+                                        .optScale(2)
+                                        .write(png));
         assertTrue(exits.getMessage().contains("1, 0 and 1"), exits.getMessage());
         int[] bad = new int[n];
         bad[7] = 11;
@@ -175,32 +187,30 @@ class AnytimeFigureTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                AnytimeFigure.write(
-                                        png,
-                                        new float[n],
-                                        SIZE,
-                                        new int[n],
-                                        List.of(bad),
-                                        c,
-                                        m,
-                                        CLASSES,
-                                        2));
+                                AnytimeFigure.builder()
+                                        .setImage(new float[n], SIZE)
+                                        .setGroundTruth(new int[n])
+                                        .setPredictions(List.of(bad))
+                                        .setConfidence(c)
+                                        .setComputed(m)
+                                        .setClassNames(CLASSES)
+                                        .optScale(2)
+                                        .write(png));
         assertTrue(cls.getMessage().contains("class 11 at position 7"), cls.getMessage());
         float[] conf = new float[n];
         conf[3] = 1.5f;
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
-                        AnytimeFigure.write(
-                                png,
-                                new float[n],
-                                SIZE,
-                                new int[n],
-                                p,
-                                List.of(conf),
-                                m,
-                                CLASSES,
-                                2));
+                        AnytimeFigure.builder()
+                                .setImage(new float[n], SIZE)
+                                .setGroundTruth(new int[n])
+                                .setPredictions(p)
+                                .setConfidence(List.of(conf))
+                                .setComputed(m)
+                                .setClassNames(CLASSES)
+                                .optScale(2)
+                                .write(png));
         assertTrue(Files.notExists(png), "nothing written for bad input");
     }
 

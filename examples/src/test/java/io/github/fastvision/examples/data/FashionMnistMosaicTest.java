@@ -116,7 +116,13 @@ class FashionMnistMosaicTest {
         byte[] px = new byte[28 * 28];
         Arrays.fill(px, (byte) 255);
         InMemoryDataset solid =
-                new InMemoryDataset(px, new int[] {5}, 1, 28, 28, FashionMnist.CLASSES, "solid");
+                InMemoryDataset.builder()
+                        .setPixels(px)
+                        .setLabels(new int[] {5})
+                        .setImageShape(1, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("solid")
+                        .build();
         FashionMnistMosaic m = FashionMnistMosaic.build(solid, 200, S, 1);
         int[] l = new int[S * S];
         long items = 0;
@@ -170,9 +176,22 @@ class FashionMnistMosaicTest {
             }
         }
         InMemoryDataset half =
-                new InMemoryDataset(px, new int[] {2}, 1, 28, 28, FashionMnist.CLASSES, "half");
+                InMemoryDataset.builder()
+                        .setPixels(px)
+                        .setLabels(new int[] {2})
+                        .setImageShape(1, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("half")
+                        .build();
         int canvas = 192;
-        FashionMnistMosaic m = FashionMnistMosaic.build(half, 30, canvas, 5, 3);
+        FashionMnistMosaic m =
+                FashionMnistMosaic.builder()
+                        .setSource(half)
+                        .setCount(30)
+                        .setCanvas(canvas)
+                        .setSeed(5)
+                        .optItemScale(3)
+                        .build();
         assertTrue(m.describe().contains("enlarged 3x"), m.describe());
         float[] image = new float[canvas * canvas];
         int[] l = new int[canvas * canvas];
@@ -205,12 +224,26 @@ class FashionMnistMosaicTest {
         IllegalArgumentException small =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> FashionMnistMosaic.build(half, 1, 80, 0, 3));
+                        () ->
+                                FashionMnistMosaic.builder()
+                                        .setSource(half)
+                                        .setCount(1)
+                                        .setCanvas(80)
+                                        .setSeed(0)
+                                        .optItemScale(3)
+                                        .build());
         assertTrue(small.getMessage().contains("at least 84"), small.getMessage());
         IllegalArgumentException scale =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> FashionMnistMosaic.build(half, 1, 64, 0, 0));
+                        () ->
+                                FashionMnistMosaic.builder()
+                                        .setSource(half)
+                                        .setCount(1)
+                                        .setCanvas(64)
+                                        .setSeed(0)
+                                        .optItemScale(0)
+                                        .build());
         assertTrue(scale.getMessage().contains("[1, 8]"), scale.getMessage());
     }
 
@@ -227,11 +260,22 @@ class FashionMnistMosaicTest {
         Arrays.fill(testLabels, 7);
         DatasetSplit split =
                 new DatasetSplit(
-                        new InMemoryDataset(
-                                trainPx, trainLabels, 1, 28, 28, FashionMnist.CLASSES, "threes"),
-                        new InMemoryDataset(
-                                testPx, testLabels, 1, 28, 28, FashionMnist.CLASSES, "sevens"));
-        FashionMnistMosaic.Split s = FashionMnistMosaic.fromSplit(split, 10, 4, S, 11);
+                        InMemoryDataset.builder()
+                                .setPixels(trainPx)
+                                .setLabels(trainLabels)
+                                .setImageShape(1, 28, 28)
+                                .setClasses(FashionMnist.CLASSES)
+                                .optDescription("threes")
+                                .build(),
+                        InMemoryDataset.builder()
+                                .setPixels(testPx)
+                                .setLabels(testLabels)
+                                .setImageShape(1, 28, 28)
+                                .setClasses(FashionMnist.CLASSES)
+                                .optDescription("sevens")
+                                .build());
+        FashionMnistMosaic.Split s =
+                FashionMnistMosaic.builder().setCanvas(S).setSeed(11).buildSplit(split, 10, 4);
         assertEquals(10, s.train().size());
         assertEquals(4, s.test().size());
         assertEquals(
@@ -285,14 +329,13 @@ class FashionMnistMosaicTest {
         assertTrue(small.getMessage().contains("at least 28"), small.getMessage());
         assertTrue(small.getMessage().contains("27"), small.getMessage());
         InMemoryDataset rgb =
-                new InMemoryDataset(
-                        new byte[3 * 28 * 28],
-                        new int[] {0},
-                        3,
-                        28,
-                        28,
-                        FashionMnist.CLASSES,
-                        "rgb");
+                InMemoryDataset.builder()
+                        .setPixels(new byte[3 * 28 * 28])
+                        .setLabels(new int[] {0})
+                        .setImageShape(3, 28, 28)
+                        .setClasses(FashionMnist.CLASSES)
+                        .optDescription("rgb")
+                        .build();
         IllegalArgumentException channels =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -332,8 +375,13 @@ class FashionMnistMosaicTest {
             Arrays.fill(px, i * 784, (i + 1) * 784, (byte) (i + 40));
             labels[i] = i % 3;
         }
-        return new InMemoryDataset(
-                px, labels, 1, 28, 28, List.of("a", "b", "c"), "60 numbered items");
+        return InMemoryDataset.builder()
+                .setPixels(px)
+                .setLabels(labels)
+                .setImageShape(1, 28, 28)
+                .setClasses(List.of("a", "b", "c"))
+                .optDescription("60 numbered items")
+                .build();
     }
 
     private static java.util.BitSet itemsSeen(FashionMnistMosaic m) {
@@ -361,7 +409,15 @@ class FashionMnistMosaicTest {
                 "sourceItems() names exactly the items on the canvases");
         assertTrue(drawn.cardinality() > 10 && drawn.cardinality() <= 25, drawn.toString());
 
-        FashionMnistMosaic validation = FashionMnistMosaic.heldOut(source, training, 30, 64, 5, 1);
+        FashionMnistMosaic validation =
+                FashionMnistMosaic.builder()
+                        .setSource(source)
+                        .setCount(30)
+                        .setCanvas(64)
+                        .setSeed(5)
+                        .optItemScale(1)
+                        .optHeldOutFrom(training)
+                        .build();
         java.util.BitSet held = itemsSeen(validation);
         assertTrue(held.cardinality() > 10, held.toString());
         assertFalse(
@@ -370,7 +426,15 @@ class FashionMnistMosaicTest {
         assertEquals(30, validation.size());
         assertEquals(64, validation.canvas());
 
-        FashionMnistMosaic again = FashionMnistMosaic.heldOut(source, training, 30, 64, 5, 1);
+        FashionMnistMosaic again =
+                FashionMnistMosaic.builder()
+                        .setSource(source)
+                        .setCount(30)
+                        .setCanvas(64)
+                        .setSeed(5)
+                        .optItemScale(1)
+                        .optHeldOutFrom(training)
+                        .build();
         float[] a = new float[64 * 64];
         float[] b = new float[64 * 64];
         validation.image(29, a);
@@ -380,14 +444,30 @@ class FashionMnistMosaicTest {
         IllegalArgumentException other =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> FashionMnistMosaic.heldOut(bundled().train(), training, 4, 64, 5, 1));
+                        () ->
+                                FashionMnistMosaic.builder()
+                                        .setSource(bundled().train())
+                                        .setCount(4)
+                                        .setCanvas(64)
+                                        .setSeed(5)
+                                        .optItemScale(1)
+                                        .optHeldOutFrom(training)
+                                        .build());
         assertTrue(other.getMessage().contains("drawn from 60 items"), other.getMessage());
         FashionMnistMosaic everything = FashionMnistMosaic.build(source, 2000, 32, 5);
         assertEquals(60, everything.sourceItems().cardinality());
         IllegalArgumentException none =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> FashionMnistMosaic.heldOut(source, everything, 4, 64, 5, 1));
+                        () ->
+                                FashionMnistMosaic.builder()
+                                        .setSource(source)
+                                        .setCount(4)
+                                        .setCanvas(64)
+                                        .setSeed(5)
+                                        .optItemScale(1)
+                                        .optHeldOutFrom(everything)
+                                        .build());
         assertTrue(none.getMessage().contains("leaves none of the 60"), none.getMessage());
     }
 }

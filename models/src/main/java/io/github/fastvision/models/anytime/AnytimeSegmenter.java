@@ -54,56 +54,34 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
     private double maxSparseDensity = AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY;
 
     /**
-     * Builds an anytime model.
+     * Builds an anytime model with the thesis's confidence threshold and the default RBF radius.
      *
      * @param hrnet the zoo name of the base ("hrnet_w18_seg", "hrnet_w48_seg", "test_hrnet_seg")
      * @param options classes, input size and channels
      * @param variant EE, EE+RH or ADP-C
-     * @param threshold the CA confidence threshold (used by ADP-C only; 1 switches CA off)
-     * @param radius the RBF interpolation radius
      * @return an uninitialized model
      */
     public static AnytimeSegmenter create(
-            String hrnet,
-            ModelOptions options,
-            AnytimeVariant variant,
-            float threshold,
-            int radius) {
-        String name = ModelRegistry.info(hrnet).name();
-        HRNetVariant v = null;
-        for (HRNetVariant h : HRNetVariant.values()) {
-            if (h.zooName().equals(name)) {
-                v = h;
-            }
-        }
-        if (v == null) {
-            throw new IllegalArgumentException(
-                    "anytime segmentation with confidence adaptivity needs an HRNet base "
-                            + "(hrnet_w18_seg, hrnet_w48_seg) but got "
-                            + hrnet
-                            + "; attach exits to other backbones with BackboneExits");
-        }
-        return new AnytimeSegmenter(v, options, variant, threshold, radius);
+            String hrnet, ModelOptions options, AnytimeVariant variant) {
+        return builder().setBase(hrnet).setOptions(options).setVariant(variant).build();
     }
 
-    private AnytimeSegmenter(
-            HRNetVariant hv,
-            ModelOptions options,
-            AnytimeVariant variant,
-            float threshold,
-            int radius) {
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private AnytimeSegmenter(HRNetVariant hv, Builder b) {
         super(VERSION);
-        if (!(threshold > 0f && threshold <= 1f)) {
-            throw new IllegalArgumentException(
-                    "confidence threshold must be in (0, 1] but was " + threshold);
-        }
-        if (radius < 1) {
-            throw new IllegalArgumentException(
-                    "interpolation radius must be >= 1 but was " + radius);
-        }
+        ModelOptions options = b.options;
+        AnytimeVariant variant = b.variant;
         this.variant = variant;
-        this.threshold = threshold;
-        this.radius = radius;
+        this.threshold = b.threshold;
+        this.radius = b.radius;
         boolean ca = variant.confidenceAdaptivity();
         base = addChildBlock("base", HRNetSeg.create(hv, options, ca));
         int n = base.numStages();
@@ -113,8 +91,13 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
             boolean adaptive = ca && i > 1;
             ExitHead head =
                     variant.redesignedHeads()
-                            ? new RedesignedExitHead(
-                                    ch, options.numClasses(), n - i, hv.exitWidth(), adaptive)
+                            ? RedesignedExitHead.builder()
+                                    .setBranchChannels(ch)
+                                    .setNumClasses(options.numClasses())
+                                    .setDepth(n - i)
+                                    .setWidth(hv.exitWidth())
+                                    .optAdaptive(adaptive)
+                                    .build()
                             : new EarlyExitHead(ch, options.numClasses(), adaptive);
             exits.add(addChildBlock("exit_" + i, head));
         }
@@ -436,5 +419,117 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
      */
     public static int defaultRadius() {
         return RbfInterpolation.DEFAULT_RADIUS;
+    }
+
+    /** Builder for {@link AnytimeSegmenter}. */
+    public static final class Builder {
+        private String base;
+        private ModelOptions options;
+        private AnytimeVariant variant;
+        private float threshold = DEFAULT_THRESHOLD;
+        private int radius = RbfInterpolation.DEFAULT_RADIUS;
+
+        Builder() {}
+
+        /**
+         * Sets the zoo name of the HRNet base (required): "hrnet_w18_seg", "hrnet_w48_seg" or
+         * "test_hrnet_seg", or an alias of one.
+         *
+         * @param hrnet the base's zoo name
+         * @return this builder
+         */
+        public Builder setBase(String hrnet) {
+            this.base = hrnet;
+            return this;
+        }
+
+        /**
+         * Sets the classes, input size and channels (required).
+         *
+         * @param options the model options
+         * @return this builder
+         */
+        public Builder setOptions(ModelOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Sets the variant (required).
+         *
+         * @param variant EE, EE+RH or ADP-C
+         * @return this builder
+         */
+        public Builder setVariant(AnytimeVariant variant) {
+            this.variant = variant;
+            return this;
+        }
+
+        /**
+         * Sets the CA confidence threshold, used by ADP-C only (default {@link #DEFAULT_THRESHOLD};
+         * 1 switches CA off).
+         *
+         * @param threshold in (0, 1]
+         * @return this builder
+         */
+        public Builder optThreshold(float threshold) {
+            this.threshold = threshold;
+            return this;
+        }
+
+        /**
+         * Sets the RBF interpolation radius (default {@link RbfInterpolation#DEFAULT_RADIUS}).
+         *
+         * @param radius at least 1
+         * @return this builder
+         */
+        public Builder optRadius(int radius) {
+            this.radius = radius;
+            return this;
+        }
+
+        /**
+         * Builds the model.
+         *
+         * @return an uninitialized model
+         * @throws IllegalArgumentException naming a missing or out-of-range value, or when the base
+         *     is not an HRNet
+         */
+        public AnytimeSegmenter build() {
+            if (base == null) {
+                throw new IllegalArgumentException(
+                        "AnytimeSegmenter: base (an HRNet zoo name) is required");
+            }
+            if (options == null) {
+                throw new IllegalArgumentException("AnytimeSegmenter: options is required");
+            }
+            if (variant == null) {
+                throw new IllegalArgumentException(
+                        "AnytimeSegmenter: variant (EE, EE_RH or ADP_C) is required");
+            }
+            if (!(threshold > 0f && threshold <= 1f)) {
+                throw new IllegalArgumentException(
+                        "confidence threshold must be in (0, 1] but was " + threshold);
+            }
+            if (radius < 1) {
+                throw new IllegalArgumentException(
+                        "interpolation radius must be >= 1 but was " + radius);
+            }
+            String name = ModelRegistry.info(base).name();
+            HRNetVariant v = null;
+            for (HRNetVariant h : HRNetVariant.values()) {
+                if (h.zooName().equals(name)) {
+                    v = h;
+                }
+            }
+            if (v == null) {
+                throw new IllegalArgumentException(
+                        "anytime segmentation with confidence adaptivity needs an HRNet base "
+                                + "(hrnet_w18_seg, hrnet_w48_seg) but got "
+                                + base
+                                + "; attach exits to other backbones with BackboneExits");
+            }
+            return new AnytimeSegmenter(v, this);
+        }
     }
 }

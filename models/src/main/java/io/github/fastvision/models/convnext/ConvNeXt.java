@@ -81,7 +81,14 @@ public final class ConvNeXt {
                         .setNumClasses(options.numClasses())
                         .optPostPool("norm", new LayerNorm2d(last, 1e-6f))
                         .build();
-        VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        VisionModel model =
+                VisionModel.builder()
+                        .setName(variant.zooName())
+                        .setOptions(options)
+                        .setStem(stem)
+                        .setStages(stages, info)
+                        .setHead(head)
+                        .build();
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return model;

@@ -101,7 +101,14 @@ public final class FasterNet {
                         .setNumClasses(options.numClasses())
                         .optPostPool("conv_head", convHead)
                         .build();
-        VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        VisionModel model =
+                VisionModel.builder()
+                        .setName(variant.zooName())
+                        .setOptions(options)
+                        .setStem(stem)
+                        .setStages(stages, info)
+                        .setHead(head)
+                        .build();
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return model;

@@ -54,7 +54,12 @@ public final class BackboneExits extends AbstractBlock implements Countable {
             int[] ch = {stages.get(i - 1).channels()};
             ExitHead head =
                     redesigned && i < n
-                            ? new RedesignedExitHead(ch, numClasses, n - i, width, false)
+                            ? RedesignedExitHead.builder()
+                                    .setBranchChannels(ch)
+                                    .setNumClasses(numClasses)
+                                    .setDepth(n - i)
+                                    .setWidth(width)
+                                    .build()
                             : new EarlyExitHead(ch, numClasses, false);
             exits.add(addChildBlock("exit_" + i, head));
         }

@@ -11,6 +11,7 @@ import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.Checks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,25 +32,12 @@ public final class RedesignedExitHead extends ExitHead {
     private final List<MaskedConvBn> up = new ArrayList<>();
     private final MaskedConv2d classifier;
 
-    /**
-     * Creates the head.
-     *
-     * @param branchChannels channels per input branch
-     * @param numClasses K
-     * @param depth D ≥ 1, the number of pool-conv (and interpolate-conv) steps
-     * @param width the fixed exit width
-     * @param adaptive whether its convolutions follow the confidence mask
-     */
-    public RedesignedExitHead(
-            int[] branchChannels, int numClasses, int depth, int width, boolean adaptive) {
-        super(branchChannels, numClasses);
-        if (depth < 1) {
-            throw new IllegalArgumentException(
-                    "a redesigned exit needs D >= 1 pool-conv steps but got " + depth);
-        }
-        if (width < 1) {
-            throw new IllegalArgumentException("exit width must be >= 1 but was " + width);
-        }
+    private RedesignedExitHead(Builder b) {
+        super(b.branchChannels, b.numClasses);
+        int numClasses = b.numClasses;
+        int depth = b.depth;
+        int width = b.width;
+        boolean adaptive = b.adaptive;
         this.depth = depth;
         this.width = width;
         for (int d = 0; d < depth; d++) {
@@ -86,6 +74,15 @@ public final class RedesignedExitHead extends ExitHead {
                                 .setKernel(1)
                                 .optAdaptive(adaptive)
                                 .build());
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -192,5 +189,107 @@ public final class RedesignedExitHead extends ExitHead {
                     .then(d < depth - 1 ? up.get(d) : classifier);
         }
         return acc.done();
+    }
+
+    /** Builder for {@link RedesignedExitHead}. */
+    public static final class Builder {
+        private static final String NAME = "RedesignedExitHead";
+
+        private int[] branchChannels;
+        private Integer numClasses;
+        private Integer depth;
+        private Integer width;
+        private boolean adaptive;
+
+        Builder() {}
+
+        /**
+         * Sets the channels per input branch (required, each at least 1).
+         *
+         * @param branchChannels channels of branch 0, 1, …
+         * @return this builder
+         */
+        public Builder setBranchChannels(int... branchChannels) {
+            this.branchChannels = branchChannels.clone();
+            return this;
+        }
+
+        /**
+         * Sets the number of classes K (required, at least 1).
+         *
+         * @param numClasses K
+         * @return this builder
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets D, the number of pool-conv (and interpolate-conv) steps (required, at least 1).
+         *
+         * @param depth D
+         * @return this builder
+         */
+        public Builder setDepth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the fixed exit width (required, at least 1).
+         *
+         * @param width the exit width
+         * @return this builder
+         */
+        public Builder setWidth(int width) {
+            this.width = width;
+            return this;
+        }
+
+        /**
+         * Sets whether the head's convolutions follow the confidence mask (default false).
+         *
+         * @param adaptive whether the head is adaptive
+         * @return this builder
+         */
+        public Builder optAdaptive(boolean adaptive) {
+            this.adaptive = adaptive;
+            return this;
+        }
+
+        /**
+         * Builds the head.
+         *
+         * @return the head
+         * @throws IllegalArgumentException naming a missing or out-of-range value
+         */
+        public RedesignedExitHead build() {
+            if (branchChannels == null || branchChannels.length == 0) {
+                throw new IllegalArgumentException(
+                        NAME + ": branchChannels is required (at least 1 branch)");
+            }
+            for (int c : branchChannels) {
+                Checks.atLeast("branchChannels", c, 1);
+            }
+            required("numClasses", numClasses);
+            required("depth", depth);
+            required("width", width);
+            Checks.atLeast("numClasses", numClasses, 1);
+            if (depth < 1) {
+                throw new IllegalArgumentException(
+                        "a redesigned exit needs D >= 1 pool-conv steps but got " + depth);
+            }
+            if (width < 1) {
+                throw new IllegalArgumentException("exit width must be >= 1 but was " + width);
+            }
+            return new RedesignedExitHead(this);
+        }
+
+        private static void required(String name, Integer value) {
+            if (value == null) {
+                throw new IllegalArgumentException(NAME + ": " + name + " is required");
+            }
+        }
     }
 }

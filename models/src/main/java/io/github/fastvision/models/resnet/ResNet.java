@@ -76,13 +76,13 @@ public final class ResNet {
             info.add(new StageInfo(s, in, 4 << s));
         }
         VisionModel model =
-                new VisionModel(
-                        variant.zooName(),
-                        options,
-                        stem,
-                        stages,
-                        info,
-                        ClassifierHead.linear(in, options.numClasses()));
+                VisionModel.builder()
+                        .setName(variant.zooName())
+                        .setOptions(options)
+                        .setStem(stem)
+                        .setStages(stages, info)
+                        .setHead(ClassifierHead.linear(in, options.numClasses()))
+                        .build();
         // torchvision: Kaiming normal, fan-out, for the convolutions.
         model.setInitializer(
                 new XavierInitializer(

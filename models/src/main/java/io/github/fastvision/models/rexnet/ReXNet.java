@@ -145,7 +145,13 @@ public final class ReXNet {
         }
         stages.add(stage);
         info.add(new StageInfo(info.size(), widths[widths.length - 1], stride));
-        return new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        return VisionModel.builder()
+                .setName(variant.zooName())
+                .setOptions(options)
+                .setStem(stem)
+                .setStages(stages, info)
+                .setHead(head)
+                .build();
     }
 
     private static ConvBn convBn(int in, int out, int kernel, int stride, int groups, Act act) {

@@ -29,6 +29,7 @@ import io.github.fastvision.core.layers.Checks;
 public class PatchEmbed extends AbstractBlock implements Countable {
 
     private static final byte VERSION = 1;
+    private static final String NAME = "PatchEmbed";
 
     /** How the position embedding is laid out. */
     public enum PositionLayout {
@@ -47,26 +48,15 @@ public class PatchEmbed extends AbstractBlock implements Countable {
     private final Parameter posEmbed;
     private final Parameter clsToken;
 
-    /**
-     * Creates the embedding.
-     *
-     * @param inChannels image channels
-     * @param dim embedding width
-     * @param patch kernel size
-     * @param stride stride
-     * @param imageSize square input side the position embedding is made for
-     * @param classToken whether the model has a class token
-     * @param layout how positions are stored
-     */
-    public PatchEmbed(
-            int inChannels,
-            int dim,
-            int patch,
-            int stride,
-            int imageSize,
-            boolean classToken,
-            PositionLayout layout) {
+    private PatchEmbed(Builder b) {
         super(VERSION);
+        int inChannels = Checks.required(NAME, "inChannels", b.inChannels);
+        int dim = Checks.required(NAME, "dim", b.dim);
+        int patch = Checks.required(NAME, "patch", b.patch);
+        int stride = b.stride == 0 ? patch : b.stride;
+        int imageSize = Checks.required(NAME, "imageSize", b.imageSize);
+        boolean classToken = b.classToken;
+        PositionLayout layout = b.layout;
         this.inChannels = inChannels;
         this.dim = dim;
         this.grid = (int) Checks.windowOut(imageSize, patch, stride, 0);
@@ -106,6 +96,15 @@ public class PatchEmbed extends AbstractBlock implements Countable {
                                         .optInitializer(new TruncatedNormalInitializer(0.02f))
                                         .build())
                         : null;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -195,5 +194,109 @@ public class PatchEmbed extends AbstractBlock implements Countable {
      */
     public int getInChannels() {
         return inChannels;
+    }
+
+    /** Builder for {@link PatchEmbed}. */
+    public static final class Builder {
+        private int inChannels;
+        private int dim;
+        private int patch;
+        private int stride;
+        private int imageSize;
+        private boolean classToken;
+        private PositionLayout layout = PositionLayout.TOKENS;
+
+        Builder() {}
+
+        /**
+         * Sets the image channels (required).
+         *
+         * @param inChannels image channels
+         * @return this builder
+         */
+        public Builder setInChannels(int inChannels) {
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Sets the embedding width (required).
+         *
+         * @param dim embedding width
+         * @return this builder
+         */
+        public Builder setDim(int dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        /**
+         * Sets the kernel size of the patch projection (required).
+         *
+         * @param patch kernel size
+         * @return this builder
+         */
+        public Builder setPatch(int patch) {
+            this.patch = patch;
+            return this;
+        }
+
+        /**
+         * Sets the stride of the patch projection (default: the patch size, non-overlapping).
+         *
+         * @param stride stride, at least 1
+         * @return this builder
+         */
+        public Builder optStride(int stride) {
+            this.stride = Checks.atLeast("stride", stride, 1);
+            return this;
+        }
+
+        /**
+         * Sets the square input side the position embedding is made for (required).
+         *
+         * @param imageSize input side
+         * @return this builder
+         */
+        public Builder setImageSize(int imageSize) {
+            this.imageSize = imageSize;
+            return this;
+        }
+
+        /**
+         * Sets whether the model has a class token (default false).
+         *
+         * @param classToken whether there is a class token
+         * @return this builder
+         */
+        public Builder optClassToken(boolean classToken) {
+            this.classToken = classToken;
+            return this;
+        }
+
+        /**
+         * Sets how positions are stored (default {@link PositionLayout#TOKENS}).
+         *
+         * @param layout the position layout
+         * @return this builder
+         */
+        public Builder optLayout(PositionLayout layout) {
+            if (layout == null) {
+                throw new IllegalArgumentException("PatchEmbed: layout must be TOKENS or SPATIAL");
+            }
+            this.layout = layout;
+            return this;
+        }
+
+        /**
+         * Builds the embedding.
+         *
+         * @return the embedding
+         * @throws IllegalArgumentException naming a missing or out-of-range value, or when the
+         *     input is smaller than the patch
+         */
+        public PatchEmbed build() {
+            return new PatchEmbed(this);
+        }
     }
 }

@@ -37,14 +37,18 @@ public final class Vit {
         boolean cls = variant.mixer() == VitVariant.Mixer.ATTENTION;
         boolean pit = variant.kind() == VitVariant.Kind.PIT;
         PatchEmbed stem =
-                new PatchEmbed(
-                        options.inChannels(),
-                        variant.dim(0),
-                        variant.patch(),
-                        variant.stride(),
-                        options.inputSize(),
-                        cls,
-                        pit ? PatchEmbed.PositionLayout.SPATIAL : PatchEmbed.PositionLayout.TOKENS);
+                PatchEmbed.builder()
+                        .setInChannels(options.inChannels())
+                        .setDim(variant.dim(0))
+                        .setPatch(variant.patch())
+                        .optStride(variant.stride())
+                        .setImageSize(options.inputSize())
+                        .optClassToken(cls)
+                        .optLayout(
+                                pit
+                                        ? PatchEmbed.PositionLayout.SPATIAL
+                                        : PatchEmbed.PositionLayout.TOKENS)
+                        .build();
         int[] depths = variant.depths();
         int total = 0;
         for (int d : depths) {
@@ -80,7 +84,14 @@ public final class Vit {
                                 .setFeatures(last)
                                 .setNumClasses(options.numClasses())
                                 .build();
-        VisionModel model = new VisionModel(variant.zooName(), options, stem, stages, info, head);
+        VisionModel model =
+                VisionModel.builder()
+                        .setName(variant.zooName())
+                        .setOptions(options)
+                        .setStem(stem)
+                        .setStages(stages, info)
+                        .setHead(head)
+                        .build();
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return model;

@@ -41,7 +41,14 @@ class AnytimeSegmenterTest {
 
     private static AnytimeSegmenter build(NDManager m, AnytimeVariant v, float threshold) {
         m.getEngine().setRandomSeed(11);
-        AnytimeSegmenter a = AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, v, threshold, 7);
+        AnytimeSegmenter a =
+                AnytimeSegmenter.builder()
+                        .setBase("test_hrnet_seg")
+                        .setOptions(OPTIONS)
+                        .setVariant(v)
+                        .optThreshold(threshold)
+                        .optRadius(7)
+                        .build();
         Blocks.init(a, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
         return a;
     }
@@ -63,7 +70,13 @@ class AnytimeSegmenterTest {
     @Test
     void redesignedHeadsHaveDepthNMinusIAndAFixedWidth() {
         AnytimeSegmenter rh =
-                AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE_RH, 0.998f, 7);
+                AnytimeSegmenter.builder()
+                        .setBase("test_hrnet_seg")
+                        .setOptions(OPTIONS)
+                        .setVariant(AnytimeVariant.EE_RH)
+                        .optThreshold(0.998f)
+                        .optRadius(7)
+                        .build();
         int n = rh.numExits();
         assertEquals(4, n);
         for (int i = 1; i < n; i++) {
@@ -74,19 +87,36 @@ class AnytimeSegmenterTest {
         }
         assertInstanceOf(EarlyExitHead.class, rh.exit(n), "the last exit is HRNet's own head");
         AnytimeSegmenter ee =
-                AnytimeSegmenter.create("test_hrnet_seg", OPTIONS, AnytimeVariant.EE, 0.998f, 7);
+                AnytimeSegmenter.builder()
+                        .setBase("test_hrnet_seg")
+                        .setOptions(OPTIONS)
+                        .setVariant(AnytimeVariant.EE)
+                        .optThreshold(0.998f)
+                        .optRadius(7)
+                        .build();
         for (int i = 1; i <= n; i++) {
             assertInstanceOf(EarlyExitHead.class, ee.exit(i));
         }
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new RedesignedExitHead(new int[] {4}, 5, 0, 8, false));
+                () ->
+                        RedesignedExitHead.builder()
+                                .setBranchChannels(4)
+                                .setNumClasses(5)
+                                .setDepth(0)
+                                .setWidth(8)
+                                .build());
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                AnytimeSegmenter.create(
-                                        "fasternet_t0", OPTIONS, AnytimeVariant.ADP_C, 0.998f, 7));
+                                AnytimeSegmenter.builder()
+                                        .setBase("fasternet_t0")
+                                        .setOptions(OPTIONS)
+                                        .setVariant(AnytimeVariant.ADP_C)
+                                        .optThreshold(0.998f)
+                                        .optRadius(7)
+                                        .build());
         assertTrue(e.getMessage().contains("HRNet"));
     }
 

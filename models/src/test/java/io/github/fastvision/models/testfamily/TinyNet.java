@@ -46,13 +46,15 @@ final class TinyNet {
         Block stem = conv(options.inChannels(), w, 2);
         Block stage0 = new SequentialBlock().add(conv(w, w, 1));
         Block stage1 = new SequentialBlock().add(conv(w, 2 * w, 2));
-        return new VisionModel(
-                variant.zooName(),
-                options,
-                stem,
-                List.of(stage0, stage1),
-                List.of(new StageInfo(0, w, 2), new StageInfo(1, 2 * w, 4)),
-                ClassifierHead.linear(2 * w, options.numClasses()));
+        return VisionModel.builder()
+                .setName(variant.zooName())
+                .setOptions(options)
+                .setStem(stem)
+                .setStages(
+                        List.of(stage0, stage1),
+                        List.of(new StageInfo(0, w, 2), new StageInfo(1, 2 * w, 4)))
+                .setHead(ClassifierHead.linear(2 * w, options.numClasses()))
+                .build();
     }
 
     private static ConvBn conv(int in, int out, int stride) {

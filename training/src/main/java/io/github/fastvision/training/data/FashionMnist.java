@@ -130,7 +130,12 @@ public final class FashionMnist {
         for (int i = 0; i < n; i++) {
             lb[i] = labels.data()[i] & 0xff;
         }
-        return new InMemoryDataset(
-                images.data(), lb, 1, images.dims()[1], images.dims()[2], CLASSES, description);
+        return InMemoryDataset.builder()
+                .setPixels(images.data())
+                .setLabels(lb)
+                .setImageShape(1, images.dims()[1], images.dims()[2])
+                .setClasses(CLASSES)
+                .optDescription(description)
+                .build();
     }
 }

@@ -186,13 +186,12 @@ public final class ImageFolderDataset {
             }
             labels[i] = items.get(i).label();
         }
-        return new InMemoryDataset(
-                pixels,
-                labels,
-                channels,
-                size,
-                size,
-                classes,
-                description + ", " + items.size() + " images");
+        return InMemoryDataset.builder()
+                .setPixels(pixels)
+                .setLabels(labels)
+                .setImageShape(channels, size, size)
+                .setClasses(classes)
+                .optDescription(description + ", " + items.size() + " images")
+                .build();
     }
 }

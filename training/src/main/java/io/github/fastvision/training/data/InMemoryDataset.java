@@ -15,25 +15,14 @@ public final class InMemoryDataset implements ImageDataset {
     private final List<String> classes;
     private final String description;
 
-    /**
-     * Wraps pixels and labels.
-     *
-     * @param pixels N·C·H·W unsigned bytes, channels first
-     * @param labels N labels in [0, classes)
-     * @param channels C
-     * @param height H
-     * @param width W
-     * @param classes class names
-     * @param description what the set is, for logs
-     */
-    public InMemoryDataset(
-            byte[] pixels,
-            int[] labels,
-            int channels,
-            int height,
-            int width,
-            List<String> classes,
-            String description) {
+    private InMemoryDataset(Builder b) {
+        byte[] pixels = b.pixels;
+        int[] labels = b.labels;
+        int channels = b.channels;
+        int height = b.height;
+        int width = b.width;
+        List<String> classes = b.classes;
+        String description = b.description;
         long per = (long) channels * height * width;
         if (per <= 0 || pixels.length != per * labels.length) {
             throw new IllegalArgumentException(
@@ -69,6 +58,15 @@ public final class InMemoryDataset implements ImageDataset {
         this.width = width;
         this.classes = List.copyOf(classes);
         this.description = description;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -138,13 +136,122 @@ public final class InMemoryDataset implements ImageDataset {
             System.arraycopy(pixels, picked[j] * per, px, j * per, per);
             lb[j] = labels[picked[j]];
         }
-        return new InMemoryDataset(
-                px,
-                lb,
-                channels,
-                height,
-                width,
-                classes,
-                description + ", " + perClass + " per class");
+        return builder()
+                .setPixels(px)
+                .setLabels(lb)
+                .setImageShape(channels, height, width)
+                .setClasses(classes)
+                .optDescription(description + ", " + perClass + " per class")
+                .build();
+    }
+
+    /** Builder for {@link InMemoryDataset}. */
+    public static final class Builder {
+        private static final String NAME = "InMemoryDataset";
+
+        private byte[] pixels;
+        private int[] labels;
+        private int channels;
+        private int height;
+        private int width;
+        private List<String> classes;
+        private String description = "in-memory images";
+
+        Builder() {}
+
+        /**
+         * Sets the pixels (required): N·C·H·W unsigned bytes, channels first. The array is used,
+         * not copied.
+         *
+         * @param pixels the pixels
+         * @return this builder
+         */
+        public Builder setPixels(byte[] pixels) {
+            this.pixels = pixels;
+            return this;
+        }
+
+        /**
+         * Sets the labels (required): N labels in [0, classes). The array is used, not copied.
+         *
+         * @param labels the labels
+         * @return this builder
+         */
+        public Builder setLabels(int[] labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        /**
+         * Sets the shape of every image (required, each at least 1).
+         *
+         * @param channels C
+         * @param height H
+         * @param width W
+         * @return this builder
+         */
+        public Builder setImageShape(int channels, int height, int width) {
+            this.channels = channels;
+            this.height = height;
+            this.width = width;
+            return this;
+        }
+
+        /**
+         * Sets the class names (required, at least 1).
+         *
+         * @param classes class names, label i names classes.get(i)
+         * @return this builder
+         */
+        public Builder setClasses(List<String> classes) {
+            this.classes = classes;
+            return this;
+        }
+
+        /**
+         * Sets what the set is, for logs (default "in-memory images").
+         *
+         * @param description the description
+         * @return this builder
+         */
+        public Builder optDescription(String description) {
+            if (description == null) {
+                throw new IllegalArgumentException(NAME + ": description must not be null");
+            }
+            this.description = description;
+            return this;
+        }
+
+        /**
+         * Builds the dataset.
+         *
+         * @return the dataset
+         * @throws IllegalArgumentException naming a missing value, a non-positive image side, a
+         *     pixel count that does not match, or a label outside [0, classes)
+         */
+        public InMemoryDataset build() {
+            if (pixels == null) {
+                throw new IllegalArgumentException(NAME + ": pixels is required");
+            }
+            if (labels == null) {
+                throw new IllegalArgumentException(NAME + ": labels is required");
+            }
+            if (classes == null || classes.isEmpty()) {
+                throw new IllegalArgumentException(
+                        NAME + ": classes is required (at least 1 class name)");
+            }
+            if (channels < 1 || height < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        NAME
+                                + ": image shape (channels, height, width) is required, each >= 1,"
+                                + " but was "
+                                + channels
+                                + "x"
+                                + height
+                                + "x"
+                                + width);
+            }
+            return new InMemoryDataset(this);
+        }
     }
 }

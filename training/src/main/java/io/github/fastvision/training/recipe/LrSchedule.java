@@ -13,33 +13,21 @@ public final class LrSchedule {
     private final ScheduleKind kind;
     private final double floor;
 
+    private LrSchedule(Builder b) {
+        this.peak = b.peak;
+        this.warmupSteps = Math.min(b.warmupSteps, b.totalSteps);
+        this.totalSteps = b.totalSteps;
+        this.kind = b.kind;
+        this.floor = b.floor;
+    }
+
     /**
-     * Creates a schedule.
+     * Returns a builder.
      *
-     * @param peak the peak learning rate
-     * @param warmupSteps linear warm-up steps (0 for none)
-     * @param totalSteps all steps of the run
-     * @param kind decay after warm-up
-     * @param floor the cosine's final value
+     * @return a new builder
      */
-    public LrSchedule(
-            double peak, long warmupSteps, long totalSteps, ScheduleKind kind, double floor) {
-        if (!(peak > 0) || warmupSteps < 0 || totalSteps < 1 || floor < 0 || floor > peak) {
-            throw new IllegalArgumentException(
-                    "invalid schedule: peak "
-                            + peak
-                            + ", warm-up "
-                            + warmupSteps
-                            + ", total "
-                            + totalSteps
-                            + ", floor "
-                            + floor);
-        }
-        this.peak = peak;
-        this.warmupSteps = Math.min(warmupSteps, totalSteps);
-        this.totalSteps = totalSteps;
-        this.kind = kind;
-        this.floor = floor;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -54,8 +42,13 @@ public final class LrSchedule {
     public static LrSchedule of(Recipe recipe, int batch, int epochs, int stepsPerEpoch) {
         double peak = recipe.lrFor(batch);
         long warmup = Math.round(recipe.warmupFor(epochs) * stepsPerEpoch);
-        return new LrSchedule(
-                peak, warmup, (long) epochs * stepsPerEpoch, recipe.schedule(), peak * 1e-3);
+        return builder()
+                .setPeak(peak)
+                .optWarmupSteps(warmup)
+                .setTotalSteps((long) epochs * stepsPerEpoch)
+                .optKind(recipe.schedule())
+                .optFloor(peak * 1e-3)
+                .build();
     }
 
     /**
@@ -70,7 +63,13 @@ public final class LrSchedule {
     public static LrSchedule ofSteps(Recipe recipe, int batch, long totalSteps) {
         double peak = recipe.lrFor(batch);
         long warmup = Math.round(recipe.warmupEpochs() / recipe.epochs() * totalSteps);
-        return new LrSchedule(peak, warmup, totalSteps, recipe.schedule(), peak * 1e-3);
+        return builder()
+                .setPeak(peak)
+                .optWarmupSteps(warmup)
+                .setTotalSteps(totalSteps)
+                .optKind(recipe.schedule())
+                .optFloor(peak * 1e-3)
+                .build();
     }
 
     /**
@@ -117,5 +116,104 @@ public final class LrSchedule {
      */
     public double peak() {
         return peak;
+    }
+
+    /** Builder for {@link LrSchedule}. */
+    public static final class Builder {
+        private double peak = Double.NaN;
+        private long warmupSteps;
+        private long totalSteps = -1;
+        private ScheduleKind kind = ScheduleKind.COSINE;
+        private double floor;
+
+        Builder() {}
+
+        /**
+         * Sets the peak learning rate (required, positive).
+         *
+         * @param peak the peak learning rate
+         * @return this builder
+         */
+        public Builder setPeak(double peak) {
+            this.peak = peak;
+            return this;
+        }
+
+        /**
+         * Sets all steps of the run (required, at least 1).
+         *
+         * @param totalSteps the run's optimizer steps
+         * @return this builder
+         */
+        public Builder setTotalSteps(long totalSteps) {
+            this.totalSteps = totalSteps;
+            return this;
+        }
+
+        /**
+         * Sets the linear warm-up steps (default 0, none); more than the run are cut to the run.
+         *
+         * @param warmupSteps at least 0
+         * @return this builder
+         */
+        public Builder optWarmupSteps(long warmupSteps) {
+            this.warmupSteps = warmupSteps;
+            return this;
+        }
+
+        /**
+         * Sets the decay after warm-up (default {@link ScheduleKind#COSINE}).
+         *
+         * @param kind cosine or step
+         * @return this builder
+         */
+        public Builder optKind(ScheduleKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        /**
+         * Sets the cosine's final value (default 0).
+         *
+         * @param floor in [0, peak]
+         * @return this builder
+         */
+        public Builder optFloor(double floor) {
+            this.floor = floor;
+            return this;
+        }
+
+        /**
+         * Builds the schedule.
+         *
+         * @return the schedule
+         * @throws IllegalArgumentException naming a missing or out-of-range value
+         */
+        public LrSchedule build() {
+            if (Double.isNaN(peak)) {
+                throw new IllegalArgumentException("LrSchedule: peak is required");
+            }
+            if (totalSteps == -1) {
+                throw new IllegalArgumentException("LrSchedule: totalSteps is required");
+            }
+            if (!(peak > 0)) {
+                throw new IllegalArgumentException("peak must be > 0 but was " + peak);
+            }
+            if (totalSteps < 1) {
+                throw new IllegalArgumentException("totalSteps must be >= 1 but was " + totalSteps);
+            }
+            if (warmupSteps < 0) {
+                throw new IllegalArgumentException(
+                        "warmupSteps must be >= 0 but was " + warmupSteps);
+            }
+            if (!(floor >= 0 && floor <= peak)) {
+                throw new IllegalArgumentException(
+                        "floor must be in [0, " + peak + "] (the peak) but was " + floor);
+            }
+            if (kind == null) {
+                throw new IllegalArgumentException("LrSchedule: kind must be COSINE or STEP");
+            }
+            return new LrSchedule(this);
+        }
     }
 }

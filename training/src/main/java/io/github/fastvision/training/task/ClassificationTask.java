@@ -47,12 +47,13 @@ public final class ClassificationTask implements TrainingTask<Batch> {
                 BatchLoader.builder()
                         .setData(data.train())
                         .setTransform(
-                                Pipeline.training(
-                                        size,
-                                        recipe.cropMinScale(),
-                                        recipe.flip(),
-                                        recipe.padCrop(),
-                                        channels),
+                                Pipeline.trainingBuilder()
+                                        .setSize(size)
+                                        .optMinScale(recipe.cropMinScale())
+                                        .optFlip(recipe.flip())
+                                        .optPadCrop(recipe.padCrop())
+                                        .setChannels(channels)
+                                        .build(),
                                 size)
                         .setBatchSize(config.batch())
                         .optTraining(config.seed())

@@ -17,8 +17,13 @@ class ImageSubsetTest {
             java.util.Arrays.fill(px, i * 4, i * 4 + 4, (byte) (10 * i + 10));
         }
         InMemoryDataset source =
-                new InMemoryDataset(
-                        px, new int[] {0, 1, 2, 0, 1}, 1, 2, 2, List.of("x", "y", "z"), "five");
+                InMemoryDataset.builder()
+                        .setPixels(px)
+                        .setLabels(new int[] {0, 1, 2, 0, 1})
+                        .setImageShape(1, 2, 2)
+                        .setClasses(List.of("x", "y", "z"))
+                        .optDescription("five")
+                        .build();
         BitSet out = new BitSet();
         out.set(1);
         out.set(3);

@@ -31,18 +31,39 @@ class RecipeTest {
 
     @Test
     void warmupThenCosineAndStep() {
-        LrSchedule s = new LrSchedule(1.0, 10, 110, ScheduleKind.COSINE, 0.0);
+        LrSchedule s =
+                LrSchedule.builder()
+                        .setPeak(1.0)
+                        .optWarmupSteps(10)
+                        .setTotalSteps(110)
+                        .optKind(ScheduleKind.COSINE)
+                        .optFloor(0.0)
+                        .build();
         assertEquals(0.1, s.at(0), 1e-12);
         assertEquals(1.0, s.at(9), 1e-12);
         assertEquals(1.0, s.at(10), 1e-12);
         assertEquals(0.5, s.at(60), 1e-12);
         assertEquals(0.0, s.at(110), 1e-12);
-        LrSchedule step = new LrSchedule(1.0, 0, 90, ScheduleKind.STEP, 0.0);
+        LrSchedule step =
+                LrSchedule.builder()
+                        .setPeak(1.0)
+                        .optWarmupSteps(0)
+                        .setTotalSteps(90)
+                        .optKind(ScheduleKind.STEP)
+                        .optFloor(0.0)
+                        .build();
         assertEquals(1.0, step.at(29), 1e-12);
         assertEquals(0.1, step.at(30), 1e-12);
         assertEquals(0.01, step.at(89), 1e-12);
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new LrSchedule(0, 1, 10, ScheduleKind.COSINE, 0));
+                () ->
+                        LrSchedule.builder()
+                                .setPeak(0)
+                                .optWarmupSteps(1)
+                                .setTotalSteps(10)
+                                .optKind(ScheduleKind.COSINE)
+                                .optFloor(0)
+                                .build());
     }
 }

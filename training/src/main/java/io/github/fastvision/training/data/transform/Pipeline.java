@@ -26,27 +26,22 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
      * @return the pipeline
      */
     public static Pipeline training(int size, double minScale, boolean flip, int channels) {
-        return training(size, minScale, flip, 0, channels);
+        return trainingBuilder()
+                .setSize(size)
+                .optMinScale(minScale)
+                .optFlip(flip)
+                .setChannels(channels)
+                .build();
     }
 
     /**
-     * The training augmentation with an optional pad-and-crop translation after the crop.
+     * Returns a builder of the training augmentation with every option: random resized crop, an
+     * optional pad-and-crop translation after the crop, an optional horizontal flip, normalization.
      *
-     * @param size output side
-     * @param minScale smallest crop area fraction
-     * @param flip whether to flip half of the images
-     * @param padCrop largest random shift in pixels (0 = none)
-     * @param channels image channels, for the normalization statistics
-     * @return the pipeline
+     * @return a new builder
      */
-    public static Pipeline training(
-            int size, double minScale, boolean flip, int padCrop, int channels) {
-        return new Pipeline(
-                List.of(
-                        new RandomResizedCrop(size, minScale, 1.0),
-                        new RandomPadCrop(padCrop),
-                        new HorizontalFlip(flip ? 0.5 : 0.0),
-                        Normalize.forChannels(channels)));
+    public static TrainingBuilder trainingBuilder() {
+        return new TrainingBuilder();
     }
 
     /**
@@ -67,5 +62,98 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
             out = t.apply(out, random);
         }
         return out;
+    }
+
+    /**
+     * Builder for the training augmentation; its defaults are those of {@code
+     * recipe.Recipe.builder()}.
+     */
+    public static final class TrainingBuilder {
+        private int size;
+        private int channels;
+        private double minScale = 1.0;
+        private boolean flip;
+        private int padCrop;
+
+        TrainingBuilder() {}
+
+        /**
+         * Sets the output side (required, at least 1).
+         *
+         * @param size output side
+         * @return this builder
+         */
+        public TrainingBuilder setSize(int size) {
+            this.size = size;
+            return this;
+        }
+
+        /**
+         * Sets the image channels, for the normalization statistics (required, at least 1).
+         *
+         * @param channels image channels
+         * @return this builder
+         */
+        public TrainingBuilder setChannels(int channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        /**
+         * Sets the smallest crop area fraction (default 1.0, whole-image crops).
+         *
+         * @param minScale in (0, 1]
+         * @return this builder
+         */
+        public TrainingBuilder optMinScale(double minScale) {
+            this.minScale = minScale;
+            return this;
+        }
+
+        /**
+         * Sets whether half of the images are flipped horizontally (default false).
+         *
+         * @param flip whether to flip
+         * @return this builder
+         */
+        public TrainingBuilder optFlip(boolean flip) {
+            this.flip = flip;
+            return this;
+        }
+
+        /**
+         * Sets the largest random pad-and-crop shift in pixels (default 0, none).
+         *
+         * @param padCrop at least 0
+         * @return this builder
+         */
+        public TrainingBuilder optPadCrop(int padCrop) {
+            this.padCrop = padCrop;
+            return this;
+        }
+
+        /**
+         * Builds the pipeline.
+         *
+         * @return the pipeline
+         * @throws IllegalArgumentException naming a missing or out-of-range value
+         */
+        public Pipeline build() {
+            if (size < 1) {
+                throw new IllegalArgumentException(
+                        "training pipeline: size is required and must be >= 1 but was " + size);
+            }
+            if (channels < 1) {
+                throw new IllegalArgumentException(
+                        "training pipeline: channels is required and must be >= 1 but was "
+                                + channels);
+            }
+            return new Pipeline(
+                    List.of(
+                            new RandomResizedCrop(size, minScale, 1.0),
+                            new RandomPadCrop(padCrop),
+                            new HorizontalFlip(flip ? 0.5 : 0.0),
+                            Normalize.forChannels(channels)));
+        }
     }
 }
