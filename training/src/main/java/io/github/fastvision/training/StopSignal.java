@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks a running {@link Trainer} to stop at its next step boundary, and lets a SIGTERM or Ctrl-C do
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JVM finish exiting (with the signal's status, 143 for SIGTERM).
  */
 public final class StopSignal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StopSignal.class);
 
     private static final String[] SIGNALS = {"TERM", "INT", "HUP"};
 
@@ -37,9 +41,7 @@ public final class StopSignal implements AutoCloseable {
                         () -> {
                             reason = "signal";
                             if (!requested.getAndSet(true)) {
-                                System.err.println(
-                                        "\nfastvision: shutting down, stopping at the next step"
-                                                + " boundary");
+                                LOG.warn("shutting down, stopping at the next step boundary");
                             }
                             try {
                                 // Bounded: a wedged training thread must not keep the JVM alive.
@@ -62,10 +64,7 @@ public final class StopSignal implements AutoCloseable {
     private void onSignal(sun.misc.Signal signal) {
         reason = "signal";
         if (!requested.getAndSet(true)) {
-            System.err.println(
-                    "\nfastvision: SIG"
-                            + signal.getName()
-                            + ", stopping at the next step boundary");
+            LOG.warn("SIG{}, stopping at the next step boundary", signal.getName());
         }
     }
 
