@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.models.heads.ExitHead;
 import io.github.fastvision.training.data.DenseDataset;
 import io.github.fastvision.training.metrics.SegmentationMetrics;
 import java.util.Iterator;
@@ -78,24 +79,13 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
         NDArray total = null;
         for (NDArray logits : exits) {
             int k = (int) logits.getShape().get(1);
-            NDArray up = resize(logits, ls.get(1), ls.get(2));
+            NDArray up = ExitHead.resize(logits, ls.get(1), ls.get(2));
             NDArray logp = up.logSoftmax(1);
             NDArray onehot = labels.oneHot(k).transpose(0, 3, 1, 2);
             NDArray ce = logp.mul(onehot).sum(new int[] {1}).mean().neg();
             total = total == null ? ce : total.add(ce);
         }
         return total;
-    }
-
-    /**
-     * Bilinear resize of (N, K, h, w) scores to (N, K, h', w'), as the exits' own decoders resize.
-     */
-    private static NDArray resize(NDArray x, long h, long w) {
-        Shape s = x.getShape();
-        if (s.get(2) == h && s.get(3) == w) {
-            return x;
-        }
-        return x.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false);
     }
 
     @Override
@@ -150,7 +140,7 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
     public double metricSum(Step step) {
         NDArray last = step.outputs().get(step.outputs().size() - 1);
         Shape ls = step.labels().getShape();
-        NDArray pred = resize(last, ls.get(1), ls.get(2)).argMax(1);
+        NDArray pred = ExitHead.resize(last, ls.get(1), ls.get(2)).argMax(1);
         double pixels = ls.get(1) * ls.get(2);
         return pred.eq(step.labels()).toType(DataType.FLOAT64, false).sum().getDouble() / pixels;
     }
@@ -174,7 +164,7 @@ public final class DensePredictionTask implements TrainingTask<Integer> {
                     lossSum += loss(outs, xy[1]).getFloat() * evalBatch;
                     Shape ls = xy[1].getShape();
                     NDArray last = outs.get(outs.size() - 1);
-                    metrics.update(resize(last, ls.get(1), ls.get(2)).argMax(1), xy[1]);
+                    metrics.update(ExitHead.resize(last, ls.get(1), ls.get(2)).argMax(1), xy[1]);
                     seen += evalBatch;
                 }
             }
