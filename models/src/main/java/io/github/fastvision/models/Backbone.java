@@ -8,6 +8,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.runtime.MemoryFormat;
+import io.github.fastvision.core.runtime.MemoryFormatAware;
 import java.util.List;
 
 /**
@@ -17,13 +19,14 @@ import java.util.List;
  * is the subtype's: {@link VisionModel} classifies, {@link SegmentationModel} predicts per pixel.
  * Heads such as the ADP-C exits attach to the stage features.
  */
-public abstract class Backbone extends AbstractBlock implements Countable {
+public abstract class Backbone extends AbstractBlock implements Countable, MemoryFormatAware {
 
     private static final byte VERSION = 1;
 
     private final String name;
     private final ModelOptions options;
     private final List<StageInfo> stageInfo;
+    private volatile MemoryFormat memoryFormat = MemoryFormat.CONTIGUOUS;
 
     /**
      * Creates the common part of a zoo model.
@@ -55,6 +58,42 @@ public abstract class Backbone extends AbstractBlock implements Countable {
      */
     public ModelOptions getOptions() {
         return options;
+    }
+
+    /**
+     * Returns the memory format measured fastest for this model's inference path, from the table
+     * {@code default-memory-formats.properties} beside this class ({@link MemoryFormat#CONTIGUOUS}
+     * for a model it does not list). {@code InferenceMode.enter} applies it.
+     *
+     * @return the preferred format
+     */
+    @Override
+    public MemoryFormat preferredMemoryFormat() {
+        return MemoryFormats.defaultFor(name);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void setMemoryFormat(MemoryFormat format) {
+        this.memoryFormat = java.util.Objects.requireNonNull(format, "format");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public MemoryFormat getMemoryFormat() {
+        return memoryFormat;
+    }
+
+    /**
+     * Converts an inference pass's input to the model's memory format (training passes run on the
+     * input as given); every operator after it keeps the layout.
+     *
+     * @param x the images
+     * @param training whether this is a training pass
+     * @return x, or x in the model's memory format
+     */
+    protected NDArray toMemoryFormat(NDArray x, boolean training) {
+        return training ? x : memoryFormat.apply(x);
     }
 
     /**

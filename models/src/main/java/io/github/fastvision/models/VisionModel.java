@@ -106,7 +106,7 @@ public class VisionModel extends Backbone {
     @Override
     public NDList forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDList features = new NDList(stages.size());
-        for (NDList out : runStages(ps, x, training)) {
+        for (NDList out : runStages(ps, toMemoryFormat(x, training), training)) {
             features.add(out.head());
         }
         return features;
@@ -116,7 +116,8 @@ public class VisionModel extends Backbone {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        List<NDList> outputs = runStages(ps, inputs.singletonOrThrow(), training);
+        List<NDList> outputs =
+                runStages(ps, toMemoryFormat(inputs.singletonOrThrow(), training), training);
         return head.forward(ps, outputs.get(outputs.size() - 1), training);
     }
 

@@ -207,7 +207,9 @@ public final class HRNetSeg extends SegmentationModel {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        List<NDArray> y = forwardStem(ps, inputs.singletonOrThrow(), training, null);
+        List<NDArray> y =
+                forwardStem(
+                        ps, toMemoryFormat(inputs.singletonOrThrow(), training), training, null);
         for (int s = 0; s < stageBlocks.size(); s++) {
             y = forwardStage(s, ps, y, training, null);
         }
