@@ -51,6 +51,17 @@ public final class ConverterRegistry {
     }
 
     /**
+     * Removes the converter of a block type, so that exporting it is refused.
+     *
+     * @param type the exact block class
+     * @return this registry
+     */
+    public ConverterRegistry remove(Class<? extends Block> type) {
+        converters.remove(type);
+        return this;
+    }
+
+    /**
      * Returns the converter of a block's exact type.
      *
      * @param block the block

@@ -1,10 +1,12 @@
 package io.github.fastvision.onnx.export;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.SegmentationModel;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,19 +98,20 @@ public final class OnnxExporter {
 
     /** Builder for {@link OnnxExporter}. */
     public static final class Builder {
-        private Backbone model;
+        private Block model;
         private int opset = DEFAULT_OPSET;
         private ConverterRegistry registry;
 
         private Builder() {}
 
         /**
-         * Sets the model (required): an initialized zoo classifier.
+         * Sets the model (required): an initialized zoo classifier ({@link VisionModel}); other
+         * blocks are refused by {@link #build()} with the reason.
          *
          * @param model the model
          * @return this builder
          */
-        public Builder setModel(Backbone model) {
+        public Builder setModel(Block model) {
             this.model = model;
             return this;
         }
@@ -145,9 +148,17 @@ public final class OnnxExporter {
             if (model == null) {
                 throw new IllegalArgumentException("OnnxExporter: model is required");
             }
+            if (model instanceof AnytimeSegmenter) {
+                throw new UnsupportedExportException(
+                        "an anytime segmenter ("
+                                + ((AnytimeSegmenter) model).variant()
+                                + ") cannot be exported to ONNX: its exits stop on the data's"
+                                + " confidence and its masked layers skip confident positions"
+                                + " sparsely, which no static ONNX graph expresses");
+            }
             if (model instanceof SegmentationModel) {
                 throw new UnsupportedExportException(
-                        model.getName()
+                        ((Backbone) model).getName()
                                 + " is a dense-prediction model (SegmentationModel): ONNX export"
                                 + " covers the zoo's classifiers only; the anytime segmenters'"
                                 + " mask-driven sparse inference and HRNet's segmentation heads"
@@ -155,10 +166,8 @@ public final class OnnxExporter {
             }
             if (!(model instanceof VisionModel)) {
                 throw new UnsupportedExportException(
-                        model.getName()
-                                + " ("
-                                + model.getClass().getName()
-                                + ") is not a VisionModel classifier; ONNX export covers the"
+                        model.getClass().getName()
+                                + " is not a VisionModel classifier; ONNX export covers the"
                                 + " zoo's classifiers only");
             }
             if (opset < MIN_OPSET) {
