@@ -221,16 +221,32 @@ public enum BenchSuite {
     }
 
     /**
-     * Measures the machine's matmul peak in multiply-adds per second.
+     * Measures the machine's matmul peak in multiply-adds per second: the best of several
+     * one-second iterations after two seconds of warm-up, in quick mode too (a peak measured in
+     * half a second on a cold machine came out below what a 3×3 convolution achieved), over the
+     * sizes of {@link PeakFlopsBenchmark}.
      *
      * @param s settings
      * @return peak
      */
     public static double peak(Settings s) {
-        ChainedOptionsBuilder b = OPS.options(s, PeakFlopsBenchmark.class);
-        double ms = run(b).iterator().next().getPrimaryResult().getScore();
-        double n = PeakFlopsBenchmark.N;
-        return n * n * n / (ms / 1000.0);
+        ChainedOptionsBuilder b =
+                OPS.options(s, PeakFlopsBenchmark.class)
+                        .warmupIterations(2)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
+        double best = 0;
+        for (RunResult r : run(b)) {
+            double n = Integer.parseInt(r.getParams().getParam("size"));
+            for (var iteration : r.getBenchmarkResults()) {
+                for (var it : iteration.getIterationResults()) {
+                    double ms = it.getPrimaryResult().getScore();
+                    best = Math.max(best, n * n * n / (ms / 1000.0));
+                }
+            }
+        }
+        return best;
     }
 
     /**
@@ -240,7 +256,7 @@ public enum BenchSuite {
      * @return the report
      */
     public BenchReport run(Settings s) {
-        double peak = peak(s);
+        double measured = peak(s);
         List<BenchRow> rows = new ArrayList<>();
         switch (this) {
             case OPS:
@@ -325,6 +341,8 @@ public enum BenchSuite {
             default:
                 throw new AssertionError(this);
         }
+        double best = rows.stream().mapToDouble(BenchRow::flopsPerS).max().orElse(0);
+        double peak = PeakShare.reconcile(measured, best, () -> peak(s));
         return new BenchReport(
                 name().toLowerCase(Locale.ROOT), peak, s.threads(), rows, findings(rows, peak));
     }
@@ -374,12 +392,21 @@ public enum BenchSuite {
                                     .max()
                                     .orElse(0);
                     if (conv > 0) {
+                        OptionalDouble share = PeakShare.of(conv, peak);
                         out.add(
-                                finding(
-                                        "Conv 3x3 best achieved FLOPS / matmul peak (batch 1)",
-                                        conv / peak,
-                                        ">= 0.5",
-                                        conv / peak >= 0.5));
+                                share.isPresent()
+                                        ? finding(
+                                                "Conv 3x3 best achieved FLOPS / matmul peak (batch 1)",
+                                                share.getAsDouble(),
+                                                ">= 0.5",
+                                                share.getAsDouble() >= 0.5)
+                                        : finding(
+                                                "Conv 3x3 best achieved FLOPS / matmul peak (batch"
+                                                        + " 1): above the re-measured peak, not a"
+                                                        + " valid share (machine busy?)",
+                                                conv / peak,
+                                                ">= 0.5",
+                                                null));
                     }
                     break;
                 }

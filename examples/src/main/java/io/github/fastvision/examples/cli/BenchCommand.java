@@ -1,6 +1,7 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.benchmarks.BenchSuite;
+import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.benchmarks.report.ReportWriter;
@@ -130,8 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", r.throughput()),
                         String.format(Locale.ROOT, "%.3f", r.flops() / 1e9),
                         String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
-                        String.format(
-                                Locale.ROOT, "%.1f", 100 * r.flopsPerS() / report.peakFlopsPerS()));
+                        PeakShare.percent(r.flopsPerS(), report.peakFlopsPerS()));
             }
             t.print(stdout);
             if (!report.findings().isEmpty()) {
