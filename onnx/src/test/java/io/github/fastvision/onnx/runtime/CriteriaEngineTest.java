@@ -6,17 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.zoo.RegistryModelLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Engine selection through DJL's {@code Criteria}: explicit engines, defaults, refusals. */
 class CriteriaEngineTest {
@@ -100,6 +110,55 @@ class CriteriaEngineTest {
                 .filter(n -> InferenceEngine.defaultFor(n) == InferenceEngine.ONNX_RUNTIME)
                 .findFirst()
                 .orElse(null);
+    }
+
+    @Test
+    void theExportIsCachedBesideTheWeightsAndReused(@TempDir Path tmp) throws Exception {
+        Path weights = tmp.resolve(MODEL + WeightsFile.EXTENSION);
+        float[] saved;
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            VisionModel model =
+                    ModelRegistry.create(
+                            MODEL,
+                            ModelOptions.builder().setNumClasses(10).optInputSize(32).build());
+            model.initialize(m, DataType.FLOAT32, model.inputShape(1));
+            WeightsFile.save(model, weights);
+            NDArray x = m.ones(new Shape(1, 3, 32, 32));
+            saved =
+                    model.forward(new ParameterStore(m, false), new NDList(x), false)
+                            .singletonOrThrow()
+                            .toFloatArray();
+        }
+        Criteria<NDList, NDList> c =
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optArtifactId(MODEL)
+                        .optEngine("OnnxRuntime")
+                        .optArgument("numClasses", 10)
+                        .optArgument("inputSize", 32)
+                        .optArgument("weights", weights.toString())
+                        .build();
+        Path cache = tmp.resolve(MODEL + ".32px.onnx");
+        FileTime first = null;
+        for (int load = 0; load < 2; load++) {
+            try (ZooModel<NDList, NDList> model = c.loadModel();
+                    Predictor<NDList, NDList> p = model.newPredictor();
+                    NDManager m = NDManager.newBaseManager("PyTorch")) {
+                float[] got =
+                        p.predict(new NDList(m.ones(new Shape(1, 3, 32, 32))))
+                                .singletonOrThrow()
+                                .toFloatArray();
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(saved[i], got[i], 1e-4 * Math.abs(saved[i]) + 1e-5, "logit " + i);
+                }
+            }
+            assertTrue(Files.isRegularFile(cache), "export cached beside the weights");
+            if (first == null) {
+                first = Files.getLastModifiedTime(cache);
+            } else {
+                assertEquals(first, Files.getLastModifiedTime(cache), "the cache is reused");
+            }
+        }
     }
 
     @Test
