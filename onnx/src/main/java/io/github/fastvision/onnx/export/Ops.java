@@ -32,14 +32,14 @@ final class Ops {
                 return ctx.op("Clip", List.of(x, ctx.graph().scalar(0f), ctx.graph().scalar(6f)));
             case GELU:
                 {
+                    // x · (1 + erf(x / √2)) · 0.5 in exactly this order: the pattern ONNX
+                    // Runtime's GeluFusion turns into one Gelu kernel (Mul by 1/√2 is not fused).
                     String scaled =
-                            ctx.op(
-                                    "Mul",
-                                    List.of(x, ctx.graph().scalar((float) (1 / Math.sqrt(2)))));
+                            ctx.op("Div", List.of(x, ctx.graph().scalar((float) Math.sqrt(2))));
                     String erf = ctx.op("Erf", List.of(scaled));
                     String onePlus = ctx.op("Add", List.of(erf, ctx.graph().scalar(1f)));
-                    String half = ctx.op("Mul", List.of(x, ctx.graph().scalar(0.5f)));
-                    return ctx.op("Mul", List.of(half, onePlus));
+                    String times = ctx.op("Mul", List.of(x, onePlus));
+                    return ctx.op("Mul", List.of(times, ctx.graph().scalar(0.5f)));
                 }
             case SILU:
                 return ctx.op("Mul", List.of(x, ctx.op("Sigmoid", List.of(x))));
