@@ -140,7 +140,7 @@ public final class ExportCommand implements Callable<Integer> {
         } else {
             stdout.printf(
                     Locale.ROOT,
-                    "%s: wrote %s (%.1f MB, opset %d, input %s (N, %d, %d, %d), output %s (N, %d))%n",
+                    "%s: wrote %s (%.1f MB, opset %d, input '%s' (N, %d, %d, %d), output '%s' (N, %d))%n",
                     name,
                     out,
                     bytes / 1e6,
