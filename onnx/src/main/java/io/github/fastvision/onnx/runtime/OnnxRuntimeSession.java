@@ -32,15 +32,15 @@ public final class OnnxRuntimeSession implements AutoCloseable {
                             : env.createSession(b.file.toString(), options);
         }
         if (session.getInputNames().size() != 1 || session.getOutputNames().size() != 1) {
-            String what = b.file != null ? b.file.toString() : "the model";
-            session.close();
-            throw new IllegalArgumentException(
-                    what
+            String message =
+                    (b.file != null ? b.file.toString() : "the model")
                             + " has inputs "
                             + session.getInputNames()
                             + " and outputs "
                             + session.getOutputNames()
-                            + "; expected one float32 input and one output");
+                            + "; expected one float32 input and one output";
+            session.close();
+            throw new IllegalArgumentException(message);
         }
         input = session.getInputNames().iterator().next();
     }
