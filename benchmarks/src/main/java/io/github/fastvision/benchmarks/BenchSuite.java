@@ -305,6 +305,7 @@ public enum BenchSuite {
     public BenchReport run(Settings s) {
         double measured = peak(s);
         List<BenchRow> rows = new ArrayList<>();
+        List<BenchReport.Finding> refused = new ArrayList<>();
         switch (this) {
             case OPS:
                 {
@@ -387,7 +388,7 @@ public enum BenchSuite {
                     }
                     List<String> zoo = models.stream().filter(m -> !m.startsWith("djl_")).toList();
                     if (s.engines().contains(InferenceEngine.ONNX_RUNTIME) && !zoo.isEmpty()) {
-                        rows.addAll(onnxRuntimeRows(s, zoo, s.batches(), ONNX_RUNTIME));
+                        rows.addAll(onnxRuntimeRows(s, zoo, s.batches(), ONNX_RUNTIME, refused));
                     }
                     if (s.peerOnnx() != null) {
                         List<String> files = new ArrayList<>();
@@ -405,7 +406,7 @@ public enum BenchSuite {
                         }
                         if (!files.isEmpty()) {
                             // External files may fix their batch at 1.
-                            rows.addAll(onnxRuntimeRows(s, files, List.of(1), PEER));
+                            rows.addAll(onnxRuntimeRows(s, files, List.of(1), PEER, refused));
                         }
                     }
                     break;
@@ -415,8 +416,9 @@ public enum BenchSuite {
         }
         double best = rows.stream().mapToDouble(BenchRow::flopsPerS).max().orElse(0);
         double peak = PeakShare.reconcile(measured, best, () -> peak(s));
-        return new BenchReport(
-                name().toLowerCase(Locale.ROOT), peak, s.threads(), rows, findings(rows, peak));
+        List<BenchReport.Finding> findings = findings(rows, peak);
+        findings.addAll(refused);
+        return new BenchReport(name().toLowerCase(Locale.ROOT), peak, s.threads(), rows, findings);
     }
 
     /** The variant of rows measured on ONNX Runtime from fastvision's own export. */
@@ -425,38 +427,67 @@ public enum BenchSuite {
     /** The variant of rows measured on ONNX Runtime from an externally exported file. */
     public static final String PEER = "onnxruntime peer";
 
+    /**
+     * Measures models on ONNX Runtime, one JMH run per model: a model whose export fails its
+     * full-size check against fastvision's output (or that ONNX Runtime refuses) gets a finding
+     * instead of a row, and the other models are still measured.
+     */
     private List<BenchRow> onnxRuntimeRows(
-            Settings s, List<String> models, List<Integer> batches, String variant) {
-        ChainedOptionsBuilder b =
-                options(s, OnnxRuntimeBenchmark.class)
-                        .param("model", strings(models))
-                        .param("batch", strings(batches));
+            Settings s,
+            List<String> models,
+            List<Integer> batches,
+            String variant,
+            List<BenchReport.Finding> refused) {
         List<BenchRow> rows = new ArrayList<>();
-        for (RunResult r : run(b)) {
-            BenchmarkParams p = r.getParams();
-            String m = p.getParam("model");
-            String name = m;
-            long macs;
-            if (m.startsWith(OnnxRuntimeBenchmark.FILE)) {
-                name =
-                        Path.of(m.substring(OnnxRuntimeBenchmark.FILE.length()))
-                                .getFileName()
-                                .toString()
-                                .replaceFirst("\\.onnx$", "");
-                macs = knownMacs(name);
-            } else {
-                macs = Workloads.modelMacs(m);
+        for (String model : models) {
+            ChainedOptionsBuilder b =
+                    options(s, OnnxRuntimeBenchmark.class)
+                            .param("model", model)
+                            .param("batch", strings(batches));
+            Collection<RunResult> results;
+            try {
+                results = run(b);
+            } catch (IllegalStateException e) {
+                refused.add(
+                        finding(
+                                "ONNX Runtime row of "
+                                        + displayName(model)
+                                        + " refused: export check or run failed, see "
+                                        + s.log(),
+                                Double.NaN,
+                                "export within 1e-4 of fastvision's output",
+                                false));
+                continue;
             }
-            rows.add(
-                    BenchRow.of(
-                            name,
-                            variant,
-                            new long[] {3, 224, 224},
-                            Integer.parseInt(p.getParam("batch")),
-                            r.getPrimaryResult().getScore(),
-                            macs));
+            for (RunResult r : results) {
+                BenchmarkParams p = r.getParams();
+                String name = displayName(p.getParam("model"));
+                long macs =
+                        p.getParam("model").startsWith(OnnxRuntimeBenchmark.FILE)
+                                ? knownMacs(name)
+                                : Workloads.modelMacs(name);
+                rows.add(
+                        BenchRow.of(
+                                name,
+                                variant,
+                                new long[] {3, 224, 224},
+                                Integer.parseInt(p.getParam("batch")),
+                                r.getPrimaryResult().getScore(),
+                                macs));
+            }
         }
         return rows;
+    }
+
+    /** A zoo name as is; a peer file by its name without {@code .onnx}. */
+    private static String displayName(String model) {
+        if (!model.startsWith(OnnxRuntimeBenchmark.FILE)) {
+            return model;
+        }
+        return Path.of(model.substring(OnnxRuntimeBenchmark.FILE.length()))
+                .getFileName()
+                .toString()
+                .replaceFirst("\\.onnx$", "");
     }
 
     /** Multiply-adds of a peer file named after a zoo model or DJL baseline, else 0 (unknown). */

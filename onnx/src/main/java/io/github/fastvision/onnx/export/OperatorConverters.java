@@ -156,19 +156,35 @@ final class OperatorConverters {
         List<String> dyx = Ops.split(ctx, off, 2, 1, 1);
         String dy = Ops.reshape(ctx, dyx.get(0), 0, taps, ho, wo);
         String dx = Ops.reshape(ctx, dyx.get(1), 0, taps, ho, wo);
-        float[] baseY = new float[(int) (taps * ho * wo)];
-        float[] baseX = new float[baseY.length];
+        // Sampling positions summed in the block's order ((offset + tap) + window origin), so
+        // that the float results, and with them the inside-the-image decisions of max pooling,
+        // are the block's own bit for bit.
+        float[] tapRow = new float[taps];
+        float[] tapCol = new float[taps];
         for (int t = 0; t < taps; t++) {
-            for (int i = 0; i < ho; i++) {
-                for (int j = 0; j < wo; j++) {
-                    int at = (int) ((t * ho + i) * wo + j);
-                    baseY[at] = i * s - pad + t / k;
-                    baseX[at] = j * s - pad + t % k;
-                }
-            }
+            tapRow[t] = t / k;
+            tapCol[t] = t % k;
         }
-        String py = ctx.op("Add", List.of(dy, ctx.constant(baseY, 1, taps, ho, wo)));
-        String px = ctx.op("Add", List.of(dx, ctx.constant(baseX, 1, taps, ho, wo)));
+        float[] rows = new float[(int) ho];
+        for (int i = 0; i < ho; i++) {
+            rows[i] = i * s - pad;
+        }
+        float[] cols = new float[(int) wo];
+        for (int j = 0; j < wo; j++) {
+            cols[j] = j * s - pad;
+        }
+        String py =
+                ctx.op(
+                        "Add",
+                        List.of(
+                                ctx.op("Add", List.of(dy, ctx.constant(tapRow, 1, taps, 1, 1))),
+                                ctx.constant(rows, 1, 1, ho, 1)));
+        String px =
+                ctx.op(
+                        "Add",
+                        List.of(
+                                ctx.op("Add", List.of(dx, ctx.constant(tapCol, 1, taps, 1, 1))),
+                                ctx.constant(cols, 1, 1, 1, wo)));
         // align_corners=0: normalized g = (2p + 1) / size − 1 samples pixel coordinate p exactly,
         // for any size (align_corners=1 divides by size − 1).
         String gy = normalized(ctx, py, h);
