@@ -5,6 +5,7 @@ import io.github.fastvision.examples.cli.AnytimeCommand;
 import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
 import io.github.fastvision.examples.cli.EvaluateCommand;
+import io.github.fastvision.examples.cli.ExportCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
             ZooCommand.class,
             RunCommand.class,
             ImportCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,

@@ -201,6 +201,33 @@ public class ClassifierHead extends AbstractBlock implements Countable {
     }
 
     /** Collects a head's parts; features and classes are required. */
+    /**
+     * Returns how features are pooled (read by exporters that rebuild the block's math).
+     *
+     * @return how features are pooled
+     */
+    public Pooling getPooling() {
+        return pooling;
+    }
+
+    /**
+     * Returns the block before pooling, or null (read by exporters that rebuild the block's math).
+     *
+     * @return the block before pooling, or null
+     */
+    public Block getPrePool() {
+        return prePool;
+    }
+
+    /**
+     * Returns the block after pooling, or null (read by exporters that rebuild the block's math).
+     *
+     * @return the block after pooling, or null
+     */
+    public Block getPostPool() {
+        return postPool;
+    }
+
     public static final class Builder {
 
         private Pooling pooling = Pooling.AVG;

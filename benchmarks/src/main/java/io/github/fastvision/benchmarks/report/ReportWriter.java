@@ -1,5 +1,6 @@
 package io.github.fastvision.benchmarks.report;
 
+import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.io.Json;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class ReportWriter {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %.1f |%n",
+                            "| %s | %s | %dx%dx%d | %d | %.3f | %.1f | %.3f | %.2f | %s |%n",
                             r.name(),
                             r.variant() == null ? "" : r.variant(),
                             r.input()[0],
@@ -70,7 +71,7 @@ public final class ReportWriter {
                             r.throughput(),
                             r.flops() / 1e9,
                             r.flopsPerS() / 1e9,
-                            100 * r.flopsPerS() / report.peakFlopsPerS()));
+                            PeakShare.percent(r.flopsPerS(), report.peakFlopsPerS())));
         }
         if (!report.findings().isEmpty()) {
             sb.append("\n| finding | value | target | met |\n|---|---:|---|---|\n");

@@ -43,4 +43,13 @@ public class ActBlock extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         return new Cost(0, 0, input);
     }
+
+    /**
+     * Returns the activation (read by exporters that rebuild the block's math).
+     *
+     * @return the activation
+     */
+    public Act getAct() {
+        return act;
+    }
 }

@@ -225,6 +225,24 @@ public class ConvBn extends AbstractBlock implements Countable {
         return Cost.from(input).then(conv).then(bn).done();
     }
 
+    /**
+     * Returns the padding on each side (read by exporters that rebuild the block's math).
+     *
+     * @return the padding on each side
+     */
+    public int getPadding() {
+        return padding;
+    }
+
+    /**
+     * Returns the BN epsilon (read by exporters that rebuild the block's math).
+     *
+     * @return the BN epsilon
+     */
+    public float getEpsilon() {
+        return epsilon;
+    }
+
     /** Builder for {@link ConvBn}. */
     public static final class Builder {
         private int inChannels;

@@ -98,4 +98,13 @@ public class LastAxisLayerNorm extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         return new Cost(2L * channels, 0, input);
     }
+
+    /**
+     * Returns the epsilon (read by exporters that rebuild the block's math).
+     *
+     * @return the epsilon
+     */
+    public float getEpsilon() {
+        return epsilon;
+    }
 }

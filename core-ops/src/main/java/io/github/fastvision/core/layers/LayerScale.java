@@ -85,6 +85,16 @@ public class LayerScale extends AbstractBlock implements Countable {
         return new Cost(channels, 0, input);
     }
 
+    /**
+     * Returns whether the scale applies to axis 1 of (N, C, H, W) rather than the last axis (read
+     * by exporters that rebuild the block's math).
+     *
+     * @return whether the scale applies to axis 1 of (N, C, H, W) rather than the last axis
+     */
+    public boolean isChannelsFirst() {
+        return channelsFirst;
+    }
+
     /** Builder for {@link LayerScale}. */
     public static final class Builder {
         private int channels;

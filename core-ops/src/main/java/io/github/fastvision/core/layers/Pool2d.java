@@ -149,6 +149,33 @@ public class Pool2d extends AbstractBlock implements Countable {
         return new Cost(0, 0, getOutputShapes(new Shape[] {input})[0]);
     }
 
+    /**
+     * Returns the square window size (read by exporters that rebuild the block's math).
+     *
+     * @return the square window size
+     */
+    public int getKernel() {
+        return kernel;
+    }
+
+    /**
+     * Returns the stride (read by exporters that rebuild the block's math).
+     *
+     * @return the stride
+     */
+    public int getStride() {
+        return stride;
+    }
+
+    /**
+     * Returns the padding on each side (read by exporters that rebuild the block's math).
+     *
+     * @return the padding on each side
+     */
+    public int getPadding() {
+        return padding;
+    }
+
     /** Builder for {@link Pool2d}. */
     public static final class Builder {
         private Mode mode;

@@ -110,6 +110,24 @@ public class SqueezeExcite extends AbstractBlock implements Countable {
         return acc.then(fc2).done(input);
     }
 
+    /**
+     * Returns the activation after the reduction (read by exporters that rebuild the block's math).
+     *
+     * @return the activation after the reduction
+     */
+    public Act getInnerAct() {
+        return innerAct;
+    }
+
+    /**
+     * Returns the gate activation (read by exporters that rebuild the block's math).
+     *
+     * @return the gate activation
+     */
+    public Act getGate() {
+        return gate;
+    }
+
     /** Builder for {@link SqueezeExcite}. */
     public static final class Builder {
         private int channels;

@@ -314,6 +314,24 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         return new Cost(offsets.params(), offsets.macs() + sampling, out);
     }
 
+    /**
+     * Returns the square window size (read by exporters that rebuild the block's math).
+     *
+     * @return the square window size
+     */
+    public int getKernel() {
+        return kernel;
+    }
+
+    /**
+     * Returns the stride (read by exporters that rebuild the block's math).
+     *
+     * @return the stride
+     */
+    public int getStride() {
+        return stride;
+    }
+
     /** Builder for {@link DeformablePool2d}. */
     public static final class Builder {
         private int channels;

@@ -142,6 +142,34 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
         return acc.then(proj).done();
     }
 
+    /**
+     * Returns the spatial operator (read by exporters that rebuild the block's math).
+     *
+     * @return the spatial operator
+     */
+    public Spatial getSpatial() {
+        return spatial;
+    }
+
+    /**
+     * Returns the spatial window size (read by exporters that rebuild the block's math).
+     *
+     * @return the spatial window size
+     */
+    public int getKernel() {
+        return kernel;
+    }
+
+    /**
+     * Returns the activation around the spatial operator (read by exporters that rebuild the
+     * block's math).
+     *
+     * @return the activation around the spatial operator
+     */
+    public Act getAct() {
+        return act;
+    }
+
     /** Builder for {@link PoolingTokenMixer}. */
     public static final class Builder {
         private int dim;

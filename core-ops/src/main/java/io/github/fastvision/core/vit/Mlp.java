@@ -70,4 +70,13 @@ public class Mlp extends AbstractBlock implements Countable {
     public Cost cost(Shape input) {
         return Cost.from(input).then(fc1).then(fc2).done();
     }
+
+    /**
+     * Returns the hidden activation (read by exporters that rebuild the block's math).
+     *
+     * @return the hidden activation
+     */
+    public Act getAct() {
+        return act;
+    }
 }

@@ -89,4 +89,22 @@ public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
                 .macs(2 * n * len * len * dim)
                 .done();
     }
+
+    /**
+     * Returns the number of heads (read by exporters that rebuild the block's math).
+     *
+     * @return the number of heads
+     */
+    public int getHeads() {
+        return heads;
+    }
+
+    /**
+     * Returns the token width (read by exporters that rebuild the block's math).
+     *
+     * @return the token width
+     */
+    public int getDim() {
+        return dim;
+    }
 }

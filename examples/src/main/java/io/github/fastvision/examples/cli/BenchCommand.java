@@ -1,9 +1,11 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.benchmarks.BenchSuite;
+import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.benchmarks.report.ReportWriter;
+import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,6 +56,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
     private boolean quick;
 
+    @Option(
+            names = "--engine",
+            description =
+                    "models/pflayer: PyTorch, OnnxRuntime, or both side by side with ratios"
+                            + " (default both).")
+    private String engine;
+
+    @Option(
+            names = "--peer-onnx",
+            description =
+                    "models/pflayer: a directory of externally exported .onnx files, each run on"
+                            + " ONNX Runtime as a peer row (batch 1).")
+    private Path peerOnnx;
+
     @Mixin private JsonOption json;
 
     @Option(
@@ -64,6 +80,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The DJL model-zoo baselines the models suite takes besides zoo names. */
     private static final List<String> DJL_MODELS = List.of("djl_resnetv1_50", "djl_mobilenetv2");
+
+    private List<InferenceEngine> engines() {
+        if (engine == null || engine.equalsIgnoreCase("both")) {
+            return List.of(InferenceEngine.values());
+        }
+        try {
+            return List.of(InferenceEngine.parse(engine));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--engine: " + e.getMessage() + ", or both", e);
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -99,6 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
                                 .optBatches(b)
                                 .optModels(models == null ? List.of() : models)
                                 .optQuick(quick)
+                                .optEngines(engines())
+                                .optPeerOnnx(peerOnnx)
                                 .setLog(log)
                                 .build());
         List<Path> files = ReportWriter.write(report, out);
@@ -130,8 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", r.throughput()),
                         String.format(Locale.ROOT, "%.3f", r.flops() / 1e9),
                         String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
-                        String.format(
-                                Locale.ROOT, "%.1f", 100 * r.flopsPerS() / report.peakFlopsPerS()));
+                        PeakShare.percent(r.flopsPerS(), report.peakFlopsPerS()));
             }
             t.print(stdout);
             if (!report.findings().isEmpty()) {

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.gson.annotations.SerializedName;
 import io.github.fastvision.benchmarks.BenchSuite;
+import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.benchmarks.report.ReportWriter;
@@ -426,7 +427,7 @@ public final class DemoCommand implements Callable<Integer> {
                     row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
                     String.format("%.2f", row.latencyMs()),
                     String.format("%.2f", row.flopsPerS() / 1e9),
-                    String.format("%.1f", 100 * row.flopsPerS() / b.peakFlopsPerS()));
+                    PeakShare.percent(row.flopsPerS(), b.peakFlopsPerS()));
         }
         ops.print(out);
         out.println();

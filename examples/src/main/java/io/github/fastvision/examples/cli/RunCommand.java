@@ -6,12 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OrtException;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.weights.Npy;
+import io.github.fastvision.onnx.export.OnnxExporter;
+import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,6 +61,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Classes (default: the weights' classes, or 1000).")
     private Integer classes;
 
+    @Option(
+            names = "--engine",
+            description =
+                    "PyTorch or OnnxRuntime (fastvision's ONNX export); default: the model's"
+                            + " default engine (`docs/guide.md`, default engines).")
+    private String engine;
+
     /** Random initialization keeps its historical default seed, 0. */
     @Mixin private SeedOption seed = SeedOption.defaultingTo(0);
 
@@ -66,6 +77,7 @@ public final class RunCommand implements Callable<Integer> {
     record Report(
             String model,
             String weights,
+            String engine,
             long[] input,
             long[] output,
             String outputFile,
@@ -80,6 +92,10 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--output must differ from --input; both are " + input);
         }
+        InferenceEngine chosen =
+                engine == null
+                        ? InferenceEngine.defaultFor(modelName)
+                        : InferenceEngine.parse(engine);
         Autograd.disable();
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -141,9 +157,23 @@ public final class RunCommand implements Callable<Integer> {
                         .getErr()
                         .println("fastvision run: no --weights, using random initialization");
             }
-            long start = System.nanoTime();
-            NDArray y =
-                    model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            long start;
+            NDArray y;
+            if (chosen == InferenceEngine.ONNX_RUNTIME) {
+                byte[] onnx = OnnxExporter.builder().setModel(model).build().toBytes();
+                try (OnnxRuntimeSession session =
+                        OnnxRuntimeSession.builder().setModel(onnx).build()) {
+                    start = System.nanoTime();
+                    OnnxRuntimeSession.Output o = session.run(x.toFloatArray(), s.getShape());
+                    y = manager.create(o.values(), new Shape(o.shape()));
+                } catch (OrtException e) {
+                    throw new IllegalStateException(
+                            "ONNX Runtime failed on " + model.getName() + ": " + e.getMessage(), e);
+                }
+            } else {
+                start = System.nanoTime();
+                y = model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            }
             double ms = (System.nanoTime() - start) / 1e6;
             Npy.write(output, y);
             PrintWriter out = spec.commandLine().getOut();
@@ -153,14 +183,15 @@ public final class RunCommand implements Callable<Integer> {
                         new Report(
                                 model.getName(),
                                 weights == null ? null : weights.toString(),
+                                chosen.djlName(),
                                 s.getShape(),
                                 y.getShape().getShape(),
                                 output.toString(),
                                 ms));
             } else {
                 out.printf(
-                        "%s: %s -> %s written to %s (%.1f ms)%n",
-                        model.getName(), s, y.getShape(), output, ms);
+                        "%s: %s -> %s written to %s (%.1f ms, %s)%n",
+                        model.getName(), s, y.getShape(), output, ms, chosen.djlName());
                 out.flush();
             }
         }

@@ -16,6 +16,12 @@ public class FastVisionModelZoo extends ModelZoo {
     /** The group id of fastvision's zoo. */
     public static final String GROUP_ID = "io.github.fastvision";
 
+    /**
+     * The group id of the zoo that serves the same models on ONNX Runtime (module {@code
+     * fastvision-onnx}); DJL keys zoos by group id, so the two zoos need two.
+     */
+    public static final String ONNX_RUNTIME_GROUP_ID = "io.github.fastvision.onnx";
+
     FastVisionModelZoo() {
         for (ModelInfo info : ModelRegistry.all()) {
             addModel(new RegistryModelLoader(info));

@@ -10,12 +10,14 @@ import ai.djl.repository.MRL;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelLoader;
 import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
 import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.io.WeightsFile;
@@ -81,12 +83,14 @@ public class RegistryModelLoader implements ModelLoader {
         }
     }
 
-    /** {@inheritDoc} */
-    @Override
-    @SuppressWarnings("unchecked")
-    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
-            throws IOException, ModelNotFoundException {
-        Map<String, Object> args = criteria.getArguments();
+    /**
+     * Reads the model options from {@code Criteria} arguments ({@code numClasses}, {@code
+     * inputSize}, {@code inChannels}, {@code stemStride}, {@code dropPath}); ImageNet defaults.
+     *
+     * @param args the criteria's arguments
+     * @return the options
+     */
+    public static ModelOptions options(Map<String, Object> args) {
         ModelOptions defaults = ModelOptions.IMAGENET;
         Object dropPath = args.get("dropPath");
         ModelOptions.Builder builder =
@@ -98,8 +102,27 @@ public class RegistryModelLoader implements ModelLoader {
         if (dropPath != null) {
             builder.optDropPath(Float.parseFloat(dropPath.toString()));
         }
-        ModelOptions options = builder.build();
-        Translator<I, O> translator = translator(criteria, options);
+        return builder.build();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
+            throws IOException, ModelNotFoundException {
+        if (criteria.getEngine() == null
+                && InferenceEngine.defaultFor(info.name()) != InferenceEngine.PYTORCH
+                && ModelZoo.hasModelZoo(FastVisionModelZoo.ONNX_RUNTIME_GROUP_ID)) {
+            // No engine asked for: the model's default engine serves it (DJL tries the next zoo).
+            throw new ModelNotFoundException(
+                    info.name()
+                            + " defaults to "
+                            + InferenceEngine.defaultFor(info.name()).djlName()
+                            + "; optEngine(\"PyTorch\") selects the PyTorch engine");
+        }
+        Map<String, Object> args = criteria.getArguments();
+        ModelOptions options = options(args);
+        Translator<I, O> translator = translator(info, criteria, options);
         Backbone block = info.create(options);
         Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
         model.setBlock(block);
@@ -111,8 +134,22 @@ public class RegistryModelLoader implements ModelLoader {
         return new ZooModel<>(model, translator);
     }
 
+    /**
+     * Returns the translator for a criteria's input and output types: the criteria's own factory
+     * when it supports them, else the family's preprocessing ({@code Image → Classifications}) or
+     * none ({@code NDList → NDList}).
+     *
+     * @param info the model
+     * @param criteria the criteria
+     * @param options the model options
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the translator
+     * @throws ModelNotFoundException for unsupported types
+     */
     @SuppressWarnings("unchecked")
-    private <I, O> Translator<I, O> translator(Criteria<I, O> criteria, ModelOptions options)
+    public static <I, O> Translator<I, O> translator(
+            ModelInfo info, Criteria<I, O> criteria, ModelOptions options)
             throws ModelNotFoundException {
         Class<I> in = criteria.getInputClass();
         Class<O> out = criteria.getOutputClass();

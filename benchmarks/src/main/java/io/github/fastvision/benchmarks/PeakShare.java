@@ -1,0 +1,58 @@
+package io.github.fastvision.benchmarks;
+
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Shares of the matmul peak, which can never exceed 1: a workload measured faster than the peak
+ * means the peak was measured too low (too briefly, or while the machine was busy). {@link
+ * #reconcile} re-measures the peak once in that case; {@link #of} refuses a share that still
+ * exceeds it, so it is flagged rather than printed as if it were real.
+ */
+public final class PeakShare {
+
+    private PeakShare() {}
+
+    /**
+     * Returns the peak to report: the measured one, or, when a workload achieved more, the larger
+     * of it and one re-measurement.
+     *
+     * @param peak the measured peak (multiply-adds per second)
+     * @param bestAchieved the highest rate any workload of the run achieved
+     * @param remeasure measures the peak again
+     * @return the peak to divide by
+     */
+    public static double reconcile(double peak, double bestAchieved, DoubleSupplier remeasure) {
+        if (bestAchieved <= peak) {
+            return peak;
+        }
+        return Math.max(peak, remeasure.getAsDouble());
+    }
+
+    /**
+     * Returns a workload's share of the peak.
+     *
+     * @param achieved the workload's rate
+     * @param peak the peak
+     * @return the share in [0, 1], or empty when it would exceed 1 (or the peak is not positive)
+     */
+    public static OptionalDouble of(double achieved, double peak) {
+        if (!(peak > 0) || !(achieved >= 0) || achieved > peak) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(achieved / peak);
+    }
+
+    /**
+     * Formats a share as a percentage for tables.
+     *
+     * @param achieved the workload's rate
+     * @param peak the peak
+     * @return e.g. {@code 57.3}, or {@code >peak?} when the share is impossible
+     */
+    public static String percent(double achieved, double peak) {
+        OptionalDouble s = of(achieved, peak);
+        return s.isPresent() ? String.format(Locale.ROOT, "%.1f", 100 * s.getAsDouble()) : ">peak?";
+    }
+}

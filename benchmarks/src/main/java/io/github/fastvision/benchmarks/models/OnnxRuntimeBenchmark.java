@@ -1,0 +1,114 @@
+package io.github.fastvision.benchmarks.models;
+
+import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtException;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
+import io.github.fastvision.onnx.runtime.ZooExports;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Latency of a model on ONNX Runtime (graph optimization ALL, sequential execution, {@code threads}
+ * intra-op threads) at 224×224: a zoo model through fastvision's own ONNX export, or an externally
+ * exported {@code .onnx} file ({@code file:/path/model.onnx}, the peers). The same settings as
+ * {@link ModelBenchmark}, so the two engines compare in one run.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+public class OnnxRuntimeBenchmark {
+
+    /** The prefix of a {@link #model} that names an .onnx file instead of a zoo model. */
+    public static final String FILE = "file:";
+
+    /** Zoo name, or {@code file:} and the path of an .onnx file. */
+    @Param({"fasternet_t0"})
+    public String model;
+
+    /** Batch size. */
+    @Param({"1"})
+    public int batch;
+
+    /** Intra-op threads. */
+    @Param({"1"})
+    public int threads;
+
+    private OnnxRuntimeSession session;
+    private float[] input;
+    private long[] shape;
+
+    /**
+     * Exports (or opens) the model and builds one fixed input.
+     *
+     * @throws IOException when the model cannot be exported or read
+     * @throws OrtException when ONNX Runtime refuses it
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, OrtException {
+        shape = new long[] {batch, 3, 224, 224};
+        input = new float[batch * 3 * 224 * 224];
+        Random random = new Random(0);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        OnnxRuntimeSession.Builder b = OnnxRuntimeSession.builder().optIntraOpThreads(threads);
+        if (model.startsWith(FILE)) {
+            b.setModelFile(Path.of(model.substring(FILE.length())));
+        } else {
+            // The full-size check of the export: the run fails unless ONNX Runtime's logits
+            // match fastvision's own within 1e-4 of their largest magnitude.
+            Engine.getEngine("PyTorch").setRandomSeed(0);
+            b.setModel(
+                    ZooExports.exportVerified(
+                            ModelRegistry.info(model),
+                            ModelOptions.IMAGENET.withInputSize(224),
+                            null,
+                            input,
+                            shape));
+        }
+        session = b.build();
+    }
+
+    /**
+     * Frees the native session.
+     *
+     * @throws OrtException when ONNX Runtime fails
+     */
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+        session.close();
+    }
+
+    /**
+     * One forward pass.
+     *
+     * @return an output value, so the work cannot be eliminated
+     * @throws OrtException when ONNX Runtime fails
+     */
+    @Benchmark
+    public float forward() throws OrtException {
+        return session.run(input, shape).values()[0];
+    }
+}

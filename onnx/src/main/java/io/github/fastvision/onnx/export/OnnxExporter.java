@@ -1,0 +1,183 @@
+package io.github.fastvision.onnx.export;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.SegmentationModel;
+import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.anytime.AnytimeSegmenter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Exports an initialized zoo classifier to an ONNX model: one float32 input {@code input} of shape
+ * (N, C, S, S) with a symbolic batch N and the model's input size S, one output {@code logits} (N,
+ * classes). The graph is the block tree's eval-mode forward pass, built by one converter per block
+ * type (BN folded into its convolution, drop path and dropout removed); standard ONNX operators
+ * only, at {@link #DEFAULT_OPSET} (GridSample, used by deformable pooling, needs opset 16).
+ *
+ * <pre>{@code
+ * byte[] onnx = OnnxExporter.builder().setModel(model).build().toBytes();
+ * }</pre>
+ *
+ * <p>Dense-prediction models (HRNet segmentation, the anytime segmenters) are refused: their
+ * sparse, mask-driven inference has no static ONNX graph.
+ */
+public final class OnnxExporter {
+
+    /** The default opset: 17 (LayerNormalization; GridSample from 16). */
+    public static final int DEFAULT_OPSET = 17;
+
+    /** The smallest opset the converters' operators exist in. */
+    public static final int MIN_OPSET = 17;
+
+    /** The name of the graph input. */
+    public static final String INPUT = "input";
+
+    /** The name of the graph output. */
+    public static final String OUTPUT = "logits";
+
+    private final VisionModel model;
+    private final int opset;
+    private final ConverterRegistry registry;
+
+    private OnnxExporter(Builder b) {
+        this.model = (VisionModel) b.model;
+        this.opset = b.opset;
+        this.registry = b.registry;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds the graph and encodes it.
+     *
+     * @return the serialized ONNX {@code ModelProto}
+     * @throws UnsupportedExportException when a block has no converter
+     */
+    public byte[] toBytes() {
+        OnnxGraph graph = new OnnxGraph();
+        ExportContext ctx = new ExportContext(graph, registry, model.getName());
+        int c = model.getOptions().inChannels();
+        int s = model.getOptions().inputSize();
+        String x = graph.input(INPUT, c, s, s);
+        ctx.setShape(x, new Shape(1, c, s, s));
+        List<String> out = ctx.convert(model, model.getName(), List.of(x));
+        long classes = model.getOutputShapes(new Shape[] {model.inputShape(1)})[0].get(1);
+        graph.output(graph.identity(out.get(0), OUTPUT), classes);
+        return graph.toModel(model.getName(), opset, "fastvision", version());
+    }
+
+    /**
+     * Exports to a file, written atomically.
+     *
+     * @param file the .onnx file
+     * @return the number of bytes written
+     * @throws IOException when the file cannot be written
+     */
+    public long export(Path file) throws IOException {
+        byte[] bytes = toBytes();
+        AtomicFiles.writePath(file, tmp -> Files.write(tmp, bytes));
+        return bytes.length;
+    }
+
+    private static String version() {
+        String v = OnnxExporter.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Builder for {@link OnnxExporter}. */
+    public static final class Builder {
+        private Block model;
+        private int opset = DEFAULT_OPSET;
+        private ConverterRegistry registry;
+
+        private Builder() {}
+
+        /**
+         * Sets the model (required): an initialized zoo classifier ({@link VisionModel}); other
+         * blocks are refused by {@link #build()} with the reason.
+         *
+         * @param model the model
+         * @return this builder
+         */
+        public Builder setModel(Block model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets the opset (default {@link #DEFAULT_OPSET}).
+         *
+         * @param opset the default-domain opset, at least {@link #MIN_OPSET}
+         * @return this builder
+         */
+        public Builder optOpset(int opset) {
+            this.opset = opset;
+            return this;
+        }
+
+        /**
+         * Sets the converters (default {@link ConverterRegistry#defaults()}).
+         *
+         * @param registry the converters
+         * @return this builder
+         */
+        public Builder optRegistry(ConverterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /**
+         * Builds the exporter.
+         *
+         * @return the exporter
+         * @throws UnsupportedExportException when the model is of a kind ONNX cannot express
+         */
+        public OnnxExporter build() {
+            if (model == null) {
+                throw new IllegalArgumentException("OnnxExporter: model is required");
+            }
+            if (model instanceof AnytimeSegmenter) {
+                throw new UnsupportedExportException(
+                        "an anytime segmenter ("
+                                + ((AnytimeSegmenter) model).variant()
+                                + ") cannot be exported to ONNX: its exits stop on the data's"
+                                + " confidence and its masked layers skip confident positions"
+                                + " sparsely, which no static ONNX graph expresses");
+            }
+            if (model instanceof SegmentationModel) {
+                throw new UnsupportedExportException(
+                        ((Backbone) model).getName()
+                                + " is a dense-prediction model (SegmentationModel): ONNX export"
+                                + " covers the zoo's classifiers only; the anytime segmenters'"
+                                + " mask-driven sparse inference and HRNet's segmentation heads"
+                                + " have no converter");
+            }
+            if (!(model instanceof VisionModel)) {
+                throw new UnsupportedExportException(
+                        model.getClass().getName()
+                                + " is not a VisionModel classifier; ONNX export covers the"
+                                + " zoo's classifiers only");
+            }
+            if (opset < MIN_OPSET) {
+                throw new IllegalArgumentException(
+                        "opset must be at least " + MIN_OPSET + " but was " + opset);
+            }
+            if (registry == null) {
+                registry = ConverterRegistry.defaults();
+            }
+            return new OnnxExporter(this);
+        }
+    }
+}

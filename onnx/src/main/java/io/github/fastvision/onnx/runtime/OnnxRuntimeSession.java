@@ -1,0 +1,153 @@
+package io.github.fastvision.onnx.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session on a single-input, single-output float32 model, with the settings the
+ * benchmark compares under: graph optimization ALL and a fixed intra-op thread count. Closing it
+ * frees the native session.
+ */
+public final class OnnxRuntimeSession implements AutoCloseable {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String input;
+
+    private OnnxRuntimeSession(Builder b) throws OrtException {
+        env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(b.threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            session =
+                    b.bytes != null
+                            ? env.createSession(b.bytes, options)
+                            : env.createSession(b.file.toString(), options);
+        }
+        if (session.getInputNames().size() != 1 || session.getOutputNames().size() != 1) {
+            String message =
+                    (b.file != null ? b.file.toString() : "the model")
+                            + " has inputs "
+                            + session.getInputNames()
+                            + " and outputs "
+                            + session.getOutputNames()
+                            + "; expected one float32 input and one output";
+            session.close();
+            throw new IllegalArgumentException(message);
+        }
+        input = session.getInputNames().iterator().next();
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The output of one run: values (row-major) and shape. */
+    public record Output(float[] values, long[] shape) {}
+
+    /**
+     * Runs the model once.
+     *
+     * @param values the input, row-major
+     * @param shape the input shape
+     * @return the output
+     * @throws OrtException when ONNX Runtime fails
+     */
+    public Output run(float[] values, long[] shape) throws OrtException {
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+                OrtSession.Result result = session.run(Map.of(input, x))) {
+            OnnxTensor y = (OnnxTensor) result.get(0);
+            FloatBuffer buffer = y.getFloatBuffer();
+            float[] out = new float[buffer.remaining()];
+            buffer.get(out);
+            return new Output(out, y.getInfo().getShape());
+        }
+    }
+
+    /**
+     * Returns the name of the model's input.
+     *
+     * @return the input name
+     */
+    public String inputName() {
+        return input;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+
+    /** Builder for {@link OnnxRuntimeSession}. */
+    public static final class Builder {
+        private byte[] bytes;
+        private Path file;
+        private int threads = 1;
+
+        private Builder() {}
+
+        /**
+         * Sets the model as serialized bytes (this or {@link #setModelFile} is required).
+         *
+         * @param model the ONNX model
+         * @return this builder
+         */
+        public Builder setModel(byte[] model) {
+            this.bytes = model;
+            return this;
+        }
+
+        /**
+         * Sets the model file (this or {@link #setModel} is required).
+         *
+         * @param model the .onnx file
+         * @return this builder
+         */
+        public Builder setModelFile(Path model) {
+            this.file = model;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op threads (default 1, the benchmark's setting).
+         *
+         * @param threads threads, at least 1
+         * @return this builder
+         */
+        public Builder optIntraOpThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Opens the session.
+         *
+         * @return the session
+         * @throws OrtException when ONNX Runtime refuses the model
+         */
+        public OnnxRuntimeSession build() throws OrtException {
+            if ((bytes == null) == (file == null)) {
+                throw new IllegalArgumentException(
+                        "OnnxRuntimeSession: set exactly one of model bytes or model file");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException(
+                        "intraOpThreads must be at least 1 but was " + threads);
+            }
+            return new OnnxRuntimeSession(this);
+        }
+    }
+}
