@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.github.fastvision.core.anytime.AnytimeContext;
+import io.github.fastvision.core.anytime.MaskedConv2d;
+import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Autograd;
@@ -74,6 +77,7 @@ class NativeMemoryTest {
                 growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
     }
 
+    /** Inference with autograd off: the block pools with the Java kernel (DeformablePoolKernel). */
     @Test
     void deformablePoolLoopDoesNotGrowMemory() throws IOException {
         long growth =
@@ -83,5 +87,46 @@ class NativeMemoryTest {
                         2000);
         assertTrue(
                 growth < LIMIT_BYTES, "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
+    }
+
+    /**
+     * ADP-C's sparse masked convolution (Java gather and scatter around libtorch's matrix product,
+     * then the RBF fill), with a new mask per pass as in an anytime pass.
+     */
+    @Test
+    void sparseMaskedConvLoopDoesNotGrowMemory() throws IOException {
+        Autograd.disable();
+        Shape in = new Shape(2, 16, 12, 12);
+        MaskedConv2d conv =
+                MaskedConv2d.builder().setInChannels(16).setOutChannels(16).setKernel(3).build();
+        try (NDManager model = NDManager.newBaseManager()) {
+            conv.initialize(model, ai.djl.ndarray.types.DataType.FLOAT32, in);
+            ParameterStore ps = new ParameterStore(model, false);
+            long baseline = 0;
+            for (int i = 0; i < WARM_UP + 2000; i++) {
+                if (i == WARM_UP) {
+                    System.gc();
+                    baseline = residentBytes();
+                }
+                try (NDManager batch = model.newSubManager()) {
+                    NDArray x = batch.randomNormal(in);
+                    NDArray conf = batch.randomUniform(0f, 1f, new Shape(2, 12, 12));
+                    AnytimeContext ctx =
+                            AnytimeContext.builder()
+                                    .optSparse(true)
+                                    .optMaxSparseDensity(1.0)
+                                    .build();
+                    try (SpatialMask mask = SpatialMask.fromConfidence(conf, 0.4f)) {
+                        ctx.setMask(mask);
+                        conv.forward(ps, x, false, ctx).sum().getFloat();
+                    }
+                }
+            }
+            System.gc();
+            long growth = residentBytes() - baseline;
+            assertTrue(
+                    growth < LIMIT_BYTES,
+                    "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");
+        }
     }
 }

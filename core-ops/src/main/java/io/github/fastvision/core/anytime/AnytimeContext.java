@@ -16,13 +16,15 @@ public final class AnytimeContext {
 
     /**
      * Above this fraction of computed positions a masked convolution runs densely and multiplies by
-     * the mask (same values). Gathering patches costs about 8× more per computed position than
-     * oneDNN's dense kernel (a 3×3 convolution on a (16, 18, 32, 32) map: 1.8 ms dense, 14.9 ms
-     * sparse at 31% active positions), so the sparse path only pays off on nearly empty masks; on
-     * hrnet_w18_seg at 35–48% computed positions a pass took 113 ms with a threshold of 0.5 and 78
-     * ms fully dense.
+     * the mask (same values). With libtorch's gather (pad, channels-last copy, int64 index gather,
+     * index put) a computed position cost about 8× oneDNN's dense kernel, so the limit was 0.1.
+     * With the Java gather and scatter of {@link SparseConv#conv2d}, {@code
+     * SparseMaskedConvBenchmark} (3×3 convolutions at HRNet-W18's four branch widths, batch 32, one
+     * thread, loaded machine) put the sparse path ahead of the dense masked one at 10% and 20%
+     * computed positions (summed over the four widths 184 vs 256 ms at 20%) and level at 30% (323
+     * vs 340 ms).
      */
-    public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.1;
+    public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.25;
 
     private AnytimeContext(Builder b) {
         if (b.radius < 1) {

@@ -143,6 +143,7 @@ public final class SpatialMask implements AutoCloseable {
         private final NDArray active;
         private final long activeCount;
         private final Map<String, NDArray> gatherIndex = new HashMap<>();
+        private int[] activePositions;
 
         Level(long h, long w) {
             height = h;
@@ -222,6 +223,41 @@ public final class SpatialMask implements AutoCloseable {
          */
         public NDArray active() {
             return active;
+        }
+
+        /**
+         * Returns the computed positions as Java ints (for the Java kernels), cached.
+         *
+         * @return the flat indices of {@link #active()}, ascending
+         */
+        int[] activePositions() {
+            if (activePositions == null) {
+                long[] a = active.toLongArray();
+                int[] out = new int[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    out[i] = Math.toIntExact(a[i]);
+                }
+                activePositions = out;
+            }
+            return activePositions;
+        }
+
+        /**
+         * Returns the output map height.
+         *
+         * @return h
+         */
+        long height() {
+            return height;
+        }
+
+        /**
+         * Returns the output map width.
+         *
+         * @return w
+         */
+        long width() {
+            return width;
         }
 
         /**

@@ -16,6 +16,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
+import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.Pool2d;
@@ -35,6 +36,11 @@ import java.util.function.Predicate;
  * reduction: 1 at initialization, so a fresh block still equals plain pooling. The paper's
  * ResNet-50 deform_max (18.0M params, 2.9 GFLOPs, pflayer Table 3) matches this 3·k·k predictor.
  * The child is named {@code offset_conv}.
+ *
+ * <p>Inference (not training, autograd off, float32 on CPU) pools with {@link
+ * DeformablePoolKernel}, one pass in Java over the native tensors; training and any pass that
+ * records gradients use {@link #sample}, built from libtorch operators. Both give the same outputs
+ * within float rounding.
  */
 public class DeformablePool2d extends AbstractBlock implements Countable {
 
@@ -106,11 +112,16 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, channels);
         NDArray offsets = Blocks.forward(offsetConv, ps, x, training);
+        if (!training && !Autograd.isRecording() && DeformablePoolKernel.supports(x, offsets)) {
+            // Inference: the one-pass Java kernel; the offsets still come from libtorch's conv.
+            return new NDList(DeformablePoolKernel.pool(x, offsets, kernel, stride, mode));
+        }
         return new NDList(sample(x, offsets, kernel, stride, mode));
     }
 
     /**
-     * Pools {@code x} over windows displaced by {@code offsets}.
+     * Pools {@code x} over windows displaced by {@code offsets} with libtorch operators
+     * (autograd-capable; the training path).
      *
      * @param x NCHW features
      * @param offsets (N, 2·k·k, Ho, Wo) offsets, dy then dx for each tap, optionally followed by

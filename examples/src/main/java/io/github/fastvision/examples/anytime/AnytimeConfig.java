@@ -1,5 +1,6 @@
 package io.github.fastvision.examples.anytime;
 
+import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.training.StopSignal;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -242,7 +243,7 @@ public final class AnytimeConfig {
         private long seed = 42;
         private Path checkpointDir;
         private Path figure;
-        private double maxSparseDensity = 0.1;
+        private double maxSparseDensity = AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY;
         private int itemScale = 3;
         private ThresholdSearch thresholdSearch;
 
@@ -376,7 +377,8 @@ public final class AnytimeConfig {
         }
 
         /**
-         * Sets the largest active share at which masked convolutions run sparsely (default 0.1).
+         * Sets the largest active share at which masked convolutions run sparsely (default 0.25,
+         * {@code AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY}).
          *
          * @param density in [0, 1]
          * @return this builder

@@ -240,6 +240,54 @@ class AnytimeSegmenterTest {
         }
     }
 
+    @Test
+    void sparsePredictionsEqualTheDenseMaskedPathAtDensityZeroPartialAndOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            AnytimeSegmenter adpc = build(m, AnytimeVariant.ADP_C, 0.998f);
+            // Every masked convolution takes the Java gather, whatever its density.
+            adpc.setMaxSparseDensity(1.0);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+            boolean recording = Autograd.isRecording();
+            Autograd.setRecording(false);
+            try {
+                float median = medianFirstExitConfidence(adpc, ps, x);
+                // A threshold below every confidence computes nothing after exit 1, the median
+                // about half, and 1 everything.
+                for (float threshold : new float[] {1e-6f, median, 1f}) {
+                    List<Double> fractions = new ArrayList<>();
+                    try (AnytimeSegmenter.Pass d = adpc.begin(ps, x, false, false, threshold);
+                            AnytimeSegmenter.Pass s = adpc.begin(ps, x, false, true, threshold)) {
+                        inLockstep(
+                                d,
+                                s,
+                                (dense, sparse) -> {
+                                    String what =
+                                            "threshold " + threshold + " exit " + dense.exit();
+                                    assertArrayEquals(
+                                            dense.logits().argMax(1).toLongArray(),
+                                            sparse.logits().argMax(1).toLongArray(),
+                                            what);
+                                    float diff = maxAbsDifference(dense.logits(), sparse.logits());
+                                    assertTrue(diff < 1e-3, what + " differs by " + diff);
+                                    fractions.add(sparse.computedFraction());
+                                });
+                    }
+                    double last = fractions.get(fractions.size() - 1);
+                    if (threshold == 1f) {
+                        assertEquals(1.0, last, 1e-12, "density 1: " + fractions);
+                    } else if (threshold < 1e-3f) {
+                        assertEquals(0.0, last, 1e-12, "density 0: " + fractions);
+                    } else {
+                        assertTrue(last > 0 && last < 1, "partial density: " + fractions);
+                    }
+                }
+            } finally {
+                Autograd.setRecording(recording);
+            }
+        }
+    }
+
     /** Every masked convolution under {@code block}, depth first. */
     private static List<MaskedConv2d> maskedConvs(Block block) {
         List<MaskedConv2d> found = new ArrayList<>();

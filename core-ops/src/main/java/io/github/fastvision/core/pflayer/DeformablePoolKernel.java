@@ -1,0 +1,291 @@
+package io.github.fastvision.core.pflayer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.Pool2d;
+import io.github.fastvision.core.runtime.KernelThreads;
+import io.github.fastvision.core.runtime.NativeFloats;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * One-pass CPU inference kernel for {@link DeformablePool2d} (pflayer §5.1): per output position
+ * and window tap it computes the bilinear corners and weights once, then accumulates the four
+ * weighted corner rows of all channels into the output (max or mean over the taps). Each input
+ * value is read at most four times per sample and each output value written once, where the
+ * autograd path ({@link DeformablePool2d#sample}) streams several N·C·k²·Ho·Wo intermediates
+ * through memory.
+ *
+ * <p>The input is read channels-last (one libtorch transpose, free when it already is), so the
+ * inner loop runs over C contiguous floats of four corner rows and C2 vectorises it; the output is
+ * written channels-last and returned as an NCHW view, as the autograd path returns it. Rows of the
+ * batch are split over the PyTorch engine's thread count ({@link KernelThreads}). The arithmetic is
+ * the autograd path's, in the same order (corner weights {@code (wy·wx)·valid·modulation}, corner
+ * terms summed 00, 01, 10, 11), so results agree within float rounding of the reductions and zero
+ * offsets give plain pooling exactly. No autograd: training uses the autograd path.
+ */
+public final class DeformablePoolKernel {
+
+    private static final NativeFloats.Scratch INPUT = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch ROW = new NativeFloats.Scratch();
+
+    private DeformablePoolKernel() {}
+
+    /**
+     * Returns whether the kernel can pool these arrays: float32 CPU tensors whose sizes index in an
+     * int.
+     *
+     * @param x NCHW features
+     * @param offsets offsets (and modulation logits)
+     * @return true when {@link #pool} applies
+     */
+    public static boolean supports(NDArray x, NDArray offsets) {
+        return x.getDataType() == DataType.FLOAT32
+                && offsets.getDataType() == DataType.FLOAT32
+                && Device.Type.CPU.equals(x.getDevice().getDeviceType())
+                && Device.Type.CPU.equals(offsets.getDevice().getDeviceType())
+                && x.getShape().dimension() == 4
+                && x.size() < Integer.MAX_VALUE
+                && offsets.size() < Integer.MAX_VALUE
+                && x.getShape().get(0)
+                                * x.getShape().get(1)
+                                * offsets.getShape().get(2)
+                                * offsets.getShape().get(3)
+                        < Integer.MAX_VALUE;
+    }
+
+    /**
+     * Pools {@code x} over windows displaced by {@code offsets}, as {@link DeformablePool2d#sample}
+     * does, without autograd.
+     *
+     * @param x NCHW float32 features
+     * @param offsets (N, 2·k·k, Ho, Wo) offsets, dy then dx for each tap, optionally followed by
+     *     k·k modulation logits (N, 3·k·k, Ho, Wo)
+     * @param kernel window size k (odd)
+     * @param stride window stride
+     * @param mode max or mean over the k·k samples
+     * @return (N, C, Ho, Wo) pooled features (a view on channels-last memory)
+     * @throws IllegalArgumentException if the offsets' shape does not match, or {@link #supports}
+     *     is false
+     */
+    public static NDArray pool(
+            NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
+        if (!supports(x, offsets)) {
+            throw new IllegalArgumentException(
+                    "DeformablePoolKernel needs float32 CPU tensors of fewer than 2^31 elements but"
+                            + " got "
+                            + x.getDataType()
+                            + " "
+                            + x.getShape()
+                            + " on "
+                            + x.getDevice());
+        }
+        Shape xs = x.getShape();
+        int n = (int) xs.get(0);
+        int c = (int) xs.get(1);
+        int h = (int) xs.get(2);
+        int w = (int) xs.get(3);
+        int pad = kernel / 2;
+        int taps = kernel * kernel;
+        int ho = (int) Checks.windowOut(h, kernel, stride, pad);
+        int wo = (int) Checks.windowOut(w, kernel, stride, pad);
+        Shape plain = new Shape(n, 2L * taps, ho, wo);
+        Shape withMask = new Shape(n, 3L * taps, ho, wo);
+        boolean modulated = offsets.getShape().equals(withMask);
+        if (!modulated && !offsets.getShape().equals(plain)) {
+            throw new IllegalArgumentException(
+                    "DeformablePool2d expects offsets of shape "
+                            + plain
+                            + " or, modulated, "
+                            + withMask
+                            + " but got "
+                            + offsets.getShape());
+        }
+        // Channels-last rows; a view (no copy) when x is already channels-last.
+        NDArray rows = x.transpose(0, 2, 3, 1).reshape(n, (long) h * w, c);
+        float[] in = NativeFloats.read(rows, INPUT.get(n * h * w * c));
+        rows.close();
+        FloatBuffer off = NativeFloats.view(offsets);
+        NDArray out = NativeFloats.create(x, new Shape(n, ho, wo, c));
+        FloatBuffer dst = NativeFloats.view(out);
+        Geometry g =
+                new Geometry(
+                        c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
+        KernelThreads.forRange(
+                n * ho,
+                (begin, end) -> {
+                    float[] acc = ROW.get(wo * c);
+                    for (int unit = begin; unit < end; unit++) {
+                        g.row(in, off, unit / ho, unit % ho, acc);
+                        dst.put(unit * wo * c, acc, 0, wo * c);
+                    }
+                    return 0;
+                });
+        return out.transpose(0, 3, 1, 2);
+    }
+
+    /** Sizes of one call and the per-row loop. */
+    private static final class Geometry {
+        final int c;
+        final int h;
+        final int w;
+        final int ho;
+        final int wo;
+        final int kernel;
+        final int stride;
+        final int pad;
+        final int taps;
+        final boolean modulated;
+        final boolean max;
+
+        Geometry(
+                int c,
+                int h,
+                int w,
+                int ho,
+                int wo,
+                int kernel,
+                int stride,
+                int pad,
+                boolean modulated,
+                boolean max) {
+            this.c = c;
+            this.h = h;
+            this.w = w;
+            this.ho = ho;
+            this.wo = wo;
+            this.kernel = kernel;
+            this.stride = stride;
+            this.pad = pad;
+            this.taps = kernel * kernel;
+            this.modulated = modulated;
+            this.max = max;
+        }
+
+        /**
+         * Pools output row {@code i} of image {@code img} into {@code acc} (Wo·C, channels-last).
+         */
+        void row(float[] in, FloatBuffer off, int img, int i, float[] acc) {
+            int plane = ho * wo;
+            int offBase = img * (modulated ? 3 : 2) * taps * plane;
+            int inBase = img * h * w * c;
+            Arrays.fill(acc, 0, wo * c, max ? Float.NEGATIVE_INFINITY : 0f);
+            // Float positions computed as the autograd path does: (offset + tap) + window origin.
+            float rowOrigin = (float) (i * stride - pad);
+            for (int j = 0; j < wo; j++) {
+                int p = i * wo + j;
+                int a = j * c;
+                float colOrigin = (float) (j * stride - pad);
+                boolean any = false;
+                for (int t = 0; t < taps; t++) {
+                    float py =
+                            (off.get(offBase + 2 * t * plane + p) + (float) (t / kernel))
+                                    + rowOrigin;
+                    float px =
+                            (off.get(offBase + (2 * t + 1) * plane + p) + (float) (t % kernel))
+                                    + colOrigin;
+                    if (max && !(py > -1 && py < h && px > -1 && px < w)) {
+                        // Max ignores samples outside the image (max-pool's −∞ padding).
+                        continue;
+                    }
+                    any = true;
+                    float y0 = (float) Math.floor(py);
+                    float x0 = (float) Math.floor(px);
+                    float ly = py - y0;
+                    float lx = px - x0;
+                    float mod = 1f;
+                    if (modulated) {
+                        float logit = off.get(offBase + (2 * taps + t) * plane + p);
+                        mod = (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
+                    }
+                    float y1 = y0 + 1;
+                    float x1 = x0 + 1;
+                    float v0 = y0 >= 0 && y0 <= h - 1 ? 1f : 0f;
+                    float v1 = y1 >= 0 && y1 <= h - 1 ? 1f : 0f;
+                    float u0 = x0 >= 0 && x0 <= w - 1 ? 1f : 0f;
+                    float u1 = x1 >= 0 && x1 <= w - 1 ? 1f : 0f;
+                    float wy0 = 1 - ly;
+                    float wx0 = 1 - lx;
+                    float w00 = wy0 * wx0 * (v0 * u0);
+                    float w01 = wy0 * lx * (v0 * u1);
+                    float w10 = ly * wx0 * (v1 * u0);
+                    float w11 = ly * lx * (v1 * u1);
+                    if (modulated) {
+                        w00 *= mod;
+                        w01 *= mod;
+                        w10 *= mod;
+                        w11 *= mod;
+                    }
+                    int r0 = clamp(y0, h) * w;
+                    int r1 = clamp(y1, h) * w;
+                    int c0 = clamp(x0, w);
+                    int c1 = clamp(x1, w);
+                    int i00 = inBase + (r0 + c0) * c;
+                    int i01 = inBase + (r0 + c1) * c;
+                    int i10 = inBase + (r1 + c0) * c;
+                    int i11 = inBase + (r1 + c1) * c;
+                    if (max) {
+                        maxInto(in, acc, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
+                    } else {
+                        addInto(in, acc, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
+                    }
+                }
+                if (max && !any) {
+                    // A window pushed entirely outside the image has no sample: output 0.
+                    Arrays.fill(acc, a, a + c, 0f);
+                } else if (!max) {
+                    for (int k = a; k < a + c; k++) {
+                        acc[k] /= taps;
+                    }
+                }
+            }
+        }
+
+        private static int clamp(float v, int size) {
+            return (int) Math.min(Math.max(v, 0f), size - 1);
+        }
+    }
+
+    // The two inner loops: C contiguous floats of four corner rows, one output row; C2 vectorises
+    // them (no branches, no calls but Math.max).
+    private static void maxInto(
+            float[] in,
+            float[] acc,
+            int a,
+            int c,
+            int i00,
+            int i01,
+            int i10,
+            int i11,
+            float w00,
+            float w01,
+            float w10,
+            float w11) {
+        for (int k = 0; k < c; k++) {
+            float v = in[i00 + k] * w00 + in[i01 + k] * w01 + in[i10 + k] * w10 + in[i11 + k] * w11;
+            acc[a + k] = Math.max(acc[a + k], v);
+        }
+    }
+
+    private static void addInto(
+            float[] in,
+            float[] acc,
+            int a,
+            int c,
+            int i00,
+            int i01,
+            int i10,
+            int i11,
+            float w00,
+            float w01,
+            float w10,
+            float w11) {
+        for (int k = 0; k < c; k++) {
+            acc[a + k] +=
+                    in[i00 + k] * w00 + in[i01 + k] * w01 + in[i10 + k] * w10 + in[i11 + k] * w11;
+        }
+    }
+}

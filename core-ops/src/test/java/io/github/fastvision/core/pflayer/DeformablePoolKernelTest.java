@@ -1,0 +1,186 @@
+package io.github.fastvision.core.pflayer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.fastvision.core.Fixtures;
+import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.Pool2d;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link DeformablePoolKernel} against the autograd path and plain pooling. */
+class DeformablePoolKernelTest {
+
+    private int threadsBefore;
+
+    @BeforeEach
+    void inferenceThread() {
+        Autograd.disable();
+        threadsBefore = JniUtils.getNumThreads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        JniUtils.setNumThreads(threadsBefore);
+    }
+
+    /** Elementwise |a − b| ≤ 1e-5 · max(1, |b|). */
+    private static void assertClose(NDArray actual, NDArray expected, String what) {
+        assertEquals(expected.getShape(), actual.getShape(), what);
+        float[] a = actual.toFloatArray();
+        float[] b = expected.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            double tol = 1e-5 * Math.max(1, Math.abs(b[i]));
+            assertTrue(
+                    Math.abs(a[i] - b[i]) <= tol, what + " at " + i + ": " + a[i] + " vs " + b[i]);
+        }
+    }
+
+    @Test
+    void randomOffsetsMatchTheAutogradPath() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (int stride : new int[] {1, 2}) {
+                    for (int kernel : new int[] {3, 5}) {
+                        for (boolean modulated : new boolean[] {false, true}) {
+                            for (int threads : new int[] {1, 2}) {
+                                JniUtils.setNumThreads(threads);
+                                Shape in = new Shape(3, 5, 7, 9);
+                                int taps = kernel * kernel;
+                                long ho = Checks.windowOut(7, kernel, stride, kernel / 2);
+                                long wo = Checks.windowOut(9, kernel, stride, kernel / 2);
+                                NDArray x = m.randomNormal(in);
+                                // Large offsets push samples outside the image and whole windows
+                                // off it, so every border rule is exercised.
+                                NDArray off =
+                                        m.randomNormal(
+                                                0f,
+                                                2.5f,
+                                                new Shape(3, (modulated ? 3 : 2) * taps, ho, wo),
+                                                DataType.FLOAT32);
+                                String what =
+                                        mode
+                                                + " stride "
+                                                + stride
+                                                + " k "
+                                                + kernel
+                                                + " modulated "
+                                                + modulated
+                                                + " threads "
+                                                + threads;
+                                assertClose(
+                                        DeformablePoolKernel.pool(x, off, kernel, stride, mode),
+                                        DeformablePool2d.sample(x, off, kernel, stride, mode),
+                                        what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoThreadsGiveTheSameBitsAsOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(4, 16, 11, 13));
+            NDArray off = m.randomNormal(0f, 1f, new Shape(4, 18, 11, 13), DataType.FLOAT32);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                JniUtils.setNumThreads(1);
+                float[] one = DeformablePoolKernel.pool(x, off, 3, 1, mode).toFloatArray();
+                JniUtils.setNumThreads(2);
+                float[] two = DeformablePoolKernel.pool(x, off, 3, 1, mode).toFloatArray();
+                assertArrayEquals(one, two, mode.toString());
+            }
+        }
+    }
+
+    @Test
+    void zeroOffsetsGivePlainMaxPoolingExactly() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int stride : new int[] {1, 2}) {
+                Shape in = new Shape(2, 6, 9, 8);
+                NDArray x = m.randomNormal(in).sub(1);
+                long ho = Checks.windowOut(9, 3, stride, 1);
+                long wo = Checks.windowOut(8, 3, stride, 1);
+                NDArray off = m.zeros(new Shape(2, 18, ho, wo));
+                NDArray kernel = DeformablePoolKernel.pool(x, off, 3, stride, Pool2d.Mode.MAX);
+                NDArray plain = Pool2d.pool(x, Pool2d.Mode.MAX, 3, stride, 1);
+                assertArrayEquals(plain.toFloatArray(), kernel.toFloatArray(), "stride " + stride);
+                NDArray avg = DeformablePoolKernel.pool(x, off, 3, stride, Pool2d.Mode.AVG);
+                assertClose(avg, Pool2d.pool(x, Pool2d.Mode.AVG, 3, stride, 1), "avg " + stride);
+            }
+        }
+    }
+
+    @Test
+    void channelsLastInputAndNonContiguousOffsetsAreRead() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // A channels-last view (the kernel's own output layout) and offsets sliced out of a
+            // larger tensor: both must be read by their logical layout.
+            NDArray x = m.randomNormal(new Shape(2, 7, 6, 5)).transpose(0, 3, 1, 2);
+            NDArray off =
+                    m.randomNormal(0f, 1f, new Shape(2, 30, 7, 6), DataType.FLOAT32).get(":, 3:21");
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                assertClose(
+                        DeformablePoolKernel.pool(x, off, 3, 1, mode),
+                        DeformablePool2d.sample(x, off, 3, 1, mode),
+                        mode.toString());
+            }
+        }
+    }
+
+    @Test
+    void blockUsesTheKernelInInferenceAndTheAutogradPathInTraining() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape in = new Shape(2, 4, 6, 6);
+            DeformablePool2d pool =
+                    Fixtures.init(DeformablePool2d.builder().setChannels(4).build(), m, in);
+            NDArray b = pool.getOffsetConv().getParameters().get("bias").getArray();
+            b.set(m.randomNormal(0f, 0.8f, new Shape(18), DataType.FLOAT32).toFloatArray());
+            NDArray x = m.randomNormal(in);
+            NDArray inference = Fixtures.forward(pool, x, false);
+            NDArray training = Fixtures.forward(pool, x, true);
+            assertClose(inference, training, "inference (kernel) vs training (autograd path)");
+        }
+    }
+
+    @Test
+    void refusesFloat64AndWrongOffsets() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 2, 5, 5));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () ->
+                            DeformablePoolKernel.pool(
+                                    x.toType(DataType.FLOAT64, false),
+                                    m.zeros(new Shape(1, 18, 5, 5), DataType.FLOAT64),
+                                    3,
+                                    1,
+                                    Pool2d.Mode.MAX));
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    DeformablePoolKernel.pool(
+                                            x,
+                                            m.zeros(new Shape(1, 17, 5, 5)),
+                                            3,
+                                            1,
+                                            Pool2d.Mode.MAX));
+            assertTrue(e.getMessage().contains("(1, 18, 5, 5)"), e.getMessage());
+        }
+    }
+}
