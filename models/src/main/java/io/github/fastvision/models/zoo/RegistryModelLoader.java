@@ -18,6 +18,10 @@ import ai.djl.util.Progress;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.inference.ClassNames;
+import io.github.fastvision.models.inference.ImageClassificationTranslator;
+import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,8 +32,9 @@ import java.util.Map;
  * numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
  * (patchify stems only, see {@link ModelOptions}) and {@code weights} (a local .fvw file from
  * {@code fastvision import} or training; random initialization without it). Supported types: {@code
- * Image → Classifications} with the family's preprocessing, and {@code NDList → NDList}; a
- * translator factory given in the criteria takes precedence.
+ * Image → Classifications} with the weights' recorded preprocessing, else the family's ({@link
+ * ImageClassificationTranslator}, the code {@code fastvision predict} runs), and {@code NDList →
+ * NDList}; a translator factory given in the criteria takes precedence.
  */
 public class RegistryModelLoader implements ModelLoader {
 
@@ -99,12 +104,17 @@ public class RegistryModelLoader implements ModelLoader {
             builder.optDropPath(Float.parseFloat(dropPath.toString()));
         }
         ModelOptions options = builder.build();
-        Translator<I, O> translator = translator(criteria, options);
+        Object weights = args.get("weights");
+        WeightsFile.Header header =
+                weights == null
+                        ? null
+                        : WeightsFile.header(
+                                WeightsFile.resolve(Path.of(weights.toString()), info.name()));
+        Translator<I, O> translator = translator(criteria, options, header);
         Backbone block = info.create(options);
         Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, block.inputShape(1));
-        Object weights = args.get("weights");
         if (weights != null) {
             WeightsFile.load(block, model.getNDManager(), Path.of(weights.toString()));
         }
@@ -112,7 +122,8 @@ public class RegistryModelLoader implements ModelLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private <I, O> Translator<I, O> translator(Criteria<I, O> criteria, ModelOptions options)
+    private <I, O> Translator<I, O> translator(
+            Criteria<I, O> criteria, ModelOptions options, WeightsFile.Header header)
             throws ModelNotFoundException {
         Class<I> in = criteria.getInputClass();
         Class<O> out = criteria.getOutputClass();
@@ -125,7 +136,21 @@ public class RegistryModelLoader implements ModelLoader {
             }
         }
         if (in == Image.class && out == Classifications.class) {
-            return (Translator<I, O>) info.family().preprocessing().translator(options);
+            String recorded =
+                    header == null ? null : header.metadata().get(WeightsFile.PREPROCESSING);
+            Preprocessing preprocessing =
+                    recorded != null
+                            ? Preprocessing.fromJson(recorded)
+                            : info.family().preprocessing();
+            ClassNames names =
+                    header != null && header.numClasses() == options.numClasses()
+                            ? ClassNames.forWeights(header)
+                            : ClassNames.forClasses(options.numClasses());
+            return (Translator<I, O>)
+                    new ImageClassificationTranslator(
+                            new ImagePreprocessor(
+                                    preprocessing, options.inputSize(), options.inChannels()),
+                            names);
         }
         if (in == NDList.class && out == NDList.class) {
             return (Translator<I, O>) new NoopTranslator();
