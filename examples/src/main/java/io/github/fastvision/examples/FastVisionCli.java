@@ -4,8 +4,10 @@ import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.examples.cli.AnytimeCommand;
 import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
+import io.github.fastvision.examples.cli.EmbedCommand;
 import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
+import io.github.fastvision.examples.cli.PredictCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
 import io.github.fastvision.examples.cli.TrainCommand;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ZooCommand.class,
             RunCommand.class,
+            PredictCommand.class,
+            EmbedCommand.class,
             ImportCommand.class,
             BenchCommand.class,
             TrainCommand.class,
