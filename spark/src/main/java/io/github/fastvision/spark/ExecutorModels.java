@@ -50,7 +50,8 @@ final class ExecutorModels {
     private static AutoCloseable load(ModelSpec spec) {
         try {
             if (spec.weights() == null) {
-                return load(spec, spec.weightsPath() == null ? null : Paths.get(spec.weightsPath()));
+                return load(
+                        spec, spec.weightsPath() == null ? null : Paths.get(spec.weightsPath()));
             }
             // The broadcast bytes become a local file for the loader; the loaded model keeps no
             // reference to it, so it is removed right away.
@@ -62,7 +63,8 @@ final class ExecutorModels {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + spec.model() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot load " + spec.model() + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * What an executor needs to load the model: serialized with each task, small (the weights travel
- * by path or as one broadcast).
+ * What an executor needs to load the model: serialized with each task, small (the weights travel by
+ * path or as one broadcast).
  *
  * @param kind classifier or embedder
  * @param model zoo name
@@ -31,8 +31,7 @@ record ModelSpec(
 
     /** The executor cache key: equal specs share one loaded model per JVM. */
     String key() {
-        String source =
-                weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
+        String source = weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
         return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK;
     }
 }

@@ -26,9 +26,9 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * Runs one partition: rows are read in batches of {@code batch}, each row's image decoded (an
  * undecodable one gets an error and no prediction), the decodable ones of the batch go through the
- * executor's cached model in one forward pass, whose native memory lives in a per-batch
- * sub-manager freed when the pass returns. When the task completes (also when it fails or is
- * killed) a listener drops the pending batch and records the JVM's resident memory.
+ * executor's cached model in one forward pass, whose native memory lives in a per-batch sub-manager
+ * freed when the pass returns. When the task completes (also when it fails or is killed) a listener
+ * drops the pending batch and records the JVM's resident memory.
  */
 final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
@@ -38,6 +38,7 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
     private final int batch;
     private final int pathIndex;
     private final int contentIndex;
+
     /** Input columns copied to the output, in order (every column but the content). */
     private final int[] kept;
 
@@ -157,9 +158,7 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                 rows.add(input.next());
             }
             ImageDecoder decoder =
-                    model instanceof ClassPredictor p
-                            ? p.decoder()
-                            : ((Embedder) model).decoder();
+                    model instanceof ClassPredictor p ? p.decoder() : ((Embedder) model).decoder();
             List<DecodedImage> images = new ArrayList<>(rows.size());
             String[] errors = new String[rows.size()];
             int[] slot = new int[rows.size()];
@@ -207,7 +206,8 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
         }
 
         private DecodedImage decode(ImageDecoder decoder, Row row) throws IOException {
-            String path = pathIndex < 0 || row.isNullAt(pathIndex) ? null : row.getString(pathIndex);
+            String path =
+                    pathIndex < 0 || row.isNullAt(pathIndex) ? null : row.getString(pathIndex);
             String source = path == null ? "row without a path" : path;
             if (contentIndex >= 0) {
                 if (row.isNullAt(contentIndex)) {

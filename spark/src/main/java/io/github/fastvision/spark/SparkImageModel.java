@@ -20,10 +20,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * A zoo model applied to a Spark DataFrame of images: {@link #predict} adds the top classes,
- * {@link #embed} the pooled features, as new columns. The input is Spark's {@code binaryFile}
- * source ({@code path} and {@code content} columns) or any DataFrame with a column of image bytes
- * or of paths every executor can read.
+ * A zoo model applied to a Spark DataFrame of images: {@link #predict} adds the top classes, {@link
+ * #embed} the pooled features, as new columns. The input is Spark's {@code binaryFile} source
+ * ({@code path} and {@code content} columns) or any DataFrame with a column of image bytes or of
+ * paths every executor can read.
  *
  * <p>Each executor JVM loads the model once (for its first task) and keeps it for later tasks and
  * jobs; the weights travel by path or as a broadcast ({@link WeightsShipping}). A partition is run
@@ -123,9 +123,7 @@ public final class SparkImageModel {
                 ModelSpec.Kind.EMBEDDER,
                 new StructField[] {
                     DataTypes.createStructField(
-                            EMBEDDING,
-                            DataTypes.createArrayType(DataTypes.FloatType, false),
-                            true),
+                            EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true),
                     DataTypes.createStructField(ERROR, DataTypes.StringType, true)
                 });
     }
@@ -137,11 +135,17 @@ public final class SparkImageModel {
         int content = contentColumn == null ? -1 : index(in, contentColumn, true);
         if (path >= 0 && !in.fields()[path].dataType().equals(DataTypes.StringType)) {
             throw new IllegalArgumentException(
-                    "path column " + pathColumn + " must be a string but is " + in.fields()[path].dataType().simpleString());
+                    "path column "
+                            + pathColumn
+                            + " must be a string but is "
+                            + in.fields()[path].dataType().simpleString());
         }
         if (content >= 0 && !in.fields()[content].dataType().equals(DataTypes.BinaryType)) {
             throw new IllegalArgumentException(
-                    "content column " + contentColumn + " must be binary but is " + in.fields()[content].dataType().simpleString());
+                    "content column "
+                            + contentColumn
+                            + " must be binary but is "
+                            + in.fields()[content].dataType().simpleString());
         }
         List<StructField> out = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
@@ -214,8 +218,8 @@ public final class SparkImageModel {
     }
 
     /**
-     * Returns the executors' resident memory after each partition of the latest job, in the
-     * order the partitions finished.
+     * Returns the executors' resident memory after each partition of the latest job, in the order
+     * the partitions finished.
      *
      * @return one entry per finished task
      */
@@ -229,8 +233,8 @@ public final class SparkImageModel {
     }
 
     /**
-     * Closes the models cached in this JVM (in local mode the driver is the executor). Executors
-     * of a cluster keep theirs until they exit.
+     * Closes the models cached in this JVM (in local mode the driver is the executor). Executors of
+     * a cluster keep theirs until they exit.
      */
     public static void closeCachedModels() {
         ExecutorModels.closeAll();
