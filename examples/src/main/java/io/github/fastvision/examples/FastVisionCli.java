@@ -9,6 +9,7 @@ import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.PredictCommand;
 import io.github.fastvision.examples.cli.RunCommand;
+import io.github.fastvision.examples.cli.SparkPredictCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
 import io.github.fastvision.examples.cli.TrainCommand;
 import io.github.fastvision.examples.cli.ZooCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             PredictCommand.class,
             EmbedCommand.class,
+            SparkPredictCommand.class,
             ImportCommand.class,
             BenchCommand.class,
             TrainCommand.class,

@@ -120,6 +120,38 @@ public final class SparkPredictJob {
                 model.partitionMemory());
     }
 
+    /**
+     * Runs the job in a session of this JVM: the one {@code spark-submit} configured (its {@code
+     * spark.master}) when {@code master} is null, else one on {@code master}. A local master binds
+     * to 127.0.0.1 and starts no web UI. The session is stopped at the end, and in local mode the
+     * models cached in this JVM are closed. Callers need no Spark types (the CLI has Spark at
+     * runtime only).
+     *
+     * @param master a Spark master URL such as {@code local[4]}, or null
+     * @return what it did
+     * @throws IOException if the output cannot be written or renamed
+     */
+    public Result runWithMaster(String master) throws IOException {
+        SparkSession.Builder builder = SparkSession.builder().appName("fastvision spark-predict");
+        String effective = master != null ? master : System.getProperty("spark.master", "local[*]");
+        builder.master(effective);
+        boolean local = effective.startsWith("local");
+        if (local) {
+            builder.config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.ui.enabled", "false");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            return run(spark);
+        } finally {
+            spark.stop();
+            if (local) {
+                SparkImageModel.closeCachedModels();
+            }
+        }
+    }
+
     /** Builder of a {@link SparkPredictJob}. */
     public static final class Builder {
         private String input;
