@@ -22,6 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one partition: rows are read in batches of {@code batch}, each row's image decoded (an
@@ -33,6 +35,8 @@ import org.apache.spark.util.TaskCompletionListener;
 final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionFunction.class);
 
     private final ModelSpec spec;
     private final int batch;
@@ -77,13 +81,17 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                     (TaskCompletionListener)
                             c -> {
                                 long rows = out.close();
+                                long rss = residentBytes();
                                 memory.add(
                                         new PartitionMemory(
-                                                executor,
-                                                partition,
-                                                rows,
-                                                residentBytes(),
-                                                System.nanoTime()));
+                                                executor, partition, rows, rss, System.nanoTime()));
+                                // In the executor's log: the RSS series of a long job.
+                                LOG.info(
+                                        "partition {} on executor {}: {} rows, VmRSS {} MiB",
+                                        partition,
+                                        executor,
+                                        rows,
+                                        rss >> 20);
                             });
         }
         return out;
