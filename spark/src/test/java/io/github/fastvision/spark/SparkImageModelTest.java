@@ -53,11 +53,10 @@ class SparkImageModelTest {
     private static final int IMAGE_SIZE = 32;
 
     /**
-     * The forward pass's float rounding depends on the batch's composition (libtorch picks its
-     * kernels by batch size), so exact equality needs the same batches on both sides: batches of
-     * one here, one batch of a known order in the embedding test. Between other compositions
-     * probabilities differ in the last float bit, as between {@code predict --batch 16} and {@code
-     * --batch 32}.
+     * The forward pass's float rounding can depend on the batch size (libtorch picks its kernels
+     * by it): a batch of 16 against one of 200 differed in the last float bit. Exact equality
+     * therefore compares equal batch sizes: batches of one here, one batch of a known order in the
+     * embedding test.
      */
     private static final int BATCH = 1;
 
