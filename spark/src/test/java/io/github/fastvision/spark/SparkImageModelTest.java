@@ -53,8 +53,8 @@ class SparkImageModelTest {
     private static final int IMAGE_SIZE = 32;
 
     /**
-     * The forward pass's float rounding can depend on the batch size (libtorch picks its kernels
-     * by it): a batch of 16 against one of 200 differed in the last float bit. Exact equality
+     * The forward pass's float rounding can depend on the batch size (libtorch picks its kernels by
+     * it): a batch of 16 against one of 200 differed in the last float bit. Exact equality
      * therefore compares equal batch sizes: batches of one here, one batch of a known order in the
      * embedding test.
      */
