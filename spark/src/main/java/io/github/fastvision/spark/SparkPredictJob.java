@@ -66,9 +66,11 @@ public final class SparkPredictJob {
      */
     public Result run(SparkSession spark) throws IOException {
         org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
-        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
         FileSystem inFs = in.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.Path given = new org.apache.hadoop.fs.Path(output);
+        FileSystem fs = given.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        // Qualified, so a relative output's temporary directory has a parent to live in.
+        org.apache.hadoop.fs.Path out = fs.makeQualified(given);
         if (!inFs.exists(in)) {
             throw new IllegalArgumentException("input " + input + " does not exist");
         }
@@ -112,12 +114,7 @@ public final class SparkPredictJob {
         long rows = written.count();
         long errors = written.filter(functions.col(SparkImageModel.ERROR).isNotNull()).count();
         return new Result(
-                rows,
-                errors,
-                seconds,
-                fs.makeQualified(out).toString(),
-                model.modelLoads(),
-                model.partitionMemory());
+                rows, errors, seconds, out.toString(), model.modelLoads(), model.partitionMemory());
     }
 
     /**
