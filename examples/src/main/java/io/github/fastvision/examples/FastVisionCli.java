@@ -4,10 +4,13 @@ import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.examples.cli.AnytimeCommand;
 import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
+import io.github.fastvision.examples.cli.EmbedCommand;
 import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ExportCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
+import io.github.fastvision.examples.cli.PredictCommand;
 import io.github.fastvision.examples.cli.RunCommand;
+import io.github.fastvision.examples.cli.SparkPredictCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
 import io.github.fastvision.examples.cli.TrainCommand;
 import io.github.fastvision.examples.cli.ZooCommand;
@@ -27,6 +30,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ZooCommand.class,
             RunCommand.class,
+            PredictCommand.class,
+            EmbedCommand.class,
+            SparkPredictCommand.class,
             ImportCommand.class,
             ExportCommand.class,
             BenchCommand.class,

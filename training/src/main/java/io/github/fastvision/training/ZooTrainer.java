@@ -1,21 +1,25 @@
 package io.github.fastvision.training;
 
 import ai.djl.engine.Engine;
+import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.Preprocessing;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.transform.Normalize;
 import io.github.fastvision.training.data.transform.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -73,10 +77,34 @@ public final class ZooTrainer {
             TrainResult result = new Trainer(canonical, listener).fit(model, manager, data);
             if (canonical.out() != null) {
                 WeightsFile.save(
-                        model, canonical.out().resolve(model.getName() + WeightsFile.EXTENSION));
+                        model,
+                        canonical.out().resolve(model.getName() + WeightsFile.EXTENSION),
+                        metadata(canonical, data));
             }
             return result;
         }
+    }
+
+    /**
+     * What a trained weights file records for {@code fastvision predict}: the dataset's class
+     * names, the input side and the evaluation preprocessing ({@link Pipeline#evaluation}: the
+     * whole image resized bilinearly, the channel count's statistics).
+     *
+     * @param config the run
+     * @param data the data it trained on
+     * @return the weights file's metadata
+     */
+    public static Map<String, String> metadata(TrainConfig config, DatasetSplit data) {
+        Normalize stats = Normalize.forChannels(data.train().channels());
+        Preprocessing evaluation =
+                new Preprocessing(1f, Image.Interpolation.BILINEAR, stats.mean(), stats.std());
+        return Map.of(
+                WeightsFile.CLASS_NAMES,
+                String.join("\n", data.train().classes()),
+                WeightsFile.INPUT_SIZE,
+                Integer.toString(config.imageSize()),
+                WeightsFile.PREPROCESSING,
+                evaluation.toJson());
     }
 
     /**

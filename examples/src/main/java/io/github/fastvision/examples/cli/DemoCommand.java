@@ -27,6 +27,8 @@ import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.inference.ClassPredictor;
+import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
 import io.github.fastvision.training.TrainingListener;
@@ -34,8 +36,10 @@ import io.github.fastvision.training.ZooTrainer;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.FashionMnist;
+import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.progress.ProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -45,6 +49,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,7 +109,19 @@ public final class DemoCommand implements Callable<Integer> {
             List<Check> checks,
             List<ModelRow> models,
             BenchReport bench,
-            TrainingRow training) {}
+            TrainingRow training,
+            PredictRow predict) {}
+
+    /**
+     * {@code predict} on Fashion-MNIST test images written as PNG, classified by the demo's trained
+     * weights, against {@code evaluate} on the same images.
+     */
+    record PredictRow(
+            int images,
+            String directory,
+            double accuracy,
+            double evaluateAccuracy,
+            double seconds) {}
 
     /** The short training run on the bundled Fashion-MNIST subset. */
     record TrainingRow(
@@ -163,6 +180,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         BenchReport bench = quickBench();
         TrainingRow training = trainEpochs > 0 ? shortTraining() : null;
+        PredictRow predict = training != null ? predictPngs() : null;
+        if (predict != null) {
+            double diff = Math.abs(predict.accuracy() - predict.evaluateAccuracy());
+            checks = new ArrayList<>(checks);
+            checks.add(new Check("predict on PNGs == evaluate (accuracy)", diff, 0, diff == 0));
+        }
         Report report =
                 new Report(
                         engine.getEngineName() + " " + engine.getVersion(),
@@ -171,7 +194,8 @@ public final class DemoCommand implements Callable<Integer> {
                         checks,
                         models,
                         bench,
-                        training);
+                        training,
+                        predict);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             Json.print(out, report);
@@ -243,6 +267,71 @@ public final class DemoCommand implements Callable<Integer> {
                     trainOut.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo training run to " + trainOut, e);
+        }
+    }
+
+    /** Images per class the predict step writes as PNG. */
+    private static final int PREDICT_PER_CLASS = 10;
+
+    /**
+     * Writes Fashion-MNIST test images of the bundled subset as PNG, classifies them with {@code
+     * predict}'s library path and evaluates the same images with {@code evaluate}'s.
+     */
+    private PredictRow predictPngs() {
+        try {
+            InMemoryDataset images =
+                    ((InMemoryDataset) FashionMnist.loadBundledSubset().test())
+                            .balancedSubset(PREDICT_PER_CLASS);
+            Path dir = trainOut.resolve("predict-images");
+            Files.createDirectories(dir);
+            List<Path> files = new ArrayList<>();
+            float[] px = new float[images.height() * images.width()];
+            for (int i = 0; i < images.size(); i++) {
+                images.pixels(i, px);
+                BufferedImage png =
+                        new BufferedImage(
+                                images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
+                for (int p = 0; p < px.length; p++) {
+                    png.getRaster()
+                            .setSample(
+                                    p % images.width(),
+                                    p / images.width(),
+                                    0,
+                                    Math.round(px[p] * 255));
+                }
+                Path file =
+                        dir.resolve(
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "%03d_%s.png",
+                                        i,
+                                        images.classes().get(images.label(i)).replace('/', '-')));
+                ImageIO.write(png, "png", file.toFile());
+                files.add(file);
+            }
+            long start = System.nanoTime();
+            int correct = 0;
+            try (ClassPredictor predictor =
+                    ClassPredictor.builder()
+                            .setModel("fasternet_t0")
+                            .optWeights(trainOut)
+                            .optTopK(1)
+                            .build()) {
+                List<Prediction> predictions = predictor.predictFiles(files);
+                for (int i = 0; i < files.size(); i++) {
+                    correct += predictions.get(i).best().index() == images.label(i) ? 1 : 0;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double evaluated = ZooTrainer.evaluate(trainOut, "fasternet_t0", images, 32).accuracy();
+            return new PredictRow(
+                    files.size(),
+                    dir.toString(),
+                    (double) correct / files.size(),
+                    evaluated,
+                    seconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo's PNG images to " + trainOut, e);
         }
     }
 
@@ -447,6 +536,18 @@ public final class DemoCommand implements Callable<Integer> {
                     t.imagesPerSecond(),
                     t.model(),
                     t.out());
+        }
+        PredictRow p = r.predict();
+        if (p != null) {
+            out.printf(
+                    "Predict (`fastvision predict --model fasternet_t0 --weights %s %s`): %d PNGs,"
+                            + " accuracy %.2f%% (evaluate on the same images: %.2f%%), %.2f s%n",
+                    t.out(),
+                    p.directory(),
+                    p.images(),
+                    100 * p.accuracy(),
+                    100 * p.evaluateAccuracy(),
+                    p.seconds());
         }
         out.flush();
     }

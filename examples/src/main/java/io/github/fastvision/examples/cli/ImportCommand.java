@@ -5,6 +5,7 @@ import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
+import io.github.fastvision.models.inference.ClassNames;
 import io.github.fastvision.models.io.WeightImporter;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.weights.Checkpoint;
@@ -136,7 +137,15 @@ public final class ImportCommand implements Callable<Integer> {
                             checkpoint,
                             src,
                             new WeightImporter.Options(!nonStrict, reinitHead));
-            WeightsFile.save(model, file);
+            // ImageNet-1k checkpoints carry their class names into the file for `predict`.
+            WeightsFile.save(
+                    model,
+                    file,
+                    numClasses == ClassNames.IMAGENET_CLASSES
+                            ? Map.of(
+                                    WeightsFile.CLASS_NAMES,
+                                    String.join("\n", ClassNames.imagenet().asList()))
+                            : Map.of());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Report report =

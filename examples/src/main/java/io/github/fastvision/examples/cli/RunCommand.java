@@ -98,8 +98,11 @@ public final class RunCommand implements Callable<Integer> {
                         : InferenceEngine.parse(engine);
         Autograd.disable();
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
-        try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray x = Npy.read(manager, input);
+        try (NDManager manager = NDManager.newBaseManager();
+                // The input (created natively by Npy.read) and every activation belong to the
+                // pass's own sub-manager, freed when the pass ends; the model outlives it.
+                NDManager pass = manager.newSubManager()) {
+            NDArray x = Npy.read(pass, input);
             Shape s = x.getShape();
             if (x.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException(

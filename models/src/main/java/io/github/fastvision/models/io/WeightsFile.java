@@ -16,18 +16,22 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * fastvision's weights file: a small header (magic and format version, model name, classes, input
- * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files (no
- * stem stride: the family's stem) still load. Saving goes through {@link AtomicFiles}, so an
- * interrupted save never leaves a half-written file under the final name. Loading decodes the whole
- * file into a twin model first and checks every shape, so a truncated or mismatched file fails
- * before any parameter of the target model changes.
+ * channels, from FVW2 on the stem stride, from FVW3 on string metadata such as the class names)
+ * followed by DJL's parameter stream. FVW1 and FVW2 files (no stem stride, no metadata) still load.
+ * Saving goes through {@link AtomicFiles}, so an interrupted save never leaves a half-written file
+ * under the final name. Loading decodes the whole file into a twin model first and checks every
+ * shape, so a truncated or mismatched file fails before any parameter of the target model changes.
  */
 public final class WeightsFile {
 
@@ -36,7 +40,27 @@ public final class WeightsFile {
 
     private static final int MAGIC_V1 = 0x46565731; // "FVW1": no stem stride
 
-    private static final int MAGIC = 0x46565732; // "FVW2"
+    private static final int MAGIC_V2 = 0x46565732; // "FVW2": no metadata
+
+    private static final int MAGIC = 0x46565733; // "FVW3"
+
+    /** Metadata key: the class names, index order, one per line. */
+    public static final String CLASS_NAMES = "class_names";
+
+    /** Metadata key: the square input side the weights were trained or evaluated at. */
+    public static final String INPUT_SIZE = "input_size";
+
+    /**
+     * Metadata key: the evaluation preprocessing the weights expect, as {@code
+     * models.Preprocessing}'s JSON ({@link io.github.fastvision.models.Preprocessing#toJson()}).
+     */
+    public static final String PREPROCESSING = "preprocessing";
+
+    /** Most metadata entries a file may declare; a hostile count allocates nothing beyond it. */
+    private static final int MAX_METADATA_ENTRIES = 256;
+
+    /** Longest metadata value, in UTF-8 bytes. */
+    private static final int MAX_METADATA_VALUE = 4 << 20;
 
     private WeightsFile() {}
 
@@ -48,6 +72,28 @@ public final class WeightsFile {
      * @throws IOException if writing fails
      */
     public static void save(Backbone model, Path file) throws IOException {
+        save(model, file, Map.of());
+    }
+
+    /**
+     * Saves an initialized model with metadata ({@link #CLASS_NAMES}, {@link #INPUT_SIZE}, {@link
+     * #PREPROCESSING} or any other string pair), read back by {@link #header}.
+     *
+     * @param model the model
+     * @param file the destination
+     * @param metadata string keys and values, stored in key order
+     * @throws IOException if writing fails
+     */
+    public static void save(Backbone model, Path file, Map<String, String> metadata)
+            throws IOException {
+        Map<String, String> sorted = new TreeMap<>(metadata);
+        if (sorted.size() > MAX_METADATA_ENTRIES) {
+            throw new IllegalArgumentException(
+                    "metadata must have at most "
+                            + MAX_METADATA_ENTRIES
+                            + " entries but has "
+                            + sorted.size());
+        }
         if (!model.isInitialized()) {
             throw new IllegalStateException("initialize " + model.getName() + " before saving it");
         }
@@ -62,6 +108,22 @@ public final class WeightsFile {
                     os.writeInt(model.getOptions().numClasses());
                     os.writeInt(model.getOptions().inChannels());
                     os.writeInt(model.getOptions().stemStride());
+                    os.writeInt(sorted.size());
+                    for (Map.Entry<String, String> e : sorted.entrySet()) {
+                        os.writeUTF(e.getKey());
+                        byte[] value = e.getValue().getBytes(StandardCharsets.UTF_8);
+                        if (value.length > MAX_METADATA_VALUE) {
+                            throw new IllegalArgumentException(
+                                    "metadata value "
+                                            + e.getKey()
+                                            + " must be at most "
+                                            + MAX_METADATA_VALUE
+                                            + " bytes but is "
+                                            + value.length);
+                        }
+                        os.writeInt(value.length);
+                        os.write(value);
+                    }
                     model.saveParameters(os);
                     os.flush();
                 });
@@ -73,8 +135,57 @@ public final class WeightsFile {
      * @param model the zoo name
      * @param numClasses classifier outputs
      * @param inChannels image channels
+     * @param stemStride the stem stride (0: the family's stem)
+     * @param metadata string metadata (empty before FVW3)
      */
-    public record Header(String model, int numClasses, int inChannels, int stemStride) {
+    public record Header(
+            String model,
+            int numClasses,
+            int inChannels,
+            int stemStride,
+            Map<String, String> metadata) {
+
+        /** Copies the metadata. */
+        public Header {
+            metadata = Map.copyOf(metadata);
+        }
+
+        /**
+         * A header without metadata.
+         *
+         * @param model the zoo name
+         * @param numClasses classifier outputs
+         * @param inChannels image channels
+         * @param stemStride the stem stride
+         */
+        public Header(String model, int numClasses, int inChannels, int stemStride) {
+            this(model, numClasses, inChannels, stemStride, Map.of());
+        }
+
+        /**
+         * The class names the file records ({@link #CLASS_NAMES}).
+         *
+         * @return the names in index order, or empty when the file records none
+         */
+        public Optional<List<String>> classNames() {
+            String names = metadata.get(CLASS_NAMES);
+            return names == null ? Optional.empty() : Optional.of(List.of(names.split("\n", -1)));
+        }
+
+        /**
+         * The input side the file records ({@link #INPUT_SIZE}).
+         *
+         * @return the side, or empty when the file records none
+         */
+        public Optional<Integer> inputSize() {
+            String size = metadata.get(INPUT_SIZE);
+            try {
+                return size == null ? Optional.empty() : Optional.of(Integer.parseInt(size));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "weights of " + model + " record a malformed input_size '" + size + "'", e);
+            }
+        }
 
         /**
          * The options to rebuild the saved model with at another input size.
@@ -127,17 +238,48 @@ public final class WeightsFile {
     }
 
     private static Header readHeader(DataInputStream is, int magic, Path file) throws IOException {
-        if (magic != MAGIC && magic != MAGIC_V1) {
+        if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1) {
             throw new IllegalArgumentException(
                     file
-                            + " is not a fastvision weights file (.fvw, header FVW1 or FVW2); use `fastvision import`"
-                            + " for PyTorch checkpoints");
+                            + " is not a fastvision weights file (.fvw, header FVW1, FVW2 or FVW3); use `fastvision"
+                            + " import` for PyTorch checkpoints");
         }
         String name = is.readUTF();
         int classes = is.readInt();
         int channels = is.readInt();
-        int stemStride = magic == MAGIC ? is.readInt() : 0;
-        return new Header(name, classes, channels, stemStride);
+        int stemStride = magic == MAGIC_V1 ? 0 : is.readInt();
+        Map<String, String> metadata = new TreeMap<>();
+        if (magic == MAGIC) {
+            int entries = is.readInt();
+            if (entries < 0 || entries > MAX_METADATA_ENTRIES) {
+                throw new IllegalArgumentException(
+                        file
+                                + " declares "
+                                + entries
+                                + " metadata entries; expected 0 to "
+                                + MAX_METADATA_ENTRIES);
+            }
+            for (int i = 0; i < entries; i++) {
+                String key = is.readUTF();
+                int length = is.readInt();
+                if (length < 0 || length > MAX_METADATA_VALUE) {
+                    throw new IllegalArgumentException(
+                            file
+                                    + " declares a "
+                                    + length
+                                    + "-byte metadata value for "
+                                    + key
+                                    + "; expected 0 to "
+                                    + MAX_METADATA_VALUE);
+                }
+                byte[] value = is.readNBytes(length);
+                if (value.length != length) {
+                    throw new EOFException(file + ": metadata value " + key + " is truncated");
+                }
+                metadata.put(key, new String(value, StandardCharsets.UTF_8));
+            }
+        }
+        return new Header(name, classes, channels, stemStride, metadata);
     }
 
     private static String strideName(int stride) {
@@ -148,7 +290,7 @@ public final class WeightsFile {
      * Reads a weights file's header.
      *
      * @param file the .fvw file
-     * @return model name, classes, input channels and stem stride
+     * @return model name, classes, input channels, stem stride and metadata
      * @throws IOException if the file cannot be read
      */
     public static Header header(Path file) throws IOException {

@@ -281,7 +281,17 @@ public final class Npy {
             }
             ByteBuffer data = readData(in, header, what);
             requireEnd(in, what);
-            return manager.create(data, new Shape(header.shape()), header.dataType());
+            Shape shape = new Shape(header.shape());
+            if (bytes == 0
+                    || header.dataType() == DataType.BOOLEAN
+                    || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                return manager.create(data, shape, header.dataType());
+            }
+            // Filled through the tensor's own memory: manager.create(heap buffer) would copy it
+            // into a Java direct buffer that only the garbage collector frees.
+            NDArray array = manager.create(shape, header.dataType());
+            array.toByteBuffer(true).put(data);
+            return array;
         }
     }
 
@@ -293,7 +303,34 @@ public final class Npy {
      * @throws IOException if the file cannot be written
      */
     public static void write(Path path, NDArray array) throws IOException {
-        long[] shape = array.getShape().getShape();
+        write(
+                path,
+                array.toType(DataType.FLOAT32, false).toFloatArray(),
+                array.getShape().getShape());
+    }
+
+    /**
+     * Writes float32 values as .npy, atomically ({@link AtomicFiles}), creating its directory.
+     *
+     * @param path the file
+     * @param data the values, C order
+     * @param shape the dimensions; their product must equal {@code data.length}
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(Path path, float[] data, long[] shape) throws IOException {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count != data.length) {
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " holds "
+                            + count
+                            + " values but data has "
+                            + data.length);
+        }
         StringBuilder dims = new StringBuilder();
         for (long d : shape) {
             dims.append(d).append(", ");
@@ -308,7 +345,6 @@ public final class Npy {
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        float[] data = array.toType(DataType.FLOAT32, false).toFloatArray();
         ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(data);
         Files.createDirectories(path.toAbsolutePath().getParent());

@@ -20,6 +20,10 @@ import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.inference.ClassNames;
+import io.github.fastvision.models.inference.ImageClassificationTranslator;
+import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,8 +34,9 @@ import java.util.Map;
  * numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
  * (patchify stems only, see {@link ModelOptions}) and {@code weights} (a local .fvw file from
  * {@code fastvision import} or training; random initialization without it). Supported types: {@code
- * Image → Classifications} with the family's preprocessing, and {@code NDList → NDList}; a
- * translator factory given in the criteria takes precedence.
+ * Image → Classifications} with the weights' recorded preprocessing, else the family's ({@link
+ * ImageClassificationTranslator}, the code {@code fastvision predict} runs), and {@code NDList →
+ * NDList}; a translator factory given in the criteria takes precedence.
  */
 public class RegistryModelLoader implements ModelLoader {
 
@@ -122,12 +127,12 @@ public class RegistryModelLoader implements ModelLoader {
         }
         Map<String, Object> args = criteria.getArguments();
         ModelOptions options = options(args);
+        Object weights = args.get("weights");
         Translator<I, O> translator = translator(info, criteria, options);
         Backbone block = info.create(options);
         Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, block.inputShape(1));
-        Object weights = args.get("weights");
         if (weights != null) {
             WeightsFile.load(block, model.getNDManager(), Path.of(weights.toString()));
         }
@@ -162,7 +167,33 @@ public class RegistryModelLoader implements ModelLoader {
             }
         }
         if (in == Image.class && out == Classifications.class) {
-            return (Translator<I, O>) info.family().preprocessing().translator(options);
+            Object weights = criteria.getArguments().get("weights");
+            WeightsFile.Header header;
+            try {
+                header =
+                        weights == null
+                                ? null
+                                : WeightsFile.header(
+                                        WeightsFile.resolve(
+                                                Path.of(weights.toString()), info.name()));
+            } catch (IOException e) {
+                throw new ModelNotFoundException("cannot read the weights " + weights, e);
+            }
+            String recorded =
+                    header == null ? null : header.metadata().get(WeightsFile.PREPROCESSING);
+            Preprocessing preprocessing =
+                    recorded != null
+                            ? Preprocessing.fromJson(recorded)
+                            : info.family().preprocessing();
+            ClassNames names =
+                    header != null && header.numClasses() == options.numClasses()
+                            ? ClassNames.forWeights(header)
+                            : ClassNames.forClasses(options.numClasses());
+            return (Translator<I, O>)
+                    new ImageClassificationTranslator(
+                            new ImagePreprocessor(
+                                    preprocessing, options.inputSize(), options.inChannels()),
+                            names);
         }
         if (in == NDList.class && out == NDList.class) {
             return (Translator<I, O>) new NoopTranslator();

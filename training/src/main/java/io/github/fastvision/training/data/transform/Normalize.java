@@ -52,6 +52,24 @@ public final class Normalize implements ImageTransform {
         return channels == 1 ? FASHION_MNIST : IMAGENET;
     }
 
+    /**
+     * Returns the per-channel means.
+     *
+     * @return a copy
+     */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /**
+     * Returns the per-channel standard deviations.
+     *
+     * @return a copy
+     */
+    public float[] std() {
+        return std.clone();
+    }
+
     @Override
     public Image apply(Image image, Random random) {
         if (image.channels() != mean.length) {

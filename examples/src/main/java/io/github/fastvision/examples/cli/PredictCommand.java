@@ -1,0 +1,213 @@
+package io.github.fastvision.examples.cli;
+
+import io.github.fastvision.models.inference.ClassNames;
+import io.github.fastvision.models.inference.ClassPredictor;
+import io.github.fastvision.models.inference.ClassScore;
+import io.github.fastvision.models.inference.Prediction;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Classifies image files with a zoo model and prints the top classes of each. */
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        description =
+                "Classify PNG/JPEG images (files or directories) with a zoo model: the model's own"
+                        + " preprocessing, batched inference, top-K classes with names.")
+public final class PredictCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Zoo model name (see `fastvision zoo`).")
+    private String model;
+
+    @Option(
+            names = "--weights",
+            description =
+                    "Weights (.fvw file, or the directory `train`/`import --out` wrote); random initialization without it.")
+    private Path weights;
+
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "IMAGE_OR_DIR",
+            description = "Image files, or directories (walked recursively).")
+    private List<Path> inputs;
+
+    @Option(
+            names = "--top",
+            defaultValue = "5",
+            description = "Classes listed per image (default: ${DEFAULT-VALUE}).")
+    private int top;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "32",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(
+            names = "--labels",
+            description = "Class names, one per line (default: the weights' names).")
+    private Path labels;
+
+    @Option(
+            names = "--image-size",
+            defaultValue = "0",
+            description = "Square input side (default: the weights' recorded side, else 224).")
+    private int imageSize;
+
+    @Option(
+            names = "--strict",
+            description = "Fail on an undecodable file in a directory instead of skipping it.")
+    private boolean strict;
+
+    @Mixin private JsonOption json;
+
+    /** The JSON document. */
+    record Report(List<FileRow> predictions, List<ImageBatches.Skipped> skipped) {}
+
+    /** One file's classes. */
+    record FileRow(String file, List<Map<String, Object>> top) {}
+
+    @Override
+    public Integer call() throws IOException {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be >= 1 but was " + top);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ClassPredictor.Builder builder =
+                ClassPredictor.builder()
+                        .setModel(model)
+                        .optWeights(weights)
+                        .optInputSize(imageSize)
+                        .optTopK(top);
+        if (labels != null) {
+            builder.optClassNames(ClassNames.read(labels));
+        }
+        if (weights == null) {
+            err.println("fastvision predict: no --weights, using random initialization");
+        }
+        List<FileRow> rows = new ArrayList<>();
+        double forwardSeconds = 0;
+        long start = System.nanoTime();
+        List<ImageBatches.Skipped> skipped;
+        ImageBatches files;
+        try (ClassPredictor predictor = builder.build();
+                ImageBatches batches =
+                        new ImageBatches(
+                                inputs,
+                                predictor.decoder(),
+                                predictor.preprocessor(),
+                                batch,
+                                strict)) {
+            files = batches;
+            FileProgress progress =
+                    batches.hasDirectory()
+                            ? new FileProgress(err, "predict", batches.files())
+                            : null;
+            for (ImageBatches.Batch b = batches.next(); b != null; b = batches.next()) {
+                long t0 = System.nanoTime();
+                List<Prediction> predictions = predictor.predictPreprocessed(b.values(), b.size());
+                forwardSeconds += (System.nanoTime() - t0) / 1e9;
+                for (int i = 0; i < b.size(); i++) {
+                    rows.add(new FileRow(b.files().get(i).toString(), top(predictions.get(i))));
+                }
+                if (progress != null) {
+                    progress.update(
+                            Math.min(batches.files(), rows.size() + batches.skipped().size()));
+                }
+            }
+            skipped = batches.skipped();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "none of the "
+                            + skipped.size()
+                            + " files is a decodable image (first: "
+                            + skipped.get(0).file()
+                            + ": "
+                            + skipped.get(0).reason()
+                            + ")");
+        }
+        report(err, skipped, rows.size(), seconds, files, forwardSeconds);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            Json.print(out, new Report(rows, skipped));
+        } else {
+            for (FileRow row : rows) {
+                StringBuilder line = new StringBuilder(row.file()).append(':');
+                for (Map<String, Object> c : row.top()) {
+                    line.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    " %s (%.1f%%)",
+                                    c.get("class"),
+                                    100 * (double) c.get("probability")));
+                }
+                out.println(line);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static List<Map<String, Object>> top(Prediction p) {
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (ClassScore s : p.top()) {
+            // "class" is a Java keyword, so the rows are maps rather than records.
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", s.name());
+            m.put("probability", s.probability());
+            top.add(m);
+        }
+        return top;
+    }
+
+    /** Skipped files and where the time went, on stderr. */
+    static void report(
+            PrintWriter err,
+            List<ImageBatches.Skipped> skipped,
+            int images,
+            double seconds,
+            ImageBatches batches,
+            double forwardSeconds) {
+        if (!skipped.isEmpty()) {
+            err.printf(
+                    Locale.ROOT,
+                    "skipped %d file(s) that are not decodable images:%n",
+                    skipped.size());
+            for (ImageBatches.Skipped s : skipped) {
+                err.println("  " + s.file() + ": " + s.reason());
+            }
+        }
+        double work = batches.decodeSeconds() + batches.preprocessSeconds() + forwardSeconds;
+        err.printf(
+                Locale.ROOT,
+                "%d images in %.2f s (%.1f images/s); decode %.0f%%, preprocess %.0f%%, forward"
+                        + " %.0f%% (decode and preprocess overlap the forward passes)%n",
+                images,
+                seconds,
+                images / seconds,
+                100 * batches.decodeSeconds() / work,
+                100 * batches.preprocessSeconds() / work,
+                100 * forwardSeconds / work);
+        err.flush();
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.fastvision.spark;
+
+import java.io.Serializable;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * What an executor needs to load the model: serialized with each task, small (the weights travel by
+ * path or as one broadcast).
+ *
+ * @param kind classifier or embedder
+ * @param model zoo name
+ * @param weightsPath the weights path ({@link WeightsShipping#PATH}), or null
+ * @param weights the broadcast weights file ({@link WeightsShipping#BROADCAST}), or null
+ * @param inputSize the input side, 0 for the weights' or the default
+ * @param topK classes per prediction
+ */
+record ModelSpec(
+        Kind kind,
+        String model,
+        String weightsPath,
+        Broadcast<byte[]> weights,
+        int inputSize,
+        int topK)
+        implements Serializable {
+
+    /** What the partition computes. */
+    enum Kind {
+        CLASSIFIER,
+        EMBEDDER
+    }
+
+    /** The executor cache key: equal specs share one loaded model per JVM. */
+    String key() {
+        String source = weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
+        return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK;
+    }
+}

@@ -1,0 +1,255 @@
+package io.github.fastvision.spark;
+
+import io.github.fastvision.models.inference.ClassPredictor;
+import io.github.fastvision.models.inference.ClassScore;
+import io.github.fastvision.models.inference.DecodedImage;
+import io.github.fastvision.models.inference.Embedder;
+import io.github.fastvision.models.inference.ImageDecoder;
+import io.github.fastvision.models.inference.Prediction;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one partition: rows are read in batches of {@code batch}, each row's image decoded (an
+ * undecodable one gets an error and no prediction), the decodable ones of the batch go through the
+ * executor's cached model in one forward pass, whose native memory lives in a per-batch sub-manager
+ * freed when the pass returns. When the task completes (also when it fails or is killed) a listener
+ * drops the pending batch and records the JVM's resident memory.
+ */
+final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionFunction.class);
+
+    private final ModelSpec spec;
+    private final int batch;
+    private final int pathIndex;
+    private final int contentIndex;
+
+    /** Input columns copied to the output, in order (every column but the content). */
+    private final int[] kept;
+
+    private final CollectionAccumulator<ModelLoad> loads;
+    private final CollectionAccumulator<PartitionMemory> memory;
+
+    PartitionFunction(
+            ModelSpec spec,
+            int batch,
+            int pathIndex,
+            int contentIndex,
+            int[] kept,
+            CollectionAccumulator<ModelLoad> loads,
+            CollectionAccumulator<PartitionMemory> memory) {
+        this.spec = spec;
+        this.batch = batch;
+        this.pathIndex = pathIndex;
+        this.contentIndex = contentIndex;
+        this.kept = kept.clone();
+        this.loads = loads;
+        this.memory = memory;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        ExecutorModels.Loaded loaded = ExecutorModels.get(spec);
+        String executor = executorId();
+        if (loaded.loadSeconds() > 0) {
+            loads.add(new ModelLoad(executor, spec.model(), loaded.loadSeconds()));
+        }
+        Batches out = new Batches(input, loaded.model());
+        TaskContext context = TaskContext.get();
+        if (context != null) {
+            int partition = context.partitionId();
+            context.addTaskCompletionListener(
+                    (TaskCompletionListener)
+                            c -> {
+                                long rows = out.close();
+                                long rss = residentBytes();
+                                memory.add(
+                                        new PartitionMemory(
+                                                executor, partition, rows, rss, System.nanoTime()));
+                                // In the executor's log: the RSS series of a long job.
+                                LOG.info(
+                                        "partition {} on executor {}: {} rows, VmRSS {} MiB",
+                                        partition,
+                                        executor,
+                                        rows,
+                                        rss >> 20);
+                            });
+        }
+        return out;
+    }
+
+    private static String executorId() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? "driver" : env.executorId();
+    }
+
+    /** VmRSS of this JVM, or -1 without {@code /proc}. */
+    static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The lazily computed output rows of one partition. */
+    private final class Batches implements Iterator<Row> {
+        private final Iterator<Row> input;
+        private final AutoCloseable model;
+        private List<Row> pending = new ArrayList<>();
+        private int next;
+        private long produced;
+        private boolean closed;
+
+        Batches(Iterator<Row> input, AutoCloseable model) {
+            this.input = input;
+            this.model = model;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < pending.size()) {
+                return true;
+            }
+            if (closed || !input.hasNext()) {
+                return false;
+            }
+            pending = runBatch();
+            next = 0;
+            return !pending.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            produced++;
+            return pending.get(next++);
+        }
+
+        /** Drops the pending batch; returns the rows produced. */
+        synchronized long close() {
+            closed = true;
+            pending = new ArrayList<>();
+            next = 0;
+            return produced;
+        }
+
+        private List<Row> runBatch() {
+            List<Row> rows = new ArrayList<>(batch);
+            while (rows.size() < batch && input.hasNext()) {
+                rows.add(input.next());
+            }
+            ImageDecoder decoder =
+                    model instanceof ClassPredictor p ? p.decoder() : ((Embedder) model).decoder();
+            List<DecodedImage> images = new ArrayList<>(rows.size());
+            String[] errors = new String[rows.size()];
+            int[] slot = new int[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                slot[i] = -1;
+                try {
+                    images.add(decode(decoder, rows.get(i)));
+                    slot[i] = images.size() - 1;
+                } catch (IOException | RuntimeException e) {
+                    // A bad file is a row's outcome, not the job's: ImageFormatException for a
+                    // corrupt or non-image file, IOException for an unreadable path.
+                    errors[i] = e.getMessage() == null ? e.toString() : e.getMessage();
+                }
+            }
+            List<Prediction> predictions = null;
+            float[][] embeddings = null;
+            if (!images.isEmpty()) {
+                if (model instanceof ClassPredictor p) {
+                    predictions = p.predict(images);
+                } else {
+                    embeddings = ((Embedder) model).embed(images);
+                }
+            }
+            int extraColumns = spec.kind() == ModelSpec.Kind.CLASSIFIER ? 4 : 2;
+            List<Row> out = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                Row in = rows.get(i);
+                Object[] values = new Object[kept.length + extraColumns];
+                int v = 0;
+                for (int k : kept) {
+                    values[v++] = in.get(k);
+                }
+                if (spec.kind() == ModelSpec.Kind.CLASSIFIER) {
+                    Prediction p = slot[i] < 0 ? null : predictions.get(slot[i]);
+                    values[v++] = p == null ? null : p.best().name();
+                    values[v++] = p == null ? null : p.best().probability();
+                    values[v++] = p == null ? null : top(p);
+                } else {
+                    values[v++] = slot[i] < 0 ? null : boxed(embeddings[slot[i]]);
+                }
+                values[v] = errors[i];
+                out.add(RowFactory.create(values));
+            }
+            return out;
+        }
+
+        private DecodedImage decode(ImageDecoder decoder, Row row) throws IOException {
+            String path =
+                    pathIndex < 0 || row.isNullAt(pathIndex) ? null : row.getString(pathIndex);
+            String source = path == null ? "row without a path" : path;
+            if (contentIndex >= 0) {
+                if (row.isNullAt(contentIndex)) {
+                    throw new IllegalArgumentException(source + ": no image bytes");
+                }
+                return decoder.decode((byte[]) row.get(contentIndex), source);
+            }
+            if (path == null) {
+                throw new IllegalArgumentException("a row without a path");
+            }
+            return decoder.decode(localPath(path));
+        }
+    }
+
+    /** A plain path or a {@code file:} URI (what Spark's file sources write). */
+    static Path localPath(String path) {
+        return path.startsWith("file:") ? Paths.get(URI.create(path)) : Paths.get(path);
+    }
+
+    // Object arrays: the external types Spark's row encoder accepts for an array column.
+    private static Row[] top(Prediction p) {
+        Row[] top = new Row[p.top().size()];
+        for (int k = 0; k < top.length; k++) {
+            ClassScore s = p.top().get(k);
+            top[k] = RowFactory.create(s.name(), s.probability());
+        }
+        return top;
+    }
+
+    private static Float[] boxed(float[] v) {
+        Float[] out = new Float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+}
