@@ -59,6 +59,13 @@ class FastVisionCliTest {
         assertEquals(1, training.get("epochs").getAsInt());
         assertTrue(training.get("test_accuracy").getAsDouble() > 0.3, training.toString());
         assertTrue(java.nio.file.Files.exists(tmp.resolve("train/fasternet_t0.fvw")));
+        JsonObject predict = doc.getAsJsonObject("predict");
+        assertEquals(100, predict.get("images").getAsInt());
+        assertTrue(predict.get("matches_evaluate").getAsBoolean(), predict.toString());
+        assertEquals(
+                predict.get("evaluate_accuracy").getAsDouble(),
+                predict.get("accuracy").getAsDouble(),
+                1e-9);
         JsonArray checks = doc.getAsJsonArray("checks");
         assertEquals(3, checks.size());
         for (JsonElement c : checks) {

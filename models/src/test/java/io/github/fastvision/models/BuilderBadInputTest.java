@@ -8,6 +8,9 @@ import ai.djl.nn.SequentialBlock;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
 import io.github.fastvision.models.heads.RedesignedExitHead;
+import io.github.fastvision.models.inference.ClassPredictor;
+import io.github.fastvision.models.inference.Embedder;
+import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.vit.PatchEmbed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,5 +122,24 @@ class BuilderBadInputTest {
                                 .build(),
                 "radius must be >= 1",
                 "was 0");
+    }
+
+    @Test
+    void predictorAndEmbedderNameTheMissingModelAndOutOfRangeValues() {
+        assertMessage(() -> ClassPredictor.builder().build(), "model is required");
+        assertMessage(() -> Embedder.builder().build(), "model is required");
+        assertMessage(
+                () -> ClassPredictor.builder().setModel("test_fasternet").optTopK(0).build(),
+                "topK must be >= 1",
+                "was 0");
+        assertMessage(
+                () -> Embedder.builder().setModel("test_fasternet").optInputSize(-1).build(),
+                "inputSize must be >= 1",
+                "was -1");
+        assertMessage(
+                () -> ClassPredictor.builder().setModel("test_fasternet").optInputSize(16).build(),
+                "inputSize 16 is too small",
+                "needs at least 32");
+        assertMessage(() -> new ImageDecoder(0), "maxPixels must be >= 1", "was 0");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.fastvision.examples.cli;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.inference.Embedder;
 import io.github.fastvision.models.weights.Npy;
@@ -68,6 +69,13 @@ public final class EmbedCommand implements Callable<Integer> {
     private int imageSize;
 
     @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "Intra-op threads of the forward pass (default: libtorch's, one per core).")
+    private int threads;
+
+    @Option(
             names = "--strict",
             description = "Fail on an undecodable file in a directory instead of skipping it.")
     private boolean strict;
@@ -86,6 +94,13 @@ public final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0 but was " + threads);
+        }
+        if (threads > 0) {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call
+            JniUtils.setNumThreads(threads);
+        }
         Files.createDirectories(out);
         AtomicFiles.checkWritableDirectory(out);
         AtomicFiles.removeStaleTemporaries(out, EMBEDDINGS, INDEX);

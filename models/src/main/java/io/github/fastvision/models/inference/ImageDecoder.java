@@ -4,7 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -181,6 +183,34 @@ public final class ImageDecoder {
                                 || (colorBands == 3 && space == ColorSpace.TYPE_RGB))
                         && raster.getTransferType() != DataBuffer.TYPE_FLOAT
                         && raster.getTransferType() != DataBuffer.TYPE_DOUBLE;
+        if (direct
+                && raster.getDataBuffer() instanceof DataBufferByte bytes
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && bytes.getNumBanks() == 1
+                && raster.getMinX() == 0
+                && raster.getMinY() == 0
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
+            // What ImageIO decodes 8-bit PNG and JPEG into (gray, BGR, ABGR): read the bytes
+            // directly, several times faster than Raster.getSamples.
+            byte[] data = bytes.getData();
+            int stride = sm.getPixelStride();
+            int scanline = sm.getScanlineStride();
+            int[] offsets = sm.getBandOffsets();
+            byte[] px = new byte[colorBands * h * w];
+            for (int band = 0; band < colorBands; band++) {
+                int base = band * h * w;
+                int offset = offsets[band];
+                for (int y = 0; y < h; y++) {
+                    int src = y * scanline + offset;
+                    int dst = base + y * w;
+                    for (int x = 0; x < w; x++) {
+                        px[dst + x] = data[src + x * stride];
+                    }
+                }
+            }
+            return new DecodedImage(colorBands, h, w, px);
+        }
         if (direct) {
             byte[] px = new byte[colorBands * h * w];
             int[] row = new int[w * h];

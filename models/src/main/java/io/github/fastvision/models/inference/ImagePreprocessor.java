@@ -25,6 +25,9 @@ import java.nio.FloatBuffer;
  */
 public final class ImagePreprocessor {
 
+    /** Longest resized side: keeps index arithmetic in int range for extreme aspect ratios. */
+    private static final int MAX_RESIZED_SIDE = 1 << 24;
+
     private final Preprocessing preprocessing;
     private final int size;
     private final int channels;
@@ -128,7 +131,20 @@ public final class ImagePreprocessor {
         int shortSide = Math.min(h, w);
         int longSide = Math.max(h, w);
         int scaled = (int) Math.floor(size / (double) preprocessing.cropPct());
-        int scaledLong = (int) ((double) scaled * longSide / shortSide);
+        double scaledLongExact = (double) scaled * longSide / shortSide;
+        if (scaledLongExact > MAX_RESIZED_SIDE) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + w
+                            + "x"
+                            + h
+                            + " image resized to a short side of "
+                            + scaled
+                            + " would have a long side over "
+                            + MAX_RESIZED_SIDE
+                            + "; the aspect ratio is too extreme");
+        }
+        int scaledLong = (int) scaledLongExact;
         int rh = h <= w ? scaled : scaledLong;
         int rw = h <= w ? scaledLong : scaled;
         int top = (int) Math.rint((rh - size) / 2.0);
