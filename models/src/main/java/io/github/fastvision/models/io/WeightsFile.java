@@ -19,15 +19,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * fastvision's weights file: a small header (magic and format version, model name, classes, input
- * channels and, from FVW2 on, the stem stride) followed by DJL's parameter stream. FVW1 files (no
- * stem stride: the family's stem) still load. Saving goes through {@link AtomicFiles}, so an
- * interrupted save never leaves a half-written file under the final name. Loading decodes the whole
- * file into a twin model first and checks every shape, so a truncated or mismatched file fails
- * before any parameter of the target model changes.
+ * channels and, from FVW2 on, the stem stride; FVW3 adds the per-layer widths of a pruned model)
+ * followed by DJL's parameter stream. FVW1 files (no stem stride: the family's stem) still load.
+ * Saving goes through {@link AtomicFiles}, so an interrupted save never leaves a half-written file
+ * under the final name. Loading decodes the whole file into a twin model first and checks every
+ * shape, so a truncated or mismatched file fails before any parameter of the target model changes.
  */
 public final class WeightsFile {
 
@@ -37,6 +38,10 @@ public final class WeightsFile {
     private static final int MAGIC_V1 = 0x46565731; // "FVW1": no stem stride
 
     private static final int MAGIC = 0x46565732; // "FVW2"
+
+    // "FVW3": FVW2 and the per-layer widths of a pruned model; written only for such models, so
+    // every other file stays FVW2 and readers of FVW2 keep reading them.
+    private static final int MAGIC_V3 = 0x46565733;
 
     private WeightsFile() {}
 
@@ -57,11 +62,18 @@ public final class WeightsFile {
                 file,
                 out -> {
                     DataOutputStream os = new DataOutputStream(new BufferedOutputStream(out));
-                    os.writeInt(MAGIC);
+                    int[] widths = model.getOptions().widths().orElse(null);
+                    os.writeInt(widths == null ? MAGIC : MAGIC_V3);
                     os.writeUTF(model.getName());
                     os.writeInt(model.getOptions().numClasses());
                     os.writeInt(model.getOptions().inChannels());
                     os.writeInt(model.getOptions().stemStride());
+                    if (widths != null) {
+                        os.writeInt(widths.length);
+                        for (int w : widths) {
+                            os.writeInt(w);
+                        }
+                    }
                     model.saveParameters(os);
                     os.flush();
                 });
@@ -73,8 +85,11 @@ public final class WeightsFile {
      * @param model the zoo name
      * @param numClasses classifier outputs
      * @param inChannels image channels
+     * @param stemStride the stem stride (0: the family's stem)
+     * @param widths the per-layer widths of a pruned model (FVW3), or null for the variant's own
      */
-    public record Header(String model, int numClasses, int inChannels, int stemStride) {
+    public record Header(
+            String model, int numClasses, int inChannels, int stemStride, int[] widths) {
 
         /**
          * The options to rebuild the saved model with at another input size.
@@ -88,6 +103,7 @@ public final class WeightsFile {
                     .optInputSize(inputSize)
                     .optInChannels(inChannels)
                     .optStemStride(stemStride)
+                    .optWidths(widths)
                     .build();
         }
     }
@@ -127,7 +143,7 @@ public final class WeightsFile {
     }
 
     private static Header readHeader(DataInputStream is, int magic, Path file) throws IOException {
-        if (magic != MAGIC && magic != MAGIC_V1) {
+        if (magic != MAGIC && magic != MAGIC_V1 && magic != MAGIC_V3) {
             throw new IllegalArgumentException(
                     file
                             + " is not a fastvision weights file (.fvw, header FVW1 or FVW2); use `fastvision import`"
@@ -136,8 +152,24 @@ public final class WeightsFile {
         String name = is.readUTF();
         int classes = is.readInt();
         int channels = is.readInt();
-        int stemStride = magic == MAGIC ? is.readInt() : 0;
-        return new Header(name, classes, channels, stemStride);
+        int stemStride = magic == MAGIC_V1 ? 0 : is.readInt();
+        int[] widths = null;
+        if (magic == MAGIC_V3) {
+            int n = is.readInt();
+            if (n < 1 || n > 100_000) {
+                throw new IllegalArgumentException(
+                        file + " is corrupt: width count must be in [1, 100000] but was " + n);
+            }
+            widths = new int[n];
+            for (int i = 0; i < n; i++) {
+                widths[i] = is.readInt();
+                if (widths[i] < 1) {
+                    throw new IllegalArgumentException(
+                            file + " is corrupt: width " + i + " is " + widths[i]);
+                }
+            }
+        }
+        return new Header(name, classes, channels, stemStride, widths);
     }
 
     private static String strideName(int stride) {
@@ -218,6 +250,20 @@ public final class WeightsFile {
                                 + "; build it with ModelOptions.withStemStride("
                                 + header.stemStride()
                                 + ")");
+            }
+            int[] modelWidths = model.getOptions().widths().orElse(null);
+            if (!Arrays.equals(header.widths(), modelWidths)) {
+                throw new IllegalArgumentException(
+                        file
+                                + " was saved with widths "
+                                + (header.widths() == null
+                                        ? "of the variant"
+                                        : Arrays.toString(header.widths()))
+                                + " but the model has "
+                                + (modelWidths == null
+                                        ? "the variant's"
+                                        : Arrays.toString(modelWidths))
+                                + "; build it with WeightsFile.header(file).options(size)");
             }
             Backbone twin = ModelRegistry.model(name, model.getOptions());
             try {
