@@ -6,6 +6,7 @@ import io.github.fastvision.examples.cli.BenchCommand;
 import io.github.fastvision.examples.cli.DemoCommand;
 import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
+import io.github.fastvision.examples.cli.PruneCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
 import io.github.fastvision.examples.cli.TrainCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             StudyCommand.class,
             AnytimeCommand.class,
+            PruneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {
