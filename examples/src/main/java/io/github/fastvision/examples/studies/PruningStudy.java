@@ -58,29 +58,42 @@ public final class PruningStudy {
 
     /** How big the study is. */
     public enum Scale {
-        /** About an hour on an idle 2-core machine: 3 seeds, 4 epochs, 3,000 images. */
-        FULL(3, 4, 3000, new double[] {0.4, 0.6, 0.8}),
-        /** A quarter of that: 2 seeds, 2 epochs, 1,500 images, two ratios in the figure. */
-        QUICK(2, 2, 1500, new double[] {0.5, 0.8});
+        /**
+         * Sized for about an hour on an idle 2-core machine: 3 seeds, 3 epochs, 1,500 training and
+         * 1,000 test images, widths / 8, three ratios in the figure.
+         */
+        FULL(3, 3, 1500, 1000, 8, new double[] {0.4, 0.6, 0.8}),
+        /**
+         * The loaded-machine run: 2 seeds, 2 epochs, 800 training and 500 test images, widths / 16,
+         * two ratios in the figure.
+         */
+        QUICK(2, 2, 800, 500, 16, new double[] {0.5, 0.8});
 
         final int seeds;
         final int epochs;
         final int trainImages;
+        final int testImages;
+        final int widthDivisor;
         final double[] figureRatios;
 
-        Scale(int seeds, int epochs, int trainImages, double[] figureRatios) {
+        Scale(
+                int seeds,
+                int epochs,
+                int trainImages,
+                int testImages,
+                int widthDivisor,
+                double[] figureRatios) {
             this.seeds = seeds;
             this.epochs = epochs;
             this.trainImages = trainImages;
+            this.testImages = testImages;
+            this.widthDivisor = widthDivisor;
             this.figureRatios = figureRatios;
         }
     }
 
     /** The model of every table: VGG-16 with BN. */
     public static final String MODEL = "vgg16_bn_cifar";
-
-    /** Widths divided by this (64…512 become 8…64): CPU-sized. */
-    public static final int WIDTH_DIVISOR = 8;
 
     private static final int IMAGE_SIZE = 32;
     private static final int BATCH = 64;
@@ -111,7 +124,7 @@ public final class PruningStudy {
         int[] full = CifarVariant.VGG16_BN_CIFAR.defaultWidths();
         this.baseWidths = new int[full.length];
         for (int i = 0; i < full.length; i++) {
-            baseWidths[i] = Math.max(1, full[i] / WIDTH_DIVISOR);
+            baseWidths[i] = Math.max(1, full[i] / scale.widthDivisor);
         }
     }
 
@@ -145,7 +158,8 @@ public final class PruningStudy {
                         + " 3.4, 3.6, Fig. 3.3, §3.6.3, §3.7",
                 String.format(
                         Locale.ROOT,
-                        "%s, %d training images (every %s-th of the set), %d test images, padded to"
+                        "%s, %d training images (every %s-th of the set), %d test images (evenly"
+                                + " spread), padded to"
                                 + " %dx%d; %s with widths / %d (%s); SGD Nesterov lr 0.1 at batch %d,"
                                 + " wd 1e-4, step decay x0.1 at 1/3 and 2/3; %d epochs for the large"
                                 + " model (fine-tune: a quarter at the lowest lr; Scratch-B: epochs x"
@@ -157,11 +171,11 @@ public final class PruningStudy {
                                 Locale.ROOT,
                                 "%.2f",
                                 data.train().size() / (double) study.data.train().size()),
-                        data.test().size(),
+                        study.data.test().size(),
                         IMAGE_SIZE,
                         IMAGE_SIZE,
                         MODEL,
-                        WIDTH_DIVISOR,
+                        scale.widthDivisor,
                         java.util.Arrays.toString(study.baseWidths),
                         BATCH,
                         scale.epochs,

@@ -98,7 +98,7 @@ public final class CifarNet {
         return VisionModel.builder()
                 .setName(v.zooName())
                 .setOptions(o)
-                .setStem(new SequentialBlock())
+                .setStem(new ActBlock(Act.NONE))
                 .setStages(stages, info)
                 .setHead(ClassifierHead.linear(in, o.numClasses()))
                 .build();
