@@ -24,7 +24,7 @@ class MagnitudeAndBudgetTest {
     private static DatasetSplit tinyData() {
         Random r = new Random(3);
         int n = 24;
-        byte[] px = new byte[n * 2 * 16 * 16];
+        byte[] px = new byte[n * 3 * 16 * 16];
         r.nextBytes(px);
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ class MagnitudeAndBudgetTest {
                 InMemoryDataset.builder()
                         .setPixels(px)
                         .setLabels(labels)
-                        .setImageShape(2, 16, 16)
+                        .setImageShape(3, 16, 16)
                         .setClasses(List.of("a", "b", "c"))
                         .build();
         return new DatasetSplit(d, d);

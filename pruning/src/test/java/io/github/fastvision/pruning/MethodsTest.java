@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelOptions;
@@ -68,13 +70,18 @@ class MethodsTest {
             List<ChannelGroup> groups = PrunableModels.groups(model, "test");
             NDArray gamma = groups.get(0).scale().getArray();
             gamma.setRequiresGradient(true);
+            // A backward pass gives the parameter a real gradient (d sum(γ²)/dγ = 2γ).
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(gamma.mul(gamma).sum());
+            }
             float[] before = gamma.getGradient().toFloatArray();
             TrainingListener penalty = NetworkSlimming.penalty(groups, 0.5);
             penalty.onGradients(0);
             float[] after = gamma.getGradient().toFloatArray();
             float[] g = gamma.toFloatArray();
             for (int i = 0; i < g.length; i++) {
-                assertEquals(before[i] + 0.5f * Math.signum(g[i]), after[i], 1e-6);
+                assertEquals(2 * g[i], before[i], 1e-5);
+                assertEquals(before[i] + 0.5f * Math.signum(g[i]), after[i], 1e-5);
             }
         }
     }

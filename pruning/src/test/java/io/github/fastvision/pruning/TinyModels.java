@@ -25,7 +25,7 @@ final class TinyModels {
                     "test_preresnet_bottleneck_cifar");
 
     static final ModelOptions OPTIONS =
-            ModelOptions.builder().setNumClasses(3).optInputSize(16).optInChannels(2).build();
+            ModelOptions.builder().setNumClasses(3).optInputSize(16).optInChannels(3).build();
 
     private TinyModels() {}
 
