@@ -38,7 +38,10 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Mixin private DatasetOption.Defaulted datasetOption;
 
-    @Option(names = "--epochs", description = "Epochs per model (default: 3).")
+    @Option(
+            names = "--epochs",
+            description =
+                    "Epochs per model (default: 3; pruning: the large model's, 3 or 2 with --quick).")
     private Integer epochs;
 
     @Option(
@@ -59,6 +62,12 @@ public final class StudyCommand implements Callable<Integer> {
                     "pruning: the loaded-machine study (2 seeds, 2 epochs, 800 training images,"
                             + " widths / 16) instead of the ~1 hour one.")
     private boolean quick;
+
+    @Option(
+            names = "--train-images",
+            description =
+                    "pruning: training images (default: the scale's, 1,200 or 800 with --quick).")
+    private Integer trainImages;
 
     @Option(
             names = "--figure",
@@ -107,13 +116,13 @@ public final class StudyCommand implements Callable<Integer> {
             case "pruning":
                 {
                     DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
-                    result =
-                            PruningStudy.run(
-                                    data,
-                                    quick ? PruningStudy.Scale.QUICK : PruningStudy.Scale.FULL,
-                                    seedOption.seed(),
-                                    listener,
-                                    figure);
+                    PruningStudy.Scale scale =
+                            quick ? PruningStudy.Scale.QUICK : PruningStudy.Scale.FULL;
+                    scale =
+                            scale.with(
+                                    epochs == null ? scale.epochs() : epochs,
+                                    trainImages == null ? scale.trainImages() : trainImages);
+                    result = PruningStudy.run(data, scale, seedOption.seed(), listener, figure);
                     break;
                 }
             default:

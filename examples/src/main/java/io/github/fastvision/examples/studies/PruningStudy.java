@@ -56,39 +56,63 @@ import org.knowm.xchart.XYSeries;
  */
 public final class PruningStudy {
 
-    /** How big the study is. */
-    public enum Scale {
+    /**
+     * How big the study is.
+     *
+     * @param seeds runs per table entry (mean ± std over them)
+     * @param epochs the large model's epochs
+     * @param trainImages training images, evenly spread over the set
+     * @param testImages test images, evenly spread over the set
+     * @param widthDivisor VGG-16's widths divided by this
+     * @param figureRatios the Slimming ratios of the figure
+     */
+    public record Scale(
+            int seeds,
+            int epochs,
+            int trainImages,
+            int testImages,
+            int widthDivisor,
+            double[] figureRatios) {
+
         /**
-         * Sized for about an hour on an idle 2-core machine: 3 seeds, 3 epochs, 1,500 training and
+         * Sized for about an hour on an idle 2-core machine: 3 seeds, 3 epochs, 1,200 training and
          * 1,000 test images, widths / 8, three ratios in the figure.
          */
-        FULL(3, 3, 1500, 1000, 8, new double[] {0.4, 0.6, 0.8}),
+        public static final Scale FULL =
+                new Scale(3, 3, 1200, 1000, 8, new double[] {0.4, 0.6, 0.8});
+
         /**
          * The loaded-machine run: 2 seeds, 2 epochs, 800 training and 500 test images, widths / 16,
          * two ratios in the figure.
          */
-        QUICK(2, 2, 800, 500, 16, new double[] {0.5, 0.8});
+        public static final Scale QUICK = new Scale(2, 2, 800, 500, 16, new double[] {0.5, 0.8});
 
-        final int seeds;
-        final int epochs;
-        final int trainImages;
-        final int testImages;
-        final int widthDivisor;
-        final double[] figureRatios;
+        /** Checks the values. */
+        public Scale {
+            if (seeds < 1 || epochs < 1 || trainImages < 1 || testImages < 1 || widthDivisor < 1) {
+                throw new IllegalArgumentException(
+                        "study scale: seeds, epochs, images and width divisor must be >= 1 but were "
+                                + seeds
+                                + ", "
+                                + epochs
+                                + ", "
+                                + trainImages
+                                + "/"
+                                + testImages
+                                + ", "
+                                + widthDivisor);
+            }
+        }
 
-        Scale(
-                int seeds,
-                int epochs,
-                int trainImages,
-                int testImages,
-                int widthDivisor,
-                double[] figureRatios) {
-            this.seeds = seeds;
-            this.epochs = epochs;
-            this.trainImages = trainImages;
-            this.testImages = testImages;
-            this.widthDivisor = widthDivisor;
-            this.figureRatios = figureRatios;
+        /**
+         * Returns a copy with other epochs and training images.
+         *
+         * @param epochs the large model's epochs, >= 1
+         * @param trainImages training images, >= 1
+         * @return the scale
+         */
+        public Scale with(int epochs, int trainImages) {
+            return new Scale(seeds, epochs, trainImages, testImages, widthDivisor, figureRatios);
         }
     }
 
@@ -111,7 +135,10 @@ public final class PruningStudy {
     private final Map<String, double[]> costs = new LinkedHashMap<>();
 
     private PruningStudy(DatasetSplit data, Scale scale, long seed, TrainingListener listener) {
-        this.data = new DatasetSplit(subset(data.train(), scale.trainImages), data.test());
+        this.data =
+                new DatasetSplit(
+                        subset(data.train(), scale.trainImages),
+                        subset(data.test(), scale.testImages));
         this.scale = scale;
         this.seed0 = seed;
         this.listener = listener;
@@ -164,7 +191,7 @@ public final class PruningStudy {
                                 + " wd 1e-4, step decay x0.1 at 1/3 and 2/3; %d epochs for the large"
                                 + " model (fine-tune: a quarter at the lowest lr; Scratch-B: epochs x"
                                 + " min(2, FLOPs ratio)); seeds %d..%d; slimming lambda %.0e, ratio"
-                                + " %.0f%%; magnitude %.0f%% global; scale %s",
+                                + " %.0f%%; magnitude %.0f%% global",
                         data.train().describe(),
                         study.data.train().size(),
                         String.format(
@@ -183,8 +210,7 @@ public final class PruningStudy {
                         seed + scale.seeds - 1,
                         NetworkSlimming.LAMBDA_VGG,
                         100 * SLIMMING_RATIO,
-                        100 * MAGNITUDE_RATIO,
-                        scale.name().toLowerCase(Locale.ROOT)),
+                        100 * MAGNITUDE_RATIO),
                 study.rows,
                 findings,
                 (System.nanoTime() - t0) / 1e9);
