@@ -93,6 +93,12 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Directory to write <model>.fvw of the pruned model to.")
     private Path out;
 
+    @Option(
+            names = "--batch",
+            defaultValue = "1",
+            description = "Batch size of the latency measurement (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
     @Mixin private JsonOption jsonOption;
 
     /** What one side of the comparison costs. */
@@ -110,6 +116,7 @@ public final class PruneCommand implements Callable<Integer> {
             Side after,
             double flopsRatio,
             double latencyRatio,
+            int latencyBatch,
             List<Width> widths,
             String weights) {}
 
@@ -132,6 +139,9 @@ public final class PruneCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!(ratio > 0 && ratio < 1)) {
             throw new IllegalArgumentException("--ratio must be in (0, 1) but was " + ratio);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1 but was " + batch);
         }
         Path file =
                 Files.isDirectory(weights) && model == null
@@ -166,7 +176,7 @@ public final class PruneCommand implements Callable<Integer> {
                     PrunableModels.groups(
                             original, "prune --method " + method.name().toLowerCase(Locale.ROOT));
             Cost beforeCost = original.cost();
-            double beforeMs = latencyMs(original, manager);
+            double beforeMs = latencyMs(original, manager, batch);
             VisionModel pruned;
             switch (method) {
                 case L1:
@@ -190,7 +200,7 @@ public final class PruneCommand implements Callable<Integer> {
             }
             List<ChannelGroup> after = PrunableModels.groups(pruned, "prune");
             Cost afterCost = pruned.cost();
-            double afterMs = latencyMs(pruned, manager);
+            double afterMs = latencyMs(pruned, manager, batch);
             WeightsFile.save(pruned, target);
             List<Width> widths = new ArrayList<>();
             for (int i = 0; i < groups.size(); i++) {
@@ -207,6 +217,7 @@ public final class PruneCommand implements Callable<Integer> {
                             new Side(afterCost.params(), afterCost.macs(), afterMs),
                             beforeCost.macs() / (double) afterCost.macs(),
                             beforeMs / afterMs,
+                            batch,
                             widths,
                             target.toString());
             print(report);
@@ -230,7 +241,7 @@ public final class PruneCommand implements Callable<Integer> {
         w.printf(
                 Locale.ROOT,
                 "before: %,d params, %.2f MFLOPs, %.3f ms%nafter:  %,d params, %.2f MFLOPs, %.3f ms"
-                        + "%nFLOPs ratio %.2fx, latency ratio %.2fx (batch 1, inference mode)%n",
+                        + "%nFLOPs ratio %.2fx, latency ratio %.2fx (batch %d, inference mode)%n",
                 r.before().params(),
                 r.before().flops() / 1e6,
                 r.before().latencyMs(),
@@ -238,7 +249,8 @@ public final class PruneCommand implements Callable<Integer> {
                 r.after().flops() / 1e6,
                 r.after().latencyMs(),
                 r.flopsRatio(),
-                r.latencyRatio());
+                r.latencyRatio(),
+                r.latencyBatch());
         int[] b = r.widths().stream().mapToInt(Width::before).toArray();
         int[] a = r.widths().stream().mapToInt(Width::after).toArray();
         w.println("widths before: " + Arrays.toString(b));
@@ -246,15 +258,15 @@ public final class PruneCommand implements Callable<Integer> {
         w.flush();
     }
 
-    /** Median batch-1 latency in the inference fast path; the model is switched back after. */
-    static double latencyMs(VisionModel model, NDManager manager) {
+    /** Median latency in the inference fast path; the model is switched back after. */
+    static double latencyMs(VisionModel model, NDManager manager, int batch) {
         InferenceMode.enter(model);
         try {
             ParameterStore ps = new ParameterStore(manager, false);
             double[] ms = new double[RUNS];
             for (int i = -WARMUP; i < RUNS; i++) {
                 try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.zeros(model.inputShape(1), DataType.FLOAT32);
+                    NDArray x = sub.zeros(model.inputShape(batch), DataType.FLOAT32);
                     long t = System.nanoTime();
                     model.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
                     if (i >= 0) {

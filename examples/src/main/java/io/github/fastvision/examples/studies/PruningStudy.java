@@ -65,6 +65,7 @@ public final class PruningStudy {
      * @param testImages test images, evenly spread over the set
      * @param widthDivisor VGG-16's widths divided by this
      * @param figureRatios the Slimming ratios of the figure
+     * @param batch the batch size (the learning rate follows it by the linear scaling rule)
      */
     public record Scale(
             int seeds,
@@ -72,24 +73,31 @@ public final class PruningStudy {
             int trainImages,
             int testImages,
             int widthDivisor,
-            double[] figureRatios) {
+            double[] figureRatios,
+            int batch) {
 
         /**
          * Sized for about an hour on an idle 2-core machine: 3 seeds, 3 epochs, 1,200 training and
          * 1,000 test images, widths / 8, three ratios in the figure.
          */
         public static final Scale FULL =
-                new Scale(3, 3, 1200, 1000, 8, new double[] {0.4, 0.6, 0.8});
+                new Scale(3, 3, 1200, 1000, 8, new double[] {0.4, 0.6, 0.8}, 64);
 
         /**
          * The loaded-machine run: 2 seeds, 2 epochs, 800 training and 500 test images, widths / 16,
          * two ratios in the figure.
          */
-        public static final Scale QUICK = new Scale(2, 2, 800, 500, 16, new double[] {0.5, 0.8});
+        public static final Scale QUICK =
+                new Scale(2, 2, 800, 500, 16, new double[] {0.5, 0.8}, 32);
 
         /** Checks the values. */
         public Scale {
-            if (seeds < 1 || epochs < 1 || trainImages < 1 || testImages < 1 || widthDivisor < 1) {
+            if (seeds < 1
+                    || epochs < 1
+                    || trainImages < 1
+                    || testImages < 1
+                    || widthDivisor < 1
+                    || batch < 1) {
                 throw new IllegalArgumentException(
                         "study scale: seeds, epochs, images and width divisor must be >= 1 but were "
                                 + seeds
@@ -112,7 +120,8 @@ public final class PruningStudy {
          * @return the scale
          */
         public Scale with(int epochs, int trainImages) {
-            return new Scale(seeds, epochs, trainImages, testImages, widthDivisor, figureRatios);
+            return new Scale(
+                    seeds, epochs, trainImages, testImages, widthDivisor, figureRatios, batch);
         }
     }
 
@@ -120,7 +129,6 @@ public final class PruningStudy {
     public static final String MODEL = "vgg16_bn_cifar";
 
     private static final int IMAGE_SIZE = 32;
-    private static final int BATCH = 64;
     private static final double SLIMMING_RATIO = 0.6;
     private static final double MAGNITUDE_RATIO = 0.8;
 
@@ -187,7 +195,7 @@ public final class PruningStudy {
                         Locale.ROOT,
                         "%s, %d training images (every %s-th of the set), %d test images (evenly"
                                 + " spread), padded to"
-                                + " %dx%d; %s with widths / %d (%s); SGD Nesterov lr 0.1 at batch %d,"
+                                + " %dx%d; %s with widths / %d (%s); SGD Nesterov lr 0.1 at batch 64 (scaled linearly), batch %d,"
                                 + " wd 1e-4, step decay x0.1 at 1/3 and 2/3; %d epochs for the large"
                                 + " model (fine-tune: a quarter at the lowest lr; Scratch-B: epochs x"
                                 + " min(2, FLOPs ratio)); seeds %d..%d; slimming lambda %.0e, ratio"
@@ -204,7 +212,7 @@ public final class PruningStudy {
                         MODEL,
                         scale.widthDivisor,
                         java.util.Arrays.toString(study.baseWidths),
-                        BATCH,
+                        scale.batch,
                         scale.epochs,
                         seed,
                         seed + scale.seeds - 1,
@@ -361,7 +369,7 @@ public final class PruningStudy {
                 .setModel(MODEL)
                 .setRecipe(recipe)
                 .setEpochs(epochs)
-                .setBatch(BATCH)
+                .setBatch(scale.batch)
                 .setImageSize(IMAGE_SIZE)
                 .optSeed(seed)
                 .optDataset(data.train().describe())
