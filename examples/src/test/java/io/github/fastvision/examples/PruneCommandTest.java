@@ -34,7 +34,7 @@ class PruneCommandTest {
     }
 
     @Test
-    void slimmingWritesASmallerModelAndOneJsonDocument(@TempDir Path tmp) throws Exception {
+    void l1WritesASmallerModelAndOneJsonDocument(@TempDir Path tmp) throws Exception {
         Path in = tmp.resolve("in");
         weights(in, "test_vgg_cifar");
         Path out = tmp.resolve("out");
@@ -46,9 +46,9 @@ class PruneCommandTest {
                         "--weights",
                         in.toString(),
                         "--method",
-                        "slimming",
+                        "l1",
                         "--ratio",
-                        "0.3",
+                        "0.5",
                         "--out",
                         out.toString(),
                         "--json");
