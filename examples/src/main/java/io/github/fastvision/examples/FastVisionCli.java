@@ -9,6 +9,7 @@ import io.github.fastvision.examples.cli.EvaluateCommand;
 import io.github.fastvision.examples.cli.ExportCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.PredictCommand;
+import io.github.fastvision.examples.cli.PruneCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.SparkPredictCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             StudyCommand.class,
             AnytimeCommand.class,
+            PruneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

@@ -28,7 +28,16 @@ class SharedOptionsTest {
     void everyCommandListsJson() {
         for (String cmd :
                 new String[] {
-                    "demo", "zoo", "run", "import", "bench", "train", "evaluate", "study", "anytime"
+                    "demo",
+                    "zoo",
+                    "run",
+                    "import",
+                    "bench",
+                    "train",
+                    "evaluate",
+                    "study",
+                    "anytime",
+                    "prune"
                 }) {
             CliRun r = CliRun.of(cmd, "--help");
             assertEquals(0, r.code(), cmd + ": " + r.err());

@@ -117,4 +117,16 @@ public interface ModelFamily {
      * @return the preprocessing
      */
     Preprocessing preprocessing();
+
+    /**
+     * Describes a model's prunable channels: one group per entry of its width table ({@link
+     * ModelOptions#widths()}), in that order, with the parameters whose axes follow each group. A
+     * model built with {@code options.withWidths(w)} has the same groups at widths {@code w}.
+     *
+     * @param model a model of this family, initialized
+     * @return the groups, or empty when the family's architecture is not a width table
+     */
+    default Optional<List<ChannelGroup>> channelGroups(Backbone model) {
+        return Optional.empty();
+    }
 }

@@ -28,8 +28,10 @@ public final class ModelInfo {
     private final String note;
     private final String standIn;
     private final Function<ModelOptions, ? extends Backbone> factory;
+    private final ModelOptions defaultOptions;
 
     private ModelInfo(Builder b) {
+        this.defaultOptions = b.defaultOptions;
         this.name = b.name;
         this.family = b.family;
         this.kind = b.kind;
@@ -105,12 +107,22 @@ public final class ModelInfo {
     }
 
     /**
-     * Builds the model with ImageNet defaults.
+     * Returns the options the model is counted and listed with: ImageNet's (224×224 RGB, 1000
+     * classes) unless the family trains it on another benchmark (the CIFAR models: 32×32, 10).
+     *
+     * @return the options
+     */
+    public ModelOptions defaultOptions() {
+        return defaultOptions;
+    }
+
+    /**
+     * Builds the model with its default options ({@link #defaultOptions()}).
      *
      * @return an uninitialized model
      */
     public Backbone create() {
-        return create(ModelOptions.IMAGENET);
+        return create(defaultOptions);
     }
 
     /**
@@ -228,8 +240,20 @@ public final class ModelInfo {
         private String note = "";
         private String standIn;
         private Function<ModelOptions, ? extends Backbone> factory;
+        private ModelOptions defaultOptions = ModelOptions.IMAGENET;
 
         private Builder() {}
+
+        /**
+         * Sets the options the zoo table and the paper check count the model with.
+         *
+         * @param options the options (default {@link ModelOptions#IMAGENET})
+         * @return this
+         */
+        public Builder optDefaultOptions(ModelOptions options) {
+            this.defaultOptions = options;
+            return this;
+        }
 
         /**
          * Sets the zoo name: lower case, digits and underscores; "test_*" for test variants.
@@ -333,6 +357,9 @@ public final class ModelInfo {
             if (note == null) {
                 throw new IllegalArgumentException(
                         "note must not be null for " + name + " (use \"\")");
+            }
+            if (defaultOptions == null) {
+                throw new IllegalArgumentException("defaultOptions must not be null for " + name);
             }
             if (standIn != null && !standIn.startsWith("test_")) {
                 throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.fastvision.models;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,14 +31,21 @@ public final class ModelOptions {
     private final int inChannels;
     private final Float dropPath;
     private final int stemStride;
+    private final int[] widths;
 
     private ModelOptions(
-            int numClasses, int inputSize, int inChannels, Float dropPath, int stemStride) {
+            int numClasses,
+            int inputSize,
+            int inChannels,
+            Float dropPath,
+            int stemStride,
+            int[] widths) {
         this.numClasses = numClasses;
         this.inputSize = inputSize;
         this.inChannels = inChannels;
         this.dropPath = dropPath;
         this.stemStride = stemStride;
+        this.widths = widths;
     }
 
     /**
@@ -62,7 +70,28 @@ public final class ModelOptions {
                         .optInChannels(inChannels)
                         .optStemStride(stemStride);
         b.dropPath = dropPath;
+        b.widths = widths;
         return b;
+    }
+
+    /**
+     * Returns the per-layer channel widths that replace the variant's own, for families whose
+     * architecture is a width table (a pruned model is the same variant at other widths).
+     *
+     * @return a copy of the widths, or empty for the variant's widths
+     */
+    public Optional<int[]> widths() {
+        return widths == null ? Optional.empty() : Optional.of(widths.clone());
+    }
+
+    /**
+     * Returns a copy with other per-layer widths.
+     *
+     * @param widths the widths, each >= 1, or null for the variant's own
+     * @return the options
+     */
+    public ModelOptions withWidths(int[] widths) {
+        return toBuilder().optWidths(widths).build();
     }
 
     /**
@@ -236,13 +265,15 @@ public final class ModelOptions {
                 && inputSize == other.inputSize
                 && inChannels == other.inChannels
                 && Objects.equals(dropPath, other.dropPath)
-                && stemStride == other.stemStride;
+                && stemStride == other.stemStride
+                && Arrays.equals(widths, other.widths);
     }
 
     /** {@inheritDoc} */
     @Override
     public int hashCode() {
-        return Objects.hash(numClasses, inputSize, inChannels, dropPath, stemStride);
+        return Objects.hash(numClasses, inputSize, inChannels, dropPath, stemStride)
+                + 31 * Arrays.hashCode(widths);
     }
 
     /** {@inheritDoc} */
@@ -258,6 +289,7 @@ public final class ModelOptions {
                 + (dropPath == null ? "variant default" : dropPath)
                 + ", stemStride="
                 + stemStride
+                + (widths == null ? "" : ", widths=" + Arrays.toString(widths))
                 + "]";
     }
 
@@ -269,8 +301,20 @@ public final class ModelOptions {
         private int inChannels = 3;
         private Float dropPath;
         private int stemStride;
+        private int[] widths;
 
         private Builder() {}
+
+        /**
+         * Sets per-layer channel widths instead of the variant's (width-table families only).
+         *
+         * @param widths the widths, each >= 1, or null for the variant's own (default)
+         * @return this
+         */
+        public Builder optWidths(int[] widths) {
+            this.widths = widths == null ? null : widths.clone();
+            return this;
+        }
 
         /**
          * Sets the classifier outputs (segmentation: classes of the per-pixel scores).
@@ -354,7 +398,16 @@ public final class ModelOptions {
                 throw new IllegalArgumentException(
                         "dropPath must be in [0, 1) but was " + dropPath);
             }
-            return new ModelOptions(numClasses, inputSize, inChannels, dropPath, stemStride);
+            if (widths != null) {
+                for (int i = 0; i < widths.length; i++) {
+                    if (widths[i] < 1) {
+                        throw new IllegalArgumentException(
+                                "widths[" + i + "] must be >= 1 but was " + widths[i]);
+                    }
+                }
+            }
+            return new ModelOptions(
+                    numClasses, inputSize, inChannels, dropPath, stemStride, widths);
         }
     }
 }

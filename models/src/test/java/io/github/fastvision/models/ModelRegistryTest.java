@@ -69,7 +69,15 @@ class ModelRegistryTest {
                         "pit_small",
                         "pit_small_maxpool",
                         "hrnet_w18_seg",
-                        "hrnet_w48_seg");
+                        "hrnet_w48_seg",
+                        "vgg11_bn_cifar",
+                        "vgg16_bn_cifar",
+                        "vgg19_bn_cifar",
+                        "resnet56_cifar",
+                        "resnet110_cifar",
+                        "preresnet56_cifar",
+                        "preresnet110_cifar",
+                        "preresnet164_cifar");
         assertEquals(spec, names("*"));
     }
 
@@ -126,7 +134,11 @@ class ModelRegistryTest {
                         shapes.get(i).get(1),
                         info.name() + " stage " + i);
                 assertTrue(
-                        Math.abs(224.0 / stages.get(i).stride() - shapes.get(i).get(2)) <= 1,
+                        // The model's default input side: 224, or 32 for the CIFAR nets.
+                        Math.abs(
+                                        (double) m.getOptions().inputSize() / stages.get(i).stride()
+                                                - shapes.get(i).get(2))
+                                <= 1,
                         info.name() + " stage " + i);
             }
         }

@@ -274,6 +274,7 @@ public final class Trainer {
                     size = step.size();
                     metricSum += task.metricSum(step);
                 }
+                listener.onGradients(optimizer.steps());
                 if (recipe.gradClip() > 0) {
                     double norm = GradientClipping.clip(params, recipe.gradClip());
                     if (!Double.isFinite(norm)) {
@@ -281,6 +282,7 @@ public final class Trainer {
                     }
                 }
                 optimizer.step((float) lr);
+                listener.onStepEnd(optimizer.steps());
                 if (ema != null) {
                     ema.update(optimizer.steps());
                 }

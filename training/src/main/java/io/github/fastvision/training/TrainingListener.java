@@ -1,5 +1,7 @@
 package io.github.fastvision.training;
 
+import java.util.List;
+
 /** Receives progress from a {@link Trainer}. Every method has a no-op default. */
 public interface TrainingListener {
 
@@ -24,6 +26,71 @@ public interface TrainingListener {
      *     epochs, whichever defines the run's length)
      */
     default void onStepStart(long step, double progress) {}
+
+    /**
+     * Called after the backward pass of a step and before gradient clipping and the optimizer step,
+     * so that a listener can add a penalty's gradient (for example Network Slimming's L1 sparsity
+     * on BN scale factors) to the parameters' gradients in place.
+     *
+     * @param step 0-based optimizer step about to be applied
+     */
+    default void onGradients(long step) {}
+
+    /**
+     * Called right after each optimizer step, so that a listener can constrain the updated weights
+     * (for example re-apply the fixed masks of magnitude pruning).
+     *
+     * @param step number of optimizer steps applied so far
+     */
+    default void onStepEnd(long step) {}
+
+    /**
+     * Combines listeners; each receives every call, in the given order.
+     *
+     * @param listeners the listeners
+     * @return one listener that forwards to all
+     */
+    static TrainingListener all(TrainingListener... listeners) {
+        List<TrainingListener> list = List.of(listeners);
+        return new TrainingListener() {
+            @Override
+            public void onStart(TrainConfig config, int startEpoch, int batchesPerEpoch) {
+                list.forEach(l -> l.onStart(config, startEpoch, batchesPerEpoch));
+            }
+
+            @Override
+            public void onStepStart(long step, double progress) {
+                list.forEach(l -> l.onStepStart(step, progress));
+            }
+
+            @Override
+            public void onGradients(long step) {
+                list.forEach(l -> l.onGradients(step));
+            }
+
+            @Override
+            public void onStepEnd(long step) {
+                list.forEach(l -> l.onStepEnd(step));
+            }
+
+            @Override
+            public void onBatch(
+                    int epoch,
+                    int batch,
+                    int batches,
+                    double loss,
+                    double accuracy,
+                    double imagesPerSecond) {
+                list.forEach(
+                        l -> l.onBatch(epoch, batch, batches, loss, accuracy, imagesPerSecond));
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                list.forEach(l -> l.onEpoch(metrics));
+            }
+        };
+    }
 
     /**
      * Called after each training step.

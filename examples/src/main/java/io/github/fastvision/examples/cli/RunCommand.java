@@ -133,6 +133,7 @@ public final class RunCommand implements Callable<Integer> {
                             .optInputSize((int) s.get(2))
                             .optInChannels((int) s.get(1))
                             .optStemStride(header == null ? 0 : header.stemStride())
+                            .optWidths(header == null ? null : header.widths())
                             .build();
             Backbone model = ModelRegistry.model(modelName, options);
             // The input must survive the model's total downsampling; libtorch's own message

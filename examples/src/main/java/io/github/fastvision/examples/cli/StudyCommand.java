@@ -1,6 +1,7 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.examples.studies.PConvRatioStudy;
+import io.github.fastvision.examples.studies.PruningStudy;
 import io.github.fastvision.examples.studies.SingleBottleneckStudy;
 import io.github.fastvision.examples.studies.StudyResult;
 import io.github.fastvision.examples.studies.StudySettings;
@@ -11,6 +12,7 @@ import io.github.fastvision.training.progress.ProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,17 +28,20 @@ import picocli.CommandLine.Spec;
         name = "study",
         mixinStandardHelpOptions = true,
         description =
-                "Reproduce a paper study at small scale: single-bottleneck (pflayer Fig. 1/B.1) or pconv-ratio (fasternet Table 5).")
+                "Reproduce a paper study at small scale: single-bottleneck (pflayer Fig. 1/B.1), pconv-ratio (fasternet Table 5) or pruning (thesis ch. 3).")
 public final class StudyCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Parameters(index = "0", description = "single-bottleneck or pconv-ratio")
+    @Parameters(index = "0", description = "single-bottleneck, pconv-ratio or pruning")
     private String name;
 
     @Mixin private DatasetOption.Defaulted datasetOption;
 
-    @Option(names = "--epochs", description = "Epochs per model (default: 3).")
+    @Option(
+            names = "--epochs",
+            description =
+                    "Epochs per model (default: 3; pruning: the large model's, 3 or 2 with --quick).")
     private Integer epochs;
 
     @Option(
@@ -50,6 +55,24 @@ public final class StudyCommand implements Callable<Integer> {
     @Mixin private QuietOption quietOption;
 
     @Mixin private JsonOption jsonOption;
+
+    @Option(
+            names = "--quick",
+            description =
+                    "pruning: the loaded-machine study (2 seeds, 2 epochs, 800 training images,"
+                            + " widths / 16) instead of the ~1 hour one.")
+    private boolean quick;
+
+    @Option(
+            names = "--train-images",
+            description =
+                    "pruning: training images (default: the scale's, 1,200 or 800 with --quick).")
+    private Integer trainImages;
+
+    @Option(
+            names = "--figure",
+            description = "pruning: write the accuracy-against-parameters PNG here.")
+    private Path figure;
 
     @Override
     public Integer call() throws IOException {
@@ -90,9 +113,23 @@ public final class StudyCommand implements Callable<Integer> {
                                             .build());
                     break;
                 }
+            case "pruning":
+                {
+                    DatasetSplit data = Datasets.open(datasetOption.dataset(), 1, 37);
+                    PruningStudy.Scale scale =
+                            quick ? PruningStudy.Scale.QUICK : PruningStudy.Scale.FULL;
+                    scale =
+                            scale.with(
+                                    epochs == null ? scale.epochs() : epochs,
+                                    trainImages == null ? scale.trainImages() : trainImages);
+                    result = PruningStudy.run(data, scale, seedOption.seed(), listener, figure);
+                    break;
+                }
             default:
                 throw new IllegalArgumentException(
-                        "unknown study '" + name + "'; expected single-bottleneck or pconv-ratio");
+                        "unknown study '"
+                                + name
+                                + "'; expected single-bottleneck, pconv-ratio or pruning");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {

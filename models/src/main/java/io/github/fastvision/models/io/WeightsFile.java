@@ -56,6 +56,15 @@ public final class WeightsFile {
      */
     public static final String PREPROCESSING = "preprocessing";
 
+    /**
+     * Metadata key: the per-layer widths of a pruned model ({@code ModelOptions.widths()}), comma
+     * separated; absent for a variant's own widths.
+     */
+    public static final String WIDTHS = "widths";
+
+    /** Most widths a file may declare. */
+    private static final int MAX_WIDTHS = 100_000;
+
     /** Most metadata entries a file may declare; a hostile count allocates nothing beyond it. */
     private static final int MAX_METADATA_ENTRIES = 256;
 
@@ -87,6 +96,16 @@ public final class WeightsFile {
     public static void save(Backbone model, Path file, Map<String, String> metadata)
             throws IOException {
         Map<String, String> sorted = new TreeMap<>(metadata);
+        model.getOptions()
+                .widths()
+                .ifPresent(
+                        w ->
+                                sorted.put(
+                                        WIDTHS,
+                                        java.util.Arrays.stream(w)
+                                                .mapToObj(Integer::toString)
+                                                .collect(
+                                                        java.util.stream.Collectors.joining(","))));
         if (sorted.size() > MAX_METADATA_ENTRIES) {
             throw new IllegalArgumentException(
                     "metadata must have at most "
@@ -188,6 +207,16 @@ public final class WeightsFile {
         }
 
         /**
+         * The per-layer widths of a pruned model ({@link #WIDTHS}).
+         *
+         * @return the widths, or null for the variant's own widths
+         */
+        public int[] widths() {
+            String value = metadata.get(WIDTHS);
+            return value == null ? null : parseWidths(value, model);
+        }
+
+        /**
          * The options to rebuild the saved model with at another input size.
          *
          * @param inputSize square input side
@@ -199,6 +228,7 @@ public final class WeightsFile {
                     .optInputSize(inputSize)
                     .optInChannels(inChannels)
                     .optStemStride(stemStride)
+                    .optWidths(widths())
                     .build();
         }
     }
@@ -279,7 +309,35 @@ public final class WeightsFile {
                 metadata.put(key, new String(value, StandardCharsets.UTF_8));
             }
         }
+        if (metadata.containsKey(WIDTHS)) {
+            parseWidths(metadata.get(WIDTHS), file.toString()); // refuse a malformed list now
+        }
         return new Header(name, classes, channels, stemStride, metadata);
+    }
+
+    private static int[] parseWidths(String value, String source) {
+        String[] parts = value.split(",", -1);
+        if (parts.length < 1 || parts.length > MAX_WIDTHS) {
+            throw new IllegalArgumentException(
+                    source
+                            + " is corrupt: width count must be in [1, "
+                            + MAX_WIDTHS
+                            + "] but was "
+                            + parts.length);
+        }
+        int[] widths = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                widths[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                widths[i] = 0;
+            }
+            if (widths[i] < 1) {
+                throw new IllegalArgumentException(
+                        source + " is corrupt: width " + i + " is '" + parts[i] + "'");
+            }
+        }
+        return widths;
     }
 
     private static String strideName(int stride) {
@@ -360,6 +418,20 @@ public final class WeightsFile {
                                 + "; build it with ModelOptions.withStemStride("
                                 + header.stemStride()
                                 + ")");
+            }
+            int[] modelWidths = model.getOptions().widths().orElse(null);
+            if (!java.util.Arrays.equals(header.widths(), modelWidths)) {
+                throw new IllegalArgumentException(
+                        file
+                                + " was saved with widths "
+                                + (header.widths() == null
+                                        ? "of the variant"
+                                        : java.util.Arrays.toString(header.widths()))
+                                + " but the model has "
+                                + (modelWidths == null
+                                        ? "the variant's"
+                                        : java.util.Arrays.toString(modelWidths))
+                                + "; build it with WeightsFile.header(file).options(size)");
             }
             Backbone twin = ModelRegistry.model(name, model.getOptions());
             try {

@@ -103,6 +103,9 @@ public final class LrSchedule {
     private double decayed(double step) {
         long span = Math.max(1, totalSteps - warmupSteps);
         double progress = Math.min(1.0, (step - warmupSteps) / span);
+        if (kind == ScheduleKind.CONSTANT) {
+            return peak;
+        }
         if (kind == ScheduleKind.STEP) {
             return peak * (progress < 1.0 / 3 ? 1 : progress < 2.0 / 3 ? 0.1 : 0.01);
         }

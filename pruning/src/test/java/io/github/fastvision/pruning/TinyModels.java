@@ -1,0 +1,68 @@
+package io.github.fastvision.pruning;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.ParameterNames;
+import io.github.fastvision.models.VisionModel;
+import java.util.List;
+import java.util.Random;
+
+/** Tiny CIFAR models with random BN statistics, so that eval-mode outputs depend on every one. */
+final class TinyModels {
+
+    static final List<String> NAMES =
+            List.of(
+                    "test_vgg_cifar",
+                    "test_resnet_cifar",
+                    "test_preresnet_cifar",
+                    "test_preresnet_bottleneck_cifar");
+
+    static final ModelOptions OPTIONS =
+            ModelOptions.builder().setNumClasses(3).optInputSize(16).optInChannels(3).build();
+
+    private TinyModels() {}
+
+    static VisionModel create(String name, NDManager manager, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        VisionModel model = ModelRegistry.create(name, OPTIONS);
+        model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+        Random r = new Random(seed);
+        for (ParameterNames.Named n : ParameterNames.of(model)) {
+            NDArray a = n.parameter().getArray();
+            if (n.name().endsWith("runningVar")) {
+                a.set(values(r, (int) a.size(), 0.5f, 1.5f));
+            } else if (n.name().endsWith("runningMean")
+                    || n.name().endsWith("beta")
+                    || n.name().endsWith("gamma")) {
+                a.set(values(r, (int) a.size(), -1f, 1f));
+            }
+        }
+        return model;
+    }
+
+    static float[] values(Random r, int n, float lo, float hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = lo + (hi - lo) * r.nextFloat();
+        }
+        return v;
+    }
+
+    static float[] forward(VisionModel model, NDManager manager, long seed) {
+        try (NDManager sub = manager.newSubManager()) {
+            Random r = new Random(seed);
+            Shape s = model.inputShape(2);
+            NDArray x = sub.create(values(r, (int) s.size(), -1f, 1f), s);
+            return model.forward(new ParameterStore(sub, false), new NDList(x), false)
+                    .singletonOrThrow()
+                    .toFloatArray();
+        }
+    }
+}
