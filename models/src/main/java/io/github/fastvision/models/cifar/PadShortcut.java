@@ -38,6 +38,24 @@ public final class PadShortcut extends AbstractBlock implements Countable {
     }
 
     /** {@inheritDoc} */
+    /**
+     * Returns the average-pooling stride (1: none).
+     *
+     * @return the stride
+     */
+    public int getStride() {
+        return stride;
+    }
+
+    /**
+     * Returns the output channel count (zero-padded or cut to it).
+     *
+     * @return the channels
+     */
+    public int getOutChannels() {
+        return outChannels;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

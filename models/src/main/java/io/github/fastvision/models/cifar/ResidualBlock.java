@@ -56,6 +56,15 @@ public final class ResidualBlock extends AbstractBlock implements Countable {
     }
 
     /**
+     * Returns whether a ReLU follows the sum (post-activation ResNets; pre-activation ones: no).
+     *
+     * @return whether the sum is rectified
+     */
+    public boolean isPostRelu() {
+        return postRelu;
+    }
+
+    /**
      * Returns the shortcut.
      *
      * @return the shortcut, or null for the identity

@@ -26,6 +26,7 @@ public final class ConverterRegistry {
         LayerConverters.register(r);
         OperatorConverters.register(r);
         ModelConverters.register(r);
+        CifarConverters.register(r);
         return r;
     }
 
