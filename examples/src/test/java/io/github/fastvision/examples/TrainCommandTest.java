@@ -98,6 +98,6 @@ class TrainCommandTest {
         assertTrue(r.err().contains("unknown recipe 'adam'"), r.err());
         CliRun s = CliRun.of("study", "nope");
         assertNotEquals(0, s.code());
-        assertTrue(s.err().contains("single-bottleneck or pconv-ratio"), s.err());
+        assertTrue(s.err().contains("single-bottleneck, pconv-ratio or pruning"), s.err());
     }
 }
