@@ -1,6 +1,5 @@
 package io.github.fastvision.examples.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.inference.Embedder;
 import io.github.fastvision.models.weights.Npy;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Writes pooled backbone features of image files as one .npy plus an index. */
@@ -35,50 +33,10 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            required = true,
-            description = "Zoo model name (see `fastvision zoo`).")
-    private String model;
-
-    @Option(
-            names = "--weights",
-            description =
-                    "Weights (.fvw file, or the directory `train`/`import --out` wrote); random initialization without it.")
-    private Path weights;
-
-    @Parameters(
-            arity = "1..*",
-            paramLabel = "IMAGE_OR_DIR",
-            description = "Image files, or directories (walked recursively).")
-    private List<Path> inputs;
-
     @Option(names = "--out", required = true, description = "Output directory.")
     private Path out;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "32",
-            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(
-            names = "--image-size",
-            defaultValue = "0",
-            description = "Square input side (default: the weights' recorded side, else 224).")
-    private int imageSize;
-
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description =
-                    "Intra-op threads of the forward pass (default: libtorch's, one per core).")
-    private int threads;
-
-    @Option(
-            names = "--strict",
-            description = "Fail on an undecodable file in a directory instead of skipping it.")
-    private boolean strict;
+    @Mixin private ImageInputOptions images;
 
     @Mixin private JsonOption json;
 
@@ -94,17 +52,11 @@ public final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0 but was " + threads);
-        }
-        if (threads > 0) {
-            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call
-            JniUtils.setNumThreads(threads);
-        }
+        images.applyThreads();
         Files.createDirectories(out);
         AtomicFiles.checkWritableDirectory(out);
         AtomicFiles.removeStaleTemporaries(out, EMBEDDINGS, INDEX);
-        if (weights == null) {
+        if (images.weights() == null) {
             err.println("fastvision embed: no --weights, using random initialization");
         }
         List<float[]> vectors = new ArrayList<>();
@@ -117,17 +69,17 @@ public final class EmbedCommand implements Callable<Integer> {
         ImageBatches files;
         try (Embedder embedder =
                         Embedder.builder()
-                                .setModel(model)
-                                .optWeights(weights)
-                                .optInputSize(imageSize)
+                                .setModel(images.model())
+                                .optWeights(images.weights())
+                                .optInputSize(images.imageSize())
                                 .build();
                 ImageBatches batches =
                         new ImageBatches(
-                                inputs,
+                                images.inputs(),
                                 embedder.decoder(),
                                 embedder.preprocessor(),
-                                batch,
-                                strict)) {
+                                images.batch(),
+                                images.strict())) {
             files = batches;
             dimension = embedder.dimension();
             name = embedder.modelName();

@@ -1,6 +1,5 @@
 package io.github.fastvision.examples.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.github.fastvision.models.inference.ClassNames;
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Classifies image files with a zoo model and prints the top classes of each. */
@@ -33,57 +31,17 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
     @Option(
-            names = "--model",
-            required = true,
-            description = "Zoo model name (see `fastvision zoo`).")
-    private String model;
-
-    @Option(
-            names = "--weights",
-            description =
-                    "Weights (.fvw file, or the directory `train`/`import --out` wrote); random initialization without it.")
-    private Path weights;
-
-    @Parameters(
-            arity = "1..*",
-            paramLabel = "IMAGE_OR_DIR",
-            description = "Image files, or directories (walked recursively).")
-    private List<Path> inputs;
-
-    @Option(
             names = "--top",
             defaultValue = "5",
             description = "Classes listed per image (default: ${DEFAULT-VALUE}).")
     private int top;
 
     @Option(
-            names = "--batch",
-            defaultValue = "32",
-            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(
             names = "--labels",
             description = "Class names, one per line (default: the weights' names).")
     private Path labels;
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "0",
-            description = "Square input side (default: the weights' recorded side, else 224).")
-    private int imageSize;
-
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description =
-                    "Intra-op threads of the forward pass (default: libtorch's, one per core).")
-    private int threads;
-
-    @Option(
-            names = "--strict",
-            description = "Fail on an undecodable file in a directory instead of skipping it.")
-    private boolean strict;
+    @Mixin private ImageInputOptions images;
 
     @Mixin private JsonOption json;
 
@@ -99,23 +57,17 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top must be >= 1 but was " + top);
         }
         PrintWriter err = spec.commandLine().getErr();
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0 but was " + threads);
-        }
-        if (threads > 0) {
-            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call
-            JniUtils.setNumThreads(threads);
-        }
+        images.applyThreads();
         ClassPredictor.Builder builder =
                 ClassPredictor.builder()
-                        .setModel(model)
-                        .optWeights(weights)
-                        .optInputSize(imageSize)
+                        .setModel(images.model())
+                        .optWeights(images.weights())
+                        .optInputSize(images.imageSize())
                         .optTopK(top);
         if (labels != null) {
             builder.optClassNames(ClassNames.read(labels));
         }
-        if (weights == null) {
+        if (images.weights() == null) {
             err.println("fastvision predict: no --weights, using random initialization");
         }
         List<FileRow> rows = new ArrayList<>();
@@ -126,11 +78,11 @@ public final class PredictCommand implements Callable<Integer> {
         try (ClassPredictor predictor = builder.build();
                 ImageBatches batches =
                         new ImageBatches(
-                                inputs,
+                                images.inputs(),
                                 predictor.decoder(),
                                 predictor.preprocessor(),
-                                batch,
-                                strict)) {
+                                images.batch(),
+                                images.strict())) {
             files = batches;
             FileProgress progress =
                     batches.hasDirectory()

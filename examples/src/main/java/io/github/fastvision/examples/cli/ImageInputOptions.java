@@ -1,0 +1,95 @@
+package io.github.fastvision.examples.cli;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The options {@code predict} and {@code embed} share: the model, its weights, the images, and how
+ * they are batched and run.
+ */
+public final class ImageInputOptions {
+
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Zoo model name (see `fastvision zoo`).")
+    private String model;
+
+    @Option(
+            names = "--weights",
+            description =
+                    "Weights (.fvw file, or the directory `train`/`import --out` wrote); random initialization without it.")
+    private Path weights;
+
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "IMAGE_OR_DIR",
+            description = "Image files, or directories (walked recursively).")
+    private List<Path> inputs;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "32",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(
+            names = "--image-size",
+            defaultValue = "0",
+            description = "Square input side (default: the weights' recorded side, else 224).")
+    private int imageSize;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "Intra-op threads of the forward pass (default: libtorch's, one per core).")
+    private int threads;
+
+    @Option(
+            names = "--strict",
+            description = "Fail on an undecodable file in a directory instead of skipping it.")
+    private boolean strict;
+
+    /**
+     * Validates {@code --threads} and, when given, sets libtorch's intra-op thread count.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    void applyThreads() {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0 but was " + threads);
+        }
+        if (threads > 0) {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    String model() {
+        return model;
+    }
+
+    Path weights() {
+        return weights;
+    }
+
+    List<Path> inputs() {
+        return inputs;
+    }
+
+    int batch() {
+        return batch;
+    }
+
+    int imageSize() {
+        return imageSize;
+    }
+
+    boolean strict() {
+        return strict;
+    }
+}
