@@ -378,9 +378,9 @@ public enum BenchSuite {
                             String m = p.getParam("model");
                             rows.add(
                                     BenchRow.of(
-                                            m,
+                                            Workloads.displayName(m),
                                             null,
-                                            new long[] {3, 224, 224},
+                                            Workloads.inputChw(m),
                                             Integer.parseInt(p.getParam("batch")),
                                             r.getPrimaryResult().getScore(),
                                             Workloads.modelMacs(m)));
@@ -461,16 +461,15 @@ public enum BenchSuite {
             }
             for (RunResult r : results) {
                 BenchmarkParams p = r.getParams();
-                String name = displayName(p.getParam("model"));
-                long macs =
-                        p.getParam("model").startsWith(OnnxRuntimeBenchmark.FILE)
-                                ? knownMacs(name)
-                                : Workloads.modelMacs(name);
+                String param = p.getParam("model");
+                String name = displayName(param);
+                boolean peer = param.startsWith(OnnxRuntimeBenchmark.FILE);
+                long macs = peer ? knownMacs(name) : Workloads.modelMacs(param);
                 rows.add(
                         BenchRow.of(
                                 name,
                                 variant,
-                                new long[] {3, 224, 224},
+                                peer ? new long[] {3, 224, 224} : Workloads.inputChw(param),
                                 Integer.parseInt(p.getParam("batch")),
                                 r.getPrimaryResult().getScore(),
                                 macs));
@@ -479,10 +478,13 @@ public enum BenchSuite {
         return rows;
     }
 
-    /** A zoo name as is; a peer file by its name without {@code .onnx}. */
+    /**
+     * A zoo name as is; a weights file as {@link Workloads#displayName}; a peer file by its name
+     * without {@code .onnx}.
+     */
     private static String displayName(String model) {
         if (!model.startsWith(OnnxRuntimeBenchmark.FILE)) {
-            return model;
+            return Workloads.displayName(model);
         }
         return Path.of(model.substring(OnnxRuntimeBenchmark.FILE.length()))
                 .getFileName()
@@ -621,6 +623,7 @@ public enum BenchSuite {
                     ratio(out, rows, "vit_small_maxpool", "vit_small", null, null);
                     ratio(out, rows, "vit_small_dwconv", "vit_small", null, null);
                     engineRatios(out, rows);
+                    prunedRatios(out, rows);
                     break;
                 }
         }
@@ -652,8 +655,47 @@ public enum BenchSuite {
         }
     }
 
+    /**
+     * Speed-up of every model loaded from a weights file (a pruned model, "vgg16_bn_cifar@p60")
+     * over its zoo model measured in the same run, on the same engine and batch, against its FLOPs
+     * ratio (issue 17's target: at least 0.8 × the FLOPs ratio).
+     */
+    private static void prunedRatios(List<BenchReport.Finding> out, List<BenchRow> rows) {
+        for (BenchRow r : rows) {
+            String base = Workloads.baseName(r.name());
+            if (base.equals(r.name()) || r.flops() <= 0) {
+                continue;
+            }
+            for (BenchRow b : rows) {
+                if (b.name().equals(base)
+                        && b.batch() == r.batch()
+                        && java.util.Objects.equals(b.variant(), r.variant())
+                        && b.flops() > 0) {
+                    double flopsRatio = (double) b.flops() / r.flops();
+                    double v = b.latencyMs() / r.latencyMs();
+                    out.add(
+                            finding(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "speed-up %s over %s (batch %d, %s; FLOPs ratio %.2f)",
+                                            r.name(),
+                                            base,
+                                            r.batch(),
+                                            r.variant() == null ? "PyTorch" : r.variant(),
+                                            flopsRatio),
+                                    v,
+                                    String.format(
+                                            Locale.ROOT,
+                                            ">= %.2f (0.8 x FLOPs ratio, issue 17)",
+                                            0.8 * flopsRatio),
+                                    v >= 0.8 * flopsRatio));
+                }
+            }
+        }
+    }
+
     private static String defaultEngine(String model) {
-        return InferenceEngine.defaultFor(model).djlName();
+        return InferenceEngine.defaultFor(Workloads.baseName(model)).djlName();
     }
 
     private static double flops(List<BenchRow> rows, String op, long[] input) {

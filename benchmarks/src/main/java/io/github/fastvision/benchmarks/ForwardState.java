@@ -10,6 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.runtime.NativeAllocator;
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.io.WeightsFile;
 
 /**
  * Shared benchmark state: a block initialized on the benchmark thread with autograd off, the
@@ -39,6 +41,20 @@ public class ForwardState {
         block.initialize(manager, DataType.FLOAT32, input);
         ps = new ParameterStore(manager, false);
         this.input = manager.randomNormal(input);
+    }
+
+    /**
+     * Loads the parameters of a weights file into the block (a zoo model built at the file's
+     * widths, see {@link Workloads#backbone}).
+     *
+     * @param weights the .fvw file
+     */
+    public void load(java.nio.file.Path weights) {
+        try {
+            WeightsFile.load((Backbone) block, manager, weights);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot load " + weights, e);
+        }
     }
 
     /**

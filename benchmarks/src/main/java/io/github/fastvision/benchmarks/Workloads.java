@@ -8,8 +8,15 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.pconv.PartialConv2d;
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.io.WeightsFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The workloads the benchmarks time: fasternet Table 1 operator stacks and whole models. */
 public final class Workloads {
@@ -86,7 +93,15 @@ public final class Workloads {
     }
 
     /**
-     * A model by zoo name, or DJL's baselines "djl_resnetv1_50" and "djl_mobilenetv2".
+     * The prefix of a model name that names a weights file ({@code weights:/path/model.fvw}): a
+     * pruned or trained model, rebuilt at the widths and input size the file records.
+     */
+    public static final String WEIGHTS = "weights:";
+
+    /**
+     * A model by zoo name (built with its default options: 224×224 for ImageNet models, 32×32 for
+     * the CIFAR ones), DJL's baselines "djl_resnetv1_50" and "djl_mobilenetv2", or a weights file
+     * ({@link #WEIGHTS}; its parameters are loaded by {@link ForwardState#load}).
      *
      * @param name the name
      * @return the block
@@ -102,12 +117,106 @@ public final class Workloads {
             case "djl_mobilenetv2":
                 return MobileNetV2.builder().setOutSize(1000).build();
             default:
-                return ModelRegistry.model(name);
+                return backbone(name);
         }
     }
 
     /**
-     * Multiply-adds per image of a model at 224×224.
+     * The zoo model behind a zoo name or a weights file.
+     *
+     * @param name a zoo name or {@link #WEIGHTS} and a path
+     * @return the uninitialized model
+     */
+    public static Backbone backbone(String name) {
+        Optional<Path> file = weightsFile(name);
+        if (file.isEmpty()) {
+            return ModelRegistry.info(name).create();
+        }
+        WeightsFile.Header header = header(file.get());
+        ModelInfo info = ModelRegistry.info(header.model());
+        int side = header.inputSize().orElse(info.defaultOptions().inputSize());
+        return info.create(header.options(side));
+    }
+
+    /**
+     * The weights file a model name refers to.
+     *
+     * @param name a model name
+     * @return the path after {@link #WEIGHTS}, or empty for zoo and DJL names
+     */
+    public static Optional<Path> weightsFile(String name) {
+        return name.startsWith(WEIGHTS)
+                ? Optional.of(Path.of(name.substring(WEIGHTS.length())))
+                : Optional.empty();
+    }
+
+    /**
+     * The name a report row shows: the name itself, or for a weights file its zoo model and the
+     * file's folder, e.g. "vgg16_bn_cifar@p60" for {@code weights:/tmp/p60/vgg16_bn_cifar.fvw}.
+     *
+     * @param name a model name
+     * @return the row name
+     */
+    public static String displayName(String name) {
+        Optional<Path> file = weightsFile(name);
+        if (file.isEmpty()) {
+            return name;
+        }
+        Path parent = file.get().toAbsolutePath().getParent();
+        String where =
+                parent == null || parent.getFileName() == null
+                        ? file.get().getFileName().toString()
+                        : parent.getFileName().toString();
+        return header(file.get()).model() + "@" + where;
+    }
+
+    /**
+     * The zoo model a row name stands for, e.g. "vgg16_bn_cifar" for "vgg16_bn_cifar@p60".
+     *
+     * @param displayName a row name
+     * @return the zoo (or DJL) name
+     */
+    public static String baseName(String displayName) {
+        int at = displayName.indexOf('@');
+        return at < 0 ? displayName : displayName.substring(0, at);
+    }
+
+    /**
+     * The input of one image of a model: its own input size (the DJL baselines: 3×224×224).
+     *
+     * @param name a model name
+     * @return {C, H, W}
+     */
+    public static long[] inputChw(String name) {
+        if (name.startsWith("djl_")) {
+            return new long[] {3, 224, 224};
+        }
+        Shape s = backbone(name).inputShape(1);
+        return new long[] {s.get(1), s.get(2), s.get(3)};
+    }
+
+    /**
+     * The input shape of a batch of a model.
+     *
+     * @param name a model name
+     * @param batch the batch size
+     * @return (batch, C, H, W)
+     */
+    public static Shape inputShape(String name, int batch) {
+        long[] chw = inputChw(name);
+        return new Shape(batch, chw[0], chw[1], chw[2]);
+    }
+
+    private static WeightsFile.Header header(Path file) {
+        try {
+            return WeightsFile.header(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the weights file " + file, e);
+        }
+    }
+
+    /**
+     * Multiply-adds per image of a model at its own input size.
      *
      * @param name the name
      * @return multiply-adds
@@ -119,7 +228,7 @@ public final class Workloads {
             case "djl_mobilenetv2":
                 return DJL_MOBILENETV2_MACS;
             default:
-                return ModelRegistry.model(name).cost().macs();
+                return backbone(name).cost().macs();
         }
     }
 

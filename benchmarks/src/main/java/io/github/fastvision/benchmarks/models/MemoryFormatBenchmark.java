@@ -1,6 +1,5 @@
 package io.github.fastvision.benchmarks.models;
 
-import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.benchmarks.ForwardBenchmark;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.runtime.InferenceMode;
@@ -52,7 +51,8 @@ public class MemoryFormatBenchmark extends ForwardBenchmark {
     /** Builds the model on the benchmark thread and enters the fast path in the format. */
     @Setup(Level.Trial)
     public void setUp() {
-        state.open(Workloads.model(model), new Shape(batch, 3, 224, 224), threads);
+        state.open(Workloads.model(model), Workloads.inputShape(model, batch), threads);
+        Workloads.weightsFile(model).ifPresent(state::load);
         InferenceMode.enter(state.block(), MemoryFormat.parse(format));
     }
 }

@@ -1,6 +1,5 @@
 package io.github.fastvision.benchmarks.models;
 
-import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.benchmarks.ForwardBenchmark;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.core.runtime.InferenceMode;
@@ -18,8 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency (batch 1) and throughput (batch 32) of zoo models at 224×224 on the inference path
- * ({@link InferenceMode}), with DJL's own ResNetV1-50 and MobileNetV2 as baselines in the same run.
+ * Latency (batch 1) and throughput (batch 32) of zoo models at their own input size (224×224; the
+ * CIFAR models 32×32; a weights file its recorded size) on the inference path ({@link
+ * InferenceMode}), with DJL's own ResNetV1-50 and MobileNetV2 as baselines in the same run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,7 +50,8 @@ public class ModelBenchmark extends ForwardBenchmark {
     /** Builds the model on the benchmark thread. */
     @Setup(Level.Trial)
     public void setUp() {
-        state.open(Workloads.model(model), new Shape(batch, 3, 224, 224), threads);
+        state.open(Workloads.model(model), Workloads.inputShape(model, batch), threads);
+        Workloads.weightsFile(model).ifPresent(state::load);
         if ("fast".equals(path)) {
             InferenceMode.enter(state.block());
         }

@@ -2,8 +2,11 @@ package io.github.fastvision.benchmarks.models;
 
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
-import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import io.github.fastvision.onnx.runtime.ZooExports;
 import java.io.IOException;
@@ -26,9 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Latency of a model on ONNX Runtime (graph optimization ALL, sequential execution, {@code threads}
- * intra-op threads) at 224×224: a zoo model through fastvision's own ONNX export, or an externally
- * exported {@code .onnx} file ({@code file:/path/model.onnx}, the peers). The same settings as
- * {@link ModelBenchmark}, so the two engines compare in one run.
+ * intra-op threads) at the model's own input size: a zoo model (or a weights file, {@code
+ * weights:/path/model.fvw}) through fastvision's own ONNX export, or an externally exported {@code
+ * .onnx} file ({@code file:/path/model.onnx}, the peers). The same settings as {@link
+ * ModelBenchmark}, so the two engines compare in one run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,28 +71,41 @@ public class OnnxRuntimeBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
-        shape = new long[] {batch, 3, 224, 224};
-        input = new float[batch * 3 * 224 * 224];
-        Random random = new Random(0);
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) random.nextGaussian();
-        }
         OnnxRuntimeSession.Builder b = OnnxRuntimeSession.builder().optIntraOpThreads(threads);
         if (model.startsWith(FILE)) {
+            shape = new long[] {batch, 3, 224, 224};
             b.setModelFile(Path.of(model.substring(FILE.length())));
+            input = randomInput(shape);
         } else {
+            // A zoo name at its default options, or a weights file at the widths and input size
+            // it records (a pruned model).
+            Backbone built = Workloads.backbone(model);
+            shape = built.inputShape(batch).getShape();
+            input = randomInput(shape);
             // The full-size check of the export: the run fails unless ONNX Runtime's logits
             // match fastvision's own within 1e-4 of their largest magnitude.
             Engine.getEngine("PyTorch").setRandomSeed(0);
-            b.setModel(
-                    ZooExports.exportVerified(
-                            ModelRegistry.info(model),
-                            ModelOptions.IMAGENET.withInputSize(224),
-                            null,
-                            input,
-                            shape));
+            Path weights = Workloads.weightsFile(model).orElse(null);
+            ModelInfo info =
+                    weights == null
+                            ? ModelRegistry.info(model)
+                            : ModelRegistry.info(WeightsFile.header(weights).model());
+            b.setModel(ZooExports.exportVerified(info, built.getOptions(), weights, input, shape));
         }
         session = b.build();
+    }
+
+    private static float[] randomInput(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] x = new float[Math.toIntExact(n)];
+        Random random = new Random(0);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
     }
 
     /**

@@ -2,15 +2,18 @@ package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.benchmarks.BenchSuite;
 import io.github.fastvision.benchmarks.PeakShare;
+import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.benchmarks.report.ReportWriter;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,6 +55,16 @@ public final class BenchCommand implements Callable<Integer> {
             description =
                     "Models for models/pflayer (zoo names, djl_resnetv1_50, djl_mobilenetv2).")
     private List<String> models;
+
+    @Option(
+            names = "--weights",
+            split = ",",
+            description =
+                    "models: weights files (.fvw, e.g. from prune or train), each measured as one"
+                            + " more model (named <model>@<folder>) at the widths and input size"
+                            + " it records; with its zoo model among --models, the speed-up is"
+                            + " compared with the FLOPs ratio.")
+    private List<Path> weights;
 
     @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
     private boolean quick;
@@ -117,6 +130,20 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        List<String> names = new ArrayList<>(models == null ? List.of() : models);
+        for (Path w : weights == null ? List.<Path>of() : weights) {
+            if (s != BenchSuite.MODELS) {
+                throw new IllegalArgumentException("--weights applies to the models suite only");
+            }
+            if (!Files.isRegularFile(w)) {
+                throw new IllegalArgumentException(
+                        "--weights: " + w + " is not a file; expected a .fvw weights file");
+            }
+            // Read the header now: a bad file fails here with its name, not inside a JMH fork.
+            WeightsFile.Header header = WeightsFile.header(w);
+            ModelRegistry.info(header.model());
+            names.add(Workloads.WEIGHTS + w.toAbsolutePath());
+        }
         Files.createDirectories(out);
         Path log = out.resolve(s.name().toLowerCase(Locale.ROOT) + "_jmh.log");
         BenchReport report =
@@ -124,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchSuite.Settings.builder()
                                 .optThreads(threads)
                                 .optBatches(b)
-                                .optModels(models == null ? List.of() : models)
+                                .optModels(names)
                                 .optQuick(quick)
                                 .optEngines(engines())
                                 .optPeerOnnx(peerOnnx)
