@@ -68,6 +68,31 @@ class HostileCliTest {
     }
 
     @Test
+    void benchRefusesAWeightsArgumentThatIsNotAWeightsFileBeforeJmhStarts(@TempDir Path tmp)
+            throws Exception {
+        CliRun missing =
+                CliRun.of(
+                        "bench",
+                        "models",
+                        "--weights",
+                        tmp.resolve("none.fvw").toString(),
+                        "--out",
+                        tmp.resolve("b").toString());
+        assertRefused(missing, "--weights", "none.fvw", "is not a file", ".fvw weights file");
+        Path junk = Files.writeString(tmp.resolve("junk.fvw"), "not a weights file");
+        CliRun bad =
+                CliRun.of(
+                        "bench",
+                        "models",
+                        "--weights",
+                        junk.toString(),
+                        "--out",
+                        tmp.resolve("b").toString());
+        assertRefused(bad, "junk.fvw");
+        assertTrue(!Files.exists(tmp.resolve("b")), "JMH did not start");
+    }
+
+    @Test
     void benchNamesCloseMatchesOfAnUnknownModelBeforeJmhStarts(@TempDir Path tmp) {
         CliRun r =
                 CliRun.of(
