@@ -82,8 +82,6 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
                                 .optStride(new Shape(stride, stride))
                                 .optPadding(new Shape(1, 1))
                                 .build());
-        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
     }
 
     /**
@@ -96,8 +94,9 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
     }
 
     /**
-     * Keeps the offset predictor's zero initialization when a parent model sets initializers for
-     * all its parameters: a deformable pool must start as plain pooling.
+     * Keeps the offset predictor's zero initialization: a deformable pool must start as plain
+     * pooling. (A parent's {@code setInitializer} does not come through here; DJL sets the nested
+     * parameters directly, which is why {@link #initializeChildBlocks} sets the zeros.)
      *
      * @param initializer ignored
      * @param predicate ignored
@@ -284,6 +283,13 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        // Zeros set here, not at construction: a parent model's setInitializer (ResNet's Kaiming
+        // init of every weight) reaches these parameters directly and replaced them, so training
+        // started from random offsets instead of plain pooling, and a random-init ResNet-50
+        // deform_max predicted offsets of hundreds of pixels (a chaotic function whose float
+        // rounding alone moved the logits by ~1e-3 between any two correct implementations).
+        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+        offsetConv.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
         offsetConv.initialize(manager, dataType, inputs[0]);
     }
 

@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
 import io.github.fastvision.core.Fixtures;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Pool2d;
@@ -63,6 +70,41 @@ class DeformablePool2dTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aParentsInitializersLeaveTheOffsetPredictorAtZero() {
+        // DJL's setInitializer on a parent sets every nested parameter directly, never through
+        // the pool's override: ResNet's Kaiming init of all weights used to reach the predictor.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape in = new Shape(2, 8, 14, 14);
+            DeformablePool2d pool =
+                    DeformablePool2d.builder().setChannels(8).optModulation(true).build();
+            SequentialBlock parent = new SequentialBlock().add(pool);
+            parent.setInitializer(
+                    new XavierInitializer(
+                            XavierInitializer.RandomType.GAUSSIAN,
+                            XavierInitializer.FactorType.OUT,
+                            2),
+                    Parameter.Type.WEIGHT);
+            parent.setInitializer(new NormalInitializer(1f), Parameter.Type.BIAS);
+            Fixtures.init(parent, m, in);
+            for (Pair<String, Parameter> p : pool.getOffsetConv().getParameters()) {
+                assertEquals(
+                        0.0, Fixtures.maxAbs(p.getValue().getArray()), p.getKey() + " not zero");
+            }
+            NDArray x = m.randomNormal(in).sub(1);
+            NDArray expected = Pool2d.pool(x, Pool2d.Mode.MAX, 3, 1, 1);
+            // The inference kernel is plain max pooling bit for bit at zero offsets; the
+            // libtorch (training) path within rounding.
+            assertEquals(0.0, Fixtures.maxAbs(Fixtures.forward(parent, x, false).sub(expected)));
+            NDArray offsets =
+                    pool.getOffsetConv()
+                            .forward(new ParameterStore(m, false), new NDList(x), false)
+                            .singletonOrThrow();
+            NDArray sampled = DeformablePool2d.sample(x, offsets, 3, 1, Pool2d.Mode.MAX);
+            assertTrue(Fixtures.maxAbs(sampled.sub(expected)) < 1e-6, "libtorch path");
         }
     }
 
