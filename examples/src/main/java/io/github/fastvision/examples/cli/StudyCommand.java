@@ -41,7 +41,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(
             names = "--epochs",
             description =
-                    "Epochs per model (default: 3; pruning: the large model's, 3 or 2 with --quick).")
+                    "Epochs per model (default: 3; pruning: the large model's, 6 or 2 with --quick).")
     private Integer epochs;
 
     @Option(
@@ -60,13 +60,13 @@ public final class StudyCommand implements Callable<Integer> {
             names = "--quick",
             description =
                     "pruning: the loaded-machine study (2 seeds, 2 epochs, 800 training images,"
-                            + " widths / 16) instead of the ~1 hour one.")
+                            + " widths / 16, a few minutes) instead of the ~45-minute one.")
     private boolean quick;
 
     @Option(
             names = "--train-images",
             description =
-                    "pruning: training images (default: the scale's, 1,200 or 800 with --quick).")
+                    "pruning: training images (default: the scale's, 5,000 or 800 with --quick).")
     private Integer trainImages;
 
     @Option(
