@@ -4,12 +4,15 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.EfficientBottleneck;
 import io.github.fastvision.core.resnet.AbstractBottleneck;
 import io.github.fastvision.core.resnet.Bottleneck;
+import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.models.ChannelGroups;
 import io.github.fastvision.models.ClassifierHead;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.StageInfo;
@@ -37,6 +40,17 @@ public final class ResNet {
      */
     public static VisionModel create(ResNetVariant variant, ModelOptions options) {
         options.requireFamilyStem(variant.zooName());
+        if (options.widths().isPresent() && !variant.hasWidthTable()) {
+            throw new IllegalArgumentException(
+                    variant.zooName()
+                            + " has no width table (its efficient bottlenecks have a"
+                            + " parameter-free spatial op); widths apply to the regular ResNets,"
+                            + " e.g. resnet50, resnet101, wide_resnet50_2");
+        }
+        int[] widths =
+                variant.hasWidthTable()
+                        ? ChannelGroups.resolve(options, variant.zooName(), variant.defaultWidths())
+                        : null;
         Block stem =
                 new SequentialBlock()
                         .add(
@@ -58,6 +72,7 @@ public final class ResNet {
         List<Block> stages = new ArrayList<>();
         List<StageInfo> info = new ArrayList<>();
         int in = variant.stemWidth();
+        int at = 0;
         for (int s = 0; s < depths.length; s++) {
             SequentialBlock stage = new SequentialBlock();
             for (int j = 0; j < depths[s]; j++) {
@@ -68,7 +83,10 @@ public final class ResNet {
                                 variant.pattern().kind(j, stride),
                                 in,
                                 variant.stemWidth() << s,
-                                stride);
+                                stride,
+                                widths,
+                                at);
+                at += 2;
                 stage.add(b);
                 in = b.getOutChannels();
             }
@@ -92,7 +110,13 @@ public final class ResNet {
     }
 
     private static AbstractBottleneck bottleneck(
-            ResNetVariant v, BlockPattern.Kind kind, int in, int planes, int stride) {
+            ResNetVariant v,
+            BlockPattern.Kind kind,
+            int in,
+            int planes,
+            int stride,
+            int[] widths,
+            int at) {
         if (kind == BlockPattern.Kind.EFFICIENT) {
             return EfficientBottleneck.builder()
                     .setInChannels(in)
@@ -103,8 +127,11 @@ public final class ResNet {
                     .optOp(v.op())
                     .build();
         }
-        return Bottleneck.builder()
-                .setInChannels(in)
+        Bottleneck.Builder b = Bottleneck.builder();
+        if (widths != null) {
+            b.optInnerWidths(widths[at], widths[at + 1]);
+        }
+        return b.setInChannels(in)
                 .setPlanes(planes)
                 .optStride(stride)
                 .optBaseWidth(v.baseWidth())
@@ -114,5 +141,59 @@ public final class ResNet {
                                 ? Bottleneck.Downsampling.AVG_POOL
                                 : Bottleneck.Downsampling.STRIDED_CONV)
                 .build();
+    }
+
+    /**
+     * Describes the channel groups of a regular ResNet built by {@link #create}, in width-table
+     * order ({@link ResNetVariant#defaultWidths()}): per bottleneck, {@code stages_S.J.conv1}
+     * (conv1's outputs, normalized by its BN, read by conv2) and {@code stages_S.J.conv2} (conv2's
+     * outputs, read by conv3). The block outputs stay whole: every block of a stage adds them to
+     * its shortcut.
+     *
+     * @param variant the model's variant, one with a width table
+     * @param model the model
+     * @return the groups
+     */
+    public static List<ChannelGroup> groups(ResNetVariant variant, VisionModel model) {
+        List<ChannelGroup> out = new ArrayList<>();
+        List<Block> stages = model.getStageBlocks();
+        for (int s = 0; s < stages.size(); s++) {
+            int k = 0;
+            for (Pair<String, Block> c : stages.get(s).getChildren()) {
+                Bottleneck b = (Bottleneck) c.getValue();
+                String prefix = "stages_" + s + "." + k++;
+                out.add(
+                        ChannelGroups.inner(
+                                prefix + ".conv1",
+                                b.getWidth(),
+                                s,
+                                b,
+                                "conv1.conv.weight",
+                                null,
+                                "conv1.bn.",
+                                "conv2.conv.weight"));
+                out.add(
+                        ChannelGroups.inner(
+                                prefix + ".conv2",
+                                b.getSpatialWidth(),
+                                s,
+                                b,
+                                "conv2.conv.weight",
+                                null,
+                                "conv2.bn.",
+                                "conv3.conv.weight"));
+            }
+        }
+        int expected = variant.defaultWidths().length;
+        if (out.size() != expected) {
+            throw new IllegalStateException(
+                    variant.zooName()
+                            + ": described "
+                            + out.size()
+                            + " of "
+                            + expected
+                            + " widths");
+        }
+        return out;
     }
 }
