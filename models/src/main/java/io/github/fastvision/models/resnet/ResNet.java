@@ -35,8 +35,11 @@ public final class ResNet {
      * Builds a ResNet.
      *
      * @param variant the variant
-     * @param options classes, input size and channels (drop path is not used by ResNets)
+     * @param options classes, input size and channels (drop path is not used by ResNets), and for
+     *     the regular ResNets optionally the width table ({@link ResNetVariant#defaultWidths()})
      * @return the model
+     * @throws IllegalArgumentException when widths are given to a parameter-free ResNet or the
+     *     table has the wrong length
      */
     public static VisionModel create(ResNetVariant variant, ModelOptions options) {
         options.requireFamilyStem(variant.zooName());
