@@ -11,11 +11,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.resnet.ResNetVariant;
 import io.github.fastvision.pruning.methods.L1NormFilterPruning;
 import io.github.fastvision.pruning.methods.NetworkSlimming;
 import io.github.fastvision.pruning.methods.UniformPruning;
@@ -228,6 +231,23 @@ class ZooPruningTest {
             assertTrue(pruned.cost().macs() < model.cost().macs());
             assertEquals(new Shape(1, 3), pruned.cost().output());
         }
+    }
+
+    @Test
+    void wideResNetAtHalfItsInnerWidthsCountsAsResNet50() {
+        // Wide-ResNet-50-2 is ResNet-50 with doubled bottleneck inner widths: halving its width
+        // table must give ResNet-50's params and FLOPs exactly (counting is shape-only).
+        int[] w = ResNetVariant.WIDE_RESNET50_2.defaultWidths();
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= 2;
+        }
+        assertArrayEquals(ResNetVariant.RESNET50.defaultWidths(), w);
+        Cost half =
+                ModelRegistry.create("wide_resnet50_2", ModelOptions.IMAGENET.withWidths(w)).cost();
+        Cost resnet50 = ModelRegistry.create("resnet50", ModelOptions.IMAGENET).cost();
+        assertEquals(resnet50.params(), half.params());
+        assertEquals(resnet50.macs(), half.macs());
+        assertEquals(25_557_032L, resnet50.params());
     }
 
     @Test
