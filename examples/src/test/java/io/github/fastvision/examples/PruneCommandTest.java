@@ -111,7 +111,7 @@ class PruneCommandTest {
     void badInputExitsTwoAndChangesNothing(@TempDir Path tmp) throws Exception {
         Path in = tmp.resolve("in");
         Path vgg = weights(in, "test_vgg_cifar");
-        weights(in, "test_resnet_hybrid");
+        weights(in, "test_rexnet");
         weights(in, "test_convnext");
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
@@ -128,7 +128,7 @@ class PruneCommandTest {
                 "--method",
                 "l1",
                 "--weights",
-                in.resolve("test_resnet_hybrid.fvw").toString()
+                in.resolve("test_rexnet.fvw").toString()
             },
             {
                 "--ratio",
@@ -154,7 +154,7 @@ class PruneCommandTest {
             "--ratio must be in (0, 1) but was 0.0",
             "expected l1, slimming, magnitude or uniform",
             "remove every channel",
-            "l1 does not apply to test_resnet_hybrid",
+            "l1 does not apply to test_rexnet",
             "Network Slimming ranks channels by the BN scale after them, but stages_0.0.mlp_hidden",
             "holds weights for test_vgg_cifar but --model is test_resnet_cifar",
         };
@@ -173,7 +173,7 @@ class PruneCommandTest {
         try (var files = Files.list(out)) {
             assertEquals(1, files.count(), "no temporary or new file in --out");
         }
-        assertFalse(Files.exists(out.resolve("test_resnet_hybrid" + WeightsFile.EXTENSION)));
+        assertFalse(Files.exists(out.resolve("test_rexnet" + WeightsFile.EXTENSION)));
         assertFalse(Files.exists(out.resolve("test_convnext" + WeightsFile.EXTENSION)));
     }
 }

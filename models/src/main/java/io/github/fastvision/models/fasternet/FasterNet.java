@@ -147,7 +147,7 @@ public final class FasterNet {
                                     "mlp_expand.conv.weight",
                                     null,
                                     "mlp_expand.bn.",
-                                    "mlp_project.weight"));
+                                    List.of("mlp_project.weight")));
                 }
                 k++;
             }

@@ -9,6 +9,7 @@ import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.EfficientBottleneck;
+import io.github.fastvision.core.pflayer.ParameterFreeOp;
 import io.github.fastvision.core.resnet.AbstractBottleneck;
 import io.github.fastvision.core.resnet.Bottleneck;
 import io.github.fastvision.models.ChannelGroup;
@@ -35,25 +36,14 @@ public final class ResNet {
      * Builds a ResNet.
      *
      * @param variant the variant
-     * @param options classes, input size and channels (drop path is not used by ResNets), and for
-     *     the regular ResNets optionally the width table ({@link ResNetVariant#defaultWidths()})
+     * @param options classes, input size and channels (drop path is not used by ResNets), and
+     *     optionally the width table ({@link ResNetVariant#defaultWidths()})
      * @return the model
-     * @throws IllegalArgumentException when widths are given to a parameter-free ResNet or the
-     *     table has the wrong length
+     * @throws IllegalArgumentException when the width table has the wrong length
      */
     public static VisionModel create(ResNetVariant variant, ModelOptions options) {
         options.requireFamilyStem(variant.zooName());
-        if (options.widths().isPresent() && !variant.hasWidthTable()) {
-            throw new IllegalArgumentException(
-                    variant.zooName()
-                            + " has no width table (its efficient bottlenecks have a"
-                            + " parameter-free spatial op); widths apply to the regular ResNets,"
-                            + " e.g. resnet50, resnet101, wide_resnet50_2");
-        }
-        int[] widths =
-                variant.hasWidthTable()
-                        ? ChannelGroups.resolve(options, variant.zooName(), variant.defaultWidths())
-                        : null;
+        int[] widths = ChannelGroups.resolve(options, variant.zooName(), variant.defaultWidths());
         Block stem =
                 new SequentialBlock()
                         .add(
@@ -89,7 +79,7 @@ public final class ResNet {
                                 stride,
                                 widths,
                                 at);
-                at += 2;
+                at += b instanceof EfficientBottleneck ? 1 : 2;
                 stage.add(b);
                 in = b.getOutChannels();
             }
@@ -122,6 +112,7 @@ public final class ResNet {
             int at) {
         if (kind == BlockPattern.Kind.EFFICIENT) {
             return EfficientBottleneck.builder()
+                    .optInnerWidth(widths[at])
                     .setInChannels(in)
                     .setPlanes(planes)
                     .optStride(stride)
@@ -130,11 +121,9 @@ public final class ResNet {
                     .optOp(v.op())
                     .build();
         }
-        Bottleneck.Builder b = Bottleneck.builder();
-        if (widths != null) {
-            b.optInnerWidths(widths[at], widths[at + 1]);
-        }
-        return b.setInChannels(in)
+        return Bottleneck.builder()
+                .optInnerWidths(widths[at], widths[at + 1])
+                .setInChannels(in)
                 .setPlanes(planes)
                 .optStride(stride)
                 .optBaseWidth(v.baseWidth())
@@ -147,13 +136,14 @@ public final class ResNet {
     }
 
     /**
-     * Describes the channel groups of a regular ResNet built by {@link #create}, in width-table
-     * order ({@link ResNetVariant#defaultWidths()}): per bottleneck, {@code stages_S.J.conv1}
-     * (conv1's outputs, normalized by its BN, read by conv2) and {@code stages_S.J.conv2} (conv2's
-     * outputs, read by conv3). The block outputs stay whole: every block of a stage adds them to
-     * its shortcut.
+     * Describes the channel groups of a ResNet built by {@link #create}, in width-table order
+     * ({@link ResNetVariant#defaultWidths()}): per regular bottleneck {@code stages_S.K.conv1}
+     * (conv1's outputs, normalized by its BN, read by conv2) and {@code stages_S.K.conv2} (conv2's
+     * outputs, read by conv3); per efficient bottleneck {@code stages_S.K.conv1} (conv1's outputs,
+     * through the parameter-free op to conv3, and read by a deformable op's offset predictor). The
+     * block outputs stay whole: every block of a stage adds them to its shortcut.
      *
-     * @param variant the model's variant, one with a width table
+     * @param variant the model's variant
      * @param model the model
      * @return the groups
      */
@@ -163,8 +153,33 @@ public final class ResNet {
         for (int s = 0; s < stages.size(); s++) {
             int k = 0;
             for (Pair<String, Block> c : stages.get(s).getChildren()) {
-                Bottleneck b = (Bottleneck) c.getValue();
+                AbstractBottleneck b = (AbstractBottleneck) c.getValue();
                 String prefix = "stages_" + s + "." + k++;
+                if (b instanceof EfficientBottleneck) {
+                    ParameterFreeOp op = ((EfficientBottleneck) b).getOp();
+                    boolean deformable =
+                            op == ParameterFreeOp.DEFORM_MAX || op == ParameterFreeOp.DEFORM_AVG;
+                    out.add(
+                            ChannelGroups.inner(
+                                    prefix + ".conv1",
+                                    b.getWidth(),
+                                    s,
+                                    b,
+                                    "conv1.conv.weight",
+                                    null,
+                                    "conv1.bn.",
+                                    deformable
+                                            ? List.of(
+                                                    "conv3.conv.weight", "pool.offset_conv.weight")
+                                            : List.of("conv3.conv.weight")));
+                    continue;
+                }
+                // A hybrid downsampling bottleneck's conv2 sits after its 2×2 average pool.
+                String conv2 =
+                        ((Bottleneck) b).getDownsampling() == Bottleneck.Downsampling.AVG_POOL
+                                        && b.getStride() == 2
+                                ? "conv2.1."
+                                : "conv2.";
                 out.add(
                         ChannelGroups.inner(
                                 prefix + ".conv1",
@@ -174,17 +189,17 @@ public final class ResNet {
                                 "conv1.conv.weight",
                                 null,
                                 "conv1.bn.",
-                                "conv2.conv.weight"));
+                                List.of(conv2 + "conv.weight")));
                 out.add(
                         ChannelGroups.inner(
                                 prefix + ".conv2",
                                 b.getSpatialWidth(),
                                 s,
                                 b,
-                                "conv2.conv.weight",
+                                conv2 + "conv.weight",
                                 null,
-                                "conv2.bn.",
-                                "conv3.conv.weight"));
+                                conv2 + "bn.",
+                                List.of("conv3.conv.weight")));
             }
         }
         int expected = variant.defaultWidths().length;

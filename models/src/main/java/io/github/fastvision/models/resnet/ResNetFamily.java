@@ -18,8 +18,8 @@ import java.util.Optional;
  * The ResNet baselines (torchvision's ResNet v1.5, Wide-ResNet, SE-ResNet): the {@link
  * ResNetVariant}s of origin {@link ResNetVariant.Origin#TORCHVISION}. Their checkpoints use
  * torchvision's names, which timm shares. Their architecture is a width table (each bottleneck's
- * two inner widths), so the structured pruning methods of {@code fastvision-pruning} apply to them
- * ({@link #channelGroups}).
+ * two inner widths, {@link ResNetVariant#defaultWidths()}), so the structured pruning methods of
+ * {@code fastvision-pruning} apply to them ({@link #channelGroups}).
  */
 public final class ResNetFamily implements ModelFamily {
 
@@ -76,11 +76,16 @@ public final class ResNetFamily implements ModelFamily {
     /** {@inheritDoc} */
     @Override
     public Optional<List<ChannelGroup>> channelGroups(Backbone model) {
+        return groups(model);
+    }
+
+    /** The width table of any ResNet variant, the parameter-free ones included. */
+    static Optional<List<ChannelGroup>> groups(Backbone model) {
         if (!(model instanceof VisionModel)) {
             return Optional.empty();
         }
         for (ResNetVariant v : ResNetVariant.values()) {
-            if (v.zooName().equals(model.getName()) && v.hasWidthTable()) {
+            if (v.zooName().equals(model.getName())) {
                 return Optional.of(ResNet.groups(v, (VisionModel) model));
             }
         }

@@ -338,44 +338,27 @@ public enum ResNetVariant {
     }
 
     /**
-     * Returns whether the variant's architecture is a width table: the regular ResNets, whose
-     * bottlenecks all have a 1×1 reduction and a 3×3 convolution to narrow. The parameter-free
-     * ResNets have none: their efficient bottlenecks' spatial op is parameter-free, so the 1×1
-     * reduction's outputs are coupled through it to the expansion (and to the deformable ops'
-     * offset predictors), a table of another shape that is not described.
-     *
-     * @return true for {@link BlockPattern#REGULAR}
-     */
-    public boolean hasWidthTable() {
-        return pattern == BlockPattern.REGULAR;
-    }
-
-    /**
-     * Returns the width table of a regular ResNet: per bottleneck, in stage and block order, the
-     * outputs of {@code conv1} (1×1) and of {@code conv2} (3×3), both planes × baseWidth / 64. The
+     * Returns the width table: per bottleneck, in stage and block order, the channels inside it
+     * that no other block shares. A regular bottleneck has two, the outputs of {@code conv1} (1×1)
+     * and of {@code conv2} (3×3); an efficient bottleneck one, the outputs of {@code conv1}, which
+     * its parameter-free op keeps and {@code conv3} reads. Each is planes × baseWidth / 64. The
      * block outputs (planes × 4) are shared with the shortcuts and are not in the table.
      *
-     * @return two widths per bottleneck
-     * @throws IllegalStateException when the variant has no width table ({@link #hasWidthTable})
+     * @return the widths
      */
     public int[] defaultWidths() {
-        if (!hasWidthTable()) {
-            throw new IllegalStateException(zooName + " has no width table");
-        }
-        int blocks = 0;
-        for (int d : depths) {
-            blocks += d;
-        }
-        int[] widths = new int[2 * blocks];
-        int at = 0;
+        java.util.List<Integer> widths = new java.util.ArrayList<>();
         for (int s = 0; s < depths.length; s++) {
             int width = (stemWidth << s) * baseWidth / 64;
             for (int j = 0; j < depths[s]; j++) {
-                widths[at++] = width;
-                widths[at++] = width;
+                int stride = j == 0 && s > 0 ? 2 : 1;
+                widths.add(width);
+                if (pattern.kind(j, stride) != BlockPattern.Kind.EFFICIENT) {
+                    widths.add(width);
+                }
             }
         }
-        return widths;
+        return widths.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -48,7 +48,14 @@ class ZooExportTest {
 
     /** The tiny variants of the zoo families whose inner widths the pruning methods cut. */
     static Stream<String> widthTableModels() {
-        return Stream.of("test_resnet", "test_fasternet", "test_convnext", "test_convnext_iso");
+        return Stream.of(
+                "test_resnet",
+                "test_resnet_hybrid",
+                "test_resnet_deform",
+                "test_resnet_eb",
+                "test_fasternet",
+                "test_convnext",
+                "test_convnext_iso");
     }
 
     /**
