@@ -33,8 +33,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The structured methods on the zoo families whose inner widths are free to cut: ResNet bottleneck
- * inner widths, FasterNet and ConvNeXt MLP hidden widths.
+ * The structured methods on the zoo families whose inner widths are free to cut: the bottleneck
+ * inner widths of the ResNets (parameter-free ones included), the MLP hidden widths of FasterNet
+ * and ConvNeXt.
  */
 class ZooPruningTest {
 
