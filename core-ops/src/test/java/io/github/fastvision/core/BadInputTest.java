@@ -83,6 +83,27 @@ class BadInputTest {
                 "SE ratio",
                 "[0.0, 1.0]");
         assertMessage(() -> SqueezeExcite.builder().build(), "channels is required");
+        // The inner widths a pruned block is built at.
+        assertMessage(
+                () -> Bottleneck.builder().setInChannels(64).setPlanes(16).optInnerWidths(0, 8),
+                "reduced width must be >= 1",
+                "0");
+        assertMessage(
+                () ->
+                        Bottleneck.builder()
+                                .setInChannels(64)
+                                .setPlanes(16)
+                                .optGroups(4)
+                                .optInnerWidths(6, 8)
+                                .build(),
+                "multiples of groups=4",
+                "6");
+        assertMessage(
+                () -> FasterNetBlock.builder().setChannels(40).optHiddenWidth(0),
+                "FasterNetBlock hiddenWidth must be >= 1");
+        assertMessage(
+                () -> ConvNeXtBlock.builder().setDim(96).optHiddenWidth(-1),
+                "ConvNeXtBlock hiddenWidth must be >= 1");
     }
 
     @Test

@@ -73,10 +73,46 @@ class PruneCommandTest {
     }
 
     @Test
+    void uniformPrunesTheMlpHiddenWidthsOfAZooFamily(@TempDir Path tmp) throws Exception {
+        Path in = tmp.resolve("in");
+        weights(in, "test_fasternet");
+        Path out = tmp.resolve("out");
+        CliRun r =
+                CliRun.of(
+                        "prune",
+                        "--model",
+                        "test_fasternet",
+                        "--weights",
+                        in.toString(),
+                        "--method",
+                        "uniform",
+                        "--ratio",
+                        "0.5",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(
+                doc.getAsJsonObject("after").get("params").getAsLong()
+                        < doc.getAsJsonObject("before").get("params").getAsLong());
+        // test_fasternet: 1 + 1 + 2 + 1 blocks, one MLP hidden width each.
+        assertEquals(5, doc.getAsJsonArray("widths").size());
+        JsonObject first = doc.getAsJsonArray("widths").get(0).getAsJsonObject();
+        assertEquals("stages_0.0.mlp_hidden", first.get("layer").getAsString());
+        assertEquals(32, first.get("before").getAsInt());
+        assertEquals(16, first.get("after").getAsInt());
+        WeightsFile.Header header =
+                WeightsFile.header(out.resolve("test_fasternet" + WeightsFile.EXTENSION));
+        assertEquals(5, header.widths().length);
+    }
+
+    @Test
     void badInputExitsTwoAndChangesNothing(@TempDir Path tmp) throws Exception {
         Path in = tmp.resolve("in");
         Path vgg = weights(in, "test_vgg_cifar");
-        weights(in, "test_resnet");
+        weights(in, "test_rexnet");
+        weights(in, "test_convnext");
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
         Path existing = weights(out, "test_vgg_cifar");
@@ -92,7 +128,15 @@ class PruneCommandTest {
                 "--method",
                 "l1",
                 "--weights",
-                in.resolve("test_resnet.fvw").toString()
+                in.resolve("test_rexnet.fvw").toString()
+            },
+            {
+                "--ratio",
+                "0.5",
+                "--method",
+                "slimming",
+                "--weights",
+                in.resolve("test_convnext.fvw").toString()
             },
             {
                 "--ratio",
@@ -110,7 +154,8 @@ class PruneCommandTest {
             "--ratio must be in (0, 1) but was 0.0",
             "expected l1, slimming, magnitude or uniform",
             "remove every channel",
-            "l1 does not apply to test_resnet",
+            "l1 does not apply to test_rexnet",
+            "Network Slimming ranks channels by the BN scale after them, but stages_0.0.mlp_hidden",
             "holds weights for test_vgg_cifar but --model is test_resnet_cifar",
         };
         for (int i = 0; i < cases.length; i++) {
@@ -128,6 +173,7 @@ class PruneCommandTest {
         try (var files = Files.list(out)) {
             assertEquals(1, files.count(), "no temporary or new file in --out");
         }
-        assertFalse(Files.exists(out.resolve("test_resnet" + WeightsFile.EXTENSION)));
+        assertFalse(Files.exists(out.resolve("test_rexnet" + WeightsFile.EXTENSION)));
+        assertFalse(Files.exists(out.resolve("test_convnext" + WeightsFile.EXTENSION)));
     }
 }

@@ -51,6 +51,12 @@ public final class PrunableModels {
     }
 
     private static List<String> prunableExamples() {
-        return List.of("vgg16_bn_cifar", "resnet56_cifar", "preresnet164_cifar");
+        return List.of(
+                "vgg16_bn_cifar",
+                "resnet56_cifar",
+                "preresnet164_cifar",
+                "resnet50",
+                "fasternet_t0",
+                "convnext_tiny");
     }
 }

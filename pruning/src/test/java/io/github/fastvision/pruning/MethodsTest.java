@@ -247,7 +247,7 @@ class MethodsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             VisionModel resnet =
                     ModelRegistry.create(
-                            "test_resnet",
+                            "test_rexnet",
                             ModelOptions.builder().setNumClasses(3).optInputSize(32).build());
             resnet.initialize(m, DataType.FLOAT32, resnet.inputShape(1));
             IllegalArgumentException e =
@@ -255,7 +255,7 @@ class MethodsTest {
                             IllegalArgumentException.class,
                             () -> PrunableModels.groups(resnet, "slimming"));
             assertTrue(
-                    e.getMessage().contains("slimming does not apply to test_resnet"),
+                    e.getMessage().contains("slimming does not apply to test_rexnet"),
                     e.getMessage());
         }
     }

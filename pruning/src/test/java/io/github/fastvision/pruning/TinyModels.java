@@ -14,7 +14,10 @@ import io.github.fastvision.models.VisionModel;
 import java.util.List;
 import java.util.Random;
 
-/** Tiny CIFAR models with random BN statistics, so that eval-mode outputs depend on every one. */
+/**
+ * Tiny CIFAR models and tiny zoo models (ResNet, FasterNet, ConvNeXt) with random BN statistics and
+ * norm/scale vectors, so that eval-mode outputs depend on every one.
+ */
 final class TinyModels {
 
     static final List<String> NAMES =
@@ -27,16 +30,37 @@ final class TinyModels {
     static final ModelOptions OPTIONS =
             ModelOptions.builder().setNumClasses(3).optInputSize(16).optInChannels(3).build();
 
+    /**
+     * The zoo families with a width table besides the CIFAR nets, through their tiny variants: the
+     * ResNet baselines, the parameter-free ResNets (hybrid, deformable with SE, alternating),
+     * FasterNet and ConvNeXt (hierarchical and isotropic).
+     */
+    static final List<String> ZOO =
+            List.of(
+                    "test_resnet",
+                    "test_resnet_hybrid",
+                    "test_resnet_deform",
+                    "test_resnet_eb",
+                    "test_fasternet",
+                    "test_convnext",
+                    "test_convnext_iso");
+
+    /** The zoo models' options: 32×32, where their stride-32 stages still have a position. */
+    static final ModelOptions ZOO_OPTIONS = OPTIONS.withInputSize(32);
+
     private TinyModels() {}
 
     static VisionModel create(String name, NDManager manager, long seed) {
         Engine.getInstance().setRandomSeed((int) seed);
-        VisionModel model = ModelRegistry.create(name, OPTIONS);
+        VisionModel model = ModelRegistry.create(name, options(name));
         model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
         Random r = new Random(seed);
         for (ParameterNames.Named n : ParameterNames.of(model)) {
             NDArray a = n.parameter().getArray();
-            if (n.name().endsWith("runningVar")) {
+            if (n.name().contains("offset_conv")) {
+                // Deformable offsets away from their zero initialization: fractional sampling.
+                a.set(values(r, (int) a.size(), -0.3f, 0.3f));
+            } else if (n.name().endsWith("runningVar")) {
                 a.set(values(r, (int) a.size(), 0.5f, 1.5f));
             } else if (n.name().endsWith("runningMean")
                     || n.name().endsWith("beta")
@@ -45,6 +69,10 @@ final class TinyModels {
             }
         }
         return model;
+    }
+
+    static ModelOptions options(String name) {
+        return ZOO.contains(name) ? ZOO_OPTIONS : OPTIONS;
     }
 
     static float[] values(Random r, int n, float lo, float hi) {

@@ -27,10 +27,14 @@ import io.github.fastvision.core.layers.LayerScale;
  */
 public class ConvNeXtBlock extends AbstractBlock implements Countable {
 
+    /** The MLP's default expansion, 4 (hidden width 4 × dim, as in every ConvNeXt). */
+    public static final int DEFAULT_EXPANSION = 4;
+
     private static final byte VERSION = 1;
     private static final String NAME = "ConvNeXtBlock";
 
     private final int dim;
+    private final int hidden;
     private final float dropPath;
     private final Conv2d dwconv;
     private final LastAxisLayerNorm norm;
@@ -47,6 +51,7 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
                     "ConvNeXtBlock dropPath must be in [0, 1) but was " + b.dropPath);
         }
         dropPath = b.dropPath;
+        hidden = b.hiddenWidth > 0 ? b.hiddenWidth : b.expansion * dim;
         dwconv =
                 addChildBlock(
                         "dwconv",
@@ -57,9 +62,7 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
                                 .optPadding(new Shape(b.kernel / 2, b.kernel / 2))
                                 .build());
         norm = addChildBlock("norm", new LastAxisLayerNorm(dim, 1e-6f));
-        pwconv1 =
-                addChildBlock(
-                        "pwconv1", Linear.builder().setUnits((long) b.expansion * dim).build());
+        pwconv1 = addChildBlock("pwconv1", Linear.builder().setUnits(hidden).build());
         pwconv2 = addChildBlock("pwconv2", Linear.builder().setUnits(dim).build());
         gamma =
                 b.layerScale > 0
@@ -80,6 +83,15 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the MLP's hidden width (expansion × dim unless set otherwise).
+     *
+     * @return channels
+     */
+    public int getHiddenWidth() {
+        return hidden;
     }
 
     /** {@inheritDoc} */
@@ -136,7 +148,8 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
     public static final class Builder {
         private int dim;
         private int kernel = 7;
-        private int expansion = 4;
+        private int expansion = DEFAULT_EXPANSION;
+        private int hiddenWidth;
         private float dropPath;
         private float layerScale = 1e-6f;
 
@@ -172,6 +185,17 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
          */
         public Builder optExpansion(int e) {
             expansion = Checks.atLeast("expansion", e, 1);
+            return this;
+        }
+
+        /**
+         * Sets the MLP's hidden width instead of expansion × dim, as a pruned block has it.
+         *
+         * @param width hidden channels, >= 1
+         * @return this builder
+         */
+        public Builder optHiddenWidth(int width) {
+            hiddenWidth = Checks.atLeast("ConvNeXtBlock hiddenWidth", width, 1);
             return this;
         }
 

@@ -32,10 +32,14 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
     /** PConv's default partial ratio r = 1/4 (fasternet §3.2). */
     public static final double DEFAULT_PARTIAL_RATIO = 0.25;
 
+    /** The MLP's default expansion ratio e = 2 (fasternet §3.4, every variant). */
+    public static final double DEFAULT_MLP_RATIO = 2.0;
+
     private static final byte VERSION = 1;
     private static final String NAME = "FasterNetBlock";
 
     private final int channels;
+    private final int hidden;
     private final float dropPath;
     private final PartialConv2d spatialMixing;
     private final ConvBn mlpExpand;
@@ -51,7 +55,7 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
                     "FasterNetBlock dropPath must be in [0, 1) but was " + b.dropPath);
         }
         dropPath = b.dropPath;
-        int hidden = (int) (channels * b.mlpRatio);
+        hidden = b.hiddenWidth > 0 ? b.hiddenWidth : (int) (channels * b.mlpRatio);
         spatialMixing =
                 addChildBlock(
                         "spatial_mixing",
@@ -106,6 +110,15 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
         return spatialMixing;
     }
 
+    /**
+     * Returns the MLP's hidden width (mlpRatio × channels unless set otherwise).
+     *
+     * @return channels
+     */
+    public int getHiddenWidth() {
+        return hidden;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
@@ -155,7 +168,8 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
         private int channels;
         private double ratio = DEFAULT_PARTIAL_RATIO;
         private int kernel = 3;
-        private double mlpRatio = 2.0;
+        private double mlpRatio = DEFAULT_MLP_RATIO;
+        private int hiddenWidth;
         private Act act = Act.RELU;
         private float dropPath;
         private float layerScale;
@@ -204,6 +218,17 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
          */
         public Builder optMlpRatio(double r) {
             mlpRatio = r;
+            return this;
+        }
+
+        /**
+         * Sets the MLP's hidden width instead of mlpRatio × channels, as a pruned block has it.
+         *
+         * @param width hidden channels, >= 1
+         * @return this builder
+         */
+        public Builder optHiddenWidth(int width) {
+            hiddenWidth = Checks.atLeast("FasterNetBlock hiddenWidth", width, 1);
             return this;
         }
 

@@ -13,7 +13,7 @@ public class EfficientBottleneck extends AbstractBottleneck {
     private final ParameterFreeOp op;
 
     EfficientBottleneck(Builder b) {
-        super("EfficientBottleneck", b, "pool", b.op.create(b.width(), b.stride()));
+        super("EfficientBottleneck", b, "pool", b.op.create(b.reducedWidth(), b.stride()));
         op = b.op;
     }
 
@@ -45,6 +45,17 @@ public class EfficientBottleneck extends AbstractBottleneck {
         @Override
         protected Builder self() {
             return this;
+        }
+
+        /**
+         * Sets the inner width instead of {@link #width()}, as a pruned block has it: the 1×1
+         * reduction's outputs, which the parameter-free op keeps and the 1×1 expansion reads.
+         *
+         * @param width channels, >= 1
+         * @return this builder
+         */
+        public Builder optInnerWidth(int width) {
+            return innerWidths(width, width);
         }
 
         /**

@@ -37,6 +37,7 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
     private final String name;
     private final int inChannels;
     private final int width;
+    private final int spatialWidth;
     private final int outChannels;
     private final int stride;
     private final ConvBn conv1;
@@ -51,13 +52,15 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
      * @param name the block type name used in error messages
      * @param b the common settings
      * @param spatialName the child name of the spatial op
-     * @param spatial the spatial op, mapping (N, width, H, W) to (N, width, H/stride, W/stride)
+     * @param spatial the spatial op, mapping (N, reducedWidth, H, W) to (N, spatialWidth, H/stride,
+     *     W/stride)
      */
     protected AbstractBottleneck(String name, BaseBuilder<?> b, String spatialName, Block spatial) {
         super(VERSION);
         this.name = name;
         inChannels = Checks.required(name, "inChannels", b.inChannels);
-        width = b.width();
+        width = b.reducedWidth();
+        spatialWidth = b.spatialWidth();
         outChannels = b.planes * EXPANSION;
         stride = b.stride;
         conv1 =
@@ -72,7 +75,10 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         conv3 =
                 addChildBlock(
                         "conv3",
-                        ConvBn.builder().setInChannels(width).setOutChannels(outChannels).build());
+                        ConvBn.builder()
+                                .setInChannels(spatialWidth)
+                                .setOutChannels(outChannels)
+                                .build());
         se =
                 b.seReduction > 0
                         ? addChildBlock(
@@ -152,12 +158,22 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
     }
 
     /**
-     * Returns the inner width (channels of the spatial op).
+     * Returns the inner width (the 1×1 reduction's outputs, the spatial op's inputs).
      *
      * @return width
      */
     public int getWidth() {
         return width;
+    }
+
+    /**
+     * Returns the spatial op's output channels (the 1×1 expansion's inputs); equal to {@link
+     * #getWidth()} unless a pruned bottleneck was built with other inner widths.
+     *
+     * @return channels
+     */
+    public int getSpatialWidth() {
+        return spatialWidth;
     }
 
     /**
@@ -203,6 +219,8 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         int groups = 1;
         int baseWidth = 64;
         int seReduction;
+        int reducedWidth;
+        int spatialWidth;
 
         /**
          * Returns the stride.
@@ -298,6 +316,40 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         public int width() {
             Checks.required("bottleneck", "planes", planes);
             return planes * baseWidth / 64 * groups;
+        }
+
+        /**
+         * Sets the inner widths instead of {@link #width()}, for the subclass builders' options (a
+         * pruned bottleneck).
+         *
+         * @param reduced the 1×1 reduction's outputs, >= 1
+         * @param spatial the spatial op's outputs, >= 1
+         * @return this builder
+         */
+        protected T innerWidths(int reduced, int spatial) {
+            reducedWidth = Checks.atLeast("reduced width", reduced, 1);
+            spatialWidth = Checks.atLeast("spatial width", spatial, 1);
+            return self();
+        }
+
+        /**
+         * Returns the 1×1 reduction's output channels: {@link #width()} unless set otherwise by a
+         * subclass builder (a pruned bottleneck).
+         *
+         * @return channels
+         */
+        public int reducedWidth() {
+            return reducedWidth > 0 ? reducedWidth : width();
+        }
+
+        /**
+         * Returns the spatial op's output channels: {@link #width()} unless set otherwise by a
+         * subclass builder (a pruned bottleneck).
+         *
+         * @return channels
+         */
+        public int spatialWidth() {
+            return spatialWidth > 0 ? spatialWidth : width();
         }
     }
 }

@@ -34,12 +34,11 @@ public class Bottleneck extends AbstractBottleneck {
     }
 
     private static Block spatial(Builder b) {
-        int width = b.width();
         boolean pooled = b.downsampling == Downsampling.AVG_POOL && b.stride == 2;
         ConvBn conv =
                 ConvBn.builder()
-                        .setInChannels(width)
-                        .setOutChannels(width)
+                        .setInChannels(b.reducedWidth())
+                        .setOutChannels(b.spatialWidth())
                         .optKernel(3)
                         .optStride(pooled ? 1 : b.stride)
                         .optGroups(b.groups)
@@ -113,11 +112,33 @@ public class Bottleneck extends AbstractBottleneck {
         }
 
         /**
-         * Builds the block.
+         * Sets the two inner widths instead of {@link #width()}: the outputs of the 1×1 reduction
+         * ({@code conv1}) and of the 3×3 convolution ({@code conv2}), as a pruned bottleneck has
+         * them. The block's output width stays planes × 4 (it is shared with the shortcut).
+         *
+         * @param reduced conv1's outputs, >= 1, a multiple of the groups
+         * @param spatial conv2's outputs, >= 1, a multiple of the groups
+         * @return this builder
+         */
+        public Builder optInnerWidths(int reduced, int spatial) {
+            return innerWidths(reduced, spatial);
+        }
+
+        /**
+         * Validates the inner widths against the groups and builds the block.
          *
          * @return the block
          */
         public Bottleneck build() {
+            if (reducedWidth() % groups != 0 || spatialWidth() % groups != 0) {
+                throw new IllegalArgumentException(
+                        "Bottleneck inner widths must be multiples of groups="
+                                + groups
+                                + " but were "
+                                + reducedWidth()
+                                + " and "
+                                + spatialWidth());
+            }
             return new Bottleneck(this);
         }
     }

@@ -34,13 +34,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prunes a trained zoo model into a physically smaller one (thesis chapter 3). */
+/**
+ * Prunes a trained zoo model into a physically smaller one (thesis chapter 3): any model whose
+ * family has a width table (CIFAR nets, ResNets and parameter-free ResNets, FasterNet, ConvNeXt).
+ */
 @Command(
         name = "prune",
         mixinStandardHelpOptions = true,
         description =
                 "Prune trained weights by a named method and save the smaller model: params, FLOPs"
-                        + " and batch-1 latency before and after, and the widths per layer.")
+                        + " and batch-1 latency before and after, and the widths per layer."
+                        + " Applies to the CIFAR nets, the ResNets and parameter-free ResNets"
+                        + " (bottleneck inner widths), FasterNet and ConvNeXt (MLP hidden widths;"
+                        + " ConvNeXt has no BN there, so not slimming).")
 public final class PruneCommand implements Callable<Integer> {
 
     /** The methods {@code --method} accepts. */

@@ -6,10 +6,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.Pair;
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
 import io.github.fastvision.core.convnext.ConvNeXtDownsample;
 import io.github.fastvision.core.convnext.ConvNeXtStem;
 import io.github.fastvision.core.layers.LayerNorm2d;
+import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.models.ChannelGroups;
 import io.github.fastvision.models.ClassifierHead;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.StageInfo;
@@ -31,12 +34,14 @@ public final class ConvNeXt {
      * Builds a ConvNeXt.
      *
      * @param variant the variant
-     * @param options classes, input size and channels, drop path
+     * @param options classes, input size and channels, drop path, optionally the width table (the
+     *     MLP hidden widths, {@link ConvNeXtVariant#defaultWidths()})
      * @return the model
      */
     public static VisionModel create(ConvNeXtVariant variant, ModelOptions options) {
         int[] depths = variant.depths();
         int[] dims = variant.dims();
+        int[] hidden = ChannelGroups.resolve(options, variant.zooName(), variant.defaultWidths());
         int total = 0;
         for (int d : depths) {
             total += d;
@@ -67,6 +72,7 @@ public final class ConvNeXt {
                 stage.add(
                         ConvNeXtBlock.builder()
                                 .setDim(dims[s])
+                                .optHiddenWidth(hidden[block])
                                 .optDropPath(rates[block++])
                                 .optLayerScale(variant.layerScale())
                                 .build());
@@ -92,5 +98,41 @@ public final class ConvNeXt {
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return model;
+    }
+
+    /**
+     * Describes the channel groups of a ConvNeXt built by {@link #create}, in width-table order:
+     * per block, {@code stages_S.K.mlp_hidden} (the outputs of {@code pwconv1} with its bias, read
+     * by {@code pwconv2}). The group follows a LayerNorm, not a BN, so it has no scale (Network
+     * Slimming does not apply); the layer scale {@code gamma} acts on the block output, which stays
+     * whole with the rest of the stage width.
+     *
+     * @param variant the model's variant
+     * @param model the model
+     * @return the groups
+     */
+    public static List<ChannelGroup> groups(ConvNeXtVariant variant, VisionModel model) {
+        List<ChannelGroup> out = new ArrayList<>();
+        List<Block> stages = model.getStageBlocks();
+        for (int s = 0; s < stages.size(); s++) {
+            int k = 0;
+            for (Pair<String, Block> c : stages.get(s).getChildren()) {
+                if (c.getValue() instanceof ConvNeXtBlock) {
+                    ConvNeXtBlock b = (ConvNeXtBlock) c.getValue();
+                    out.add(
+                            ChannelGroups.inner(
+                                    "stages_" + s + "." + k + ".mlp_hidden",
+                                    b.getHiddenWidth(),
+                                    s,
+                                    b,
+                                    "pwconv1.weight",
+                                    "pwconv1.bias",
+                                    null,
+                                    List.of("pwconv2.weight")));
+                }
+                k++;
+            }
+        }
+        return out;
     }
 }

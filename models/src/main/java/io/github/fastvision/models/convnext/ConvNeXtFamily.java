@@ -1,8 +1,11 @@
 package io.github.fastvision.models.convnext;
 
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelFamily;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.weights.NameMapping;
 import io.github.fastvision.models.weights.Source;
 import java.util.ArrayList;
@@ -71,6 +74,20 @@ public final class ConvNeXtFamily implements ModelFamily {
     @Override
     public String checkpointSummary() {
         return "official/timm/torchvision (isotropic: official)";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<List<ChannelGroup>> channelGroups(Backbone model) {
+        if (!(model instanceof VisionModel)) {
+            return Optional.empty();
+        }
+        for (ConvNeXtVariant v : ConvNeXtVariant.values()) {
+            if (v.zooName().equals(model.getName())) {
+                return Optional.of(ConvNeXt.groups(v, (VisionModel) model));
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@inheritDoc} */

@@ -1,5 +1,6 @@
 package io.github.fastvision.models.convnext;
 
+import io.github.fastvision.core.convnext.ConvNeXtBlock;
 import io.github.fastvision.models.PaperReference;
 
 /**
@@ -150,6 +151,28 @@ public enum ConvNeXtVariant {
      */
     public int[] dims() {
         return dims.clone();
+    }
+
+    /**
+     * Returns the width table: per block, in stage and block order, the MLP's hidden width (4 × the
+     * stage width). The stage widths (block outputs, shared with the residual sums) are not in the
+     * table.
+     *
+     * @return one width per block
+     */
+    public int[] defaultWidths() {
+        int blocks = 0;
+        for (int d : depths) {
+            blocks += d;
+        }
+        int[] widths = new int[blocks];
+        int at = 0;
+        for (int s = 0; s < depths.length; s++) {
+            for (int j = 0; j < depths[s]; j++) {
+                widths[at++] = ConvNeXtBlock.DEFAULT_EXPANSION * dims[s];
+            }
+        }
+        return widths;
     }
 
     /**

@@ -6,10 +6,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.Pair;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.fasternet.FasterNetEmbedding;
 import io.github.fastvision.core.fasternet.FasterNetMerging;
 import io.github.fastvision.core.layers.ActBlock;
+import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.models.ChannelGroups;
 import io.github.fastvision.models.ClassifierHead;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.StageInfo;
@@ -31,7 +34,7 @@ public final class FasterNet {
      * Builds a FasterNet.
      *
      * @param variant the variant
-     * @param options classes, input size and channels, drop path
+     * @param options classes, input size and channels, drop path, optionally the width table
      * @return the model
      */
     public static VisionModel create(FasterNetVariant variant, ModelOptions options) {
@@ -43,13 +46,15 @@ public final class FasterNet {
      * partial-ratio ablation of fasternet Table 5: 1/2, 1/4 (default), 1/8).
      *
      * @param variant the variant
-     * @param options classes, input size and channels, drop path
+     * @param options classes, input size and channels, drop path, optionally the width table (the
+     *     MLP hidden widths, {@link FasterNetVariant#defaultWidths()})
      * @param partialRatio r, the convolved fraction of channels
      * @return the model
      */
     public static VisionModel create(
             FasterNetVariant variant, ModelOptions options, double partialRatio) {
         int[] depths = variant.depths();
+        int[] hidden = ChannelGroups.resolve(options, variant.zooName(), variant.defaultWidths());
         int total = 0;
         for (int d : depths) {
             total += d;
@@ -80,6 +85,7 @@ public final class FasterNet {
                                 .setChannels(width)
                                 .optPartialRatio(partialRatio)
                                 .optAct(variant.act())
+                                .optHiddenWidth(hidden[block])
                                 .optDropPath(rates[block++])
                                 .build());
             }
@@ -112,5 +118,40 @@ public final class FasterNet {
         // The official code initializes conv and linear weights from a truncated normal, std 0.02.
         model.setInitializer(new TruncatedNormalInitializer(0.02f), Parameter.Type.WEIGHT);
         return model;
+    }
+
+    /**
+     * Describes the channel groups of a FasterNet built by {@link #create}, in width-table order:
+     * per block, {@code stages_S.K.mlp_hidden} (the outputs of {@code mlp_expand}'s 1×1 conv,
+     * normalized by its BN, read by {@code mlp_project}). PConv and the block outputs stay whole:
+     * they are the stage width every residual sum shares.
+     *
+     * @param variant the model's variant
+     * @param model the model
+     * @return the groups
+     */
+    public static List<ChannelGroup> groups(FasterNetVariant variant, VisionModel model) {
+        List<ChannelGroup> out = new ArrayList<>();
+        List<Block> stages = model.getStageBlocks();
+        for (int s = 0; s < stages.size(); s++) {
+            int k = 0;
+            for (Pair<String, Block> c : stages.get(s).getChildren()) {
+                if (c.getValue() instanceof FasterNetBlock) {
+                    FasterNetBlock b = (FasterNetBlock) c.getValue();
+                    out.add(
+                            ChannelGroups.inner(
+                                    "stages_" + s + "." + k + ".mlp_hidden",
+                                    b.getHiddenWidth(),
+                                    s,
+                                    b,
+                                    "mlp_expand.conv.weight",
+                                    null,
+                                    "mlp_expand.bn.",
+                                    List.of("mlp_project.weight")));
+                }
+                k++;
+            }
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.fastvision.models.fasternet;
 
+import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.models.PaperReference;
 
@@ -75,6 +76,28 @@ public enum FasterNetVariant {
      */
     public int[] depths() {
         return depths.clone();
+    }
+
+    /**
+     * Returns the width table: per block, in stage and block order, the MLP's hidden width
+     * (mlp_ratio 2 × the stage width). The stage widths (PConv and block outputs, shared with the
+     * residual sums) are not in the table.
+     *
+     * @return one width per block
+     */
+    public int[] defaultWidths() {
+        int blocks = 0;
+        for (int d : depths) {
+            blocks += d;
+        }
+        int[] widths = new int[blocks];
+        int at = 0;
+        for (int s = 0; s < depths.length; s++) {
+            for (int j = 0; j < depths[s]; j++) {
+                widths[at++] = (int) ((embedDim << s) * FasterNetBlock.DEFAULT_MLP_RATIO);
+            }
+        }
+        return widths;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.fastvision.models.resnet;
 
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelFamily;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.Preprocessing;
@@ -12,6 +14,8 @@ import java.util.Optional;
  * pflayer's parameter-free ResNets ("pf-ResNet" in the zoo table): the {@link ResNetVariant}s of
  * origin {@link ResNetVariant.Origin#PFLAYER}. They share the ResNet code with {@link ResNetFamily}
  * but are a family of their own because their checkpoints follow the authors' resnet_pf.py naming.
+ * Their width table ({@link ResNetVariant#defaultWidths()}: two inner widths per regular
+ * bottleneck, one per efficient bottleneck) makes them prunable like the baselines.
  */
 public final class ParameterFreeResNetFamily implements ModelFamily {
 
@@ -39,6 +43,12 @@ public final class ParameterFreeResNetFamily implements ModelFamily {
     @Override
     public String checkpointSummary() {
         return "official";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<List<ChannelGroup>> channelGroups(Backbone model) {
+        return ResNetFamily.groups(model);
     }
 
     /** {@inheritDoc} */

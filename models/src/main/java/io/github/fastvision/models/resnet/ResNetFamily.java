@@ -1,9 +1,12 @@
 package io.github.fastvision.models.resnet;
 
 import io.github.fastvision.core.pflayer.ParameterFreeOp;
+import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelFamily;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.weights.NameMapping;
 import io.github.fastvision.models.weights.Source;
 import java.util.ArrayList;
@@ -14,7 +17,9 @@ import java.util.Optional;
 /**
  * The ResNet baselines (torchvision's ResNet v1.5, Wide-ResNet, SE-ResNet): the {@link
  * ResNetVariant}s of origin {@link ResNetVariant.Origin#TORCHVISION}. Their checkpoints use
- * torchvision's names, which timm shares.
+ * torchvision's names, which timm shares. Their architecture is a width table (each bottleneck's
+ * two inner widths, {@link ResNetVariant#defaultWidths()}), so the structured pruning methods of
+ * {@code fastvision-pruning} apply to them ({@link #channelGroups}).
  */
 public final class ResNetFamily implements ModelFamily {
 
@@ -66,6 +71,25 @@ public final class ResNetFamily implements ModelFamily {
     @Override
     public Preprocessing preprocessing() {
         return Preprocessing.imagenet(0.875f);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<List<ChannelGroup>> channelGroups(Backbone model) {
+        return groups(model);
+    }
+
+    /** The width table of any ResNet variant, the parameter-free ones included. */
+    static Optional<List<ChannelGroup>> groups(Backbone model) {
+        if (!(model instanceof VisionModel)) {
+            return Optional.empty();
+        }
+        for (ResNetVariant v : ResNetVariant.values()) {
+            if (v.zooName().equals(model.getName())) {
+                return Optional.of(ResNet.groups(v, (VisionModel) model));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The entries of one origin, each with the tiny variant that shares its bottleneck layout. */

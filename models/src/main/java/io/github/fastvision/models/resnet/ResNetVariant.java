@@ -338,6 +338,30 @@ public enum ResNetVariant {
     }
 
     /**
+     * Returns the width table: per bottleneck, in stage and block order, the channels inside it
+     * that no other block shares. A regular bottleneck has two, the outputs of {@code conv1} (1×1)
+     * and of {@code conv2} (3×3); an efficient bottleneck one, the outputs of {@code conv1}, which
+     * its parameter-free op keeps and {@code conv3} reads. Each is planes × baseWidth / 64. The
+     * block outputs (planes × 4) are shared with the shortcuts and are not in the table.
+     *
+     * @return the widths
+     */
+    public int[] defaultWidths() {
+        java.util.List<Integer> widths = new java.util.ArrayList<>();
+        for (int s = 0; s < depths.length; s++) {
+            int width = (stemWidth << s) * baseWidth / 64;
+            for (int j = 0; j < depths[s]; j++) {
+                int stride = j == 0 && s > 0 ? 2 : 1;
+                widths.add(width);
+                if (pattern.kind(j, stride) != BlockPattern.Kind.EFFICIENT) {
+                    widths.add(width);
+                }
+            }
+        }
+        return widths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * Returns the zoo name.
      *
      * @return the name

@@ -42,11 +42,49 @@ class ZooExportTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("standIns")
     void onnxRuntimeMatchesFastVision(String name) throws Exception {
+        assertOnnxRuntimeMatches(
+                name, ModelOptions.builder().setNumClasses(CLASSES).optInputSize(SIZE).build());
+    }
+
+    /** The tiny variants of the zoo families whose inner widths the pruning methods cut. */
+    static Stream<String> widthTableModels() {
+        return Stream.of(
+                "test_resnet",
+                "test_resnet_hybrid",
+                "test_resnet_deform",
+                "test_resnet_eb",
+                "test_fasternet",
+                "test_convnext",
+                "test_convnext_iso");
+    }
+
+    /**
+     * A pruned model is the same variant at other inner widths: built at narrower, uneven widths
+     * (as surgery builds it), it exports and matches ONNX Runtime like the unpruned one, so no
+     * converter assumes the default hidden widths.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widthTableModels")
+    void aModelAtPrunedWidthsExportsAndMatches(String name) throws Exception {
+        ModelOptions options =
+                ModelOptions.builder().setNumClasses(CLASSES).optInputSize(SIZE).build();
+        int[] widths;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Backbone model = ModelRegistry.model(name, options);
+            model.initialize(m, DataType.FLOAT32, model.inputShape(1));
+            widths =
+                    ModelRegistry.info(name).family().channelGroups(model).orElseThrow().stream()
+                            .mapToInt(g -> g.width() * 5 / 8 + 1)
+                            .toArray();
+        }
+        assertOnnxRuntimeMatches(name, options.withWidths(widths));
+    }
+
+    private static void assertOnnxRuntimeMatches(String name, ModelOptions options)
+            throws Exception {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         Autograd.disable();
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelOptions options =
-                    ModelOptions.builder().setNumClasses(CLASSES).optInputSize(SIZE).build();
             Backbone model = ModelRegistry.model(name, options);
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
             perturb(model, m);

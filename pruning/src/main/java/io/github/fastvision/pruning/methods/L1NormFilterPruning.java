@@ -133,7 +133,7 @@ public final class L1NormFilterPruning {
      * @param groups the model's groups (from its family)
      * @return the selection
      * @throws IllegalArgumentException when the layer ratios do not fit the model or a layer would
-     *     lose every filter
+     *     lose every filter (the message names the layer and the ratios it allows)
      */
     public ChannelSelection select(List<ChannelGroup> groups) {
         List<Integer> prunable = new ArrayList<>();
@@ -180,6 +180,18 @@ public final class L1NormFilterPruning {
             layer++;
             // The original code keeps int(width · (1 − ratio)) filters.
             int keep = (int) Math.floor(g.width() * (1 - r) + 1e-9);
+            if (keep < 1) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%s: a ratio of %s would remove every channel of %s (%d filters);"
+                                        + " expected a ratio in [0, %.4f] for this layer",
+                                name,
+                                r,
+                                g.name(),
+                                g.width(),
+                                1 - 1.0 / g.width()));
+            }
             kept.add(largest(l1Norms(g.filters().getArray()), keep));
         }
         return ChannelSelection.of(groups, kept);

@@ -22,6 +22,9 @@ import java.util.List;
  * channel-selection layer after each block's first BN. Here those coupled groups (residual widths)
  * are left whole and only the inner channels of each block are ranked and pruned; the global share
  * is taken over the prunable channels.
+ *
+ * <p>Groups without a BN after them (ConvNeXt's MLP hidden width follows a LayerNorm) have no scale
+ * to rank: both {@link #select} and {@link #penalty} refuse such models.
  */
 public final class NetworkSlimming {
 
@@ -50,7 +53,8 @@ public final class NetworkSlimming {
      * @param groups the model's groups
      * @param ratio the global share of prunable channels to remove, in (0, 1)
      * @return the selection
-     * @throws IllegalArgumentException when the ratio is outside (0, 1) or would empty a layer
+     * @throws IllegalArgumentException when the ratio is outside (0, 1), would empty a layer, or a
+     *     prunable group has no BN scale
      */
     public static ChannelSelection select(List<ChannelGroup> groups, double ratio) {
         if (!(ratio > 0 && ratio < 1)) {
@@ -58,6 +62,7 @@ public final class NetworkSlimming {
                     "ratio must be in (0, 1) (the global share of channels removed) but was "
                             + ratio);
         }
+        requireScales(groups);
         List<double[]> scales = new ArrayList<>();
         List<long[]> all = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
@@ -108,14 +113,16 @@ public final class NetworkSlimming {
      * @param groups the model's groups
      * @param lambda λ, > 0
      * @return the listener to pass to the trainer
+     * @throws IllegalArgumentException when λ is not positive or a prunable group has no BN scale
      */
     public static TrainingListener penalty(List<ChannelGroup> groups, double lambda) {
         if (!(lambda > 0)) {
             throw new IllegalArgumentException("lambda must be > 0 but was " + lambda);
         }
+        requireScales(groups);
         List<Parameter> scales = new ArrayList<>();
         for (ChannelGroup g : groups) {
-            if (g.prunable() && g.scale() != null) {
+            if (g.prunable()) {
                 scales.add(g.scale());
             }
         }
@@ -132,5 +139,19 @@ public final class NetworkSlimming {
                 }
             }
         };
+    }
+
+    /** The criterion is |γ| of the BN after each group: a group without one cannot be ranked. */
+    private static void requireScales(List<ChannelGroup> groups) {
+        for (ChannelGroup g : groups) {
+            if (g.prunable() && g.scale() == null) {
+                throw new IllegalArgumentException(
+                        "Network Slimming ranks channels by the BN scale after them, but "
+                                + g.name()
+                                + " has no BN (it follows a LayerNorm, as in ConvNeXt); expected a"
+                                + " model whose prunable groups are batch-normalized (CIFAR nets,"
+                                + " ResNet, FasterNet): use l1 or uniform pruning instead");
+            }
+        }
     }
 }
