@@ -26,6 +26,12 @@ import java.util.Arrays;
  * the autograd path's, in the same order (corner weights {@code (wy·wx)·valid·modulation}, corner
  * terms summed 00, 01, 10, 11), so results agree within float rounding of the reductions and zero
  * offsets give plain pooling exactly. No autograd: training uses the autograd path.
+ *
+ * <p>A tap at an integral position inside the image (zero or integer offsets, as every tap of a
+ * fresh zero-initialised predictor) reads one row: its other three corners have weight exactly 0,
+ * so the bilinear sum equals that row times the modulation for finite inputs (an infinite or NaN
+ * neighbour, which the four-corner sum turns into NaN through 0·∞, is not read). This halves the
+ * kernel's time at zero offsets; a zero modulation logit gives 2·sigmoid(0) = 1 without the exp.
  */
 public final class DeformablePoolKernel {
 
@@ -199,7 +205,19 @@ public final class DeformablePoolKernel {
                     float mod = 1f;
                     if (modulated) {
                         float logit = off.get(offBase + (2 * taps + t) * plane + p);
-                        mod = (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
+                        // sigmoid(0)·2 is exactly 1 (a fresh predictor's logits): skip the exp.
+                        mod = logit == 0f ? 1f : (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
+                    }
+                    if (ly == 0f && lx == 0f && y0 >= 0 && y0 <= h - 1 && x0 >= 0 && x0 <= w - 1) {
+                        // An integral position inside the image (zero or integer offsets): the
+                        // other three corners have weight 0, so the sample is one row times mod.
+                        int src = inBase + ((int) y0 * w + (int) x0) * c;
+                        if (max) {
+                            maxRow(in, acc, a, c, src, mod);
+                        } else {
+                            addRow(in, acc, a, c, src, mod);
+                        }
+                        continue;
                     }
                     float y1 = y0 + 1;
                     float x1 = x0 + 1;
@@ -286,6 +304,19 @@ public final class DeformablePoolKernel {
         for (int k = 0; k < c; k++) {
             acc[a + k] +=
                     in[i00 + k] * w00 + in[i01 + k] * w01 + in[i10 + k] * w10 + in[i11 + k] * w11;
+        }
+    }
+
+    // The integral-position loops: one row, scaled by the modulation (1 when unmodulated).
+    private static void maxRow(float[] in, float[] acc, int a, int c, int src, float mod) {
+        for (int k = 0; k < c; k++) {
+            acc[a + k] = Math.max(acc[a + k], in[src + k] * mod);
+        }
+    }
+
+    private static void addRow(float[] in, float[] acc, int a, int c, int src, float mod) {
+        for (int k = 0; k < c; k++) {
+            acc[a + k] += in[src + k] * mod;
         }
     }
 }

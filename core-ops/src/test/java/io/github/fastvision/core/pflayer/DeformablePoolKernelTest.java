@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -88,6 +89,73 @@ class DeformablePoolKernelTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void integerOffsetsMatchTheAutogradPath() {
+        // Integral sample positions take the kernel's one-row path; rounded offsets in [-4, 4]
+        // mix such taps inside the image with taps on and beyond its border, and fractional
+        // offsets on every other row keep the bilinear path in the same call.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (int stride : new int[] {1, 2}) {
+                    for (boolean modulated : new boolean[] {false, true}) {
+                        for (int threads : new int[] {1, 2}) {
+                            JniUtils.setNumThreads(threads);
+                            long ho = Checks.windowOut(7, 3, stride, 1);
+                            long wo = Checks.windowOut(9, 3, stride, 1);
+                            NDArray x = m.randomNormal(new Shape(3, 6, 7, 9));
+                            Shape offShape = new Shape(3, 18, ho, wo);
+                            NDArray integral =
+                                    m.randomNormal(0f, 2f, offShape, DataType.FLOAT32).round();
+                            NDArray fractional = m.randomNormal(0f, 2f, offShape, DataType.FLOAT32);
+                            NDArray oddRow =
+                                    m.arange(0f, (float) ho, 1f, DataType.FLOAT32)
+                                            .reshape(1, 1, ho, 1)
+                                            .mod(2)
+                                            .eq(1)
+                                            .broadcast(offShape);
+                            NDArray off = NDArrays.where(oddRow, fractional, integral);
+                            if (modulated) {
+                                NDArray logits =
+                                        m.randomNormal(
+                                                0f, 1f, new Shape(3, 9, ho, wo), DataType.FLOAT32);
+                                off = off.concat(logits, 1);
+                            }
+                            String what =
+                                    mode
+                                            + " stride "
+                                            + stride
+                                            + " modulated "
+                                            + modulated
+                                            + " threads "
+                                            + threads;
+                            assertClose(
+                                    DeformablePoolKernel.pool(x, off, 3, stride, mode),
+                                    DeformablePool2d.sample(x, off, 3, stride, mode),
+                                    what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroModulatedOffsetsGivePlainMaxPoolingExactly() {
+        // A fresh zoo predictor: zero offsets and zero modulation logits (2·sigmoid(0) = 1).
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int threads : new int[] {1, 2}) {
+                JniUtils.setNumThreads(threads);
+                NDArray x = m.randomNormal(new Shape(2, 8, 9, 8)).sub(1);
+                NDArray off = m.zeros(new Shape(2, 27, 9, 8));
+                NDArray kernel = DeformablePoolKernel.pool(x, off, 3, 1, Pool2d.Mode.MAX);
+                NDArray plain = Pool2d.pool(x, Pool2d.Mode.MAX, 3, 1, 1);
+                assertArrayEquals(
+                        plain.toFloatArray(), kernel.toFloatArray(), "threads " + threads);
             }
         }
     }
