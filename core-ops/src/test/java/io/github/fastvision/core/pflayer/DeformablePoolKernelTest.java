@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -16,6 +17,7 @@ import io.github.fastvision.core.Fixtures;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.Pool2d;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +140,44 @@ class DeformablePoolKernelTest {
                                     DeformablePool2d.sample(x, off, 3, stride, mode),
                                     what);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void uniformIntegerShiftsMatchTheAutogradPath() {
+        // One integer shift for the whole map: at stride 1 each tap's samples form one run of
+        // consecutive input rows, cut where the shifted window leaves the image; equal logits
+        // keep the run, random ones break it at every position.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (boolean randomLogits : new boolean[] {false, true}) {
+                    for (int threads : new int[] {1, 2}) {
+                        JniUtils.setNumThreads(threads);
+                        NDArray x = m.randomNormal(new Shape(2, 5, 8, 10));
+                        float[] shift = new float[2 * 27 * 8 * 10];
+                        for (int img = 0; img < 2; img++) {
+                            for (int ch = 0; ch < 18; ch++) {
+                                // dy = 1 (even channels), dx = -2 (odd channels) for every tap.
+                                float v = ch % 2 == 0 ? 1f : -2f;
+                                Arrays.fill(
+                                        shift, (img * 27 + ch) * 80, (img * 27 + ch + 1) * 80, v);
+                            }
+                        }
+                        NDArray off = m.create(shift, new Shape(2, 27, 8, 10));
+                        NDArray logits =
+                                randomLogits
+                                        ? m.randomNormal(
+                                                0f, 1f, new Shape(2, 9, 8, 10), DataType.FLOAT32)
+                                        : m.full(new Shape(2, 9, 8, 10), 0.7f);
+                        off.set(new NDIndex(":, 18:"), logits);
+                        assertClose(
+                                DeformablePoolKernel.pool(x, off, 3, 1, mode),
+                                DeformablePool2d.sample(x, off, 3, 1, mode),
+                                mode + " random logits " + randomLogits + " threads " + threads);
                     }
                 }
             }
