@@ -191,11 +191,12 @@ public final class DeformablePoolKernel {
         }
 
         /**
-         * Pools output row {@code i} of image {@code img} into {@code acc} (Wo·C, channels-last),
-         * tap by tap: each tap's samples of the whole row are accumulated before the next tap's, so
-         * that integral positions whose rows are consecutive in the input (zero offsets at stride
-         * 1: all of them) merge into one long loop. Each output value still receives its taps in
-         * order 0..k²−1, so the results equal a position-by-position pass bit for bit.
+         * Pools output row {@code i} of image {@code img} into {@code rows.acc} (Wo·C,
+         * channels-last), tap by tap: each tap's samples of the whole row are accumulated before
+         * the next tap's, so that integral positions whose rows are consecutive in the input (zero
+         * offsets at stride 1: all of them) merge into one long loop. Each output value still
+         * receives its taps in order 0..k²−1, so the results equal a position-by-position pass bit
+         * for bit.
          *
          * @param in the input, channels-last
          * @param off the offsets
