@@ -53,6 +53,17 @@ public class DeformablePoolKernelBenchmark {
         PLAIN
     }
 
+    /** What the offsets are. */
+    public enum Offsets {
+        /** N(0,1), a trained predictor's scale: every tap is bilinear. */
+        RANDOM,
+        /**
+         * All zero, a fresh zero-initialised predictor: every tap is integral, the kernel's one-row
+         * path with whole output rows merged into one loop.
+         */
+        ZERO
+    }
+
     /** Feature map "CxHxW" (ResNet-50's stage 1 and stage 3 widths at 224²). */
     @Param({"64x56x56", "256x14x14"})
     public String workload;
@@ -60,6 +71,10 @@ public class DeformablePoolKernelBenchmark {
     /** Execution path. */
     @Param({"KERNEL", "LIBTORCH", "PLAIN"})
     public Path path;
+
+    /** The offsets (ignored by {@link Path#PLAIN}). */
+    @Param({"RANDOM", "ZERO"})
+    public Offsets offsetKind;
 
     /** Reduction. */
     @Param({"MAX", "AVG"})
@@ -77,7 +92,7 @@ public class DeformablePoolKernelBenchmark {
     private NDArray x;
     private NDArray offsets;
 
-    /** Builds the inputs: N(0,1) features and N(0,1) offsets, as a trained predictor's scale. */
+    /** Builds the inputs: N(0,1) features and N(0,1) or zero offsets. */
     @Setup(Level.Trial)
     public void setUp() {
         NativeAllocator.tune();
@@ -86,7 +101,11 @@ public class DeformablePoolKernelBenchmark {
         manager = NDManager.newBaseManager();
         long[] c = Workloads.chw(workload);
         x = manager.randomNormal(new Shape(batch, c[0], c[1], c[2]));
-        offsets = manager.randomNormal(0f, 1f, new Shape(batch, 18, c[1], c[2]), DataType.FLOAT32);
+        Shape offsetShape = new Shape(batch, 18, c[1], c[2]);
+        offsets =
+                offsetKind == Offsets.ZERO
+                        ? manager.zeros(offsetShape)
+                        : manager.randomNormal(0f, 1f, offsetShape, DataType.FLOAT32);
     }
 
     /** Frees the native memory. */

@@ -12,25 +12,41 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * One-pass CPU inference kernel for {@link DeformablePool2d} (pflayer §5.1): per output position
- * and window tap it computes the bilinear corners and weights once, then accumulates the four
- * weighted corner rows of all channels into the output (max or mean over the taps). Each input
- * value is read at most four times per sample and each output value written once, where the
- * autograd path ({@link DeformablePool2d#sample}) streams several N·C·k²·Ho·Wo intermediates
- * through memory.
+ * One-pass CPU inference kernel for {@link DeformablePool2d} (pflayer §5.1): per output row, tap by
+ * tap, and per output position it computes the bilinear corners and weights once, then accumulates
+ * the four weighted corner rows of all channels into the output (max or mean over the taps, each
+ * position's taps in window order). Each input value is read at most four times per sample and each
+ * output value written once, where the autograd path ({@link DeformablePool2d#sample}) streams
+ * several N·C·k²·Ho·Wo intermediates through memory.
  *
  * <p>The input is read channels-last (one libtorch transpose, free when it already is), so the
- * inner loop runs over C contiguous floats of four corner rows and C2 vectorises it; the output is
- * written channels-last and returned as an NCHW view, as the autograd path returns it. Rows of the
- * batch are split over the PyTorch engine's thread count ({@link KernelThreads}). The arithmetic is
- * the autograd path's, in the same order (corner weights {@code (wy·wx)·valid·modulation}, corner
- * terms summed 00, 01, 10, 11), so results agree within float rounding of the reductions and zero
- * offsets give plain pooling exactly. No autograd: training uses the autograd path.
+ * inner loop runs over C contiguous floats of four corner rows, copied next to the output row so
+ * that C2 vectorises it (see {@code Rows}); the output is written channels-last and returned as an
+ * NCHW view, as the autograd path returns it. Rows of the batch are split over the PyTorch engine's
+ * thread count ({@link KernelThreads}). The arithmetic is the autograd path's, in the same order
+ * (corner weights {@code (wy·wx)·valid·modulation}, corner terms summed 00, 01, 10, 11), so results
+ * agree within float rounding of the reductions and zero offsets give plain pooling exactly. No
+ * autograd: training uses the autograd path.
+ *
+ * <p>A tap at an integral position inside the image (zero or integer offsets, as every tap of a
+ * fresh zero-initialised predictor) reads one row: its other three corners have weight exactly 0,
+ * so the bilinear sum equals that row times the modulation for finite inputs (an infinite or NaN
+ * neighbour, which the four-corner sum turns into NaN through 0·∞, is not read). Such taps of
+ * neighbouring positions whose rows are consecutive in the input and whose modulation is equal
+ * (zero offsets at stride 1: the whole output row) merge into one loop over many rows, which C2
+ * runs at full vector width instead of paying a short loop's set-up per position. With the aligned
+ * row copies ({@code Rows}), the 13 pools of ResNet-50-deform-max at batch 1, one thread, went from
+ * ~22 to ~7.5 ms at zero offsets and from ~39 to ~23 ms at N(0,1) offsets (one JVM, interleaved,
+ * loaded machine); a zero modulation logit gives 2·sigmoid(0) = 1 without the exp.
  */
 public final class DeformablePoolKernel {
 
     private static final NativeFloats.Scratch INPUT = new NativeFloats.Scratch();
     private static final NativeFloats.Scratch ROW = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch CORNER00 = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch CORNER01 = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch CORNER10 = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch CORNER11 = new NativeFloats.Scratch();
 
     private DeformablePoolKernel() {}
 
@@ -117,9 +133,18 @@ public final class DeformablePoolKernel {
         KernelThreads.forRange(
                 n * ho,
                 (begin, end) -> {
-                    float[] acc = ROW.get(wo * c);
+                    int len = wo * c;
+                    Rows scratch =
+                            new Rows(
+                                    ROW.get(len),
+                                    CORNER00.get(len),
+                                    CORNER01.get(len),
+                                    CORNER10.get(len),
+                                    CORNER11.get(len));
+                    float[] acc = scratch.acc;
+                    boolean[] sampled = new boolean[wo];
                     for (int unit = begin; unit < end; unit++) {
-                        g.row(in, off, unit / ho, unit % ho, acc);
+                        g.row(in, off, unit / ho, unit % ho, scratch, sampled);
                         dst.put(unit * wo * c, acc, 0, wo * c);
                     }
                     return 0;
@@ -166,40 +191,77 @@ public final class DeformablePoolKernel {
         }
 
         /**
-         * Pools output row {@code i} of image {@code img} into {@code acc} (Wo·C, channels-last).
+         * Pools output row {@code i} of image {@code img} into {@code rows.acc} (Wo·C,
+         * channels-last), tap by tap: each tap's samples of the whole row are accumulated before
+         * the next tap's, so that integral positions whose rows are consecutive in the input (zero
+         * offsets at stride 1: all of them) merge into one long loop. Each output value still
+         * receives its taps in order 0..k²−1, so the results equal a position-by-position pass bit
+         * for bit.
+         *
+         * @param in the input, channels-last
+         * @param off the offsets
+         * @param img the image
+         * @param i the output row
+         * @param rows the output row ({@code rows.acc}) and the corner scratch
+         * @param sampled scratch of Wo flags: whether max saw a sample inside the image
          */
-        void row(float[] in, FloatBuffer off, int img, int i, float[] acc) {
+        void row(float[] in, FloatBuffer off, int img, int i, Rows rows, boolean[] sampled) {
+            float[] acc = rows.acc;
             int plane = ho * wo;
             int offBase = img * (modulated ? 3 : 2) * taps * plane;
             int inBase = img * h * w * c;
             Arrays.fill(acc, 0, wo * c, max ? Float.NEGATIVE_INFINITY : 0f);
+            Arrays.fill(sampled, false);
             // Float positions computed as the autograd path does: (offset + tap) + window origin.
             float rowOrigin = (float) (i * stride - pad);
-            for (int j = 0; j < wo; j++) {
-                int p = i * wo + j;
-                int a = j * c;
-                float colOrigin = (float) (j * stride - pad);
-                boolean any = false;
-                for (int t = 0; t < taps; t++) {
-                    float py =
-                            (off.get(offBase + 2 * t * plane + p) + (float) (t / kernel))
-                                    + rowOrigin;
-                    float px =
-                            (off.get(offBase + (2 * t + 1) * plane + p) + (float) (t % kernel))
-                                    + colOrigin;
+            for (int t = 0; t < taps; t++) {
+                int dyBase = offBase + 2 * t * plane + i * wo;
+                int dxBase = offBase + (2 * t + 1) * plane + i * wo;
+                int modBase = offBase + (2 * taps + t) * plane + i * wo;
+                float tapRow = (float) (t / kernel);
+                float tapCol = (float) (t % kernel);
+                // The pending run of integral samples: output offset, input offset, length in
+                // floats, modulation.
+                int runA = 0;
+                int runSrc = 0;
+                int runLen = 0;
+                float runMod = 0f;
+                for (int j = 0; j < wo; j++) {
+                    int a = j * c;
+                    float py = (off.get(dyBase + j) + tapRow) + rowOrigin;
+                    float px = (off.get(dxBase + j) + tapCol) + (float) (j * stride - pad);
                     if (max && !(py > -1 && py < h && px > -1 && px < w)) {
                         // Max ignores samples outside the image (max-pool's −∞ padding).
                         continue;
                     }
-                    any = true;
+                    sampled[j] = true;
                     float y0 = (float) Math.floor(py);
                     float x0 = (float) Math.floor(px);
                     float ly = py - y0;
                     float lx = px - x0;
                     float mod = 1f;
                     if (modulated) {
-                        float logit = off.get(offBase + (2 * taps + t) * plane + p);
-                        mod = (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
+                        float logit = off.get(modBase + j);
+                        // sigmoid(0)·2 is exactly 1 (a fresh predictor's logits): skip the exp.
+                        mod = logit == 0f ? 1f : (float) (1.0 / (1.0 + Math.exp(-logit))) * 2f;
+                    }
+                    if (ly == 0f && lx == 0f && y0 >= 0 && y0 <= h - 1 && x0 >= 0 && x0 <= w - 1) {
+                        // An integral position inside the image (zero or integer offsets): the
+                        // other three corners have weight 0, so the sample is one row times mod.
+                        int src = inBase + ((int) y0 * w + (int) x0) * c;
+                        if (runLen > 0
+                                && mod == runMod
+                                && a == runA + runLen
+                                && src == runSrc + runLen) {
+                            runLen += c;
+                        } else {
+                            flush(in, rows, runA, runSrc, runLen, runMod);
+                            runA = a;
+                            runSrc = src;
+                            runLen = c;
+                            runMod = mod;
+                        }
+                        continue;
                     }
                     float y1 = y0 + 1;
                     float x1 = x0 + 1;
@@ -228,12 +290,16 @@ public final class DeformablePoolKernel {
                     int i10 = inBase + (r1 + c0) * c;
                     int i11 = inBase + (r1 + c1) * c;
                     if (max) {
-                        maxInto(in, acc, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
+                        maxCorners(in, rows, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
                     } else {
-                        addInto(in, acc, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
+                        addCorners(in, rows, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
                     }
                 }
-                if (max && !any) {
+                flush(in, rows, runA, runSrc, runLen, runMod);
+            }
+            for (int j = 0; j < wo; j++) {
+                int a = j * c;
+                if (max && !sampled[j]) {
                     // A window pushed entirely outside the image has no sample: output 0.
                     Arrays.fill(acc, a, a + c, 0f);
                 } else if (!max) {
@@ -244,35 +310,66 @@ public final class DeformablePoolKernel {
             }
         }
 
+        private void flush(float[] in, Rows rows, int a, int src, int len, float mod) {
+            if (len == 0) {
+                return;
+            }
+            // The input rows are copied to the output's offset first (see Rows).
+            System.arraycopy(in, src, rows.c00, a, len);
+            if (max) {
+                maxRow(rows.c00, rows.acc, a, len, mod);
+            } else {
+                addRow(rows.c00, rows.acc, a, len, mod);
+            }
+        }
+
         private static int clamp(float v, int size) {
             return (int) Math.min(Math.max(v, 0f), size - 1);
         }
     }
 
-    // The two inner loops: C contiguous floats of four corner rows, one output row; C2 vectorises
-    // them (no branches, no calls but Math.max).
-    private static void maxInto(
-            float[] in,
-            float[] acc,
-            int a,
-            int c,
-            int i00,
-            int i01,
-            int i10,
-            int i11,
-            float w00,
-            float w01,
-            float w10,
-            float w11) {
-        for (int k = 0; k < c; k++) {
-            float v = in[i00 + k] * w00 + in[i01 + k] * w01 + in[i10 + k] * w10 + in[i11 + k] * w11;
-            acc[a + k] = Math.max(acc[a + k], v);
+    // The inner loops, every array indexed by the same k (see Rows). The integral-position loops:
+    // rows [a, a + len) scaled by the modulation (1 when unmodulated).
+    private static void maxRow(float[] row, float[] acc, int a, int len, float mod) {
+        for (int k = a; k < a + len; k++) {
+            acc[k] = Math.max(acc[k], row[k] * mod);
         }
     }
 
-    private static void addInto(
+    private static void addRow(float[] row, float[] acc, int a, int len, float mod) {
+        for (int k = a; k < a + len; k++) {
+            acc[k] += row[k] * mod;
+        }
+    }
+
+    /**
+     * One output row and four corner rows of the same length. JDK 17's C2 vectorises a loop over
+     * two float arrays only when it can prove their accesses do not overlap across iterations,
+     * which it cannot for two different index offsets (the input row at {@code src + k}, the output
+     * at {@code a + k}): such loops ran scalar. So each input row is first copied ({@code
+     * System.arraycopy}, an intrinsic memcpy) into a corner row at the output's offset {@code a},
+     * and the arithmetic loops index every array with the same {@code a + k}; measured 4–6× faster
+     * per float at C = 64–1024.
+     */
+    private static final class Rows {
+        final float[] acc;
+        final float[] c00;
+        final float[] c01;
+        final float[] c10;
+        final float[] c11;
+
+        Rows(float[] acc, float[] c00, float[] c01, float[] c10, float[] c11) {
+            this.acc = acc;
+            this.c00 = c00;
+            this.c01 = c01;
+            this.c10 = c10;
+            this.c11 = c11;
+        }
+    }
+
+    private static void maxCorners(
             float[] in,
-            float[] acc,
+            Rows rows,
             int a,
             int c,
             int i00,
@@ -283,9 +380,45 @@ public final class DeformablePoolKernel {
             float w01,
             float w10,
             float w11) {
-        for (int k = 0; k < c; k++) {
-            acc[a + k] +=
-                    in[i00 + k] * w00 + in[i01 + k] * w01 + in[i10 + k] * w10 + in[i11 + k] * w11;
+        float[] r00 = rows.c00;
+        float[] r01 = rows.c01;
+        float[] r10 = rows.c10;
+        float[] r11 = rows.c11;
+        float[] acc = rows.acc;
+        System.arraycopy(in, i00, r00, a, c);
+        System.arraycopy(in, i01, r01, a, c);
+        System.arraycopy(in, i10, r10, a, c);
+        System.arraycopy(in, i11, r11, a, c);
+        for (int k = a; k < a + c; k++) {
+            float v = r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
+            acc[k] = Math.max(acc[k], v);
+        }
+    }
+
+    private static void addCorners(
+            float[] in,
+            Rows rows,
+            int a,
+            int c,
+            int i00,
+            int i01,
+            int i10,
+            int i11,
+            float w00,
+            float w01,
+            float w10,
+            float w11) {
+        float[] r00 = rows.c00;
+        float[] r01 = rows.c01;
+        float[] r10 = rows.c10;
+        float[] r11 = rows.c11;
+        float[] acc = rows.acc;
+        System.arraycopy(in, i00, r00, a, c);
+        System.arraycopy(in, i01, r01, a, c);
+        System.arraycopy(in, i10, r10, a, c);
+        System.arraycopy(in, i11, r11, a, c);
+        for (int k = a; k < a + c; k++) {
+            acc[k] += r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
         }
     }
 }

@@ -11,7 +11,8 @@ import java.nio.FloatBuffer;
  * toByteBuffer(true)} returns a direct buffer on a contiguous tensor's own storage, so reads and
  * writes need no JNI code and no copy (a non-contiguous tensor is copied by DJL first). Kernels
  * copy what their inner loops read into {@code float[]} scratch, because C2 vectorises loops over
- * Java arrays but not over buffer accesses.
+ * Java arrays but not over buffer accesses (and, in JDK 17, only loops that index every array at
+ * the same offset: see {@code DeformablePoolKernel}).
  */
 public final class NativeFloats {
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -15,6 +17,7 @@ import io.github.fastvision.core.Fixtures;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.Pool2d;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,111 @@ class DeformablePoolKernelTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void integerOffsetsMatchTheAutogradPath() {
+        // Integral sample positions take the kernel's one-row path; rounded offsets in [-4, 4]
+        // mix such taps inside the image with taps on and beyond its border, and fractional
+        // offsets on every other row keep the bilinear path in the same call.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (int stride : new int[] {1, 2}) {
+                    for (boolean modulated : new boolean[] {false, true}) {
+                        for (int threads : new int[] {1, 2}) {
+                            JniUtils.setNumThreads(threads);
+                            long ho = Checks.windowOut(7, 3, stride, 1);
+                            long wo = Checks.windowOut(9, 3, stride, 1);
+                            NDArray x = m.randomNormal(new Shape(3, 6, 7, 9));
+                            Shape offShape = new Shape(3, 18, ho, wo);
+                            NDArray integral =
+                                    m.randomNormal(0f, 2f, offShape, DataType.FLOAT32).round();
+                            NDArray fractional = m.randomNormal(0f, 2f, offShape, DataType.FLOAT32);
+                            NDArray oddRow =
+                                    m.arange(0f, (float) ho, 1f, DataType.FLOAT32)
+                                            .reshape(1, 1, ho, 1)
+                                            .mod(2)
+                                            .eq(1)
+                                            .broadcast(offShape);
+                            NDArray off = NDArrays.where(oddRow, fractional, integral);
+                            if (modulated) {
+                                NDArray logits =
+                                        m.randomNormal(
+                                                0f, 1f, new Shape(3, 9, ho, wo), DataType.FLOAT32);
+                                off = off.concat(logits, 1);
+                            }
+                            String what =
+                                    mode
+                                            + " stride "
+                                            + stride
+                                            + " modulated "
+                                            + modulated
+                                            + " threads "
+                                            + threads;
+                            assertClose(
+                                    DeformablePoolKernel.pool(x, off, 3, stride, mode),
+                                    DeformablePool2d.sample(x, off, 3, stride, mode),
+                                    what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void uniformIntegerShiftsMatchTheAutogradPath() {
+        // One integer shift for the whole map: at stride 1 each tap's samples form one run of
+        // consecutive input rows, cut where the shifted window leaves the image; equal logits
+        // keep the run, random ones break it at every position.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (boolean randomLogits : new boolean[] {false, true}) {
+                    for (int threads : new int[] {1, 2}) {
+                        JniUtils.setNumThreads(threads);
+                        NDArray x = m.randomNormal(new Shape(2, 5, 8, 10));
+                        float[] shift = new float[2 * 27 * 8 * 10];
+                        for (int img = 0; img < 2; img++) {
+                            for (int ch = 0; ch < 18; ch++) {
+                                // dy = 1 (even channels), dx = -2 (odd channels) for every tap.
+                                float v = ch % 2 == 0 ? 1f : -2f;
+                                Arrays.fill(
+                                        shift, (img * 27 + ch) * 80, (img * 27 + ch + 1) * 80, v);
+                            }
+                        }
+                        NDArray off = m.create(shift, new Shape(2, 27, 8, 10));
+                        NDArray logits =
+                                randomLogits
+                                        ? m.randomNormal(
+                                                0f, 1f, new Shape(2, 9, 8, 10), DataType.FLOAT32)
+                                        : m.full(new Shape(2, 9, 8, 10), 0.7f);
+                        off.set(new NDIndex(":, 18:"), logits);
+                        assertClose(
+                                DeformablePoolKernel.pool(x, off, 3, 1, mode),
+                                DeformablePool2d.sample(x, off, 3, 1, mode),
+                                mode + " random logits " + randomLogits + " threads " + threads);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroModulatedOffsetsGivePlainMaxPoolingExactly() {
+        // A fresh zoo predictor: zero offsets and zero modulation logits (2·sigmoid(0) = 1).
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int threads : new int[] {1, 2}) {
+                JniUtils.setNumThreads(threads);
+                NDArray x = m.randomNormal(new Shape(2, 8, 9, 8)).sub(1);
+                NDArray off = m.zeros(new Shape(2, 27, 9, 8));
+                NDArray kernel = DeformablePoolKernel.pool(x, off, 3, 1, Pool2d.Mode.MAX);
+                NDArray plain = Pool2d.pool(x, Pool2d.Mode.MAX, 3, 1, 1);
+                assertArrayEquals(
+                        plain.toFloatArray(), kernel.toFloatArray(), "threads " + threads);
             }
         }
     }
