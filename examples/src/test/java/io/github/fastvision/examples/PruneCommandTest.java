@@ -108,6 +108,37 @@ class PruneCommandTest {
     }
 
     @Test
+    void roundToKeepsEveryWidthAMultiple(@TempDir Path tmp) throws Exception {
+        Path in = tmp.resolve("in");
+        weights(in, "test_fasternet");
+        Path out = tmp.resolve("out");
+        CliRun r =
+                CliRun.of(
+                        "prune",
+                        "--weights",
+                        in.resolve("test_fasternet" + WeightsFile.EXTENSION).toString(),
+                        "--method",
+                        "uniform",
+                        "--ratio",
+                        "0.6",
+                        "--round-to",
+                        "8",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(8, doc.get("round_to").getAsInt());
+        for (var w : doc.getAsJsonArray("widths")) {
+            int before = w.getAsJsonObject().get("before").getAsInt();
+            int after = w.getAsJsonObject().get("after").getAsInt();
+            // 60% of 32 leaves 13 (uniform rounds the kept share), rounded up to 16.
+            assertTrue(after % 8 == 0 || after == before, w.toString());
+            assertTrue(after < before, w.toString());
+        }
+    }
+
+    @Test
     void badInputExitsTwoAndChangesNothing(@TempDir Path tmp) throws Exception {
         Path in = tmp.resolve("in");
         Path vgg = weights(in, "test_vgg_cifar");
@@ -148,6 +179,17 @@ class PruneCommandTest {
                 "--model",
                 "test_resnet_cifar"
             },
+            {"--ratio", "0.5", "--method", "l1", "--weights", vgg.toString(), "--round-to", "0"},
+            {
+                "--ratio",
+                "0.5",
+                "--method",
+                "magnitude",
+                "--weights",
+                vgg.toString(),
+                "--round-to",
+                "8"
+            },
         };
         String[] expected = {
             "--ratio must be in (0, 1) but was 1.5",
@@ -157,6 +199,8 @@ class PruneCommandTest {
             "l1 does not apply to test_rexnet",
             "Network Slimming ranks channels by the BN scale after them, but stages_0.0.mlp_hidden",
             "holds weights for test_vgg_cifar but --model is test_resnet_cifar",
+            "--round-to must be >= 1 but was 0",
+            "--round-to applies to the structured methods",
         };
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 3];

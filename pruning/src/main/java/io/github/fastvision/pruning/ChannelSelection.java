@@ -1,5 +1,7 @@
 package io.github.fastvision.pruning;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.github.fastvision.models.ChannelGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,6 +119,89 @@ public final class ChannelSelection {
      */
     public int size() {
         return kept.size();
+    }
+
+    /**
+     * Rounds every pruned group's width up to a multiple of {@code multiple} (never above the
+     * group's width), putting back the removed channels that score highest: |γ| of the group's BN
+     * scale, else the L1 norm of its filters, else the lowest indices. Channels the selection kept
+     * stay kept. Inference engines compute channels in blocks (ONNX Runtime's NCHWc layout and
+     * oneDNN use 8 or 16): a layer of 27 channels costs about what one of 32 does, so rounding
+     * keeps a little more of the model at almost no cost in latency.
+     *
+     * @param groups the model's groups, the ones this selection was made for
+     * @param multiple the width multiple, >= 1 (1 returns this selection)
+     * @return the rounded selection
+     * @throws IllegalArgumentException when {@code multiple} is below 1 or the groups do not match
+     */
+    public ChannelSelection roundedUp(List<ChannelGroup> groups, int multiple) {
+        if (multiple < 1) {
+            throw new IllegalArgumentException(
+                    "the width multiple must be >= 1 but was " + multiple);
+        }
+        if (groups.size() != kept.size()) {
+            throw new IllegalArgumentException(
+                    "the selection has " + kept.size() + " groups but " + groups.size() + " given");
+        }
+        if (multiple == 1) {
+            return this;
+        }
+        List<int[]> rounded = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            ChannelGroup g = groups.get(i);
+            int[] k = kept.get(i);
+            int target = Math.min(g.width(), (k.length + multiple - 1) / multiple * multiple);
+            if (target == k.length) {
+                rounded.add(k);
+                continue;
+            }
+            double[] score = scores(g);
+            boolean[] in = new boolean[g.width()];
+            for (int c : k) {
+                in[c] = true;
+            }
+            List<Integer> removed = new ArrayList<>();
+            for (int c = 0; c < g.width(); c++) {
+                if (!in[c]) {
+                    removed.add(c);
+                }
+            }
+            // Highest score first; ties by index, so the result does not depend on sort order.
+            removed.sort(
+                    (a, b) ->
+                            score[a] != score[b]
+                                    ? Double.compare(score[b], score[a])
+                                    : Integer.compare(a, b));
+            int[] r = Arrays.copyOf(k, target);
+            for (int j = k.length; j < target; j++) {
+                r[j] = removed.get(j - k.length);
+            }
+            rounded.add(r);
+        }
+        return of(groups, rounded);
+    }
+
+    /**
+     * A group's channel scores: |γ|, else the filters' L1 norms, else zeros (lowest index first).
+     */
+    private static double[] scores(ChannelGroup g) {
+        double[] s = new double[g.width()];
+        if (g.scale() != null) {
+            float[] gamma = g.scale().getArray().toType(DataType.FLOAT32, false).toFloatArray();
+            for (int c = 0; c < s.length; c++) {
+                s[c] = Math.abs(gamma[c]);
+            }
+        } else if (g.filters() != null) {
+            NDArray w = g.filters().getArray();
+            float[] v = w.toType(DataType.FLOAT32, false).toFloatArray();
+            int per = v.length / s.length;
+            for (int c = 0; c < s.length; c++) {
+                for (int j = 0; j < per; j++) {
+                    s[c] += Math.abs(v[c * per + j]);
+                }
+            }
+        }
+        return s;
     }
 
     /**

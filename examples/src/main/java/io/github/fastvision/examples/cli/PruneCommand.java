@@ -105,6 +105,16 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Batch size of the latency measurement (default: ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(
+            names = "--round-to",
+            defaultValue = "1",
+            description =
+                    "l1, slimming, uniform: round every pruned width up to a multiple of this,"
+                            + " putting back the best-scoring removed channels (8 suits ONNX"
+                            + " Runtime and oneDNN, which compute channels in blocks; default:"
+                            + " ${DEFAULT-VALUE}, the method's own widths).")
+    private int roundTo;
+
     @Mixin private JsonOption jsonOption;
 
     /** What one side of the comparison costs. */
@@ -123,6 +133,7 @@ public final class PruneCommand implements Callable<Integer> {
             double flopsRatio,
             double latencyRatio,
             int latencyBatch,
+            int roundTo,
             List<Width> widths,
             String weights) {}
 
@@ -148,6 +159,14 @@ public final class PruneCommand implements Callable<Integer> {
         }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1 but was " + batch);
+        }
+        if (roundTo < 1) {
+            throw new IllegalArgumentException("--round-to must be >= 1 but was " + roundTo);
+        }
+        if (roundTo > 1 && method == Method.MAGNITUDE) {
+            throw new IllegalArgumentException(
+                    "--round-to applies to the structured methods (l1, slimming, uniform);"
+                            + " magnitude keeps every channel");
         }
         Path file =
                 Files.isDirectory(weights) && model == null
@@ -189,15 +208,25 @@ public final class PruneCommand implements Callable<Integer> {
                     pruned =
                             Surgery.apply(
                                     original,
-                                    L1NormFilterPruning.uniform(ratio).select(groups),
+                                    L1NormFilterPruning.uniform(ratio)
+                                            .select(groups)
+                                            .roundedUp(groups, roundTo),
                                     manager);
                     break;
                 case SLIMMING:
                     pruned =
-                            Surgery.apply(original, NetworkSlimming.select(groups, ratio), manager);
+                            Surgery.apply(
+                                    original,
+                                    NetworkSlimming.select(groups, ratio)
+                                            .roundedUp(groups, roundTo),
+                                    manager);
                     break;
                 case UNIFORM:
-                    pruned = Surgery.apply(original, UniformPruning.select(groups, ratio), manager);
+                    pruned =
+                            Surgery.apply(
+                                    original,
+                                    UniformPruning.select(groups, ratio).roundedUp(groups, roundTo),
+                                    manager);
                     break;
                 default:
                     pruned = Surgery.apply(original, ChannelSelection.all(groups), manager);
@@ -224,6 +253,7 @@ public final class PruneCommand implements Callable<Integer> {
                             beforeCost.macs() / (double) afterCost.macs(),
                             beforeMs / afterMs,
                             batch,
+                            roundTo,
                             widths,
                             target.toString());
             print(report);
