@@ -246,7 +246,12 @@ public enum BenchSuite {
                                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
                         .output(s.log().toString());
         if (s.quick()) {
-            b.forks(0)
+            // In-process runs save a JVM start per benchmark, but the tuned allocator
+            // (NativeAllocator: no mmap, high trim threshold) keeps every model's batch-32
+            // activations mapped: eight models at batch 32 grew one JVM past 20 GB. Batches above
+            // 1 therefore get a fork per benchmark, which returns that memory when it exits.
+            boolean large = s.batches().stream().anyMatch(x -> x > 1);
+            b.forks(large ? 1 : 0)
                     .warmupIterations(1)
                     .warmupTime(TimeValue.milliseconds(300))
                     .measurementIterations(2)

@@ -20,9 +20,9 @@ public final class AnytimeContext {
      * index put) a computed position cost about 8× oneDNN's dense kernel, so the limit was 0.1.
      * With the Java gather and scatter of {@link SparseConv#conv2d}, {@code
      * SparseMaskedConvBenchmark} (3×3 convolutions at HRNet-W18's four branch widths, batch 32, one
-     * thread, idle machine; sums over the four widths) put the sparse path at 0.48× the dense masked
-     * path's time at 20% computed positions, 0.46× at 30%, 0.91× at 40% and 0.95× at 50%, so the
-     * limit is 0.5 (it was 0.25 from a loaded-machine run).
+     * thread, idle machine; sums over the four widths) put the sparse path at 0.48× the dense
+     * masked path's time at 20% computed positions, 0.46× at 30%, 0.91× at 40% and 0.95× at 50%, so
+     * the limit is 0.5 (it was 0.25 from a loaded-machine run).
      */
     public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.5;
 

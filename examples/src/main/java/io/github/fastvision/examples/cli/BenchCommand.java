@@ -66,7 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
                             + " compared with the FLOPs ratio.")
     private List<Path> weights;
 
-    @Option(names = "--quick", description = "Short in-process runs (no forks): under 3 minutes.")
+    @Option(
+            names = "--quick",
+            description =
+                    "Short runs: in-process at batch 1, one fork per benchmark at larger batches.")
     private boolean quick;
 
     @Option(
