@@ -20,6 +20,30 @@ public final class ChannelGroups {
     private ChannelGroups() {}
 
     /**
+     * A width table with one entry per block, stage by stage (FasterNet's and ConvNeXt's MLP hidden
+     * widths).
+     *
+     * @param depths blocks per stage
+     * @param widthOfStage the width of every block of stage {@code s}
+     * @return {@code widthOfStage(s)} repeated {@code depths[s]} times, for each stage in order
+     */
+    public static int[] perBlock(int[] depths, java.util.function.IntUnaryOperator widthOfStage) {
+        int blocks = 0;
+        for (int d : depths) {
+            blocks += d;
+        }
+        int[] widths = new int[blocks];
+        int at = 0;
+        for (int s = 0; s < depths.length; s++) {
+            int w = widthOfStage.applyAsInt(s);
+            for (int j = 0; j < depths[s]; j++) {
+                widths[at++] = w;
+            }
+        }
+        return widths;
+    }
+
+    /**
      * Returns the widths a model is built at: the options' widths, checked against the length of
      * the variant's table, or the variant's own.
      *

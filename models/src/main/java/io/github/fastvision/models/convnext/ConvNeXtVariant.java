@@ -1,6 +1,7 @@
 package io.github.fastvision.models.convnext;
 
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
+import io.github.fastvision.models.ChannelGroups;
 import io.github.fastvision.models.PaperReference;
 
 /**
@@ -161,18 +162,7 @@ public enum ConvNeXtVariant {
      * @return one width per block
      */
     public int[] defaultWidths() {
-        int blocks = 0;
-        for (int d : depths) {
-            blocks += d;
-        }
-        int[] widths = new int[blocks];
-        int at = 0;
-        for (int s = 0; s < depths.length; s++) {
-            for (int j = 0; j < depths[s]; j++) {
-                widths[at++] = ConvNeXtBlock.DEFAULT_EXPANSION * dims[s];
-            }
-        }
-        return widths;
+        return ChannelGroups.perBlock(depths, s -> ConvNeXtBlock.DEFAULT_EXPANSION * dims[s]);
     }
 
     /**

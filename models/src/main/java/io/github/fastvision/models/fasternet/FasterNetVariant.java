@@ -2,6 +2,7 @@ package io.github.fastvision.models.fasternet;
 
 import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.layers.Act;
+import io.github.fastvision.models.ChannelGroups;
 import io.github.fastvision.models.PaperReference;
 
 /**
@@ -86,18 +87,8 @@ public enum FasterNetVariant {
      * @return one width per block
      */
     public int[] defaultWidths() {
-        int blocks = 0;
-        for (int d : depths) {
-            blocks += d;
-        }
-        int[] widths = new int[blocks];
-        int at = 0;
-        for (int s = 0; s < depths.length; s++) {
-            for (int j = 0; j < depths[s]; j++) {
-                widths[at++] = (int) ((embedDim << s) * FasterNetBlock.DEFAULT_MLP_RATIO);
-            }
-        }
-        return widths;
+        return ChannelGroups.perBlock(
+                depths, s -> (int) ((embedDim << s) * FasterNetBlock.DEFAULT_MLP_RATIO));
     }
 
     /**
