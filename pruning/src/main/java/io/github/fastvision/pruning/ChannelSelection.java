@@ -1,7 +1,5 @@
 package io.github.fastvision.pruning;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import io.github.fastvision.models.ChannelGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,53 +153,23 @@ public final class ChannelSelection {
                 rounded.add(k);
                 continue;
             }
-            double[] score = scores(g);
             boolean[] in = new boolean[g.width()];
             for (int c : k) {
                 in[c] = true;
             }
-            List<Integer> removed = new ArrayList<>();
-            for (int c = 0; c < g.width(); c++) {
-                if (!in[c]) {
-                    removed.add(c);
-                }
-            }
-            // Highest score first; ties by index, so the result does not depend on sort order.
-            removed.sort(
-                    (a, b) ->
-                            score[a] != score[b]
-                                    ? Double.compare(score[b], score[a])
-                                    : Integer.compare(a, b));
             int[] r = Arrays.copyOf(k, target);
-            for (int j = k.length; j < target; j++) {
-                r[j] = removed.get(j - k.length);
+            int n = k.length;
+            for (int c : ChannelScores.ranked(ChannelScores.of(g))) {
+                if (n == target) {
+                    break;
+                }
+                if (!in[c]) {
+                    r[n++] = c;
+                }
             }
             rounded.add(r);
         }
         return of(groups, rounded);
-    }
-
-    /**
-     * A group's channel scores: |γ|, else the filters' L1 norms, else zeros (lowest index first).
-     */
-    private static double[] scores(ChannelGroup g) {
-        double[] s = new double[g.width()];
-        if (g.scale() != null) {
-            float[] gamma = g.scale().getArray().toType(DataType.FLOAT32, false).toFloatArray();
-            for (int c = 0; c < s.length; c++) {
-                s[c] = Math.abs(gamma[c]);
-            }
-        } else if (g.filters() != null) {
-            NDArray w = g.filters().getArray();
-            float[] v = w.toType(DataType.FLOAT32, false).toFloatArray();
-            int per = v.length / s.length;
-            for (int c = 0; c < s.length; c++) {
-                for (int j = 0; j < per; j++) {
-                    s[c] += Math.abs(v[c * per + j]);
-                }
-            }
-        }
-        return s;
     }
 
     /**

@@ -1,15 +1,12 @@
 package io.github.fastvision.pruning.methods;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.pruning.ChannelScores;
 import io.github.fastvision.pruning.ChannelSelection;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * L1-norm filter pruning (Li et al., ICLR 2017; thesis §3.5.1, Table 3.1): in each prunable layer,
@@ -192,30 +189,9 @@ public final class L1NormFilterPruning {
                                 g.width(),
                                 1 - 1.0 / g.width()));
             }
-            kept.add(largest(l1Norms(g.filters().getArray()), keep));
+            kept.add(largest(ChannelScores.filterL1(g.filters().getArray()), keep));
         }
         return ChannelSelection.of(groups, kept);
-    }
-
-    /**
-     * Sums |w| over every axis but the first (one value per output filter).
-     *
-     * @param weight (out, in, k, k) or (out, …)
-     * @return one norm per filter
-     */
-    static double[] l1Norms(NDArray weight) {
-        float[] v = weight.toType(DataType.FLOAT32, false).toFloatArray();
-        int out = (int) weight.getShape().get(0);
-        int per = v.length / out;
-        double[] norms = new double[out];
-        for (int f = 0; f < out; f++) {
-            double s = 0;
-            for (int k = 0; k < per; k++) {
-                s += Math.abs(v[f * per + k]);
-            }
-            norms[f] = s;
-        }
-        return norms;
     }
 
     /**
@@ -226,15 +202,7 @@ public final class L1NormFilterPruning {
      * @return the sorted indices
      */
     static int[] largest(double[] scores, int keep) {
-        int[] order =
-                IntStream.range(0, scores.length)
-                        .boxed()
-                        .sorted(
-                                Comparator.<Integer>comparingDouble(i -> -scores[i])
-                                        .thenComparingInt(i -> i))
-                        .mapToInt(Integer::intValue)
-                        .limit(Math.max(0, keep))
-                        .toArray();
+        int[] order = Arrays.copyOf(ChannelScores.ranked(scores), Math.max(0, keep));
         Arrays.sort(order);
         return order;
     }

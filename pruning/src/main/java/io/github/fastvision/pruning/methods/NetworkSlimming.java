@@ -2,9 +2,9 @@ package io.github.fastvision.pruning.methods;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import io.github.fastvision.models.ChannelGroup;
+import io.github.fastvision.pruning.ChannelScores;
 import io.github.fastvision.pruning.ChannelSelection;
 import io.github.fastvision.training.TrainingListener;
 import java.util.ArrayList;
@@ -71,10 +71,8 @@ public final class NetworkSlimming {
                 scales.add(null);
                 continue;
             }
-            float[] gamma = g.scale().getArray().toType(DataType.FLOAT32, false).toFloatArray();
-            double[] s = new double[gamma.length];
+            double[] s = ChannelScores.bnScale(g);
             for (int c = 0; c < s.length; c++) {
-                s[c] = Math.abs(gamma[c]);
                 all.add(new long[] {i, c});
             }
             scales.add(s);
