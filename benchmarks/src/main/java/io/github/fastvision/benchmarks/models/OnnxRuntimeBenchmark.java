@@ -4,9 +4,7 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.models.Backbone;
-import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
-import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import io.github.fastvision.onnx.runtime.ZooExports;
 import java.io.IOException;
@@ -85,12 +83,13 @@ public class OnnxRuntimeBenchmark {
             // The full-size check of the export: the run fails unless ONNX Runtime's logits
             // match fastvision's own within 1e-4 of their largest magnitude.
             Engine.getEngine("PyTorch").setRandomSeed(0);
-            Path weights = Workloads.weightsFile(model).orElse(null);
-            ModelInfo info =
-                    weights == null
-                            ? ModelRegistry.info(model)
-                            : ModelRegistry.info(WeightsFile.header(weights).model());
-            b.setModel(ZooExports.exportVerified(info, built.getOptions(), weights, input, shape));
+            b.setModel(
+                    ZooExports.exportVerified(
+                            ModelRegistry.info(built.getName()),
+                            built.getOptions(),
+                            Workloads.weightsFile(model).orElse(null),
+                            input,
+                            shape));
         }
         session = b.build();
     }
