@@ -19,6 +19,7 @@ public final class AnytimeConfig {
     private final int batch;
     private final int evalBatch;
     private final double trainMinutes;
+    private final long trainSteps;
     private final StopSignal stop;
     private final float threshold;
     private final double caWarmupFraction;
@@ -39,6 +40,7 @@ public final class AnytimeConfig {
         this.batch = b.batch;
         this.evalBatch = b.evalBatch;
         this.trainMinutes = b.trainMinutes;
+        this.trainSteps = b.trainSteps;
         this.stop = b.stop;
         this.threshold = b.threshold;
         this.caWarmupFraction = b.caWarmupFraction;
@@ -130,6 +132,16 @@ public final class AnytimeConfig {
      */
     public double trainMinutes() {
         return trainMinutes;
+    }
+
+    /**
+     * The steps every variant trains, or 0 when EE's time budget ({@link #trainMinutes()}) fixes
+     * them.
+     *
+     * @return the fixed steps, or 0
+     */
+    public long trainSteps() {
+        return trainSteps;
     }
 
     /**
@@ -236,6 +248,7 @@ public final class AnytimeConfig {
         private int batch = 16;
         private int evalBatch = 16;
         private double trainMinutes = 4;
+        private long trainSteps;
         private StopSignal stop;
         private float threshold = 0.998f;
         private double caWarmupFraction = 0.5;
@@ -307,6 +320,18 @@ public final class AnytimeConfig {
          */
         public Builder optTrainMinutes(double minutes) {
             this.trainMinutes = minutes;
+            return this;
+        }
+
+        /**
+         * Trains every variant for exactly this many steps instead of EE's time budget, so that a
+         * run on a loaded machine trains as much as one on an idle one (default 0: the budget).
+         *
+         * @param steps steps per variant, or 0 for the time budget
+         * @return this builder
+         */
+        public Builder optTrainSteps(long steps) {
+            this.trainSteps = steps;
             return this;
         }
 
@@ -447,6 +472,10 @@ public final class AnytimeConfig {
                                 + ") must be a positive multiple of the inference batch ("
                                 + evalBatch
                                 + ")");
+            }
+            if (trainSteps < 0) {
+                throw new IllegalArgumentException(
+                        "train steps must be >= 0 (0: EE's time budget) but was " + trainSteps);
             }
             if (!(trainMinutes > 0)) {
                 throw new IllegalArgumentException(

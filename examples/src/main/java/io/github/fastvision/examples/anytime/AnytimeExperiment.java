@@ -28,10 +28,10 @@ import java.util.function.Consumer;
  * <p>Training follows the thesis's recipe shape ({@link AnytimeTraining}): every exit's
  * cross-entropy with weight 1 (Eq. 2.1), AdamW with cosine decay, on {@code trainCanvas} crops;
  * testing on larger {@code testCanvas} mosaics (as HRNet trains on 512×1024 crops and tests on
- * 1024×2048 images). All three variants train the same number of steps (EE's time budget fixes it).
- * The parts: {@link AnytimeData} (mosaics), {@link AnytimeCheckpoint} (weights), {@link
- * AnytimeTraining}, {@link AnytimeMeasurement} (per-exit numbers and the figure), {@link
- * ThresholdSearch} and {@link AnytimeResult}.
+ * 1024×2048 images). All three variants train the same number of steps (EE's time budget fixes it,
+ * or {@link AnytimeConfig#trainSteps()}). The parts: {@link AnytimeData} (mosaics), {@link
+ * AnytimeCheckpoint} (weights), {@link AnytimeTraining}, {@link AnytimeMeasurement} (per-exit
+ * numbers and the figure), {@link ThresholdSearch} and {@link AnytimeResult}.
  */
 public final class AnytimeExperiment {
 
@@ -39,8 +39,8 @@ public final class AnytimeExperiment {
     private final AnytimeData data;
     private final Consumer<String> say;
 
-    /** The step count every variant trains: EE's, once known. */
-    private long steps = -1;
+    /** The step count every variant trains: the configured one, else EE's once known. */
+    private long steps;
 
     private double referenceMiou = Double.NaN;
     private ThresholdSearch.Outcome outcome;
@@ -48,6 +48,7 @@ public final class AnytimeExperiment {
 
     private AnytimeExperiment(AnytimeConfig config, AnytimeData data, Consumer<String> say) {
         this.config = config;
+        this.steps = config.trainSteps() > 0 ? config.trainSteps() : -1;
         this.data = data;
         this.say = say;
         this.inferenceThreshold = config.threshold();

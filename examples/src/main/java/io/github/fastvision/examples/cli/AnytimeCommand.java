@@ -56,6 +56,14 @@ public final class AnytimeCommand implements Callable<Integer> {
     private double trainMinutes;
 
     @Option(
+            names = "--train-steps",
+            defaultValue = "0",
+            description =
+                    "Train every variant exactly this many steps instead of EE's --train-minutes budget "
+                            + "(the README's 20-minute table: 1075; default: ${DEFAULT-VALUE}, the budget).")
+    private long trainSteps;
+
+    @Option(
             names = "--checkpoint",
             description =
                     "Directory to save weights to and load them from (skips training when present).")
@@ -174,6 +182,11 @@ public final class AnytimeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--train-minutes must be a positive number of minutes but was " + trainMinutes);
         }
+        if (trainSteps < 0) {
+            throw new IllegalArgumentException(
+                    "--train-steps must be >= 0 (0: train for --train-minutes) but was "
+                            + trainSteps);
+        }
         if (batch < 2) {
             throw new IllegalArgumentException(
                     "--batch must be >= 2 (batch norm needs two images) but was " + batch);
@@ -225,6 +238,7 @@ public final class AnytimeCommand implements Callable<Integer> {
                         .optImages(trainImages, testImages)
                         .optBatches(batch, evalBatch)
                         .optTrainMinutes(trainMinutes)
+                        .optTrainSteps(trainSteps)
                         .optThreshold(threshold)
                         .optCaWarmupFraction(0.5)
                         .optLearningRate(lr)
