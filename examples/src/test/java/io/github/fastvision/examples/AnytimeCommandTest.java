@@ -146,4 +146,45 @@ class AnytimeCommandTest {
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("multiple of --eval-batch"), bad.err());
     }
+
+    @Test
+    void trainStepsFixTheStepsOfEveryVariant(@TempDir Path tmp) {
+        CliRun r =
+                CliRun.of(
+                        "anytime",
+                        "--model",
+                        "test_hrnet_seg",
+                        "--dataset",
+                        "fashion-mnist-subset",
+                        "--train-steps",
+                        "3",
+                        "--item-scale",
+                        "1",
+                        "--train-canvas",
+                        "32",
+                        "--test-canvas",
+                        "32",
+                        "--train-images",
+                        "8",
+                        "--test-images",
+                        "2",
+                        "--batch",
+                        "4",
+                        "--eval-batch",
+                        "2",
+                        "--figure",
+                        tmp.resolve("exits.png").toString(),
+                        "--quiet",
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject variants =
+                JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("variants");
+        for (String v : new String[] {"EE", "EE+RH", "ADP-C"}) {
+            assertEquals(3, variants.getAsJsonObject(v).get("train_steps").getAsLong(), v);
+        }
+
+        CliRun negative = CliRun.of("anytime", "--model", "test_hrnet_seg", "--train-steps", "-1");
+        assertNotEquals(0, negative.code());
+        assertTrue(negative.err().contains("--train-steps must be >= 0"), negative.err());
+    }
 }

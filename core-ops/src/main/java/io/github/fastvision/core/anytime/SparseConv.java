@@ -8,9 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.runtime.KernelThreads;
 import io.github.fastvision.core.runtime.NativeFloats;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * A convolution evaluated at the computed positions of a mask only: gather the k×k input patches of
@@ -29,11 +28,12 @@ import java.nio.FloatBuffer;
  */
 public final class SparseConv {
 
-    /** Computed positions per unit of work handed to a kernel thread. */
-    private static final int CHUNK = 256;
+    private static final NativeFloats.Scratch INPUT = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch PATCHES = new NativeFloats.Scratch();
+    private static final NativeFloats.Scratch VALUES = new NativeFloats.Scratch();
 
-    /** A direct buffer of zeros, the source of the patches' zero padding (grown when needed). */
-    private static volatile FloatBuffer zeroRow = FloatBuffer.allocate(0);
+    /** Computed positions per gather chunk: bounds the per-thread scratch (and keeps it cached). */
+    private static final int CHUNK = 256;
 
     private SparseConv() {}
 
@@ -80,53 +80,46 @@ public final class SparseConv {
         if (a == 0) {
             return result.transpose(0, 3, 1, 2);
         }
-        // Channels-last rows of the input (a view when x already is channels-last, else one
-        // copy), read in place through a direct buffer.
+        // Channels-last rows of the input (a view when x already is channels-last).
         NDArray rows = x.transpose(0, 2, 3, 1).reshape(n, (long) h * w, c);
-        FloatBuffer in = NativeFloats.view(rows);
+        float[] in = NativeFloats.read(rows, INPUT.get(n * h * w * c));
+        rows.close();
         int kkc = k * k * c;
         NDArray patches = NativeFloats.create(x, new Shape(a, kkc));
         FloatBuffer patchView = NativeFloats.view(patches);
-        FloatBuffer zeros = zeros(k * c);
         int chunks = (a + CHUNK - 1) / CHUNK;
         KernelThreads.forRange(
                 chunks,
                 (begin, end) -> {
-                    for (int i = begin * CHUNK; i < Math.min(a, end * CHUNK); i++) {
-                        int p = active[i];
-                        int img = p / (ho * wo);
-                        int rem = p - img * ho * wo;
-                        int oy = rem / wo;
-                        int ox = rem - oy * wo;
-                        // The taps of one kernel row read consecutive input pixels, whose channels
-                        // are contiguous in both the input rows and the patch: one copy per row.
-                        int ix0 = ox * stride - padding;
-                        int kx0 = Math.max(0, -ix0);
-                        int kx1 = Math.min(k, w - ix0);
-                        int dst = i * kkc;
-                        for (int ky = 0; ky < k; ky++) {
-                            int iy = oy * stride - padding + ky;
-                            if (iy < 0 || iy >= h || kx1 <= kx0) {
-                                patchView.put(dst, zeros, 0, k * c);
-                            } else {
-                                if (kx0 > 0) {
-                                    patchView.put(dst, zeros, 0, kx0 * c);
-                                }
-                                patchView.put(
-                                        dst + kx0 * c,
-                                        in,
-                                        ((img * h + iy) * w + ix0 + kx0) * c,
-                                        (kx1 - kx0) * c);
-                                if (kx1 < k) {
-                                    patchView.put(dst + kx1 * c, zeros, 0, (k - kx1) * c);
+                    float[] buf = PATCHES.get(CHUNK * kkc);
+                    for (int ch = begin; ch < end; ch++) {
+                        int first = ch * CHUNK;
+                        int count = Math.min(CHUNK, a - first);
+                        for (int i = 0; i < count; i++) {
+                            int p = active[first + i];
+                            int img = p / (ho * wo);
+                            int rem = p - img * ho * wo;
+                            int oy = rem / wo;
+                            int ox = rem - oy * wo;
+                            int dst = i * kkc;
+                            for (int ky = 0; ky < k; ky++) {
+                                int iy = oy * stride - padding + ky;
+                                for (int kx = 0; kx < k; kx++) {
+                                    int ix = ox * stride - padding + kx;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                        Arrays.fill(buf, dst, dst + c, 0f);
+                                    } else {
+                                        System.arraycopy(
+                                                in, ((img * h + iy) * w + ix) * c, buf, dst, c);
+                                    }
+                                    dst += c;
                                 }
                             }
-                            dst += k * c;
                         }
+                        patchView.put(first * kkc, buf, 0, count * kkc);
                     }
                     return 0;
                 });
-        rows.close();
         // The transposed weight belongs to this call, not to the parameter's manager.
         NDArray wt = weight.transpose(2, 3, 1, 0);
         wt.attach(x.getManager());
@@ -137,7 +130,7 @@ public final class SparseConv {
             values.close();
             values = biased;
         }
-        FloatBuffer v = NativeFloats.view(values);
+        float[] v = NativeFloats.read(values, VALUES.get(a * cout));
         FloatBuffer resultView = NativeFloats.view(result);
         KernelThreads.forRange(
                 chunks,
@@ -152,20 +145,6 @@ public final class SparseConv {
             t.close();
         }
         return result.transpose(0, 3, 1, 2);
-    }
-
-    /** A read-only direct buffer of at least {@code size} zeros. */
-    private static FloatBuffer zeros(int size) {
-        FloatBuffer z = zeroRow;
-        if (z.capacity() < size) {
-            z =
-                    ByteBuffer.allocateDirect(Math.max(size, 1024) * Float.BYTES)
-                            .order(ByteOrder.nativeOrder())
-                            .asFloatBuffer()
-                            .asReadOnlyBuffer();
-            zeroRow = z;
-        }
-        return z;
     }
 
     private static void checkWeight(Shape ws, long c, int k) {
