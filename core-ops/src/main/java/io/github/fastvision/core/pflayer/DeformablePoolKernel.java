@@ -365,6 +365,17 @@ public final class DeformablePoolKernel {
             this.c10 = c10;
             this.c11 = c11;
         }
+
+        /**
+         * Copies the four corner rows of c channels to offset a of their rows, beside the
+         * accumulator's (so that the loop after it indexes every array alike).
+         */
+        void load(float[] in, int a, int c, int i00, int i01, int i10, int i11) {
+            System.arraycopy(in, i00, c00, a, c);
+            System.arraycopy(in, i01, c01, a, c);
+            System.arraycopy(in, i10, c10, a, c);
+            System.arraycopy(in, i11, c11, a, c);
+        }
     }
 
     private static void maxCorners(
@@ -380,15 +391,12 @@ public final class DeformablePoolKernel {
             float w01,
             float w10,
             float w11) {
+        rows.load(in, a, c, i00, i01, i10, i11);
         float[] r00 = rows.c00;
         float[] r01 = rows.c01;
         float[] r10 = rows.c10;
         float[] r11 = rows.c11;
         float[] acc = rows.acc;
-        System.arraycopy(in, i00, r00, a, c);
-        System.arraycopy(in, i01, r01, a, c);
-        System.arraycopy(in, i10, r10, a, c);
-        System.arraycopy(in, i11, r11, a, c);
         for (int k = a; k < a + c; k++) {
             float v = r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
             acc[k] = Math.max(acc[k], v);
@@ -408,15 +416,12 @@ public final class DeformablePoolKernel {
             float w01,
             float w10,
             float w11) {
+        rows.load(in, a, c, i00, i01, i10, i11);
         float[] r00 = rows.c00;
         float[] r01 = rows.c01;
         float[] r10 = rows.c10;
         float[] r11 = rows.c11;
         float[] acc = rows.acc;
-        System.arraycopy(in, i00, r00, a, c);
-        System.arraycopy(in, i01, r01, a, c);
-        System.arraycopy(in, i10, r10, a, c);
-        System.arraycopy(in, i11, r11, a, c);
         for (int k = a; k < a + c; k++) {
             acc[k] += r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
         }
