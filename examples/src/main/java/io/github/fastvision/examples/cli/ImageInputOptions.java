@@ -50,6 +50,13 @@ public final class ImageInputOptions {
     private int threads;
 
     @Option(
+            names = "--engine",
+            description =
+                    "PyTorch or OnnxRuntime; default: the model's default engine (see `fastvision"
+                            + " zoo --json`).")
+    private String engine;
+
+    @Option(
             names = "--strict",
             description = "Fail on an undecodable file in a directory instead of skipping it.")
     private boolean strict;
@@ -91,5 +98,10 @@ public final class ImageInputOptions {
 
     boolean strict() {
         return strict;
+    }
+
+    /** The engine named by {@code --engine}, or null for the model's default. */
+    String engine() {
+        return engine;
     }
 }
