@@ -62,8 +62,12 @@ public final class FastVisionCli {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         // A CPU-only machine is the normal case, not a warning.
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-        // Tensor outputs are allocated per operator; keep glibc from trimming them back to the OS.
-        NativeAllocator.tune();
+        // Tensor outputs are allocated per operator; keep glibc from trimming them back to the OS
+        // (a process-wide setting, so the command line makes it and FASTVISION_TUNE_MALLOC=0 opts
+        // out).
+        if (!"0".equals(System.getenv("FASTVISION_TUNE_MALLOC"))) {
+            NativeAllocator.tune();
+        }
         System.exit(commandLine().execute(args));
     }
 

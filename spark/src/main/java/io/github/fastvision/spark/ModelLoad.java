@@ -7,6 +7,10 @@ import java.io.Serializable;
  *
  * @param executor the Spark executor id ({@code driver} in local mode)
  * @param model the zoo name
- * @param seconds wall time of the load (weights read, model built, inference mode entered)
+ * @param engine the engine that runs it (DJL's name)
+ * @param precision {@code fp32} or {@code int8}
+ * @param seconds wall time of the load (weights read, model built or exported, session opened)
  */
-public record ModelLoad(String executor, String model, double seconds) implements Serializable {}
+public record ModelLoad(
+        String executor, String model, String engine, String precision, double seconds)
+        implements Serializable {}

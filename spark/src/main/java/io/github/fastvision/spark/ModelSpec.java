@@ -13,6 +13,8 @@ import org.apache.spark.broadcast.Broadcast;
  * @param weights the broadcast weights file ({@link WeightsShipping#BROADCAST}), or null
  * @param inputSize the input side, 0 for the weights' or the default
  * @param topK classes per prediction
+ * @param engine the engine's DJL name, or null for the model's default engine
+ * @param tuneAllocator whether the executor tunes glibc's allocator ({@code NativeAllocator})
  */
 record ModelSpec(
         Kind kind,
@@ -20,7 +22,9 @@ record ModelSpec(
         String weightsPath,
         Broadcast<byte[]> weights,
         int inputSize,
-        int topK)
+        int topK,
+        String engine,
+        boolean tuneAllocator)
         implements Serializable {
 
     /** What the partition computes. */
@@ -32,6 +36,6 @@ record ModelSpec(
     /** The executor cache key: equal specs share one loaded model per JVM. */
     String key() {
         String source = weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
-        return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK;
+        return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK + "|" + engine;
     }
 }

@@ -1,11 +1,11 @@
 package io.github.fastvision.spark;
 
-import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.DecodedImage;
-import io.github.fastvision.models.inference.Embedder;
 import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.inference.Prediction;
+import io.github.fastvision.models.inference.TopK;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -71,7 +71,14 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
         ExecutorModels.Loaded loaded = ExecutorModels.get(spec);
         String executor = executorId();
         if (loaded.loadSeconds() > 0) {
-            loads.add(new ModelLoad(executor, spec.model(), loaded.loadSeconds()));
+            ModelRuntime m = loaded.model();
+            loads.add(
+                    new ModelLoad(
+                            executor,
+                            m.info().name(),
+                            m.engine().djlName(),
+                            m.precision(),
+                            loaded.loadSeconds()));
         }
         Batches out = new Batches(input, loaded.model());
         TaskContext context = TaskContext.get();
@@ -119,13 +126,13 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
     /** The lazily computed output rows of one partition. */
     private final class Batches implements Iterator<Row> {
         private final Iterator<Row> input;
-        private final AutoCloseable model;
+        private final ModelRuntime model;
         private List<Row> pending = new ArrayList<>();
         private int next;
         private long produced;
         private boolean closed;
 
-        Batches(Iterator<Row> input, AutoCloseable model) {
+        Batches(Iterator<Row> input, ModelRuntime model) {
             this.input = input;
             this.model = model;
         }
@@ -165,8 +172,7 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             while (rows.size() < batch && input.hasNext()) {
                 rows.add(input.next());
             }
-            ImageDecoder decoder =
-                    model instanceof ClassPredictor p ? p.decoder() : ((Embedder) model).decoder();
+            ImageDecoder decoder = ImageDecoder.standard();
             List<DecodedImage> images = new ArrayList<>(rows.size());
             String[] errors = new String[rows.size()];
             int[] slot = new int[rows.size()];
@@ -184,10 +190,11 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             List<Prediction> predictions = null;
             float[][] embeddings = null;
             if (!images.isEmpty()) {
-                if (model instanceof ClassPredictor p) {
-                    predictions = p.predict(images);
+                float[][] values = model.run(images);
+                if (spec.kind() == ModelSpec.Kind.CLASSIFIER) {
+                    predictions = TopK.of(values, model.classNames(), spec.topK());
                 } else {
-                    embeddings = ((Embedder) model).embed(images);
+                    embeddings = values;
                 }
             }
             int extraColumns = spec.kind() == ModelSpec.Kind.CLASSIFIER ? 4 : 2;

@@ -1,5 +1,6 @@
 package io.github.fastvision.spark;
 
+import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
@@ -61,6 +62,8 @@ public final class SparkImageModel {
     private final int batchSize;
     private final String pathColumn;
     private final String contentColumn;
+    private final InferenceEngine engine;
+    private final boolean tuneAllocator;
 
     private CollectionAccumulator<ModelLoad> loads;
     private CollectionAccumulator<PartitionMemory> memory;
@@ -74,6 +77,8 @@ public final class SparkImageModel {
         this.batchSize = b.batchSize;
         this.pathColumn = b.pathColumn;
         this.contentColumn = b.contentColumn;
+        this.engine = b.engine;
+        this.tuneAllocator = b.tuneAllocator;
     }
 
     /**
@@ -174,7 +179,16 @@ public final class SparkImageModel {
                 weights != null && shipping == WeightsShipping.PATH
                         ? weights.toAbsolutePath().toString()
                         : null;
-        ModelSpec spec = new ModelSpec(kind, model, weightsPath, broadcast, inputSize, topK);
+        ModelSpec spec =
+                new ModelSpec(
+                        kind,
+                        model,
+                        weightsPath,
+                        broadcast,
+                        inputSize,
+                        topK,
+                        engine == null ? null : engine.djlName(),
+                        tuneAllocator);
         loads = spark.sparkContext().collectionAccumulator("fastvision model loads");
         memory = spark.sparkContext().collectionAccumulator("fastvision partition memory");
         StructType schema = new StructType(out.toArray(new StructField[0]));
@@ -250,8 +264,35 @@ public final class SparkImageModel {
         private int batchSize = 32;
         private String pathColumn = "path";
         private String contentColumn = "content";
+        private InferenceEngine engine;
+        private boolean tuneAllocator = true;
 
         Builder() {}
+
+        /**
+         * Sets the engine the executors run (default null: the model's measured default engine;
+         * ONNX Runtime needs {@code fastvision-onnx} on the executors' class path).
+         *
+         * @param engine the engine, or null
+         * @return this builder
+         */
+        public Builder optEngine(InferenceEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /**
+         * Whether each executor tunes glibc's allocator before loading the model (default true: an
+         * executor JVM serves the model and little else, and untuned glibc returns tensor memory to
+         * the kernel after every operator; see {@code NativeAllocator}).
+         *
+         * @param tune false to leave the allocator alone
+         * @return this builder
+         */
+        public Builder optTuneAllocator(boolean tune) {
+            this.tuneAllocator = tune;
+            return this;
+        }
 
         /**
          * Sets the zoo model (required).

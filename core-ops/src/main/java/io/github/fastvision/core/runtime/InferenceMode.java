@@ -9,10 +9,12 @@ import io.github.fastvision.core.pconv.PartialConv2d;
 /**
  * The inference fast path for any block tree (FasterNet §4 measures latency this way): BN folded
  * into the preceding convolutions, PConv in {@link PartialConv2d.Mode#SLICING}, no autograd on the
- * calling thread, glibc's allocator tuned ({@link NativeAllocator}) and, for a {@link
- * MemoryFormatAware} model, its input converted to the memory format measured fastest for it
- * (channels-last for models dominated by depthwise convolutions). Outputs equal the eval-mode
- * outputs within float rounding; {@link #exit(Block)} restores the training path.
+ * calling thread and, for a {@link MemoryFormatAware} model, its input converted to the memory
+ * format measured fastest for it (channels-last for models dominated by depthwise convolutions).
+ * Outputs equal the eval-mode outputs within float rounding; {@link #exit(Block)} restores the
+ * training path. It changes nothing outside the block tree and the calling thread: glibc's
+ * allocator, which matters most for speed on CPU, is tuned only where an application asks for it
+ * ({@link NativeAllocator#tune()}).
  *
  * <p>Alternative measured on libtorch 2.7.1 and not kept: DJL's oneDNN tensor layout ({@code
  * ai.djl.pytorch.use_mkldnn}) fails on matrix products ({@code aten::mm} has no MkldnnCPU kernel).
@@ -45,7 +47,6 @@ public final class InferenceMode {
      * @return how many conv-BN pairs were folded
      */
     public static int enter(Block root, MemoryFormat format) {
-        NativeAllocator.tune();
         Autograd.disable();
         setPConvMode(root, PartialConv2d.Mode.SLICING);
         if (root instanceof MemoryFormatAware) {

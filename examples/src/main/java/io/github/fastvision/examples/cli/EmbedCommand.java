@@ -2,6 +2,7 @@ package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.inference.Embedder;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.weights.Npy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Write pooled backbone features (the pre-logits vector) of PNG/JPEG images to"
-                        + " DIR/embeddings.npy (N x D float32) and DIR/index.txt (one file per row).")
+                        + " DIR/embeddings.npy (N x D float32) and DIR/index.txt (row i's file on line i; a backslash, line feed or carriage return in a"
+                        + " name is written as \\\\, \\n, \\r).")
 public final class EmbedCommand implements Callable<Integer> {
 
     /** The features file inside {@code --out}. */
@@ -43,6 +45,9 @@ public final class EmbedCommand implements Callable<Integer> {
     /** The JSON document. */
     record Report(
             String model,
+            String engine,
+            String precision,
+            double loadSeconds,
             int rows,
             int dimension,
             String embeddings,
@@ -67,11 +72,14 @@ public final class EmbedCommand implements Callable<Integer> {
         String name;
         List<ImageBatches.Skipped> skipped;
         ImageBatches files;
+        ModelRuntime runtime;
         try (Embedder embedder =
                         Embedder.builder()
                                 .setModel(images.model())
                                 .optWeights(images.weights())
                                 .optInputSize(images.imageSize())
+                                .optEngine(images.parsedEngine())
+                                .optThreads(images.threads())
                                 .build();
                 ImageBatches batches =
                         new ImageBatches(
@@ -81,6 +89,7 @@ public final class EmbedCommand implements Callable<Integer> {
                                 images.batch(),
                                 images.strict())) {
             files = batches;
+            runtime = embedder.runtime();
             dimension = embedder.dimension();
             name = embedder.modelName();
             FileProgress progress =
@@ -117,20 +126,28 @@ public final class EmbedCommand implements Callable<Integer> {
         Path npy = out.resolve(EMBEDDINGS);
         Path index = out.resolve(INDEX);
         Npy.write(npy, flat, new long[] {names.size(), dimension});
-        AtomicFiles.writeString(index, String.join("\n", names) + "\n");
+        StringBuilder lines = new StringBuilder();
+        for (String n : names) {
+            lines.append(PredictCommand.escape(n)).append('\n');
+        }
+        AtomicFiles.writeString(index, lines.toString());
         PredictCommand.report(
                 err,
                 skipped,
                 names.size(),
                 (System.nanoTime() - start) / 1e9,
                 files,
-                forwardSeconds);
+                forwardSeconds,
+                runtime);
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
             Json.print(
                     o,
                     new Report(
                             name,
+                            runtime.engine().djlName(),
+                            runtime.precision(),
+                            runtime.loadSeconds(),
                             names.size(),
                             dimension,
                             npy.toString(),

@@ -1,6 +1,7 @@
 package io.github.fastvision.examples.cli;
 
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.fastvision.models.InferenceEngine;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -94,6 +95,16 @@ public final class ImageInputOptions {
 
     int imageSize() {
         return imageSize;
+    }
+
+    /** Intra-op threads, or 0 for the engine's default. */
+    int threads() {
+        return threads;
+    }
+
+    /** The engine {@code --engine} names, or null for the model's default. */
+    InferenceEngine parsedEngine() {
+        return engine == null ? null : InferenceEngine.parse(engine);
     }
 
     boolean strict() {

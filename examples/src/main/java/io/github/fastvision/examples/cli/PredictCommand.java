@@ -4,6 +4,7 @@ import io.github.fastvision.models.inference.ClassNames;
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.Prediction;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,7 +47,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin private JsonOption json;
 
     /** The JSON document. */
-    record Report(List<FileRow> predictions, List<ImageBatches.Skipped> skipped) {}
+    record Report(
+            String model,
+            String engine,
+            String precision,
+            double loadSeconds,
+            List<FileRow> predictions,
+            List<ImageBatches.Skipped> skipped) {}
 
     /** One file's classes. */
     record FileRow(String file, List<Map<String, Object>> top) {}
@@ -63,6 +70,8 @@ public final class PredictCommand implements Callable<Integer> {
                         .setModel(images.model())
                         .optWeights(images.weights())
                         .optInputSize(images.imageSize())
+                        .optEngine(images.parsedEngine())
+                        .optThreads(images.threads())
                         .optTopK(top);
         if (labels != null) {
             builder.optClassNames(ClassNames.read(labels));
@@ -75,6 +84,7 @@ public final class PredictCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<ImageBatches.Skipped> skipped;
         ImageBatches files;
+        ModelRuntime runtime;
         try (ClassPredictor predictor = builder.build();
                 ImageBatches batches =
                         new ImageBatches(
@@ -84,6 +94,7 @@ public final class PredictCommand implements Callable<Integer> {
                                 images.batch(),
                                 images.strict())) {
             files = batches;
+            runtime = predictor.runtime();
             FileProgress progress =
                     batches.hasDirectory()
                             ? new FileProgress(err, "predict", batches.files())
@@ -113,13 +124,21 @@ public final class PredictCommand implements Callable<Integer> {
                             + skipped.get(0).reason()
                             + ")");
         }
-        report(err, skipped, rows.size(), seconds, files, forwardSeconds);
+        report(err, skipped, rows.size(), seconds, files, forwardSeconds, runtime);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(out, new Report(rows, skipped));
+            Json.print(
+                    out,
+                    new Report(
+                            runtime.info().name(),
+                            runtime.engine().djlName(),
+                            runtime.precision(),
+                            runtime.loadSeconds(),
+                            rows,
+                            skipped));
         } else {
             for (FileRow row : rows) {
-                StringBuilder line = new StringBuilder(row.file()).append(':');
+                StringBuilder line = new StringBuilder(escape(row.file())).append(':');
                 for (Map<String, Object> c : row.top()) {
                     line.append(
                             String.format(
@@ -147,6 +166,18 @@ public final class PredictCommand implements Callable<Integer> {
         return top;
     }
 
+    /**
+     * Escapes a file name for a line of text: a backslash, line feed or carriage return in a name
+     * would otherwise shift every later line (names are written as {@code \\}, {@code \n}, {@code
+     * \r}).
+     *
+     * @param name the file name
+     * @return the name on one line
+     */
+    static String escape(String name) {
+        return name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
     /** Skipped files and where the time went, on stderr. */
     static void report(
             PrintWriter err,
@@ -154,16 +185,24 @@ public final class PredictCommand implements Callable<Integer> {
             int images,
             double seconds,
             ImageBatches batches,
-            double forwardSeconds) {
+            double forwardSeconds,
+            ModelRuntime runtime) {
         if (!skipped.isEmpty()) {
             err.printf(
                     Locale.ROOT,
                     "skipped %d file(s) that are not decodable images:%n",
                     skipped.size());
             for (ImageBatches.Skipped s : skipped) {
-                err.println("  " + s.file() + ": " + s.reason());
+                err.println("  " + escape(s.file()) + ": " + s.reason());
             }
         }
+        err.printf(
+                Locale.ROOT,
+                "%s on %s (%s), loaded in %.2f s%n",
+                runtime.info().name(),
+                runtime.engine().djlName(),
+                runtime.precision(),
+                runtime.loadSeconds());
         double decode = batches.decodeSeconds();
         double preprocess = batches.preprocessSeconds();
         double work = decode + preprocess + forwardSeconds;

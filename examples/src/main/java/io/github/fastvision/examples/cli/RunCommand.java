@@ -1,21 +1,13 @@
 package io.github.fastvision.examples.cli;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.onnxruntime.OrtException;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
-import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.ModelRegistry;
-import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.weights.Npy;
-import io.github.fastvision.onnx.export.OnnxExporter;
-import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,10 +70,12 @@ public final class RunCommand implements Callable<Integer> {
             String model,
             String weights,
             String engine,
+            String precision,
             long[] input,
             long[] output,
             String outputFile,
-            double ms) {}
+            double ms,
+            double loadSeconds) {}
 
     @Override
     public Integer call() throws IOException {
@@ -92,17 +86,15 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--output must differ from --input; both are " + input);
         }
-        InferenceEngine chosen =
-                engine == null
-                        ? InferenceEngine.defaultFor(modelName)
-                        : InferenceEngine.parse(engine);
         Autograd.disable();
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
-        try (NDManager manager = NDManager.newBaseManager();
-                // The input (created natively by Npy.read) and every activation belong to the
-                // pass's own sub-manager, freed when the pass ends; the model outlives it.
-                NDManager pass = manager.newSubManager()) {
-            NDArray x = Npy.read(pass, input);
+        if (weights == null && !json.enabled()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("fastvision run: no --weights, using random initialization");
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = Npy.read(manager, input);
             Shape s = x.getShape();
             if (x.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException(
@@ -119,84 +111,51 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         input + " has shape " + s + "; expected square images (H == W)");
             }
-            WeightsFile.Header header =
-                    weights == null
-                            ? null
-                            : WeightsFile.header(
-                                    WeightsFile.resolve(
-                                            weights, ModelRegistry.info(modelName).name()));
-            int numClasses =
-                    classes != null ? classes : header != null ? header.numClasses() : 1000;
-            ModelOptions options =
-                    ModelOptions.builder()
-                            .setNumClasses(numClasses)
-                            .optInputSize((int) s.get(2))
-                            .optInChannels((int) s.get(1))
-                            .optStemStride(header == null ? 0 : header.stemStride())
-                            .optWidths(header == null ? null : header.widths())
-                            .build();
-            Backbone model = ModelRegistry.model(modelName, options);
-            // The input must survive the model's total downsampling; libtorch's own message
-            // ("Kernel size can't be greater than actual input size") names neither.
-            int minSize = model.getStages().get(model.getStages().size() - 1).stride();
-            if (s.get(2) < minSize) {
-                throw new IllegalArgumentException(
-                        input
-                                + " has "
-                                + s.get(2)
-                                + "x"
-                                + s.get(3)
-                                + " images; "
-                                + model.getName()
-                                + " needs at least "
-                                + minSize
-                                + "x"
-                                + minSize);
+            if (s.get(0) < 1) {
+                throw new IllegalArgumentException(input + " holds no images (shape " + s + ")");
             }
-            model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-            if (weights != null) {
-                WeightsFile.load(model, manager, weights);
-            } else if (!json.enabled()) {
-                spec.commandLine()
-                        .getErr()
-                        .println("fastvision run: no --weights, using random initialization");
-            }
-            long start;
-            NDArray y;
-            if (chosen == InferenceEngine.ONNX_RUNTIME) {
-                byte[] onnx = OnnxExporter.builder().setModel(model).build().toBytes();
-                try (OnnxRuntimeSession session =
-                        OnnxRuntimeSession.builder().setModel(onnx).build()) {
-                    start = System.nanoTime();
-                    OnnxRuntimeSession.Output o = session.run(x.toFloatArray(), s.getShape());
-                    y = manager.create(o.values(), new Shape(o.shape()));
-                } catch (OrtException e) {
-                    throw new IllegalStateException(
-                            "ONNX Runtime failed on " + model.getName() + ": " + e.getMessage(), e);
+            float[] values = x.toFloatArray();
+            try (ModelRuntime runtime =
+                    ModelRuntime.builder()
+                            .setModel(modelName)
+                            .optWeights(weights)
+                            .optInputSize(Math.toIntExact(s.get(2)))
+                            .optInChannels(Math.toIntExact(s.get(1)))
+                            .optNumClasses(classes == null ? 0 : classes)
+                            .optEngine(engine == null ? null : InferenceEngine.parse(engine))
+                            .build()) {
+                int n = Math.toIntExact(s.get(0));
+                long start = System.nanoTime();
+                float[][] rows = runtime.run(values, n);
+                double ms = (System.nanoTime() - start) / 1e6;
+                float[] flat = new float[n * runtime.outputs()];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(rows[i], 0, flat, i * runtime.outputs(), runtime.outputs());
                 }
-            } else {
-                start = System.nanoTime();
-                y = model.forward(new ParameterStore(manager, false), new NDList(x), false).head();
-            }
-            double ms = (System.nanoTime() - start) / 1e6;
-            Npy.write(output, y);
-            PrintWriter out = spec.commandLine().getOut();
-            if (json.enabled()) {
-                Json.print(
-                        out,
-                        new Report(
-                                model.getName(),
-                                weights == null ? null : weights.toString(),
-                                chosen.djlName(),
-                                s.getShape(),
-                                y.getShape().getShape(),
-                                output.toString(),
-                                ms));
-            } else {
-                out.printf(
-                        "%s: %s -> %s written to %s (%.1f ms, %s)%n",
-                        model.getName(), s, y.getShape(), output, ms, chosen.djlName());
-                out.flush();
+                long[] outShape = {n, runtime.outputs()};
+                Npy.write(output, flat, outShape);
+                PrintWriter out = spec.commandLine().getOut();
+                String name = runtime.info().name();
+                String engineName = runtime.engine().djlName();
+                if (json.enabled()) {
+                    Json.print(
+                            out,
+                            new Report(
+                                    name,
+                                    weights == null ? null : weights.toString(),
+                                    engineName,
+                                    runtime.precision(),
+                                    s.getShape(),
+                                    outShape,
+                                    output.toString(),
+                                    ms,
+                                    runtime.loadSeconds()));
+                } else {
+                    out.printf(
+                            "%s: %s -> %s written to %s (%.1f ms, %s)%n",
+                            name, s, new Shape(outShape), output, ms, engineName);
+                    out.flush();
+                }
             }
         }
         return 0;

@@ -1,6 +1,9 @@
 package io.github.fastvision.examples.cli;
 
+import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.Engines;
 import io.github.fastvision.spark.ModelLoad;
 import io.github.fastvision.spark.PartitionMemory;
 import io.github.fastvision.spark.SparkImageModel;
@@ -89,11 +92,20 @@ public final class SparkPredictCommand implements Callable<Integer> {
             description = "Square input side (default: the weights' recorded side, else 224).")
     private int imageSize;
 
+    @Option(
+            names = "--engine",
+            description =
+                    "PyTorch or OnnxRuntime; default: the model's default engine (see `fastvision"
+                            + " zoo --json`).")
+    private String engine;
+
     @Mixin private JsonOption json;
 
     /**
      * The JSON document.
      *
+     * @param model the zoo name
+     * @param engine the engine the executors ran
      * @param rows rows written, one per file
      * @param errors rows with an error instead of a prediction
      * @param seconds wall time of the job
@@ -105,6 +117,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
      * @param rssLastMib the executor's resident memory after the last partition
      */
     record Report(
+            String model,
+            String engine,
             long rows,
             long errors,
             double seconds,
@@ -130,6 +144,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
             err.println("fastvision spark-predict: no --weights, using random initialization");
             err.flush();
         }
+        InferenceEngine chosen =
+                Engines.choose(name, engine == null ? null : InferenceEngine.parse(engine));
         SparkImageModel classifier =
                 SparkImageModel.builder()
                         .setModel(name)
@@ -138,6 +154,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
                         .optBatchSize(batch)
                         .optTopK(top)
                         .optInputSize(imageSize)
+                        .optEngine(chosen)
                         .build();
         SparkPredictJob.Result r =
                 SparkPredictJob.builder()
@@ -151,6 +168,8 @@ public final class SparkPredictCommand implements Callable<Integer> {
         double last = memory.isEmpty() ? -1 : mib(memory.get(memory.size() - 1).residentBytes());
         Report report =
                 new Report(
+                        ModelRegistry.info(name).name(),
+                        chosen.djlName(),
                         r.rows(),
                         r.errors(),
                         r.seconds(),
@@ -166,7 +185,9 @@ public final class SparkPredictCommand implements Callable<Integer> {
         } else {
             out.printf(
                     Locale.ROOT,
-                    "%d rows (%d errors) in %.2f s (%.1f images/s) -> %s%n",
+                    "%s on %s: %d rows (%d errors) in %.2f s (%.1f images/s) -> %s%n",
+                    report.model(),
+                    report.engine(),
                     r.rows(),
                     r.errors(),
                     r.seconds(),

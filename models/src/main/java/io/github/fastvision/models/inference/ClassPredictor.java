@@ -1,18 +1,18 @@
 package io.github.fastvision.models.inference;
 
-import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * Classifies images with a zoo model: decoding ({@link ImageDecoder}), the model's preprocessing
  * ({@link ImagePreprocessor}: the weights' recorded one, else the family's), a forward pass on the
- * inference fast path, softmax and the top-K classes with their names ({@link ClassNames}).
+ * model's engine ({@link ModelRuntime}: its measured default, or the one asked for), softmax and
+ * the top-K classes with their names ({@link ClassNames}).
  *
  * <p>Thread-safe: one predictor per JVM serves every thread; preprocessing runs on the calling
  * thread and forward passes take turns. Each batch's native memory is freed when the call returns.
@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class ClassPredictor implements AutoCloseable {
 
-    private final LoadedModel model;
+    private final ModelRuntime model;
     private final ClassNames names;
     private final int topK;
     private final ImageDecoder decoder;
@@ -29,16 +29,17 @@ public final class ClassPredictor implements AutoCloseable {
         if (b.topK < 1) {
             throw new IllegalArgumentException("topK must be >= 1 but was " + b.topK);
         }
-        this.model = LoadedModel.load(b.model, b.weights, b.inputSize, false);
+        this.model =
+                ModelRuntime.builder()
+                        .setModel(b.model)
+                        .optWeights(b.weights)
+                        .optInputSize(b.inputSize)
+                        .optEngine(b.engine)
+                        .optThreads(b.threads)
+                        .build();
         try {
             int classes = model.outputs();
-            WeightsFile.Header header = model.header();
-            ClassNames n =
-                    b.names != null
-                            ? b.names
-                            : header != null
-                                    ? ClassNames.forWeights(header)
-                                    : ClassNames.forClasses(classes);
+            ClassNames n = b.names != null ? b.names : model.classNames();
             if (n.size() != classes) {
                 throw new IllegalArgumentException(
                         "labels: "
@@ -98,7 +99,16 @@ public final class ClassPredictor implements AutoCloseable {
      * @return the canonical name
      */
     public String modelName() {
-        return model.model().getName();
+        return model.info().name();
+    }
+
+    /**
+     * Returns the runtime that runs the model (its engine, precision and load time).
+     *
+     * @return the runtime
+     */
+    public ModelRuntime runtime() {
+        return model;
     }
 
     /**
@@ -178,42 +188,13 @@ public final class ClassPredictor implements AutoCloseable {
     public float[][] probabilities(float[] batch, int n) {
         float[][] logits = model.run(batch, n);
         for (float[] row : logits) {
-            softmax(row);
+            TopK.softmax(row);
         }
         return logits;
     }
 
     private List<Prediction> top(float[][] logits) {
-        List<Prediction> out = new ArrayList<>(logits.length);
-        for (float[] row : logits) {
-            softmax(row);
-            Integer[] order = new Integer[row.length];
-            Arrays.setAll(order, i -> i);
-            // Stable: equal probabilities keep index order, as argmax does.
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -row[i]));
-            List<ClassScore> top = new ArrayList<>(topK);
-            for (int k = 0; k < topK; k++) {
-                top.add(new ClassScore(order[k], names.get(order[k]), row[order[k]]));
-            }
-            out.add(new Prediction(top));
-        }
-        return out;
-    }
-
-    private static void softmax(float[] row) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : row) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (int i = 0; i < row.length; i++) {
-            double e = Math.exp(row[i] - max);
-            row[i] = (float) e;
-            sum += e;
-        }
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (float) (row[i] / sum);
-        }
+        return TopK.of(logits, names, topK);
     }
 
     /** Frees the model's native memory. */
@@ -230,8 +211,33 @@ public final class ClassPredictor implements AutoCloseable {
         private int topK = 5;
         private ClassNames names;
         private ImageDecoder decoder = ImageDecoder.standard();
+        private InferenceEngine engine;
+        private int threads;
 
         Builder() {}
+
+        /**
+         * Sets the engine (default null: the model's measured default engine).
+         *
+         * @param engine the engine, or null
+         * @return this builder
+         */
+        public Builder optEngine(InferenceEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op threads (default 0: the engine's own choice), see {@link
+         * ModelRuntime.Builder#optThreads}.
+         *
+         * @param threads threads, or 0
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
 
         /**
          * Sets the zoo model (required).

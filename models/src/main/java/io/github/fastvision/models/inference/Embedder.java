@@ -1,5 +1,7 @@
 package io.github.fastvision.models.inference;
 
+import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,16 +11,24 @@ import java.util.List;
 /**
  * Pooled backbone features of images: a classifier's pre-logits vector (its head without the last
  * linear layer: pooling and, where the family has one, the pre-logits projection), or a dense
- * model's last stage averaged over space. Same decoding and preprocessing as {@link
- * ClassPredictor}; thread-safe in the same way. Close it to free the model.
+ * model's last stage averaged over space. Same decoding, preprocessing and engine choice as {@link
+ * ClassPredictor} ({@link ModelRuntime}); thread-safe in the same way. Close it to free the model.
  */
 public final class Embedder implements AutoCloseable {
 
-    private final LoadedModel model;
+    private final ModelRuntime model;
     private final ImageDecoder decoder;
 
     private Embedder(Builder b) throws IOException {
-        this.model = LoadedModel.load(b.model, b.weights, b.inputSize, true);
+        this.model =
+                ModelRuntime.builder()
+                        .setModel(b.model)
+                        .optWeights(b.weights)
+                        .optInputSize(b.inputSize)
+                        .optEngine(b.engine)
+                        .optThreads(b.threads)
+                        .optFeatures(true)
+                        .build();
         this.decoder = b.decoder;
     }
 
@@ -64,7 +74,16 @@ public final class Embedder implements AutoCloseable {
      * @return the canonical name
      */
     public String modelName() {
-        return model.model().getName();
+        return model.info().name();
+    }
+
+    /**
+     * Returns the runtime that runs the model (its engine, precision and load time).
+     *
+     * @return the runtime
+     */
+    public ModelRuntime runtime() {
+        return model;
     }
 
     /**
@@ -129,8 +148,33 @@ public final class Embedder implements AutoCloseable {
         private Path weights;
         private int inputSize;
         private ImageDecoder decoder = ImageDecoder.standard();
+        private InferenceEngine engine;
+        private int threads;
 
         Builder() {}
+
+        /**
+         * Sets the engine (default null: the model's measured default engine).
+         *
+         * @param engine the engine, or null
+         * @return this builder
+         */
+        public Builder optEngine(InferenceEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op threads (default 0: the engine's own choice), see {@link
+         * ModelRuntime.Builder#optThreads}.
+         *
+         * @param threads threads, or 0
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
 
         /**
          * Sets the zoo model (required).

@@ -4,6 +4,7 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Translator;
@@ -16,10 +17,10 @@ import java.util.List;
 /**
  * fastvision's {@code Image → Classifications} translator for DJL's {@code Criteria}: the same
  * {@link ImagePreprocessor} as {@link ClassPredictor}, and class names from {@link ClassNames}. The
- * input tensor is created natively in the predictor context's manager and filled through its own
- * memory, so unlike DJL's {@code ImageClassificationTranslator} (whose {@code Image.toNDArray}
- * copies each image into a Java direct buffer that only GC frees) a long run does not grow native
- * memory. Stateless and thread-safe.
+ * input tensor is created natively in the predictor context's manager and, on PyTorch, filled
+ * through its own memory, so unlike DJL's {@code ImageClassificationTranslator} (whose {@code
+ * Image.toNDArray} copies each image into a Java direct buffer that only GC frees) a long run does
+ * not grow native memory. Stateless and thread-safe.
  */
 public final class ImageClassificationTranslator implements Translator<Image, Classifications> {
 
@@ -51,9 +52,16 @@ public final class ImageClassificationTranslator implements Translator<Image, Cl
     public NDList processInput(TranslatorContext ctx, Image input) {
         DecodedImage image = decoded(ctx, input);
         int s = preprocessor.size();
-        NDArray x =
-                ctx.getNDManager()
-                        .create(new Shape(preprocessor.channels(), s, s), DataType.FLOAT32);
+        Shape shape = new Shape(preprocessor.channels(), s, s);
+        NDManager manager = ctx.getNDManager();
+        if (!"PyTorch".equals(manager.getEngine().getEngineName())) {
+            // toByteBuffer(true) is a view only on PyTorch tensors; elsewhere it is a copy, and
+            // writes through it would leave the input all zeros.
+            float[] values = new float[preprocessor.floatsPerImage()];
+            preprocessor.apply(image, values, 0);
+            return new NDList(manager.create(values, shape));
+        }
+        NDArray x = manager.create(shape, DataType.FLOAT32);
         preprocessor.apply(
                 image, x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
         return new NDList(x);

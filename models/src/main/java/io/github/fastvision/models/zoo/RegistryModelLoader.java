@@ -5,40 +5,44 @@ import ai.djl.Model;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.repository.MRL;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelLoader;
 import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
-import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelInfo;
-import io.github.fastvision.models.ModelOptions;
-import io.github.fastvision.models.Preprocessing;
-import io.github.fastvision.models.inference.ClassNames;
 import io.github.fastvision.models.inference.ImageClassificationTranslator;
-import io.github.fastvision.models.inference.ImagePreprocessor;
-import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.EngineUnavailableException;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads one registry model through DJL's {@code Criteria}. Arguments ({@code optArgument}): {@code
- * numClasses}, {@code inputSize}, {@code inChannels}, {@code dropPath}, {@code stemStride}
- * (patchify stems only, see {@link ModelOptions}) and {@code weights} (a local .fvw file from
- * {@code fastvision import} or training; random initialization without it). Supported types: {@code
- * Image → Classifications} with the weights' recorded preprocessing, else the family's ({@link
- * ImageClassificationTranslator}, the code {@code fastvision predict} runs), and {@code NDList →
- * NDList}; a translator factory given in the criteria takes precedence.
+ * Loads one registry model through DJL's {@code Criteria}, on either engine: {@code
+ * optEngine("PyTorch")} or {@code optEngine("OnnxRuntime")} (module {@code fastvision-onnx}),
+ * without one the model's measured default engine. The model runs in a {@link ModelRuntime}, the
+ * same as {@code predict}; the DJL model's tensors live on PyTorch, and its property {@link
+ * #ENGINE_PROPERTY} names the engine that computes. Arguments ({@code optArgument}), all optional:
+ * {@code weights} (a local .fvw file or import directory, whose header sets classes, channels,
+ * input size, preprocessing and class names), {@code inputSize} (overrides the recorded side),
+ * {@code numClasses} and {@code inChannels} (for random initialization; with weights they must
+ * match the file). Supported types: {@code Image → Classifications} ({@link
+ * ImageClassificationTranslator}) and {@code NDList → NDList} (a batch (N, C, S, S) in, logits
+ * out); a translator factory given in the criteria takes precedence.
  */
 public class RegistryModelLoader implements ModelLoader {
+
+    /** The model property ({@code ZooModel.getProperty}) naming the engine that computes. */
+    public static final String ENGINE_PROPERTY = "fastvision.engine";
+
+    /** The model property naming the precision the engine computes in. */
+    public static final String PRECISION_PROPERTY = "fastvision.precision";
 
     private final ModelInfo info;
 
@@ -75,13 +79,19 @@ public class RegistryModelLoader implements ModelLoader {
         return null;
     }
 
-    private static int intArg(Map<String, Object> args, String key, int fallback) {
+    private static int intArg(Map<String, Object> args, String key) {
         Object v = args.get(key);
         if (v == null) {
-            return fallback;
+            return 0;
         }
         try {
-            return v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString());
+            int value =
+                    v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString());
+            if (value < 1) {
+                throw new IllegalArgumentException(
+                        "argument " + key + " must be >= 1 but was " + value);
+            }
+            return value;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "argument " + key + " must be an integer but was '" + v + "'", e);
@@ -89,114 +99,63 @@ public class RegistryModelLoader implements ModelLoader {
     }
 
     /**
-     * Reads the model options from {@code Criteria} arguments ({@code numClasses}, {@code
-     * inputSize}, {@code inChannels}, {@code stemStride}, {@code dropPath}); ImageNet defaults.
+     * {@inheritDoc}
      *
-     * @param args the criteria's arguments
-     * @return the options
+     * @throws EngineUnavailableException (unchecked, so DJL reports it as it is) when the engine is
+     *     not on the class path or cannot run this model
      */
-    public static ModelOptions options(Map<String, Object> args) {
-        ModelOptions defaults = ModelOptions.IMAGENET;
-        Object dropPath = args.get("dropPath");
-        ModelOptions.Builder builder =
-                ModelOptions.builder()
-                        .setNumClasses(intArg(args, "numClasses", defaults.numClasses()))
-                        .optInputSize(intArg(args, "inputSize", defaults.inputSize()))
-                        .optInChannels(intArg(args, "inChannels", defaults.inChannels()))
-                        .optStemStride(intArg(args, "stemStride", defaults.stemStride()));
-        if (dropPath != null) {
-            builder.optDropPath(Float.parseFloat(dropPath.toString()));
-        }
-        return builder.build();
-    }
-
-    /** {@inheritDoc} */
     @Override
-    @SuppressWarnings("unchecked")
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
             throws IOException, ModelNotFoundException {
-        if (criteria.getEngine() == null
-                && InferenceEngine.defaultFor(info.name()) != InferenceEngine.PYTORCH
-                && ModelZoo.hasModelZoo(FastVisionModelZoo.ONNX_RUNTIME_GROUP_ID)) {
-            // No engine asked for: the model's default engine serves it (DJL tries the next zoo).
-            throw new ModelNotFoundException(
-                    info.name()
-                            + " defaults to "
-                            + InferenceEngine.defaultFor(info.name()).djlName()
-                            + "; optEngine(\"PyTorch\") selects the PyTorch engine");
-        }
-        Map<String, Object> args = criteria.getArguments();
-        ModelOptions options = options(args);
+        Map<String, Object> args =
+                criteria.getArguments() == null ? Map.of() : criteria.getArguments();
         Object weights = args.get("weights");
-        Translator<I, O> translator = translator(info, criteria, options);
-        Backbone block = info.create(options);
-        Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
-        model.setBlock(block);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, block.inputShape(1));
-        if (weights != null) {
-            WeightsFile.load(block, model.getNDManager(), Path.of(weights.toString()));
+        InferenceEngine engine =
+                criteria.getEngine() == null ? null : InferenceEngine.parse(criteria.getEngine());
+        if (info.kind() != ModelInfo.Kind.CLASSIFIER) {
+            // Unchecked, so that DJL reports it as it is: the model exists but Criteria cannot
+            // serve it.
+            throw new IllegalArgumentException(
+                    info.name()
+                            + " is a "
+                            + info.kind()
+                            + " model; Criteria serves the zoo's classifiers (run dense models"
+                            + " through their Java API)");
         }
-        return new ZooModel<>(model, translator);
+        checkTypes(criteria);
+        ModelRuntime runtime =
+                ModelRuntime.builder()
+                        .setModel(info.name())
+                        .optWeights(weights == null ? null : Path.of(weights.toString()))
+                        .optInputSize(intArg(args, "inputSize"))
+                        .optNumClasses(intArg(args, "numClasses"))
+                        .optInChannels(intArg(args, "inChannels"))
+                        .optEngine(engine)
+                        .build();
+        try {
+            Translator<I, O> translator = translator(info, criteria, runtime);
+            // The DJL model holds its tensors on PyTorch whatever engine computes: PyTorch tensors
+            // are filled in place, where other engines' NDArrays copy each input into a direct
+            // buffer that only the garbage collector frees.
+            Model model = Model.newInstance(info.name(), criteria.getDevice(), "PyTorch");
+            model.setBlock(new RuntimeBlock(runtime));
+            model.setProperty(ENGINE_PROPERTY, runtime.engine().djlName());
+            model.setProperty(PRECISION_PROPERTY, runtime.precision());
+            return new RuntimeZooModel<>(model, translator, runtime);
+        } catch (ModelNotFoundException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
     }
 
-    /**
-     * Returns the translator for a criteria's input and output types: the criteria's own factory
-     * when it supports them, else the family's preprocessing ({@code Image → Classifications}) or
-     * none ({@code NDList → NDList}).
-     *
-     * @param info the model
-     * @param criteria the criteria
-     * @param options the model options
-     * @param <I> the input type
-     * @param <O> the output type
-     * @return the translator
-     * @throws ModelNotFoundException for unsupported types
-     */
-    @SuppressWarnings("unchecked")
-    public static <I, O> Translator<I, O> translator(
-            ModelInfo info, Criteria<I, O> criteria, ModelOptions options)
-            throws ModelNotFoundException {
-        Class<I> in = criteria.getInputClass();
-        Class<O> out = criteria.getOutputClass();
+    private void checkTypes(Criteria<?, ?> criteria) throws ModelNotFoundException {
+        Class<?> in = criteria.getInputClass();
+        Class<?> out = criteria.getOutputClass();
         TranslatorFactory factory = criteria.getTranslatorFactory();
-        if (factory != null && factory.isSupported(in, out)) {
-            try {
-                return factory.newInstance(in, out, null, criteria.getArguments());
-            } catch (ai.djl.translate.TranslateException e) {
-                throw new ModelNotFoundException("translator factory failed for " + info.name(), e);
-            }
-        }
-        if (in == Image.class && out == Classifications.class) {
-            Object weights = criteria.getArguments().get("weights");
-            WeightsFile.Header header;
-            try {
-                header =
-                        weights == null
-                                ? null
-                                : WeightsFile.header(
-                                        WeightsFile.resolve(
-                                                Path.of(weights.toString()), info.name()));
-            } catch (IOException e) {
-                throw new ModelNotFoundException("cannot read the weights " + weights, e);
-            }
-            String recorded =
-                    header == null ? null : header.metadata().get(WeightsFile.PREPROCESSING);
-            Preprocessing preprocessing =
-                    recorded != null
-                            ? Preprocessing.fromJson(recorded)
-                            : info.family().preprocessing();
-            ClassNames names =
-                    header != null && header.numClasses() == options.numClasses()
-                            ? ClassNames.forWeights(header)
-                            : ClassNames.forClasses(options.numClasses());
-            return (Translator<I, O>)
-                    new ImageClassificationTranslator(
-                            new ImagePreprocessor(
-                                    preprocessing, options.inputSize(), options.inChannels()),
-                            names);
-        }
-        if (in == NDList.class && out == NDList.class) {
-            return (Translator<I, O>) new NoopTranslator();
+        if ((factory != null && factory.isSupported(in, out))
+                || (in == Image.class && out == Classifications.class)
+                || (in == NDList.class && out == NDList.class)) {
+            return;
         }
         throw new ModelNotFoundException(
                 info.name()
@@ -204,6 +163,36 @@ public class RegistryModelLoader implements ModelLoader {
                         + in.getSimpleName()
                         + " → "
                         + out.getSimpleName());
+    }
+
+    /**
+     * Returns the translator for a criteria's input and output types: the criteria's own factory
+     * when it supports them, else the runtime's preprocessing and class names ({@code Image →
+     * Classifications}) or none ({@code NDList → NDList}).
+     */
+    @SuppressWarnings("unchecked")
+    private static <I, O> Translator<I, O> translator(
+            ModelInfo info, Criteria<I, O> criteria, ModelRuntime runtime)
+            throws ModelNotFoundException {
+        Class<I> in = criteria.getInputClass();
+        Class<O> out = criteria.getOutputClass();
+        TranslatorFactory factory = criteria.getTranslatorFactory();
+        if (factory != null && factory.isSupported(in, out)) {
+            try {
+                return factory.newInstance(
+                        in,
+                        out,
+                        null,
+                        criteria.getArguments() == null ? Map.of() : criteria.getArguments());
+            } catch (ai.djl.translate.TranslateException e) {
+                throw new ModelNotFoundException("translator factory failed for " + info.name(), e);
+            }
+        }
+        if (in == Image.class && out == Classifications.class) {
+            return (Translator<I, O>)
+                    new ImageClassificationTranslator(runtime.preprocessor(), runtime.classNames());
+        }
+        return (Translator<I, O>) new NoopTranslator();
     }
 
     /** {@inheritDoc} */

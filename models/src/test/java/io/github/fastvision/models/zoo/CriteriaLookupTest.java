@@ -2,7 +2,6 @@ package io.github.fastvision.models.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
@@ -88,9 +87,17 @@ class CriteriaLookupTest {
                 Predictor<NDList, NDList> predictor = model.newPredictor();
                 NDManager m = NDManager.newBaseManager()) {
             NDList out = predictor.predict(new NDList(m.ones(new Shape(1, 3, 32, 32))));
-            assertTrue(
-                    out.head().contentEquals(expected),
-                    "Criteria-loaded weights give other outputs");
+            // Criteria runs the inference fast path (BN folded): equal within float rounding.
+            float[] got = out.head().toFloatArray();
+            float[] want = expected.toFloatArray();
+            assertEquals(want.length, got.length);
+            double max = 0;
+            for (float v : want) {
+                max = Math.max(max, Math.abs(v));
+            }
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-5 * max, "Criteria-loaded weights, logit " + i);
+            }
         } finally {
             expected.close();
         }

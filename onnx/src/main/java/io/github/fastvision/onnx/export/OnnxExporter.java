@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Exports an initialized zoo classifier to an ONNX model: one float32 input {@code input} of shape
@@ -43,8 +44,10 @@ public final class OnnxExporter {
     private final VisionModel model;
     private final int opset;
     private final ConverterRegistry registry;
+    private final Map<String, String> metadata;
 
     private OnnxExporter(Builder b) {
+        this.metadata = b.metadata;
         this.model = (VisionModel) b.model;
         this.opset = b.opset;
         this.registry = b.registry;
@@ -75,7 +78,7 @@ public final class OnnxExporter {
         List<String> out = ctx.convert(model, model.getName(), List.of(x));
         long classes = model.getOutputShapes(new Shape[] {model.inputShape(1)})[0].get(1);
         graph.output(graph.identity(out.get(0), OUTPUT), classes);
-        return graph.toModel(model.getName(), opset, "fastvision", version());
+        return graph.toModel(model.getName(), opset, "fastvision", version(), metadata);
     }
 
     /**
@@ -91,9 +94,20 @@ public final class OnnxExporter {
         return bytes.length;
     }
 
-    private static String version() {
+    /**
+     * Revision of what the converters write: raised whenever an export of the same model and
+     * weights would change, so that cached exports ({@code ZooExports}) are made again.
+     */
+    public static final int FORMAT_REVISION = 2;
+
+    /**
+     * Returns the exporter's version: the jar's version and {@link #FORMAT_REVISION}.
+     *
+     * @return e.g. {@code 0.1.0-SNAPSHOT+r2}
+     */
+    public static String version() {
         String v = OnnxExporter.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return (v == null ? "dev" : v) + "+r" + FORMAT_REVISION;
     }
 
     /** Builder for {@link OnnxExporter}. */
@@ -101,8 +115,21 @@ public final class OnnxExporter {
         private Block model;
         private int opset = DEFAULT_OPSET;
         private ConverterRegistry registry;
+        private Map<String, String> metadata = Map.of();
 
         private Builder() {}
+
+        /**
+         * Sets string metadata written to the model's {@code metadata_props} (ONNX Runtime reads
+         * them back with {@code OrtSession.getMetadata().getCustomMetadata()}).
+         *
+         * @param metadata the entries
+         * @return this builder
+         */
+        public Builder optMetadata(Map<String, String> metadata) {
+            this.metadata = new java.util.TreeMap<>(metadata);
+            return this;
+        }
 
         /**
          * Sets the model (required): an initialized zoo classifier ({@link VisionModel}); other

@@ -242,9 +242,15 @@ public final class OnnxGraph {
      * @param opset the default-domain opset
      * @param producer the producer name
      * @param producerVersion the producer version
+     * @param metadata {@code metadata_props} entries, in order
      * @return the serialized {@code ModelProto}
      */
-    public byte[] toModel(String graphName, int opset, String producer, String producerVersion) {
+    public byte[] toModel(
+            String graphName,
+            int opset,
+            String producer,
+            String producerVersion,
+            Map<String, String> metadata) {
         ProtoWriter graph = new ProtoWriter();
         for (ProtoWriter n : nodes) {
             graph.message(1, n);
@@ -265,6 +271,10 @@ public final class OnnxGraph {
         model.string(3, producerVersion);
         model.message(7, graph);
         model.message(8, new ProtoWriter().string(1, "").int64(2, opset));
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            // ModelProto.metadata_props: StringStringEntryProto {key = 1, value = 2}.
+            model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
+        }
         return model.toByteArray();
     }
 

@@ -9,16 +9,14 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * One ONNX Runtime session on a single-input, single-output float32 model, with the settings the
- * benchmark compares under: graph optimization ALL, a fixed intra-op thread count and denormals
- * flushed to zero. Closing it frees the native session.
- *
- * <p>Flushing denormals matters on CPU: randomly initialized deep nets (and some trained ones)
- * carry activations below 1e-38, which x86 computes in microcode. Measured on FasterNet-T0 (batch
- * 1, 1 thread): fastvision's export 9.41 → 7.54 ms, a torch.onnx export 8.97 → 7.49 ms; the outputs
- * move by less than 1e-38.
+ * One ONNX Runtime session on a single-input, single-output float32 model: graph optimization ALL,
+ * a fixed intra-op thread count and denormals flushed to zero (randomly initialized and some
+ * trained nets carry activations below 1e-38, which x86 computes in microcode; see
+ * docs/results/benchmarks.md). It runs in the JVM's shared environment ({@link OrtEnvironments}).
+ * Thread-safe; closing it frees the native session.
  */
 public final class OnnxRuntimeSession implements AutoCloseable {
 
@@ -28,7 +26,7 @@ public final class OnnxRuntimeSession implements AutoCloseable {
     private final ThreadLocal<FloatBuffer> scratch = new ThreadLocal<>();
 
     private OnnxRuntimeSession(Builder b) throws OrtException {
-        env = OrtEnvironment.getEnvironment();
+        env = OrtEnvironments.shared();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(b.threads);
@@ -63,6 +61,16 @@ public final class OnnxRuntimeSession implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Returns the model's {@code metadata_props}.
+     *
+     * @return key to value
+     * @throws OrtException when ONNX Runtime cannot read them
+     */
+    public Map<String, String> metadata() throws OrtException {
+        return session.getMetadata().getCustomMetadata();
+    }
+
     /** The output of one run: values (row-major) and shape. */
     public record Output(float[] values, long[] shape) {}
 
@@ -75,19 +83,45 @@ public final class OnnxRuntimeSession implements AutoCloseable {
      * @throws OrtException when ONNX Runtime fails
      */
     public Output run(float[] values, long[] shape) throws OrtException {
-        // ONNX Runtime copies a heap buffer into a fresh direct buffer on every call, which only
-        // the garbage collector frees: at batch 32 and 224x224 that is 19 MB per call, and a
-        // benchmark loop grew past 20 GB. A direct buffer reused per thread is used in place.
+        return run(shape, buffer -> buffer.put(values));
+    }
+
+    /**
+     * Runs the model once on an input written straight into a direct buffer that this thread reuses
+     * (ONNX Runtime copies a heap buffer into a fresh direct buffer on every call, which only the
+     * garbage collector frees).
+     *
+     * @param shape the input shape
+     * @param fill writes the input, row-major, from position 0
+     * @return the output
+     * @throws OrtException when ONNX Runtime fails
+     */
+    public Output run(long[] shape, Consumer<FloatBuffer> fill) throws OrtException {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        int floats = Math.toIntExact(count);
         FloatBuffer direct = scratch.get();
-        if (direct == null || direct.capacity() != values.length) {
+        if (direct == null || direct.capacity() != floats) {
             direct =
-                    ByteBuffer.allocateDirect(Math.multiplyExact(values.length, Float.BYTES))
+                    ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
                             .order(ByteOrder.nativeOrder())
                             .asFloatBuffer();
             scratch.set(direct);
         }
         direct.clear();
-        direct.put(values);
+        fill.accept(direct);
+        if (direct.position() != floats) {
+            throw new IllegalArgumentException(
+                    "the input of shape "
+                            + java.util.Arrays.toString(shape)
+                            + " needs "
+                            + floats
+                            + " values but "
+                            + direct.position()
+                            + " were written");
+        }
         direct.flip();
         try (OnnxTensor x = OnnxTensor.createTensor(env, direct, shape);
                 OrtSession.Result result = session.run(Map.of(input, x))) {
@@ -97,6 +131,16 @@ public final class OnnxRuntimeSession implements AutoCloseable {
             buffer.get(out);
             return new Output(out, y.getInfo().getShape());
         }
+    }
+
+    /**
+     * Returns the description of the model's output.
+     *
+     * @return its value info (a {@code TensorInfo} for fastvision's exports)
+     * @throws OrtException when ONNX Runtime cannot describe it
+     */
+    public ai.onnxruntime.ValueInfo outputInfo() throws OrtException {
+        return session.getOutputInfo().values().iterator().next().getInfo();
     }
 
     /**
@@ -145,9 +189,10 @@ public final class OnnxRuntimeSession implements AutoCloseable {
         }
 
         /**
-         * Sets the intra-op threads (default 1, the benchmark's setting).
+         * Sets the intra-op threads (default 1, the benchmark's setting; 0: ONNX Runtime's default,
+         * one per physical core).
          *
-         * @param threads threads, at least 1
+         * @param threads threads, or 0
          * @return this builder
          */
         public Builder optIntraOpThreads(int threads) {
@@ -166,9 +211,10 @@ public final class OnnxRuntimeSession implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "OnnxRuntimeSession: set exactly one of model bytes or model file");
             }
-            if (threads < 1) {
+            if (threads < 0) {
                 throw new IllegalArgumentException(
-                        "intraOpThreads must be at least 1 but was " + threads);
+                        "intraOpThreads must be >= 0 (0: ONNX Runtime's default) but was "
+                                + threads);
             }
             return new OnnxRuntimeSession(this);
         }

@@ -8,27 +8,40 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OrtException;
-import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
+import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.onnx.export.OnnxExporter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The ONNX export of a zoo model as the engines serve it: built from its options on the PyTorch
- * engine, with weights from a local file or random initialization, exported in memory; with
- * weights, the export is cached next to the weights file ({@code <weights>.<size>px.onnx}) and
- * reused while it is newer than the weights.
+ * engine, with weights from a local file or random initialization. With weights, the export is
+ * cached beside the weights file ({@code <weights>.<size>px.onnx}, or {@code .features.onnx}) and
+ * carries a key in its {@code metadata_props}: a hash of the weights' content, the model's options,
+ * the exporter's version and the opset. A cached file is served only when its key matches, so a
+ * stale, truncated or foreign file is exported again, never used. Where the weights' directory is
+ * not writable the cache lives in {@code ~/.cache/fastvision/onnx}.
  */
 public final class ZooExports {
 
     /** The largest export error allowed, relative to the largest reference logit. */
     public static final double TOLERANCE = 1e-4;
+
+    /** The {@code metadata_props} key of the cache key. */
+    public static final String CACHE_KEY = "fastvision.cache_key";
 
     private ZooExports() {}
 
@@ -44,6 +57,27 @@ public final class ZooExports {
      */
     public static byte[] export(ModelInfo info, ModelOptions options, Path weights)
             throws IOException {
+        return export(info, options, weights, false, Map.of());
+    }
+
+    /**
+     * Exports a zoo classifier, or its pooled pre-logits features.
+     *
+     * @param info the model
+     * @param options its options
+     * @param weights a weights file or directory, or null for random initialization
+     * @param features true to export the features (the head without its last linear layer)
+     * @param metadata {@code metadata_props} of the export
+     * @return the serialized ONNX model
+     * @throws IOException when the weights cannot be read
+     */
+    public static byte[] export(
+            ModelInfo info,
+            ModelOptions options,
+            Path weights,
+            boolean features,
+            Map<String, String> metadata)
+            throws IOException {
         Engine pytorch = Engine.getEngine("PyTorch");
         try (NDManager manager = pytorch.newBaseManager()) {
             Backbone model = info.create(options);
@@ -51,8 +85,83 @@ public final class ZooExports {
             if (weights != null) {
                 WeightsFile.load(model, manager, weights);
             }
-            return OnnxExporter.builder().setModel(model).build().toBytes();
+            if (features && model instanceof VisionModel vm) {
+                vm.resetClassifier(0);
+            }
+            return OnnxExporter.builder().setModel(model).optMetadata(metadata).build().toBytes();
         }
+    }
+
+    /**
+     * Returns the cache key of an export: what must be equal for a cached file to be served.
+     *
+     * @param info the model
+     * @param options its options
+     * @param weights the weights file
+     * @param features whether the export is of the features
+     * @return a hex SHA-256
+     * @throws IOException when the weights cannot be read
+     */
+    public static String cacheKey(
+            ModelInfo info, ModelOptions options, Path weights, boolean features)
+            throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(weights)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        String described =
+                String.join(
+                        "|",
+                        HexFormat.of().formatHex(sha.digest()),
+                        info.name(),
+                        Integer.toString(options.numClasses()),
+                        Integer.toString(options.inChannels()),
+                        Integer.toString(options.inputSize()),
+                        Integer.toString(options.stemStride()),
+                        Arrays.toString(options.widths().orElse(null)),
+                        features ? "features" : "logits",
+                        OnnxExporter.version(),
+                        Integer.toString(OnnxExporter.DEFAULT_OPSET));
+        return HexFormat.of()
+                .formatHex(sha256().digest(described.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /**
+     * Returns where the export of a model with weights is cached: beside the weights when that
+     * directory is writable, else in the user's cache directory under the key.
+     *
+     * @param weights the weights file
+     * @param options the model's options
+     * @param features whether the export is of the features
+     * @param key the {@link #cacheKey}
+     * @return the .onnx path (it may not exist yet)
+     */
+    public static Path cacheFile(Path weights, ModelOptions options, boolean features, String key) {
+        String stem = weights.getFileName().toString().replaceFirst("\\.fvw$", "");
+        String name =
+                String.format(
+                        Locale.ROOT,
+                        "%s.%dpx%s.onnx",
+                        stem,
+                        options.inputSize(),
+                        features ? ".features" : "");
+        Path dir = weights.toAbsolutePath().getParent();
+        if (dir != null && Files.isWritable(dir)) {
+            return dir.resolve(name);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "fastvision", "onnx")
+                .resolve(key.substring(0, 16) + "-" + name);
     }
 
     /**
@@ -127,31 +236,5 @@ public final class ZooExports {
             maxDiff = Math.max(maxDiff, Math.abs(ref[i] - got[i]));
         }
         return maxRef > 0 ? maxDiff / maxRef : Double.POSITIVE_INFINITY;
-    }
-
-    /**
-     * Returns the cached export of a model with weights, exporting it first when missing or older
-     * than the weights.
-     *
-     * @param info the model
-     * @param options its options
-     * @param weights the weights file or directory
-     * @return the .onnx file
-     * @throws IOException when the weights cannot be read or the cache cannot be written
-     */
-    public static Path cached(ModelInfo info, ModelOptions options, Path weights)
-            throws IOException {
-        Path file = WeightsFile.resolve(weights, info.name());
-        String stem = file.getFileName().toString().replaceFirst("\\.fvw$", "");
-        Path onnx =
-                file.resolveSibling(
-                        String.format(Locale.ROOT, "%s.%dpx.onnx", stem, options.inputSize()));
-        if (Files.isRegularFile(onnx)
-                && Files.getLastModifiedTime(onnx).compareTo(Files.getLastModifiedTime(file)) > 0) {
-            return onnx;
-        }
-        byte[] bytes = export(info, options, file);
-        AtomicFiles.writePath(onnx, tmp -> Files.write(tmp, bytes));
-        return onnx;
     }
 }

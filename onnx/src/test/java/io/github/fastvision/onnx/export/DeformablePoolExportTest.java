@@ -156,7 +156,13 @@ class DeformablePoolExportTest {
         String out = ctx.convert(pool, "pool", List.of(in)).get(0);
         Shape os = pool.getOutputShapes(new Shape[] {xs})[0];
         graph.output(graph.identity(out, OnnxExporter.OUTPUT), os.get(1), os.get(2), os.get(3));
-        byte[] onnx = graph.toModel("pool", OnnxExporter.DEFAULT_OPSET, "fastvision", "test");
+        byte[] onnx =
+                graph.toModel(
+                        "pool",
+                        OnnxExporter.DEFAULT_OPSET,
+                        "fastvision",
+                        "test",
+                        java.util.Map.of());
         try (OnnxRuntimeSession ort = OnnxRuntimeSession.builder().setModel(onnx).build()) {
             OnnxRuntimeSession.Output result = ort.run(x.toFloatArray(), xs.getShape());
             assertArrayEquals(os.getShape(), result.shape(), "output shape");

@@ -1,0 +1,165 @@
+package io.github.fastvision.onnx.runtime;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.ModelInfo;
+import io.github.fastvision.models.runtime.EngineProvider;
+import io.github.fastvision.models.runtime.EngineSession;
+import io.github.fastvision.models.runtime.EngineUnavailableException;
+import io.github.fastvision.models.runtime.RuntimeRequest;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ONNX Runtime engine: fastvision's own ONNX export of the model (cached beside the weights,
+ * see {@link ZooExports}) in an {@link OnnxRuntimeSession}. Registered for {@link
+ * java.util.ServiceLoader} in {@code META-INF/services}.
+ */
+public final class OnnxRuntimeEngineProvider implements EngineProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeEngineProvider.class);
+
+    /** {@inheritDoc} */
+    @Override
+    public InferenceEngine engine() {
+        return InferenceEngine.ONNX_RUNTIME;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public EngineSession open(RuntimeRequest request) throws IOException {
+        ModelInfo info = request.info();
+        if (info.kind() != ModelInfo.Kind.CLASSIFIER) {
+            throw new EngineUnavailableException(
+                    info.name()
+                            + " is a "
+                            + info.kind()
+                            + " model and has no ONNX export, so it cannot run on OnnxRuntime;"
+                            + " use the PyTorch engine (--engine PyTorch)");
+        }
+        OnnxRuntimeSession session;
+        try {
+            session =
+                    request.weights() == null
+                            ? OnnxRuntimeSession.builder()
+                                    .setModel(
+                                            ZooExports.export(
+                                                    info,
+                                                    request.options(),
+                                                    null,
+                                                    request.features(),
+                                                    Map.of()))
+                                    .optIntraOpThreads(request.threads())
+                                    .build()
+                            : cached(request);
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "ONNX Runtime refused the export of " + info.name() + ": " + e.getMessage(), e);
+        }
+        try {
+            TensorInfo out = (TensorInfo) session.outputInfo();
+            return new Session(session, request, (int) out.getShape()[1]);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new IllegalStateException(
+                    "cannot read the output of " + info.name() + "'s export: " + e.getMessage(), e);
+        }
+    }
+
+    /** The cached export when its key matches, else a fresh export written to the cache. */
+    private static OnnxRuntimeSession cached(RuntimeRequest r) throws IOException, OrtException {
+        String key = ZooExports.cacheKey(r.info(), r.options(), r.weights(), r.features());
+        Path file = ZooExports.cacheFile(r.weights(), r.options(), r.features(), key);
+        if (Files.isRegularFile(file)) {
+            OnnxRuntimeSession s = null;
+            try {
+                s =
+                        OnnxRuntimeSession.builder()
+                                .setModelFile(file)
+                                .optIntraOpThreads(r.threads())
+                                .build();
+                if (key.equals(s.metadata().get(ZooExports.CACHE_KEY))) {
+                    return s;
+                }
+                LOG.info("{} was exported from other weights or options; exporting again", file);
+            } catch (OrtException | RuntimeException e) {
+                LOG.info("{} is not a usable export ({}); exporting again", file, e.getMessage());
+            }
+            closeQuietly(s);
+        }
+        byte[] onnx =
+                ZooExports.export(
+                        r.info(),
+                        r.options(),
+                        r.weights(),
+                        r.features(),
+                        Map.of(ZooExports.CACHE_KEY, key));
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.writePath(file, tmp -> Files.write(tmp, onnx));
+        } catch (IOException | RuntimeException e) {
+            // The cache only saves time: a model that cannot be cached still runs.
+            LOG.warn(
+                    "cannot cache the export of {} at {}: {}", r.info().name(), file, e.toString());
+        }
+        return OnnxRuntimeSession.builder().setModel(onnx).optIntraOpThreads(r.threads()).build();
+    }
+
+    private static void closeQuietly(OnnxRuntimeSession s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                LOG.debug("closing a session failed", e);
+            }
+        }
+    }
+
+    private static final class Session implements EngineSession {
+        private final OnnxRuntimeSession session;
+        private final String model;
+        private final long channels;
+        private final long size;
+        private final int outputs;
+
+        Session(OnnxRuntimeSession session, RuntimeRequest request, int outputs) {
+            this.session = session;
+            this.model = request.info().name();
+            this.channels = request.options().inChannels();
+            this.size = request.options().inputSize();
+            this.outputs = outputs;
+        }
+
+        @Override
+        public int outputs() {
+            return outputs;
+        }
+
+        @Override
+        public float[] run(int n, Consumer<FloatBuffer> fill) {
+            try {
+                return session.run(new long[] {n, channels, size, size}, fill).values();
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        "ONNX Runtime failed on " + model + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot close the session of " + model, e);
+            }
+        }
+    }
+}
