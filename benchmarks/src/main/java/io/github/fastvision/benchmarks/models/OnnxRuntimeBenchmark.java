@@ -4,11 +4,13 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.github.fastvision.benchmarks.Workloads;
 import io.github.fastvision.models.Backbone;
-import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import io.github.fastvision.onnx.runtime.ZooExports;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +59,8 @@ public class OnnxRuntimeBenchmark {
     @Param({"1"})
     public int threads;
 
-    private OnnxRuntimeSession session;
+    private OnnxRuntimeSession peer;
+    private ModelRuntime runtime;
     private float[] input;
     private long[] shape;
 
@@ -69,29 +72,64 @@ public class OnnxRuntimeBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
-        OnnxRuntimeSession.Builder b = OnnxRuntimeSession.builder().optIntraOpThreads(threads);
         if (model.startsWith(FILE)) {
             shape = new long[] {batch, 3, 224, 224};
-            b.setModelFile(Path.of(model.substring(FILE.length())));
             input = randomInput(shape);
-        } else {
-            // A zoo name at its default options, or a weights file at the widths and input size
-            // it records (a pruned model).
-            Backbone built = Workloads.backbone(model);
-            shape = built.inputShape(batch).getShape();
-            input = randomInput(shape);
-            // The full-size check of the export: the run fails unless ONNX Runtime's logits
-            // match fastvision's own within 1e-4 of their largest magnitude.
-            Engine.getEngine("PyTorch").setRandomSeed(0);
-            b.setModel(
-                    ZooExports.exportVerified(
-                            ModelRegistry.info(built.getName()),
-                            built.getOptions(),
-                            Workloads.weightsFile(model).orElse(null),
-                            input,
-                            shape));
+            peer =
+                    OnnxRuntimeSession.builder()
+                            .optIntraOpThreads(threads)
+                            .setModelFile(Path.of(model.substring(FILE.length())))
+                            .build();
+            return;
         }
-        session = b.build();
+        // A zoo name at its default options, or a weights file at the widths and input size it
+        // records (a pruned model), through the runtime every door uses.
+        Backbone built = Workloads.backbone(model);
+        shape = built.inputShape(batch).getShape();
+        input = randomInput(shape);
+        runtime = runtime(built, InferenceEngine.ONNX_RUNTIME);
+        // The full-size check of the export: the run fails unless ONNX Runtime's logits match
+        // the PyTorch engine's (the same random initialization) within 1e-4 of their largest.
+        float[][] got = runtime.run(input, batch);
+        float[][] want;
+        try (ModelRuntime reference = runtime(built, InferenceEngine.PYTORCH)) {
+            want = reference.run(input, batch);
+        }
+        double error = ZooExports.relativeError(flat(want), flat(got));
+        if (!(error <= ZooExports.TOLERANCE)) {
+            throw new IllegalStateException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s on ONNX Runtime differs from the PyTorch engine by %.3g of"
+                                    + " max|ref| (allowed %.0e)",
+                            built.getName(),
+                            error,
+                            ZooExports.TOLERANCE));
+        }
+    }
+
+    private ModelRuntime runtime(Backbone built, InferenceEngine engine) throws IOException {
+        Engine.getEngine("PyTorch").setRandomSeed(0);
+        return ModelRuntime.builder()
+                .setModel(built.getName())
+                .optWeights(Workloads.weightsFile(model).orElse(null))
+                .optInputSize(built.getOptions().inputSize())
+                .optNumClasses(
+                        Workloads.weightsFile(model).isPresent()
+                                ? 0
+                                : built.getOptions().numClasses())
+                .optEngine(engine)
+                .optThreads(threads)
+                .build();
+    }
+
+    private static float[] flat(float[][] rows) {
+        int d = rows[0].length;
+        float[] out = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * d, d);
+        }
+        return out;
     }
 
     private static float[] randomInput(long[] shape) {
@@ -114,7 +152,12 @@ public class OnnxRuntimeBenchmark {
      */
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        session.close();
+        if (peer != null) {
+            peer.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 
     /**
@@ -125,6 +168,6 @@ public class OnnxRuntimeBenchmark {
      */
     @Benchmark
     public float forward() throws OrtException {
-        return session.run(input, shape).values()[0];
+        return peer != null ? peer.run(input, shape).values()[0] : runtime.run(input, batch)[0][0];
     }
 }

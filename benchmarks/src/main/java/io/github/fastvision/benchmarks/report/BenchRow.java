@@ -5,6 +5,8 @@ package io.github.fastvision.benchmarks.report;
  *
  * @param name operator name (conv3x3, …) or zoo model name
  * @param variant execution variant where a suite compares them (split_cat, slicing), or null
+ * @param engine the engine that ran it: {@code OnnxRuntime} for the onnxruntime variants, else
+ *     {@code PyTorch}
  * @param input input C, H, W
  * @param batch batch size
  * @param latencyMs mean time per forward pass
@@ -15,6 +17,7 @@ package io.github.fastvision.benchmarks.report;
 public record BenchRow(
         String name,
         String variant,
+        String engine,
         long[] input,
         int batch,
         double latencyMs,
@@ -39,6 +42,7 @@ public record BenchRow(
         return new BenchRow(
                 name,
                 variant,
+                variant != null && variant.startsWith("onnxruntime") ? "OnnxRuntime" : "PyTorch",
                 input,
                 batch,
                 ms,

@@ -50,8 +50,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin private JsonOption json;
 
-    /** The JSON document. */
-    record Report(String weights, String dataset, int images, double accuracy, double loss) {}
+    /** The JSON document; the block tree in eval mode on the PyTorch engine computes it. */
+    record Report(
+            String weights,
+            String dataset,
+            String engine,
+            String precision,
+            int images,
+            double accuracy,
+            double loss) {}
 
     @Override
     public Integer call() throws IOException {
@@ -65,6 +72,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     new Report(
                             weights.toString(),
                             dataset.dataset(),
+                            "PyTorch",
+                            "fp32",
                             r.images(),
                             r.accuracy(),
                             r.loss()));

@@ -1,17 +1,13 @@
 package io.github.fastvision.examples.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.runtime.InferenceMode;
 import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.pruning.ChannelSelection;
 import io.github.fastvision.pruning.PrunableModels;
 import io.github.fastvision.pruning.methods.L1NormFilterPruning;
@@ -133,6 +129,7 @@ public final class PruneCommand implements Callable<Integer> {
             double flopsRatio,
             double latencyRatio,
             int latencyBatch,
+            String engine,
             int roundTo,
             List<Width> widths,
             String weights) {}
@@ -201,7 +198,6 @@ public final class PruneCommand implements Callable<Integer> {
                     PrunableModels.groups(
                             original, "prune --method " + method.name().toLowerCase(Locale.ROOT));
             Cost beforeCost = original.cost();
-            double beforeMs = latencyMs(original, manager, batch);
             VisionModel pruned;
             switch (method) {
                 case L1:
@@ -235,8 +231,17 @@ public final class PruneCommand implements Callable<Integer> {
             }
             List<ChannelGroup> after = PrunableModels.groups(pruned, "prune");
             Cost afterCost = pruned.cost();
-            double afterMs = latencyMs(pruned, manager, batch);
             WeightsFile.save(pruned, target);
+            int size = info.defaultOptions().inputSize();
+            double beforeMs;
+            double afterMs;
+            String engine;
+            try (ModelRuntime before = runtime(info, file, size);
+                    ModelRuntime afterRuntime = runtime(info, target, size)) {
+                beforeMs = latencyMs(before, batch);
+                afterMs = latencyMs(afterRuntime, batch);
+                engine = afterRuntime.engine().djlName();
+            }
             List<Width> widths = new ArrayList<>();
             for (int i = 0; i < groups.size(); i++) {
                 widths.add(
@@ -253,6 +258,7 @@ public final class PruneCommand implements Callable<Integer> {
                             beforeCost.macs() / (double) afterCost.macs(),
                             beforeMs / afterMs,
                             batch,
+                            engine,
                             roundTo,
                             widths,
                             target.toString());
@@ -277,7 +283,7 @@ public final class PruneCommand implements Callable<Integer> {
         w.printf(
                 Locale.ROOT,
                 "before: %,d params, %.2f MFLOPs, %.3f ms%nafter:  %,d params, %.2f MFLOPs, %.3f ms"
-                        + "%nFLOPs ratio %.2fx, latency ratio %.2fx (batch %d, inference mode)%n",
+                        + "%nFLOPs ratio %.2fx, latency ratio %.2fx (batch %d, %s)%n",
                 r.before().params(),
                 r.before().flops() / 1e6,
                 r.before().latencyMs(),
@@ -286,7 +292,8 @@ public final class PruneCommand implements Callable<Integer> {
                 r.after().latencyMs(),
                 r.flopsRatio(),
                 r.latencyRatio(),
-                r.latencyBatch());
+                r.latencyBatch(),
+                r.engine());
         int[] b = r.widths().stream().mapToInt(Width::before).toArray();
         int[] a = r.widths().stream().mapToInt(Width::after).toArray();
         w.println("widths before: " + Arrays.toString(b));
@@ -294,26 +301,27 @@ public final class PruneCommand implements Callable<Integer> {
         w.flush();
     }
 
-    /** Median latency in the inference fast path; the model is switched back after. */
-    static double latencyMs(VisionModel model, NDManager manager, int batch) {
-        InferenceMode.enter(model);
-        try {
-            ParameterStore ps = new ParameterStore(manager, false);
-            double[] ms = new double[RUNS];
-            for (int i = -WARMUP; i < RUNS; i++) {
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.zeros(model.inputShape(batch), DataType.FLOAT32);
-                    long t = System.nanoTime();
-                    model.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - t) / 1e6;
-                    }
-                }
+    /** The model on its default engine, as {@code predict} would run it. */
+    private static ModelRuntime runtime(ModelInfo info, Path weights, int size) throws IOException {
+        return ModelRuntime.builder()
+                .setModel(info.name())
+                .optWeights(weights)
+                .optInputSize(size)
+                .build();
+    }
+
+    /** Median latency of a batch of zeros through the runtime. */
+    static double latencyMs(ModelRuntime model, int batch) {
+        float[] x = new float[batch * model.preprocessor().floatsPerImage()];
+        double[] ms = new double[RUNS];
+        for (int i = -WARMUP; i < RUNS; i++) {
+            long t = System.nanoTime();
+            model.run(x, batch);
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t) / 1e6;
             }
-            Arrays.sort(ms);
-            return ms[RUNS / 2];
-        } finally {
-            InferenceMode.exit(model);
         }
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
     }
 }
