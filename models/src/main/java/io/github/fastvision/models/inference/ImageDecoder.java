@@ -38,7 +38,9 @@ import org.w3c.dom.Node;
  * management: the stored samples are taken as Adobe-inverted (as Photoshop and Pillow write them,
  * and as Pillow reads every CMYK JPEG), so with {@code C, M, Y, K} the true ink values in 0..255,
  * {@code R = (255 − K) − round((255 − K) · C / 255)} and likewise G from M and B from Y (Pillow's
- * {@code cmyk2rgb}). An embedded ICC profile is ignored, as Pillow ignores it.
+ * {@code cmyk2rgb}). An embedded ICC profile is ignored, as Pillow ignores it. (YCCK JPEGs, Adobe
+ * transform 2, take the same path but no fixture covers them.) A CMYK {@link BufferedImage} given
+ * to {@link #fromBufferedImage} holds ink values, as {@code ImageIO.read} returns them.
  *
  * <p>Memory is bounded before any pixel is decoded: the declared width × height is read from the
  * file's header and refused above {@link #maxPixels()} ({@link #DEFAULT_MAX_PIXELS} by default, a
@@ -285,9 +287,17 @@ public final class ImageDecoder {
             if (factor > 1) {
                 param.setSourceSubsampling(factor, factor, 0, 0);
             }
-            BufferedImage image;
+            boolean cmyk = isCmykJpeg(reader, format);
+            BufferedImage image = null;
+            Raster raw = null;
             try {
-                image = reader.read(0, param);
+                if (cmyk) {
+                    // The raw samples: read() inverts them only when it sees an Adobe marker,
+                    // Pillow always does.
+                    raw = reader.readRaster(0, param);
+                } else {
+                    image = reader.read(0, param);
+                }
             } catch (IOException | RuntimeException e) {
                 throw new ImageFormatException(
                         source, "corrupt or truncated " + format + ": " + e.getMessage(), e);
@@ -297,12 +307,30 @@ public final class ImageDecoder {
                         source, "corrupt or truncated " + format + ": " + warning[0], null);
             }
             try {
-                return fromBufferedImage(image);
+                return cmyk
+                        ? fromCmyk(raw, new int[] {8, 8, 8, 8}, true)
+                        : fromBufferedImage(image);
             } catch (IllegalArgumentException e) {
                 throw new ImageFormatException(source, e.getMessage(), e);
             }
         } finally {
             reader.dispose();
+        }
+    }
+
+    /** Whether the reader decodes a four-channel (CMYK or YCCK) JPEG. */
+    private static boolean isCmykJpeg(ImageReader reader, String format) {
+        if (!"jpeg".equalsIgnoreCase(format)) {
+            return false;
+        }
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            return types != null
+                    && types.hasNext()
+                    && types.next().getColorModel().getColorSpace().getType()
+                            == ColorSpace.TYPE_CMYK;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -438,26 +466,11 @@ public final class ImageDecoder {
         int plane = h * w;
         byte[] px = new byte[3 * plane];
         if (colorBands == 4 && space == ColorSpace.TYPE_CMYK && integral) {
-            int[] c = new int[w];
-            int[] m = new int[w];
-            int[] k = new int[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(x0, y0 + y, w, 1, 0, c);
-                raster.getSamples(x0, y0 + y, w, 1, 1, m);
-                raster.getSamples(x0, y0 + y, w, 1, 2, row);
-                raster.getSamples(x0, y0 + y, w, 1, 3, k);
-                int o = y * w;
-                for (int x = 0; x < w; x++) {
-                    // Stored samples are Adobe-inverted: 255 - ink.
-                    int nk = eightBits(k[x], cm.getComponentSize(3));
-                    px[o + x] = (byte) cmykToRgb(255 - eightBits(c[x], cm.getComponentSize(0)), nk);
-                    px[plane + o + x] =
-                            (byte) cmykToRgb(255 - eightBits(m[x], cm.getComponentSize(1)), nk);
-                    px[2 * plane + o + x] =
-                            (byte) cmykToRgb(255 - eightBits(row[x], cm.getComponentSize(2)), nk);
-                }
+            int[] bits = new int[4];
+            for (int band = 0; band < 4; band++) {
+                bits[band] = cm.getComponentSize(band);
             }
-            return new DecodedImage(3, h, w, px);
+            return fromCmyk(raster, bits, false);
         }
         // Palette, float and other layouts: the colour model's sRGB values.
         for (int y = 0; y < h; y++) {
@@ -471,6 +484,41 @@ public final class ImageDecoder {
             }
         }
         return new DecodedImage(3, h, w, px);
+    }
+
+    /**
+     * Converts a CMYK raster to RGB with Pillow's arithmetic.
+     *
+     * @param raster four bands, C, M, Y, K
+     * @param bits each band's sample size
+     * @param inverted whether samples are stored as {@code max − ink} (Adobe's convention)
+     */
+    private static DecodedImage fromCmyk(Raster raster, int[] bits, boolean inverted) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int plane = h * w;
+        byte[] px = new byte[3 * plane];
+        int[][] rows = new int[4][w];
+        for (int y = 0; y < h; y++) {
+            for (int band = 0; band < 4; band++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, rows[band]);
+            }
+            int o = y * w;
+            for (int x = 0; x < w; x++) {
+                int notK = 255 - ink(rows[3][x], bits[3], inverted);
+                for (int c = 0; c < 3; c++) {
+                    px[c * plane + o + x] =
+                            (byte) cmykToRgb(ink(rows[c][x], bits[c], inverted), notK);
+                }
+            }
+        }
+        return new DecodedImage(3, h, w, px);
+    }
+
+    /** A sample as ink in 0..255. */
+    private static int ink(int sample, int bits, boolean inverted) {
+        int v = eightBits(sample, bits);
+        return inverted ? 255 - v : v;
     }
 
     private static int eightBits(int sample, int bits) {
