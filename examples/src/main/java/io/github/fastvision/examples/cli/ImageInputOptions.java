@@ -60,7 +60,9 @@ public final class ImageInputOptions {
 
     @Option(
             names = "--strict",
-            description = "Fail on an undecodable file in a directory instead of skipping it.")
+            description =
+                    "Fail on an unusable entry in a directory (not a decodable image, unreadable, a"
+                            + " dangling link, a link loop) instead of skipping it.")
     private boolean strict;
 
     /**
