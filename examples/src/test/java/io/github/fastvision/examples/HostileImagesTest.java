@@ -78,6 +78,12 @@ class HostileImagesTest {
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
         // Root reads a mode-000 file anyway; then it is simply an image.
         boolean unreadable = !Files.isReadable(locked);
+        // A regular file whose first read fails (EIO) even for root.
+        Path ioError = Path.of("/proc/self/mem");
+        boolean eio = Files.isRegularFile(ioError);
+        if (eio) {
+            Files.createSymbolicLink(dir.resolve("mem.png"), ioError);
+        }
 
         CliRun r = CliRun.of(predict(dir.toString(), "--json"));
         assertEquals(0, r.code(), r.err());
@@ -109,7 +115,11 @@ class HostileImagesTest {
         if (unreadable) {
             assertTrue(all.contains(locked + ": cannot be read"), all);
         }
-        assertEquals(3 + (fifo ? 1 : 0) + (unreadable ? 1 : 0), skipped.size(), all);
+        if (eio) {
+            assertTrue(all.contains(dir.resolve("mem.png") + ": cannot be read: "), all);
+        }
+        assertEquals(
+                3 + (fifo ? 1 : 0) + (unreadable ? 1 : 0) + (eio ? 1 : 0), skipped.size(), all);
         assertTrue(r.err().contains("skipped " + skipped.size() + " file(s)"), r.err());
 
         // --strict fails on the first unusable entry in file order, naming it.

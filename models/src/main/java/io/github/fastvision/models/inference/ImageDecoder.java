@@ -170,6 +170,15 @@ public final class ImageDecoder {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         try (in) {
+            try {
+                // A read error (an I/O error, a file that vanished) is reported as one, not as
+                // "not an image" as the readers' format probes would.
+                in.mark();
+                in.read();
+                in.reset();
+            } catch (IOException e) {
+                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
             return decode(in, file.toString(), targetSide);
         }
     }
@@ -259,7 +268,7 @@ public final class ImageDecoder {
             long outWidth = (width + factor - 1) / factor;
             long outHeight = (height + factor - 1) / factor;
             long bytesPerPixel = bytesPerPixel(reader, source, format);
-            long bytes = outWidth * outHeight * bytesPerPixel;
+            long bytes = saturatingProduct(outWidth * outHeight, bytesPerPixel);
             if (bytes > maxBytes) {
                 throw new ImageFormatException(
                         source,
@@ -316,6 +325,11 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /** {@code a × b} for non-negative values, {@link Long#MAX_VALUE} where it would overflow. */
+    private static long saturatingProduct(long a, long b) {
+        return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
     }
 
     /** Whether the reader decodes a four-channel (CMYK or YCCK) JPEG. */
