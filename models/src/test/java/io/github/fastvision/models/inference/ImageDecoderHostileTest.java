@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -228,6 +235,44 @@ class ImageDecoderHostileTest {
         assertEquals(82, ImageDecoder.cmykToRgb(90, 255 - 128));
         assertEquals(0, ImageDecoder.cmykToRgb(255, 255));
         assertEquals(0, ImageDecoder.cmykToRgb(0, 0));
+    }
+
+    @Test
+    void cmykJpegWithoutAnAdobeMarkerIsStillTakenAsInvertedAsPillowTakesIt() throws IOException {
+        // The JDK writes a four-band raster as CMYK without an Adobe marker; Pillow reads such a
+        // file (checked with Pillow 9.4) with the same inversion, giving cmyk-expected.txt's RGB.
+        int[][] inks = {{0, 0, 0, 0}, {255, 0, 0, 0}, {100, 50, 20, 40}, {30, 200, 90, 128}};
+        int[][] rgb = {{255, 255, 255}, {0, 255, 255}, {131, 173, 198}, {112, 27, 82}};
+        WritableRaster raster =
+                Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 32, 8, 4, null);
+        for (int i = 0; i < 4; i++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    for (int b = 0; b < 4; b++) {
+                        raster.setSample(8 * i + x, y, b, 255 - inks[i][b]);
+                    }
+                }
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(1f);
+            writer.write(null, new IIOImage(raster, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        DecodedImage d = ImageDecoder.standard().decode(bytes.toByteArray(), "plain-cmyk.jpg");
+        for (int i = 0; i < 4; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertTrue(
+                        Math.abs(rgb[i][c] - d.get(c, 4, 8 * i + 4)) <= 1,
+                        "patch " + i + " channel " + c + ": " + d.get(c, 4, 8 * i + 4));
+            }
+        }
     }
 
     @Test
