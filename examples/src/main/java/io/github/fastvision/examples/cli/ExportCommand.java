@@ -11,6 +11,7 @@ import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.onnx.export.OnnxExporter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,22 +53,27 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Output format; onnx (the only one).")
     private String format;
 
-    @Option(names = "--out", required = true, description = "Output .onnx file.")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Output .onnx file (a new file, or a regular file to replace).")
     private Path out;
 
     @Option(
             names = "--size",
-            defaultValue = "224",
-            description = "Input height and width (default ${DEFAULT-VALUE}).")
-    private int size;
+            description =
+                    "Input height and width, 8..4096 (default: the weights' recorded side, else"
+                            + " 224).")
+    private Integer size;
 
     @Option(
             names = "--in-channels",
-            defaultValue = "3",
-            description = "Input channels (default ${DEFAULT-VALUE}).")
-    private int inChannels;
+            description = "Input channels, 1 or 3 (default: the weights' channels, else 3).")
+    private Integer inChannels;
 
-    @Option(names = "--classes", description = "Classes (default: the weights' classes, or 1000).")
+    @Option(
+            names = "--classes",
+            description = "Classes, 1..100000 (default: the weights' classes, else 1000).")
     private Integer classes;
 
     /** The same default seed as {@code run}, so random initializations agree. */
@@ -92,22 +98,52 @@ public final class ExportCommand implements Callable<Integer> {
         if (!"onnx".equals(format.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("--format must be onnx but was '" + format + "'");
         }
-        if (size < 1) {
-            throw new IllegalArgumentException("--size must be >= 1 but was " + size);
+        if (size != null) {
+            OptionBounds.check(
+                    "--size", size, OptionBounds.MIN_IMAGE_SIZE, OptionBounds.MAX_IMAGE_SIZE);
+        }
+        if (classes != null) {
+            OptionBounds.check("--classes", classes, 1, OptionBounds.MAX_CLASSES);
+        }
+        if (inChannels != null && inChannels != 1 && inChannels != 3) {
+            throw new IllegalArgumentException(
+                    "--in-channels must be 1 or 3 but was " + inChannels);
+        }
+        // A directory or device as the target would fail only after the model is built.
+        if (Files.exists(out) && !Files.isRegularFile(out)) {
+            throw new IllegalArgumentException(
+                    "--out "
+                            + out
+                            + (Files.isDirectory(out)
+                                    ? " is a directory"
+                                    : " exists and is not a regular file")
+                            + "; expected a new or regular .onnx file");
         }
         String name = ModelRegistry.info(modelName).name();
         Autograd.disable();
         Engine.getEngine("PyTorch").setRandomSeed(seed.intSeed());
         WeightsFile.Header header =
                 weights == null ? null : WeightsFile.header(WeightsFile.resolve(weights, name));
-        int numClasses = classes != null ? classes : header != null ? header.numClasses() : 1000;
-        ModelOptions options =
-                ModelOptions.builder()
-                        .setNumClasses(numClasses)
-                        .optInputSize(size)
-                        .optInChannels(inChannels)
-                        .optStemStride(header == null ? 0 : header.stemStride())
-                        .build();
+        int side =
+                size != null
+                        ? size
+                        : header != null && header.inputSize().isPresent()
+                                ? header.inputSize().get()
+                                : 224;
+        // Every dimension the weights record (classes, channels, stem stride, widths) unless
+        // overridden.
+        ModelOptions.Builder builder =
+                header != null
+                        ? header.options(side).toBuilder()
+                        : ModelOptions.builder().setNumClasses(1000).optInputSize(side);
+        if (classes != null) {
+            builder.setNumClasses(classes);
+        }
+        if (inChannels != null) {
+            builder.optInChannels(inChannels);
+        }
+        ModelOptions options = builder.build();
+        int numClasses = options.numClasses();
         long bytes;
         try (NDManager manager = NDManager.newBaseManager()) {
             Backbone model = ModelRegistry.model(name, options);
@@ -123,7 +159,7 @@ public final class ExportCommand implements Callable<Integer> {
             bytes = exporter.export(out);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        long[] input = {-1, options.inChannels(), size, size};
+        long[] input = {-1, options.inChannels(), side, side};
         if (json.enabled()) {
             Json.print(
                     stdout,
@@ -147,8 +183,8 @@ public final class ExportCommand implements Callable<Integer> {
                     OnnxExporter.DEFAULT_OPSET,
                     OnnxExporter.INPUT,
                     options.inChannels(),
-                    size,
-                    size,
+                    side,
+                    side,
                     OnnxExporter.OUTPUT,
                     numClasses);
             stdout.flush();

@@ -6,22 +6,34 @@ import io.github.fastvision.models.inference.ImageFormatException;
 import io.github.fastvision.models.inference.ImagePreprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * The image files of {@code predict} and {@code embed} as preprocessed batches. Arguments are files
- * or directories (walked recursively, sorted). A file named on the command line must decode; in a
- * directory, a file that does not (not an image, corrupt, truncated, too large) is skipped and
- * reported, or fails the run with {@code --strict}. A worker thread decodes and preprocesses the
- * next batch while the caller runs the current one through the model (a prefetch of one batch).
+ * or directories (walked recursively, following symbolic links, sorted). A file named on the
+ * command line must decode; in a directory, an entry that cannot be used (not an image, corrupt,
+ * truncated, too large, unreadable, failing preprocessing, a dangling symbolic link, a FIFO, a
+ * symbolic link loop, a subdirectory that cannot be listed) is skipped and reported with its
+ * reason, or fails the run naming it with {@code --strict}. Each file is decoded (subsampled when
+ * much larger than the model's input) and preprocessed straight into the batch array before the
+ * next is decoded, so at most one decoded image is in memory. A worker thread fills the next batch
+ * while the caller runs the current one through the model (a prefetch of one batch).
  */
 final class ImageBatches implements AutoCloseable {
 
@@ -35,12 +47,14 @@ final class ImageBatches implements AutoCloseable {
         }
     }
 
-    private record Item(Path file, boolean fromDirectory) {}
+    /** An input; {@code failure} is why a directory entry cannot be used, found while listing. */
+    private record Item(Path file, boolean fromDirectory, String failure) {}
 
     private final List<Item> items;
     private final ImageDecoder decoder;
     private final ImagePreprocessor preprocessor;
     private final int batchSize;
+    private final int targetSide;
     private final boolean strict;
     private final ExecutorService worker;
     private final List<Skipped> skipped = new ArrayList<>();
@@ -56,7 +70,7 @@ final class ImageBatches implements AutoCloseable {
      * @param decoder the decoder
      * @param preprocessor the model's preprocessing
      * @param batchSize images per batch
-     * @param strict fail on the first undecodable file in a directory instead of skipping it
+     * @param strict fail on the first unusable entry in a directory instead of skipping it
      * @throws IOException if a directory cannot be listed
      */
     ImageBatches(
@@ -69,10 +83,35 @@ final class ImageBatches implements AutoCloseable {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch must be >= 1 but was " + batchSize);
         }
+        long floats = (long) batchSize * preprocessor.floatsPerImage();
+        if (floats > OptionBounds.MAX_ARRAY) {
+            throw new IllegalArgumentException(
+                    "--batch "
+                            + batchSize
+                            + " of "
+                            + preprocessor.channels()
+                            + "x"
+                            + preprocessor.size()
+                            + "x"
+                            + preprocessor.size()
+                            + " inputs is "
+                            + floats
+                            + " floats, more than one array holds; use --batch <= "
+                            + OptionBounds.MAX_ARRAY / preprocessor.floatsPerImage());
+        }
         this.items = list(inputs);
         this.decoder = decoder;
         this.preprocessor = preprocessor;
         this.batchSize = batchSize;
+        // The short side the preprocessor resizes to: the decoder may subsample down to a few
+        // times that.
+        this.targetSide =
+                (int)
+                        Math.min(
+                                Integer.MAX_VALUE,
+                                Math.floor(
+                                        preprocessor.size()
+                                                / (double) preprocessor.preprocessing().cropPct()));
         this.strict = strict;
         this.worker =
                 Executors.newSingleThreadExecutor(
@@ -88,21 +127,81 @@ final class ImageBatches implements AutoCloseable {
         List<Item> items = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
-                List<Path> files;
-                try (Stream<Path> s = Files.walk(p)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
-                if (files.isEmpty()) {
+                List<Item> entries = walk(p);
+                if (entries.isEmpty()) {
                     throw new IllegalArgumentException("directory " + p + " holds no files");
                 }
-                files.forEach(f -> items.add(new Item(f, true)));
+                items.addAll(entries);
             } else if (Files.isRegularFile(p)) {
-                items.add(new Item(p, false));
+                items.add(new Item(p, false, null));
+            } else if (Files.isSymbolicLink(p)) {
+                throw new IllegalArgumentException(p + " is a dangling symbolic link");
+            } else if (Files.exists(p)) {
+                throw new IllegalArgumentException(
+                        p + " is not a regular file (a FIFO, socket or device)");
             } else {
                 throw new IllegalArgumentException(p + " does not exist");
             }
         }
         return items;
+    }
+
+    /** A directory's entries, sorted; those that cannot be used carry the reason. */
+    private static List<Item> walk(Path dir) throws IOException {
+        List<Item> entries = new ArrayList<>();
+        Files.walkFileTree(
+                dir,
+                EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+                Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        String failure = null;
+                        if (attrs.isSymbolicLink()) {
+                            // Only a link whose target cannot be read arrives unresolved.
+                            failure = "is a dangling symbolic link";
+                        } else if (attrs.isOther()) {
+                            failure = "not a regular file (a FIFO, socket or device)";
+                        } else if (!attrs.isRegularFile()) {
+                            failure = "not a regular file";
+                        }
+                        entries.add(new Item(file, true, failure));
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        String failure;
+                        if (e instanceof FileSystemLoopException) {
+                            failure =
+                                    "is a symbolic link loop (it leads back to a directory"
+                                            + " above it); not followed";
+                        } else if (e instanceof AccessDeniedException) {
+                            failure = "cannot be read: permission denied";
+                        } else {
+                            failure = "cannot be read: " + e;
+                        }
+                        entries.add(new Item(file, true, failure));
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                        if (e != null) {
+                            entries.add(
+                                    new Item(
+                                            d,
+                                            true,
+                                            e instanceof AccessDeniedException
+                                                    ? "directory cannot be listed: permission"
+                                                            + " denied"
+                                                    : "directory cannot be listed: " + e));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+        entries.sort(Comparator.comparing(Item::file));
+        return entries;
     }
 
     /**
@@ -145,40 +244,84 @@ final class ImageBatches implements AutoCloseable {
         return b;
     }
 
-    /** Decodes and preprocesses up to one batch of the remaining files (worker thread). */
+    /**
+     * Decodes and preprocesses up to one batch of the remaining files (worker thread), one file at
+     * a time straight into the batch array.
+     */
     private Batch load() {
-        List<DecodedImage> images = new ArrayList<>(batchSize);
-        List<Path> files = new ArrayList<>(batchSize);
-        long t0 = System.nanoTime();
-        while (images.size() < batchSize && next < items.size()) {
+        int per = preprocessor.floatsPerImage();
+        float[] values = null;
+        List<Path> files = new ArrayList<>(Math.min(batchSize, items.size()));
+        while (files.size() < batchSize && next < items.size()) {
             Item item = items.get(next++);
+            if (item.failure() != null) {
+                skip(item, item.failure(), null);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            DecodedImage image;
             try {
-                images.add(decoder.decode(item.file()));
-                files.add(item.file());
+                image = decoder.decode(item.file(), targetSide);
             } catch (ImageFormatException e) {
+                decodeNanos += System.nanoTime() - t0;
                 if (strict || !item.fromDirectory()) {
                     throw e;
                 }
-                synchronized (skipped) {
-                    skipped.add(new Skipped(item.file().toString(), e.reason()));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + item.file(), e);
+                skip(item, e.reason(), e);
+                continue;
+            } catch (IOException | RuntimeException e) {
+                decodeNanos += System.nanoTime() - t0;
+                skip(item, reason(e, item.file()), e);
+                continue;
+            }
+            long t1 = System.nanoTime();
+            decodeNanos += t1 - t0;
+            if (values == null) {
+                values = new float[Math.min(batchSize, items.size() - next + 1) * per];
+            }
+            try {
+                preprocessor.apply(image, values, files.size() * per);
+                files.add(item.file());
+            } catch (RuntimeException e) {
+                skip(item, "cannot be preprocessed: " + reason(e, item.file()), e);
+            } finally {
+                preprocessNanos += System.nanoTime() - t1;
             }
         }
-        long t1 = System.nanoTime();
-        if (images.isEmpty()) {
-            decodeNanos += t1 - t0;
+        if (files.isEmpty()) {
             return null;
         }
-        int per = preprocessor.floatsPerImage();
-        float[] values = new float[images.size() * per];
-        for (int i = 0; i < images.size(); i++) {
-            preprocessor.apply(images.get(i), values, i * per);
+        int used = files.size() * per;
+        return new Batch(values.length == used ? values : Arrays.copyOf(values, used), files);
+    }
+
+    /** Records an unusable file, or fails the run naming it (strict, or named directly). */
+    private void skip(Item item, String reason, Exception cause) {
+        if (strict || !item.fromDirectory()) {
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(item.file() + ": " + reason, io);
+            }
+            throw new IllegalArgumentException(item.file() + ": " + reason, cause);
         }
-        decodeNanos += t1 - t0;
-        preprocessNanos += System.nanoTime() - t1;
-        return new Batch(values, files);
+        synchronized (skipped) {
+            skipped.add(new Skipped(item.file().toString(), reason));
+        }
+    }
+
+    /** An exception's message without the file name it may start with. */
+    private static String reason(Exception e, Path file) {
+        String message = e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        String name = file.toString();
+        if (message.startsWith("cannot read " + name + ": ")) {
+            return "cannot be read: " + message.substring(name.length() + 14);
+        }
+        if (message.startsWith(name + ": ")) {
+            return message.substring(name.length() + 2);
+        }
+        return message;
     }
 
     /**

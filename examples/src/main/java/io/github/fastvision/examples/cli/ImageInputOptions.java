@@ -34,20 +34,22 @@ public final class ImageInputOptions {
     @Option(
             names = "--batch",
             defaultValue = "32",
-            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+            description = "Images per forward pass, 1..1024 (default: ${DEFAULT-VALUE}).")
     private int batch;
 
     @Option(
             names = "--image-size",
             defaultValue = "0",
-            description = "Square input side (default: the weights' recorded side, else 224).")
+            description =
+                    "Square input side, 8..4096 (default: the weights' recorded side, else 224).")
     private int imageSize;
 
     @Option(
             names = "--threads",
             defaultValue = "0",
             description =
-                    "Intra-op threads of the forward pass (default: libtorch's, one per core).")
+                    "Intra-op threads of the forward pass, 0..256 (default 0: libtorch's, one per"
+                            + " core).")
     private int threads;
 
     @Option(
@@ -59,18 +61,27 @@ public final class ImageInputOptions {
 
     @Option(
             names = "--strict",
-            description = "Fail on an undecodable file in a directory instead of skipping it.")
+            description =
+                    "Fail on an unusable entry in a directory (not a decodable image, unreadable, a"
+                            + " dangling link, a link loop) instead of skipping it.")
     private boolean strict;
 
     /**
-     * Validates {@code --threads} and, when given, sets libtorch's intra-op thread count.
+     * Validates {@code --batch}, {@code --image-size} and {@code --threads} against {@link
+     * OptionBounds} and, when given, sets libtorch's intra-op thread count.
      *
-     * @throws IllegalArgumentException for a negative count
+     * @throws IllegalArgumentException naming the option, its range and the value
      */
     void applyThreads() {
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0 but was " + threads);
+        OptionBounds.check("--batch", batch, 1, OptionBounds.MAX_BATCH);
+        if (imageSize != 0) {
+            OptionBounds.check(
+                    "--image-size",
+                    imageSize,
+                    OptionBounds.MIN_IMAGE_SIZE,
+                    OptionBounds.MAX_IMAGE_SIZE);
         }
+        OptionBounds.check("--threads", threads, 0, OptionBounds.MAX_THREADS);
         if (threads > 0) {
             ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call
             JniUtils.setNumThreads(threads);

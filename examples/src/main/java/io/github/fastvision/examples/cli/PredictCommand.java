@@ -34,7 +34,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(
             names = "--top",
             defaultValue = "5",
-            description = "Classes listed per image (default: ${DEFAULT-VALUE}).")
+            description = "Classes listed per image, 1..100000 (default: ${DEFAULT-VALUE}).")
     private int top;
 
     @Option(
@@ -60,9 +60,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (top < 1) {
-            throw new IllegalArgumentException("--top must be >= 1 but was " + top);
-        }
+        OptionBounds.check("--top", top, 1, OptionBounds.MAX_CLASSES);
         PrintWriter err = spec.commandLine().getErr();
         images.applyThreads();
         ClassPredictor.Builder builder =

@@ -5,12 +5,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The names of a classifier's outputs, index order. They come from the weights file (training
@@ -22,6 +27,9 @@ public final class ClassNames {
 
     /** ImageNet-1k's class count. */
     public static final int IMAGENET_CLASSES = 1000;
+
+    /** The largest labels file read: 100,000 names of 600 bytes. */
+    public static final long MAX_LABELS_BYTES = 64L << 20;
 
     private static final String IMAGENET_RESOURCE = "imagenet-1k.txt";
 
@@ -89,22 +97,96 @@ public final class ClassNames {
     }
 
     /**
-     * Reads a labels file: one name per line, UTF-8; blank lines at the end are ignored.
+     * Reads a labels file: one name per line, UTF-8 (a byte-order mark is dropped), names stripped
+     * of surrounding white space; blank lines at the end are ignored. A file that is not UTF-8
+     * text, is larger than {@link #MAX_LABELS_BYTES}, or holds a blank name or a control character
+     * within the names is refused naming the file and the line.
      *
      * @param file the file
      * @return the names
      * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it is not a usable labels file
      */
     public static ClassNames read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(
+                    "labels file " + file + " is a directory; expected a text file");
+        }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("labels file " + file + " does not exist");
+            throw new IllegalArgumentException(
+                    "labels file "
+                            + file
+                            + (Files.exists(file)
+                                    ? " is not a regular file"
+                                    : Files.isSymbolicLink(file)
+                                            ? " is a dangling symbolic link"
+                                            : " does not exist"));
         }
-        List<String> names;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            names = lines(r);
+        long length = Files.size(file);
+        if (length > MAX_LABELS_BYTES) {
+            throw new IllegalArgumentException(
+                    "labels file "
+                            + file
+                            + " is "
+                            + length
+                            + " bytes; at most "
+                            + MAX_LABELS_BYTES
+                            + " are read (one class name per line)");
         }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("cannot read labels file " + file + ": " + e.getMessage(), e);
+        }
+        String text;
+        try {
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    "labels file "
+                            + file
+                            + " is not UTF-8 text (a Latin-1 or binary file?); save it as UTF-8,"
+                            + " one class name per line",
+                    e);
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<String> names = lines(new BufferedReader(new StringReader(text)));
         if (names.isEmpty()) {
             throw new IllegalArgumentException("labels file " + file + " holds no names");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "labels file "
+                                + file
+                                + ": line "
+                                + (i + 1)
+                                + " is blank; every class"
+                                + " needs a name");
+            }
+            for (int k = 0; k < name.length(); k++) {
+                char c = name.charAt(k);
+                if (Character.isISOControl(c)) {
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    Locale.ROOT,
+                                    "labels file %s: line %d holds the control character U+%04X;"
+                                            + " expected one printable class name per line",
+                                    file,
+                                    i + 1,
+                                    (int) c));
+                }
+            }
         }
         return new ClassNames(names);
     }
