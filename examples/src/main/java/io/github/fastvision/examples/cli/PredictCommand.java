@@ -188,7 +188,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (!skipped.isEmpty()) {
             err.printf(
                     Locale.ROOT,
-                    "skipped %d file(s) that are not decodable images:%n",
+                    "skipped %d file(s):%n",
                     skipped.size());
             for (ImageBatches.Skipped s : skipped) {
                 err.println("  " + escape(s.file()) + ": " + s.reason());
