@@ -9,9 +9,10 @@ import java.util.Properties;
 
 /**
  * The engines a zoo model can be served on, and the default engine of each model: the one measured
- * faster on CPU at batch 1 (the table {@code default-engines.properties} beside this class; a model
- * not listed defaults to PyTorch). {@code run}, {@code bench} and {@code Criteria} lookups without
- * an engine use the default; naming an engine overrides it. ONNX Runtime needs the {@code
+ * faster on CPU at batch 1 (the table {@code default-engines.properties} beside this class, {@code
+ * model=Engine}; a model not listed defaults to PyTorch), and where another engine was measured
+ * faster at batch 32, that engine for batches of 32 and more ({@code model@32=Engine}). Every door
+ * without an engine uses the default; naming an engine overrides it. ONNX Runtime needs the {@code
  * fastvision-onnx} module on the class path.
  */
 public enum InferenceEngine {
@@ -76,10 +77,27 @@ public enum InferenceEngine {
      * @return the engine measured faster for it, PyTorch when the table does not list it
      */
     public static InferenceEngine defaultFor(String model) {
+        return defaultFor(model, 1);
+    }
+
+    /**
+     * Returns a model's default engine for a batch size.
+     *
+     * @param model a registry name (aliases resolve)
+     * @param batch the batch size the model will mostly run (1 when unknown)
+     * @return the engine measured faster at that batch, PyTorch when the table does not list it
+     */
+    public static InferenceEngine defaultFor(String model, int batch) {
         String name = ModelRegistry.info(model).name();
-        String value = DEFAULTS.getProperty(name);
+        String value = batch >= LARGE_BATCH ? DEFAULTS.getProperty(name + "@" + LARGE_BATCH) : null;
+        if (value == null) {
+            value = DEFAULTS.getProperty(name);
+        }
         return value == null ? PYTORCH : parse(value);
     }
+
+    /** The batch size from which the table's {@code model@32} entries apply. */
+    public static final int LARGE_BATCH = 32;
 
     private static Properties load() {
         Properties p = new Properties();

@@ -83,6 +83,7 @@ final class ExecutorModels {
                 .optInputSize(spec.inputSize())
                 .optEngine(spec.engine() == null ? null : InferenceEngine.parse(spec.engine()))
                 .optFeatures(spec.kind() == ModelSpec.Kind.EMBEDDER)
+                .optBatchHint(spec.batch())
                 .build();
     }
 

@@ -15,6 +15,7 @@ import org.apache.spark.broadcast.Broadcast;
  * @param topK classes per prediction
  * @param engine the engine's DJL name, or null for the model's default engine
  * @param tuneAllocator whether the executor tunes glibc's allocator ({@code NativeAllocator})
+ * @param batch rows per forward pass
  */
 record ModelSpec(
         Kind kind,
@@ -24,7 +25,8 @@ record ModelSpec(
         int inputSize,
         int topK,
         String engine,
-        boolean tuneAllocator)
+        boolean tuneAllocator,
+        int batch)
         implements Serializable {
 
     /** What the partition computes. */
@@ -36,6 +38,7 @@ record ModelSpec(
     /** The executor cache key: equal specs share one loaded model per JVM. */
     String key() {
         String source = weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
-        return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK + "|" + engine;
+        return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK + "|" + engine + "|"
+                + batch;
     }
 }

@@ -188,7 +188,8 @@ public final class SparkImageModel {
                         inputSize,
                         topK,
                         engine == null ? null : engine.djlName(),
-                        tuneAllocator);
+                        tuneAllocator,
+                        batchSize);
         loads = spark.sparkContext().collectionAccumulator("fastvision model loads");
         memory = spark.sparkContext().collectionAccumulator("fastvision partition memory");
         StructType schema = new StructType(out.toArray(new StructField[0]));

@@ -80,6 +80,7 @@ public final class EmbedCommand implements Callable<Integer> {
                                 .optInputSize(images.imageSize())
                                 .optEngine(images.parsedEngine())
                                 .optThreads(images.threads())
+                                .optBatchHint(images.batch())
                                 .build();
                 ImageBatches batches =
                         new ImageBatches(

@@ -70,6 +70,7 @@ public final class PredictCommand implements Callable<Integer> {
                         .optInputSize(images.imageSize())
                         .optEngine(images.parsedEngine())
                         .optThreads(images.threads())
+                        .optBatchHint(images.batch())
                         .optTopK(top);
         if (labels != null) {
             builder.optClassNames(ClassNames.read(labels));
@@ -186,10 +187,7 @@ public final class PredictCommand implements Callable<Integer> {
             double forwardSeconds,
             ModelRuntime runtime) {
         if (!skipped.isEmpty()) {
-            err.printf(
-                    Locale.ROOT,
-                    "skipped %d file(s):%n",
-                    skipped.size());
+            err.printf(Locale.ROOT, "skipped %d file(s):%n", skipped.size());
             for (ImageBatches.Skipped s : skipped) {
                 err.println("  " + escape(s.file()) + ": " + s.reason());
             }

@@ -145,7 +145,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
             err.flush();
         }
         InferenceEngine chosen =
-                Engines.choose(name, engine == null ? null : InferenceEngine.parse(engine));
+                Engines.choose(name, engine == null ? null : InferenceEngine.parse(engine), batch);
         SparkImageModel classifier =
                 SparkImageModel.builder()
                         .setModel(name)

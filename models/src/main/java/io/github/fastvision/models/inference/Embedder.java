@@ -27,6 +27,7 @@ public final class Embedder implements AutoCloseable {
                         .optInputSize(b.inputSize)
                         .optEngine(b.engine)
                         .optThreads(b.threads)
+                        .optBatchHint(b.batchHint)
                         .optFeatures(true)
                         .build();
         this.decoder = b.decoder;
@@ -150,8 +151,21 @@ public final class Embedder implements AutoCloseable {
         private ImageDecoder decoder = ImageDecoder.standard();
         private InferenceEngine engine;
         private int threads;
+        private int batchHint = 1;
 
         Builder() {}
+
+        /**
+         * Sets the batch size calls will mostly have (default 1), see {@link
+         * ModelRuntime.Builder#optBatchHint}.
+         *
+         * @param batch images per call, at least 1
+         * @return this builder
+         */
+        public Builder optBatchHint(int batch) {
+            this.batchHint = batch;
+            return this;
+        }
 
         /**
          * Sets the engine (default null: the model's measured default engine).

@@ -40,10 +40,23 @@ public final class Engines {
      * @return the engine
      */
     public static InferenceEngine choose(String model, InferenceEngine requested) {
+        return choose(model, requested, 1);
+    }
+
+    /**
+     * Returns the engine a model runs on at a batch size (see {@link
+     * InferenceEngine#defaultFor(String, int)}).
+     *
+     * @param model a zoo name
+     * @param requested the engine asked for, or null
+     * @param batch the batch size the model will mostly run
+     * @return the engine
+     */
+    public static InferenceEngine choose(String model, InferenceEngine requested, int batch) {
         if (requested != null) {
             return requested;
         }
-        InferenceEngine preferred = InferenceEngine.defaultFor(model);
+        InferenceEngine preferred = InferenceEngine.defaultFor(model, batch);
         return available(preferred) ? preferred : InferenceEngine.PYTORCH;
     }
 
