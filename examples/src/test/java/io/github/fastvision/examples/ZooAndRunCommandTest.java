@@ -53,12 +53,12 @@ class ZooAndRunCommandTest {
     }
 
     @Test
-    void readmeZooTableIsTheRegistrysTable() throws Exception {
+    void docsZooTableIsTheRegistrysTable() throws Exception {
         CliRun r = CliRun.of("zoo", "--markdown");
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String zoo = Files.readString(Path.of("..", "docs", "zoo.md"));
         assertTrue(
-                readme.contains(r.out()),
-                "README.md zoo table is stale: paste `./fastvision zoo --markdown`");
+                zoo.contains(r.out()),
+                "docs/zoo.md zoo table is stale: paste `./fastvision zoo --markdown`");
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Optional;
  *       segmentation) and, for variants too large for the per-model contract tests, the tiny {@code
  *       test_*} variant of the same family that shares their code path ({@link
  *       ModelInfo#standIn()}); test variants are named {@code test_*} and are hidden from the zoo
- *       table, the README and the paper checks;
+ *       table, docs/zoo.md and the paper checks;
  *   <li><b>its display name</b> ({@link #displayName()}), printed in the zoo table's family column;
  *       one family object per printed name (so the torchvision ResNets and pflayer's parameter-free
  *       ResNets, ViT and PiT are separate families that share a package);

@@ -60,7 +60,7 @@ public final class AnytimeCommand implements Callable<Integer> {
             defaultValue = "0",
             description =
                     "Train every variant exactly this many steps instead of EE's --train-minutes budget "
-                            + "(the README's 20-minute table: 1075; default: ${DEFAULT-VALUE}, the budget).")
+                            + "(the 20-minute table in docs/results/anytime.md: 1075; default: ${DEFAULT-VALUE}, the budget).")
     private long trainSteps;
 
     @Option(

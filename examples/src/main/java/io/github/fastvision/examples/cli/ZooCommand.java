@@ -35,7 +35,7 @@ public final class ZooCommand implements Callable<Integer> {
 
     @Mixin private JsonOption json;
 
-    @Option(names = "--markdown", description = "Print the README's zoo table (Markdown).")
+    @Option(names = "--markdown", description = "Print the zoo table in docs/zoo.md (Markdown).")
     private boolean markdown;
 
     /** The paper's printed numbers. */
@@ -89,7 +89,7 @@ public final class ZooCommand implements Callable<Integer> {
     }
 
     /**
-     * Renders the README's zoo table.
+     * Renders the zoo table in docs/zoo.md.
      *
      * @param rows the models
      * @return Markdown

@@ -22,7 +22,7 @@ class HRNetSegTest {
     void countsAtCityscapesResolutionMatchHRNetV2() {
         // HRNetV2 segmentation (19 classes): W48 65.9M and W18 9.6M parameters. Thesis Table 2.1
         // prints 696.2 GFLOPs for W48 at 1024x2048; our count (convolutions only) is 747.5, see
-        // the README's note on the zoo table.
+        // the note in docs/results/zoo.md.
         HRNetSeg w48 =
                 HRNetSeg.create(
                         HRNetVariant.W48,
