@@ -46,12 +46,17 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Mixin private JsonOption json;
 
-    /** The JSON document. */
+    /**
+     * The JSON document: {@code seconds} is the whole run, the load included; {@code
+     * imagesPerSecond} excludes the load (decoding, preprocessing and forward passes).
+     */
     record Report(
             String model,
             String engine,
             String precision,
             double loadSeconds,
+            double seconds,
+            double imagesPerSecond,
             List<FileRow> predictions,
             List<ImageBatches.Skipped> skipped) {}
 
@@ -133,6 +138,8 @@ public final class PredictCommand implements Callable<Integer> {
                             runtime.engine().djlName(),
                             runtime.precision(),
                             runtime.loadSeconds(),
+                            seconds,
+                            rows.size() / (seconds - runtime.loadSeconds()),
                             rows,
                             skipped));
         } else {
