@@ -69,6 +69,15 @@ public final class OnnxExporter {
      * @throws UnsupportedExportException when a block has no converter
      */
     public byte[] toBytes() {
+        return encode(toGraph());
+    }
+
+    /**
+     * Builds the graph without encoding it (a quantization pass rewrites it first).
+     *
+     * @return the fp32 graph
+     */
+    public OnnxGraph toGraph() {
         OnnxGraph graph = new OnnxGraph();
         ExportContext ctx = new ExportContext(graph, registry, model.getName());
         int c = model.getOptions().inChannels();
@@ -78,6 +87,16 @@ public final class OnnxExporter {
         List<String> out = ctx.convert(model, model.getName(), List.of(x));
         long classes = model.getOutputShapes(new Shape[] {model.inputShape(1)})[0].get(1);
         graph.output(graph.identity(out.get(0), OUTPUT), classes);
+        return graph;
+    }
+
+    /**
+     * Encodes a graph of this exporter's model with its opset, producer and metadata.
+     *
+     * @param graph a graph from {@link #toGraph()}, possibly rewritten
+     * @return the serialized {@code ModelProto}
+     */
+    public byte[] encode(OnnxGraph graph) {
         return graph.toModel(model.getName(), opset, "fastvision", version(), metadata);
     }
 

@@ -2,6 +2,7 @@ package io.github.fastvision.onnx.export;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +23,14 @@ public final class OnnxGraph {
     /** IR version 8: the version ONNX 1.12 writes for opset 17. */
     static final long IR_VERSION = 8;
 
-    private static final int FLOAT = 1;
+    /** The domain of ONNX Runtime's contrib operators (Gelu, QLinear*). */
+    public static final String MICROSOFT = "com.microsoft";
+
+    public static final int FLOAT = 1;
     private static final int INT64 = 7;
 
-    private final List<ProtoWriter> nodes = new ArrayList<>();
-    private final List<ProtoWriter> initializers = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Initializer> initializers = new LinkedHashMap<>();
     private final List<ProtoWriter> inputs = new ArrayList<>();
     private final List<ProtoWriter> outputs = new ArrayList<>();
     private final Map<String, Integer> used = new HashMap<>();
@@ -83,6 +87,54 @@ public final class OnnxGraph {
          */
         public static Attr ints(String name, long... values) {
             return new Attr(new ProtoWriter().string(1, name).packedInt64(8, values).int64(20, 7));
+        }
+    }
+
+    /**
+     * One node: operator, domain (empty for the default domain), input and output value names and
+     * attributes.
+     *
+     * @param op the operator type
+     * @param domain the operator set domain, empty for ONNX's own
+     * @param name the node name
+     * @param inputs input value names
+     * @param outputs output value names
+     * @param attrs attributes
+     */
+    public record Node(
+            String op,
+            String domain,
+            String name,
+            List<String> inputs,
+            List<String> outputs,
+            List<Attr> attrs) {
+
+        /** Copies the lists. */
+        public Node {
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+            attrs = List.copyOf(attrs);
+        }
+    }
+
+    /**
+     * A constant tensor: float32 ({@code floats}), int64 ({@code longs}) or raw bytes of another
+     * element type ({@code raw}, with {@code type} the ONNX element type).
+     *
+     * @param name the value name
+     * @param type the ONNX element type (1 float, 2 uint8, 3 int8, 6 int32, 7 int64)
+     * @param dims the shape
+     * @param floats float32 data, or null
+     * @param longs int64 data, or null
+     * @param raw little-endian data of other types, or null
+     */
+    public record Initializer(
+            String name, int type, long[] dims, float[] floats, long[] longs, byte[] raw) {
+
+        byte[] bytes() {
+            return floats != null
+                    ? ProtoWriter.littleEndian(floats)
+                    : longs != null ? ProtoWriter.littleEndian(longs) : raw;
         }
     }
 
@@ -145,22 +197,11 @@ public final class OnnxGraph {
      * @return the output names
      */
     public List<String> nodeN(String op, String hint, int count, List<String> in, Attr... attrs) {
-        ProtoWriter node = new ProtoWriter();
-        for (String i : in) {
-            node.string(1, i);
-        }
         List<String> out = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            String o = fresh(hint + "/" + op);
-            out.add(o);
-            node.string(2, o);
+            out.add(fresh(hint + "/" + op));
         }
-        node.string(3, op + "_" + nodeCount++);
-        node.string(4, op);
-        for (Attr a : attrs) {
-            node.message(5, a.proto);
-        }
-        nodes.add(node);
+        nodes.add(new Node(op, "", op + "_" + nodeCount++, in, out, List.of(attrs)));
         return out;
     }
 
@@ -177,11 +218,13 @@ public final class OnnxGraph {
         }
         used.put(name, 1);
         nodes.add(
-                new ProtoWriter()
-                        .string(1, value)
-                        .string(2, name)
-                        .string(3, "Identity_" + nodeCount++)
-                        .string(4, "Identity"));
+                new Node(
+                        "Identity",
+                        "",
+                        "Identity_" + nodeCount++,
+                        List.of(value),
+                        List.of(name),
+                        List.of()));
         return name;
     }
 
@@ -196,7 +239,7 @@ public final class OnnxGraph {
     public String constant(String hint, float[] data, long... dims) {
         checkSize(hint, data.length, dims);
         String name = fresh(hint);
-        initializers.add(tensor(name, FLOAT, dims, ProtoWriter.littleEndian(data)));
+        initializers.put(name, new Initializer(name, FLOAT, dims, data, null, null));
         return name;
     }
 
@@ -209,8 +252,8 @@ public final class OnnxGraph {
      */
     public String int64s(String hint, long... data) {
         String name = fresh(hint);
-        initializers.add(
-                tensor(name, INT64, new long[] {data.length}, ProtoWriter.littleEndian(data)));
+        initializers.put(
+                name, new Initializer(name, INT64, new long[] {data.length}, null, data, null));
         return name;
     }
 
@@ -225,12 +268,10 @@ public final class OnnxGraph {
                 Float.toString(value),
                 k -> {
                     String name = fresh("const_" + k);
-                    initializers.add(
-                            tensor(
-                                    name,
-                                    FLOAT,
-                                    new long[0],
-                                    ProtoWriter.littleEndian(new float[] {value})));
+                    initializers.put(
+                            name,
+                            new Initializer(
+                                    name, FLOAT, new long[0], new float[] {value}, null, null));
                     return name;
                 });
     }
@@ -252,12 +293,14 @@ public final class OnnxGraph {
             String producerVersion,
             Map<String, String> metadata) {
         ProtoWriter graph = new ProtoWriter();
-        for (ProtoWriter n : nodes) {
-            graph.message(1, n);
+        boolean microsoft = false;
+        for (Node n : nodes) {
+            graph.message(1, encode(n));
+            microsoft |= n.domain().equals(MICROSOFT);
         }
         graph.string(2, graphName);
-        for (ProtoWriter t : initializers) {
-            graph.message(5, t);
+        for (Initializer t : initializers.values()) {
+            graph.message(5, tensor(t.name(), t.type(), t.dims(), t.bytes()));
         }
         for (ProtoWriter i : inputs) {
             graph.message(11, i);
@@ -271,6 +314,9 @@ public final class OnnxGraph {
         model.string(3, producerVersion);
         model.message(7, graph);
         model.message(8, new ProtoWriter().string(1, "").int64(2, opset));
+        if (microsoft) {
+            model.message(8, new ProtoWriter().string(1, MICROSOFT).int64(2, 1));
+        }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             // ModelProto.metadata_props: StringStringEntryProto {key = 1, value = 2}.
             model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
@@ -285,6 +331,66 @@ public final class OnnxGraph {
      */
     public int nodeCount() {
         return nodes.size();
+    }
+
+    private static ProtoWriter encode(Node n) {
+        ProtoWriter node = new ProtoWriter();
+        for (String i : n.inputs()) {
+            node.string(1, i);
+        }
+        for (String o : n.outputs()) {
+            node.string(2, o);
+        }
+        node.string(3, n.name());
+        node.string(4, n.op());
+        for (Attr a : n.attrs()) {
+            node.message(5, a.proto);
+        }
+        if (!n.domain().isEmpty()) {
+            node.string(7, n.domain());
+        }
+        return node;
+    }
+
+    /**
+     * Returns the nodes in graph order (a quantization pass rewrites them).
+     *
+     * @return the live list
+     */
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * Returns the initializers by name (a quantization pass rewrites them).
+     *
+     * @return the live map
+     */
+    public Map<String, Initializer> initializers() {
+        return initializers;
+    }
+
+    /**
+     * Returns a fresh node name for an operator.
+     *
+     * @param op the operator
+     * @return a name no other node has
+     */
+    public String nodeName(String op) {
+        return op + "_" + nodeCount++;
+    }
+
+    /**
+     * Adds a graph output of element type float with an unknown shape (calibration outputs).
+     *
+     * @param name the value
+     */
+    public void outputAnyShape(String name) {
+        ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT);
+        outputs.add(
+                new ProtoWriter()
+                        .string(1, name)
+                        .message(2, new ProtoWriter().message(1, tensorType)));
     }
 
     private static void checkSize(String hint, int length, long[] dims) {

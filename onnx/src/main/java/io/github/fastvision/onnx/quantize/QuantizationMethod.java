@@ -1,0 +1,27 @@
+package io.github.fastvision.onnx.quantize;
+
+import java.util.Locale;
+
+/** How an activation's range is read from the calibration images. */
+public enum QuantizationMethod {
+    /** The smallest and largest value seen. */
+    MINMAX,
+    /** The 0.001th and 99.999th percentiles of the values seen, ignoring rare outliers. */
+    PERCENTILE;
+
+    /**
+     * Parses a method name case-insensitively.
+     *
+     * @param name {@code minmax} or {@code percentile}
+     * @return the method
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static QuantizationMethod parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "method must be minmax or percentile but was '" + name + "'", e);
+        }
+    }
+}
