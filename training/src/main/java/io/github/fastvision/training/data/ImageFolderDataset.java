@@ -24,9 +24,10 @@ import java.util.stream.Stream;
  * converted to the channel count by {@link ImagePreprocessor#toChannels}. Transforms start from
  * each image at its own size ({@link ImageDataset#image}), so evaluation resizes it with exactly
  * the code and arithmetic {@code predict} applies to the same file. Decoded images are kept in
- * memory up to {@link #CACHE_BYTES} per load; the rest are decoded again from their files when
- * used. {@link ImageDataset#pixels} gives every image resized to the square {@code size} (short
- * side to {@code size}, centered crop), for previews and code that needs one size.
+ * memory up to {@link #CACHE_BYTES} per load (a quarter of the heap if that is less); the rest are
+ * decoded again from their files when used. {@link ImageDataset#pixels} gives every image resized
+ * to the square {@code size} (short side to {@code size}, centered crop), for previews and code
+ * that needs one size.
  */
 public final class ImageFolderDataset {
 
@@ -49,7 +50,8 @@ public final class ImageFolderDataset {
      *     a decodable image or is over the decoder's pixel bound
      */
     public static DatasetSplit load(Path root, int channels, int size) throws IOException {
-        return load(root, channels, size, CACHE_BYTES);
+        return load(
+                root, channels, size, Math.min(CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4));
     }
 
     /** {@link #load} keeping at most {@code cacheBytes} of decoded pixels in memory. */
