@@ -172,13 +172,11 @@ public final class BatchLoader implements AutoCloseable {
         float[] images = new float[n * per];
         int[] labels = new int[n];
         float[] targets = new float[n * k];
-        float[] raw = new float[c * data.height() * data.width()];
         float off = labelSmoothing / k;
         for (int i = 0; i < n; i++) {
             int index = order[start + i];
-            data.pixels(index, raw);
             Random r = new Random(mix(seed, epoch, start + i));
-            Image img = transform.apply(new Image(raw.clone(), c, data.height(), data.width()), r);
+            Image img = transform.apply(data.image(index), r);
             if (img.channels() != c || img.height() != outSize || img.width() != outSize) {
                 throw new IllegalStateException(
                         "transform produced "

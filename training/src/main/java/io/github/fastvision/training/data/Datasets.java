@@ -19,7 +19,8 @@ public final class Datasets {
      *
      * @param spec {@code fashion-mnist}, {@code fashion-mnist-subset} or an image-folder path
      * @param channels channels for image folders (Fashion-MNIST is always 1)
-     * @param storeSize the square side image folders are stored at
+     * @param storeSize the square side an image folder's {@link ImageDataset#pixels} gives (its
+     *     transforms start from each decoded image at its own size)
      * @return training and test split
      * @throws IOException if files cannot be read
      */
@@ -36,8 +37,8 @@ public final class Datasets {
     }
 
     /**
-     * The square side image folders are stored at for a model input side: 8/7 of it (the ImageNet
-     * resize-then-crop ratio, 256/224), so random crops have pixels to spare.
+     * The square side of an image folder's {@link ImageDataset#pixels} for a model input side: 8/7
+     * of it (the ImageNet resize-then-crop ratio, 256/224).
      *
      * @param imageSize the model's input side
      * @return the storage side

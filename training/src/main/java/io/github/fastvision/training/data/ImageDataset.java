@@ -1,10 +1,13 @@
 package io.github.fastvision.training.data;
 
+import io.github.fastvision.training.data.transform.Image;
 import java.util.List;
 
 /**
- * A labelled image classification set held in memory as 8-bit pixels, channels first. Every image
- * has the same size; transforms turn them into float tensors of the model's input size.
+ * A labelled image classification set, channels first. {@link #pixels} gives every image at one
+ * size ({@link #height()} × {@link #width()}); {@link #image} gives what transforms start from,
+ * which for image folders is the decoded file at its own size, so that training resizes it exactly
+ * as {@code predict} resizes the file.
  */
 public interface ImageDataset {
 
@@ -58,6 +61,20 @@ public interface ImageDataset {
      * @param dst destination of at least {@code channels * height * width} floats
      */
     void pixels(int index, float[] dst);
+
+    /**
+     * Returns an image as transforms take it: floats in [0, 1], channels first. By default the
+     * {@link #pixels} at the dataset's size; a set whose images differ in size returns each at its
+     * own.
+     *
+     * @param index image index
+     * @return a new image the caller may modify
+     */
+    default Image image(int index) {
+        float[] data = new float[channels() * height() * width()];
+        pixels(index, data);
+        return new Image(data, channels(), height(), width());
+    }
 
     /**
      * Returns a short description for logs and results.

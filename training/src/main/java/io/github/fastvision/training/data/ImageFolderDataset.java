@@ -1,27 +1,40 @@
 package io.github.fastvision.training.data;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import ai.djl.modality.cv.Image.Interpolation;
+import io.github.fastvision.models.inference.DecodedImage;
+import io.github.fastvision.models.inference.ImageDecoder;
+import io.github.fastvision.models.inference.ImagePreprocessor;
+import io.github.fastvision.training.data.transform.Image;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Users' own images in the torchvision {@code ImageFolder} layout: one sub-folder per class, named
  * after it, holding PNG/JPEG/BMP/GIF files. A root with {@code train/} and {@code test/} (or {@code
  * val/}) sub-folders gives both splits; a root of class folders alone is split deterministically,
- * every fifth image of each class going to the test set. Images are decoded once, resized to a
- * square storage size and kept in memory as 8-bit pixels.
+ * every fifth image of each class going to the test set.
+ *
+ * <p>Files are decoded by {@code predict}'s {@link ImageDecoder} (its pixel bound and messages) and
+ * converted to the channel count by {@link ImagePreprocessor#toChannels}. Transforms start from
+ * each image at its own size ({@link ImageDataset#image}), so evaluation resizes it with exactly
+ * the code and arithmetic {@code predict} applies to the same file. Decoded images are kept in
+ * memory up to {@link #CACHE_BYTES} per load (a quarter of the heap if that is less); the rest are
+ * decoded again from their files when used. {@link ImageDataset#pixels} gives every image resized
+ * to the square {@code size} (short side to {@code size}, centered crop), for previews and code
+ * that needs one size.
  */
 public final class ImageFolderDataset {
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    /** Decoded pixels kept in memory per {@link #load}; larger sets decode again on each use. */
+    public static final long CACHE_BYTES = 512L << 20;
 
     private ImageFolderDataset() {}
 
@@ -30,11 +43,20 @@ public final class ImageFolderDataset {
      *
      * @param root the root folder
      * @param channels 1 (luminance) or 3 (RGB)
-     * @param size the square side images are stored at
+     * @param size the square side {@link ImageDataset#pixels} gives images at
      * @return training and test split
      * @throws IOException if a file cannot be read
+     * @throws io.github.fastvision.models.inference.ImageFormatException naming a file that is not
+     *     a decodable image or is over the decoder's pixel bound
      */
     public static DatasetSplit load(Path root, int channels, int size) throws IOException {
+        return load(
+                root, channels, size, Math.min(CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /** {@link #load} keeping at most {@code cacheBytes} of decoded pixels in memory. */
+    static DatasetSplit load(Path root, int channels, int size, long cacheBytes)
+            throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException(
                     "dataset "
@@ -45,6 +67,10 @@ public final class ImageFolderDataset {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3 but was " + channels);
         }
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be >= 1 but was " + size);
+        }
+        long[] budget = {cacheBytes};
         Path train = root.resolve("train");
         Path test =
                 Files.isDirectory(root.resolve("test"))
@@ -70,13 +96,15 @@ public final class ImageFolderDataset {
                             classes,
                             channels,
                             size,
-                            train.toString()),
+                            train.toString(),
+                            budget),
                     read(
                             files(test, classes, -1, false),
                             classes,
                             channels,
                             size,
-                            test.toString()));
+                            test.toString(),
+                            budget));
         }
         List<String> classes = classes(root);
         return new DatasetSplit(
@@ -85,13 +113,15 @@ public final class ImageFolderDataset {
                         classes,
                         channels,
                         size,
-                        root + " (train: 4 of 5)"),
+                        root + " (train: 4 of 5)",
+                        budget),
                 read(
                         files(root, classes, 5, true),
                         classes,
                         channels,
                         size,
-                        root + " (test: every 5th)"));
+                        root + " (test: every 5th)",
+                        budget));
     }
 
     private record Item(Path file, int label) {}
@@ -145,53 +175,138 @@ public final class ImageFolderDataset {
         return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith);
     }
 
-    private static InMemoryDataset read(
-            List<Item> items, List<String> classes, int channels, int size, String description)
+    private static ImageDataset read(
+            List<Item> items,
+            List<String> classes,
+            int channels,
+            int size,
+            String description,
+            long[] budget)
             throws IOException {
         if (items.isEmpty()) {
             throw new IllegalArgumentException(description + " holds no images");
         }
-        int per = channels * size * size;
-        byte[] pixels = new byte[items.size() * per];
+        Path[] files = new Path[items.size()];
+        DecodedImage[] cached = new DecodedImage[items.size()];
         int[] labels = new int[items.size()];
         for (int i = 0; i < items.size(); i++) {
-            BufferedImage img = ImageIO.read(items.get(i).file().toFile());
-            if (img == null) {
-                throw new IllegalArgumentException(
-                        items.get(i).file()
-                                + " is not a readable image (expected PNG, JPEG, BMP or GIF)");
-            }
-            BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = scaled.createGraphics();
-            g.setRenderingHint(
-                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, size, size, null);
-            g.dispose();
-            int base = i * per;
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int rgb = scaled.getRGB(x, y);
-                    int r = (rgb >> 16) & 0xff;
-                    int gr = (rgb >> 8) & 0xff;
-                    int b = rgb & 0xff;
-                    int at = y * size + x;
-                    if (channels == 1) {
-                        pixels[base + at] = (byte) Math.round(0.299 * r + 0.587 * gr + 0.114 * b);
-                    } else {
-                        pixels[base + at] = (byte) r;
-                        pixels[base + size * size + at] = (byte) gr;
-                        pixels[base + 2 * size * size + at] = (byte) b;
-                    }
-                }
-            }
+            files[i] = items.get(i).file();
             labels[i] = items.get(i).label();
+            // Every file is decoded once here, so a bad one is reported before training starts.
+            DecodedImage image = decode(files[i], channels);
+            long bytes = (long) channels * image.height() * image.width();
+            if (bytes <= budget[0]) {
+                cached[i] = image;
+                budget[0] -= bytes;
+            }
         }
-        return InMemoryDataset.builder()
-                .setPixels(pixels)
-                .setLabels(labels)
-                .setImageShape(channels, size, size)
-                .setClasses(classes)
-                .optDescription(description + ", " + items.size() + " images")
-                .build();
+        return new Folder(
+                files,
+                cached,
+                labels,
+                channels,
+                size,
+                List.copyOf(classes),
+                description + ", " + items.size() + " images");
+    }
+
+    private static DecodedImage decode(Path file, int channels) throws IOException {
+        return ImagePreprocessor.toChannels(ImageDecoder.standard().decode(file), channels);
+    }
+
+    /** The images of one split: decoded ones in memory, the rest named by their files. */
+    private static final class Folder implements ImageDataset {
+        private final Path[] files;
+        private final DecodedImage[] cached;
+        private final int[] labels;
+        private final int channels;
+        private final int size;
+        private final List<String> classes;
+        private final String description;
+
+        Folder(
+                Path[] files,
+                DecodedImage[] cached,
+                int[] labels,
+                int channels,
+                int size,
+                List<String> classes,
+                String description) {
+            this.files = files;
+            this.cached = cached;
+            this.labels = labels;
+            this.channels = channels;
+            this.size = size;
+            this.classes = classes;
+            this.description = description;
+        }
+
+        private DecodedImage decoded(int index) {
+            if (cached[index] != null) {
+                return cached[index];
+            }
+            try {
+                return decode(files[index], channels);
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot read " + files[index] + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int size() {
+            return labels.length;
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public int height() {
+            return size;
+        }
+
+        @Override
+        public int width() {
+            return size;
+        }
+
+        @Override
+        public List<String> classes() {
+            return classes;
+        }
+
+        @Override
+        public int label(int index) {
+            return labels[index];
+        }
+
+        @Override
+        public void pixels(int index, float[] dst) {
+            Image image = image(index);
+            float[] square =
+                    ImagePreprocessor.resizeAndCrop(
+                            image.data(),
+                            channels,
+                            image.height(),
+                            image.width(),
+                            Interpolation.BILINEAR,
+                            1f,
+                            size);
+            System.arraycopy(square, 0, dst, 0, square.length);
+        }
+
+        @Override
+        public Image image(int index) {
+            DecodedImage d = decoded(index);
+            return new Image(ImagePreprocessor.toFloats(d), channels, d.height(), d.width());
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.fastvision.training.data;
 
+import io.github.fastvision.training.data.transform.Image;
 import java.util.BitSet;
 import java.util.List;
 
@@ -106,6 +107,11 @@ public final class ImageSubset implements ImageDataset {
     @Override
     public void pixels(int index, float[] dst) {
         source.pixels(indices[index], dst);
+    }
+
+    @Override
+    public Image image(int index) {
+        return source.image(indices[index]);
     }
 
     @Override

@@ -1,15 +1,19 @@
 package io.github.fastvision.training.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.fastvision.models.inference.ImageFormatException;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,10 +61,65 @@ class ImageFolderDatasetTest {
         Files.createDirectories(root.resolve("second"));
         Files.writeString(root.resolve("only/x.png"), "not an image");
         write(root.resolve("second"), Color.GRAY, 1);
-        IllegalArgumentException bad =
-                assertThrows(
-                        IllegalArgumentException.class, () -> ImageFolderDataset.load(root, 1, 8));
-        assertTrue(bad.getMessage().contains("not a readable image"), bad.getMessage());
+        ImageFormatException bad =
+                assertThrows(ImageFormatException.class, () -> ImageFolderDataset.load(root, 1, 8));
+        assertTrue(
+                bad.getMessage().startsWith(root.resolve("only/x.png") + ": not an image"),
+                bad.getMessage());
+    }
+
+    @Test
+    void aFileOverTheDecodersPixelBoundIsRefusedNamingIt(@TempDir Path root) throws IOException {
+        write(root.resolve("a"), Color.GRAY, 1);
+        write(root.resolve("b"), Color.GRAY, 1);
+        Path bomb = root.resolve("b/000.png");
+        Files.write(bomb, withDeclaredSize(Files.readAllBytes(bomb), 100_000, 100_000));
+        ImageFormatException e =
+                assertThrows(ImageFormatException.class, () -> ImageFolderDataset.load(root, 3, 8));
+        assertTrue(e.getMessage().startsWith(bomb + ": declares 100000x100000"), e.getMessage());
+        assertTrue(e.getMessage().contains("decompression-bomb"), e.getMessage());
+    }
+
+    @Test
+    void rgbBecomesGreyByTheLuminanceOfItsStoredSamples(@TempDir Path root) throws IOException {
+        // Colours whose luminance 0.299 R + 0.587 G + 0.114 B rounds: (200, 100, 50) -> 124.2,
+        // (10, 251, 90) -> 160.587.
+        write(root.resolve("a"), new Color(200, 100, 50), 5);
+        write(root.resolve("b"), new Color(10, 251, 90), 5);
+        DatasetSplit s = ImageFolderDataset.load(root, 1, 8);
+        assertEquals(124 / 255f, s.train().image(0).data()[7], 0f);
+        assertEquals(161 / 255f, s.train().image(4).data()[7], 0f);
+        assertEquals(20, s.train().image(0).width(), "transforms see the file's own width");
+        assertEquals(24, s.train().image(0).height());
+    }
+
+    @Test
+    void imagesOverTheCacheAreDecodedAgainWithTheSameValues(@TempDir Path root) throws IOException {
+        write(root.resolve("a"), new Color(30, 60, 90), 5);
+        write(root.resolve("b"), new Color(90, 60, 30), 5);
+        DatasetSplit cached = ImageFolderDataset.load(root, 3, 8);
+        DatasetSplit reread = ImageFolderDataset.load(root, 3, 8, 0);
+        for (int i = 0; i < cached.train().size(); i++) {
+            assertArrayEquals(cached.train().image(i).data(), reread.train().image(i).data());
+        }
+        Files.delete(root.resolve("a/000.png"));
+        ImageFormatException gone =
+                assertThrows(ImageFormatException.class, () -> reread.train().image(0));
+        assertTrue(
+                gone.getMessage().startsWith(root.resolve("a/000.png") + ": not a regular file"),
+                gone.getMessage());
+    }
+
+    /** A PNG whose header declares another size (the CRC fixed), its pixel data unchanged. */
+    static byte[] withDeclaredSize(byte[] png, int width, int height) {
+        byte[] out = png.clone();
+        // Signature (8), IHDR length (4), "IHDR" (4), then width and height; the CRC over the
+        // type and data (bytes 12 to 28) follows at 29.
+        ByteBuffer.wrap(out, 16, 8).putInt(width).putInt(height);
+        CRC32 crc = new CRC32();
+        crc.update(out, 12, 17);
+        ByteBuffer.wrap(out, 29, 4).putInt((int) crc.getValue());
+        return out;
     }
 
     private static void write(Path dir, Color color, int n) throws IOException {

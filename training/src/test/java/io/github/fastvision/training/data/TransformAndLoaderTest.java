@@ -42,6 +42,66 @@ class TransformAndLoaderTest {
     }
 
     @Test
+    void resizeKeepsTheAspectRatioAndCropsTheCentre() {
+        // 4 rows x 8 columns to 2: the short side halves (4 -> 2, long side 8 -> 4) with PIL's
+        // antialiased triangle, then the centre columns 1..2 of the 4 are kept.
+        Image wide = ramp(4, 8);
+        Image out = new Resize(2).apply(wide, new Random(0));
+        float[] want = new float[4];
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 2; x++) {
+                want[y * 2 + x] = halve(2 * y, 4) * 8 + halve(2 * (x + 1), 8);
+            }
+        }
+        assertArrayEquals(want, out.data(), 1e-4f);
+    }
+
+    /**
+     * The halving of a ramp 0, 1, ..., in - 1 at the output whose taps start at source pixel {@code
+     * first - 1}: weights 1/8, 3/8, 3/8, 1/8 over {@code first - 1 .. first + 2}, the taps outside
+     * the image dropped and the rest renormalized, as PIL does.
+     */
+    private static float halve(int first, int in) {
+        if (first == 0) {
+            return (3 * 0 + 3 * 1 + 1 * 2) / 7f;
+        }
+        if (first + 2 == in) {
+            return (first - 1 + 3 * first + 3 * (first + 1)) / 7f;
+        }
+        return (first - 1 + 3 * first + 3 * (first + 1) + (first + 2)) / 8f;
+    }
+
+    @Test
+    void windowResamplingEqualsCroppingThenResizing() {
+        Random random = new Random(5);
+        float[] d = new float[2 * 9 * 11];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = random.nextFloat();
+        }
+        Image img = new Image(d, 2, 9, 11);
+        int top = 2;
+        int left = 3;
+        int h = 5;
+        int w = 7;
+        float[] crop = new float[2 * h * w];
+        for (int c = 0; c < 2; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(d, (c * 9 + top + y) * 11 + left, crop, (c * h + y) * w, w);
+            }
+        }
+        Image cropped = new Image(crop, 2, h, w);
+        for (int[] out : new int[][] {{3, 4}, {5, 7}, {8, 13}}) {
+            assertArrayEquals(
+                    cropped.resample(0, 0, h, w, out[0], out[1]).data(),
+                    img.resample(top, left, h, w, out[0], out[1]).data(),
+                    0f,
+                    out[0] + "x" + out[1]);
+        }
+        assertArrayEquals(crop, img.resample(top, left, h, w, h, w).data(), 0f);
+        assertThrows(IllegalArgumentException.class, () -> img.resample(5, 0, 5, 11, 3, 3));
+    }
+
+    @Test
     void fullScaleCropIsTheWholeImageAndCropsHaveTheOutputSize() {
         Image img = ramp(6, 6);
         Image same =

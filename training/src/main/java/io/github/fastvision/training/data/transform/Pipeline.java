@@ -1,5 +1,6 @@
 package io.github.fastvision.training.data.transform;
 
+import io.github.fastvision.models.Preprocessing;
 import java.util.List;
 import java.util.Random;
 
@@ -45,14 +46,30 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
     }
 
     /**
-     * Evaluation preprocessing: resize and normalize.
+     * Evaluation preprocessing: {@link #evaluationPreprocessing}'s resize, crop and normalization,
+     * computed by inference's {@code ImagePreprocessor} code.
      *
      * @param size output side
      * @param channels image channels
      * @return the pipeline
      */
     public static Pipeline evaluation(int size, int channels) {
-        return new Pipeline(List.of(new Resize(size), Normalize.forChannels(channels)));
+        Preprocessing p = evaluationPreprocessing(channels);
+        return new Pipeline(List.of(new Resize(size, p), new Normalize(p.mean(), p.std())));
+    }
+
+    /**
+     * What {@link #evaluation} applies, as a weights file records it for {@code predict}: the short
+     * side resized bilinearly to the input side, the centered square kept, the channel count's
+     * {@link Normalize#forChannels} statistics.
+     *
+     * @param channels image channels, 1 or 3
+     * @return the preprocessing
+     */
+    public static Preprocessing evaluationPreprocessing(int channels) {
+        Normalize stats = Normalize.forChannels(channels);
+        return new Preprocessing(
+                1f, ai.djl.modality.cv.Image.Interpolation.BILINEAR, stats.mean(), stats.std());
     }
 
     @Override
