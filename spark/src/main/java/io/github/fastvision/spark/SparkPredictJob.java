@@ -52,8 +52,11 @@ public final class SparkPredictJob {
     /** What follows the output's name in its temporary directory's name, before a UUID. */
     private static final String TEMPORARY = ".tmp-";
 
-    /** Files per partition at most: progress and memory are recorded per partition. */
-    private static final int FILES_PER_PARTITION = 256;
+    /**
+     * Files per partition at most: what Spark's {@code binaryFile} source packs of small files (128
+     * MiB splits, 4 MiB open cost each), so a partition of name-ordered files is one batch of 32.
+     */
+    private static final int FILES_PER_PARTITION = 32;
 
     /** When this JVM started; only temporaries older than it can belong to a dead job. */
     private static final long PROCESS_START_MILLIS =
@@ -129,14 +132,10 @@ public final class SparkPredictJob {
         try {
             Listing listing = list(inFs, inFs.makeQualified(in));
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int slices =
-                    (int)
-                            Math.max(
-                                    jsc.defaultParallelism(),
-                                    (listing.files().size() + FILES_PER_PARTITION - 1)
-                                            / FILES_PER_PARTITION);
+            List<List<String>> chunks = chunks(listing.files(), jsc.defaultParallelism());
             JavaRDD<Row> paths =
-                    jsc.parallelize(listing.files(), Math.max(1, slices))
+                    jsc.parallelize(chunks, Math.max(1, chunks.size()))
+                            .flatMap(List::iterator)
                             .map(p -> RowFactory.create(p));
             Dataset<Row> files =
                     spark.createDataFrame(
@@ -176,6 +175,24 @@ public final class SparkPredictJob {
                 out.toString(),
                 reader.modelLoads(),
                 reader.partitionMemory());
+    }
+
+    /**
+     * Consecutive runs of files, one per partition: at most {@link #FILES_PER_PARTITION}, fewer
+     * when that spreads a small input over every core, as {@code binaryFile} splits it.
+     */
+    static List<List<String>> chunks(List<String> files, int parallelism) {
+        int per =
+                Math.max(
+                        1,
+                        Math.min(
+                                FILES_PER_PARTITION,
+                                (files.size() + parallelism - 1) / Math.max(1, parallelism)));
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += per) {
+            chunks.add(new ArrayList<>(files.subList(i, Math.min(files.size(), i + per))));
+        }
+        return chunks;
     }
 
     /** The files to classify, as qualified URIs, and error rows for what could not be listed. */

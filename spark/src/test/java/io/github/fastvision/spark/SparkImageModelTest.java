@@ -389,6 +389,21 @@ class SparkImageModelTest {
     }
 
     @Test
+    void partitionsHoldConsecutiveFilesAtMostThirtyTwoAndSpreadSmallInputs() {
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            files.add("f" + i);
+        }
+        List<List<String>> big = SparkPredictJob.chunks(files, 2);
+        assertEquals(List.of(32, 32, 6), big.stream().map(List::size).toList());
+        assertEquals(files.subList(32, 64), big.get(1));
+        assertEquals(
+                List.of(3, 2),
+                SparkPredictJob.chunks(files.subList(0, 5), 2).stream().map(List::size).toList());
+        assertEquals(List.of(), SparkPredictJob.chunks(List.of(), 2));
+    }
+
+    @Test
     void builderNamesTheBadArgument() {
         assertTrue(
                 assertThrows(IllegalArgumentException.class, () -> model().optBatchSize(0).build())
