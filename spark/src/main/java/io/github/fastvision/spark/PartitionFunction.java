@@ -1,5 +1,6 @@
 package io.github.fastvision.spark;
 
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.DecodedImage;
 import io.github.fastvision.models.inference.ImageDecoder;
@@ -267,8 +268,12 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                 throws IOException {
             Path file = localPath(source);
             // Follows links; a FIFO, device or dangling link is left to the decoder's message.
-            boolean regular = Files.isRegularFile(file);
-            long size = regular ? Files.size(file) : -1;
+            long size;
+            try {
+                size = Files.isRegularFile(file) ? Files.size(file) : -1;
+            } catch (IOException e) {
+                throw new IOException("cannot read " + source + ": " + AtomicFiles.describe(e), e);
+            }
             checkSize(source, size);
             try {
                 return decoder.decode(file, side);
