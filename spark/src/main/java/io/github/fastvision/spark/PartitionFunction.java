@@ -1,8 +1,11 @@
 package io.github.fastvision.spark;
 
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.DecodedImage;
 import io.github.fastvision.models.inference.ImageDecoder;
+import io.github.fastvision.models.inference.ImageFormatException;
+import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.inference.TopK;
 import io.github.fastvision.models.runtime.ModelRuntime;
@@ -15,22 +18,29 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one partition: rows are read in batches of {@code batch}, each row's image decoded (an
- * undecodable one gets an error and no prediction), the decodable ones of the batch go through the
- * executor's cached model in one forward pass, whose native memory lives in a per-batch sub-manager
- * freed when the pass returns. When the task completes (also when it fails or is killed) a listener
- * drops the pending batch and records the JVM's resident memory.
+ * Runs one partition: rows are read in batches of {@code batch}; each row's image is read (a path
+ * with a size bound), decoded subsampled towards the model's input side and preprocessed at once,
+ * so a batch holds only model-sized inputs, never full-resolution images. A row that fails any of
+ * these steps gets an error naming its source and no prediction. The preprocessed rows of the batch
+ * go through the executor's cached model in one forward pass, whose native memory lives in a
+ * per-batch sub-manager freed when the pass returns. When the task completes (also when it fails or
+ * is killed) a listener drops the pending batch and records the JVM's resident memory.
  */
 final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
@@ -42,6 +52,10 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
     private final int batch;
     private final int pathIndex;
     private final int contentIndex;
+    private final long maxFileBytes;
+
+    /** The driver's Hadoop configuration, for paths that are not local files; null without. */
+    private final Broadcast<SerializableConfiguration> hadoop;
 
     /** Input columns copied to the output, in order (every column but the content). */
     private final int[] kept;
@@ -54,6 +68,8 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             int batch,
             int pathIndex,
             int contentIndex,
+            long maxFileBytes,
+            Broadcast<SerializableConfiguration> hadoop,
             int[] kept,
             CollectionAccumulator<ModelLoad> loads,
             CollectionAccumulator<PartitionMemory> memory) {
@@ -61,6 +77,8 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
         this.batch = batch;
         this.pathIndex = pathIndex;
         this.contentIndex = contentIndex;
+        this.maxFileBytes = maxFileBytes;
+        this.hadoop = hadoop;
         this.kept = kept.clone();
         this.loads = loads;
         this.memory = memory;
@@ -173,24 +191,28 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                 rows.add(input.next());
             }
             ImageDecoder decoder = ImageDecoder.standard();
-            List<DecodedImage> images = new ArrayList<>(rows.size());
+            ImagePreprocessor preprocessor = model.preprocessor();
+            List<float[]> inputs = new ArrayList<>(rows.size());
             String[] errors = new String[rows.size()];
             int[] slot = new int[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
                 slot[i] = -1;
+                Row row = rows.get(i);
+                String source = source(row);
                 try {
-                    images.add(decode(decoder, rows.get(i)));
-                    slot[i] = images.size() - 1;
+                    DecodedImage image = decode(decoder, row, source, preprocessor.size());
+                    inputs.add(preprocess(preprocessor, image, source));
+                    slot[i] = inputs.size() - 1;
                 } catch (IOException | RuntimeException e) {
                     // A bad file is a row's outcome, not the job's: ImageFormatException for a
                     // corrupt or non-image file, IOException for an unreadable path.
-                    errors[i] = e.getMessage() == null ? e.toString() : e.getMessage();
+                    errors[i] = e.getMessage() == null ? source + ": " + e : e.getMessage();
                 }
             }
             List<Prediction> predictions = null;
             float[][] embeddings = null;
-            if (!images.isEmpty()) {
-                float[][] values = model.run(images);
+            if (!inputs.isEmpty()) {
+                float[][] values = model.run(inputs.size(), buffer -> inputs.forEach(buffer::put));
                 if (spec.kind() == ModelSpec.Kind.CLASSIFIER) {
                     predictions = TopK.of(values, model.classNames(), spec.topK());
                 } else {
@@ -220,26 +242,124 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             return out;
         }
 
-        private DecodedImage decode(ImageDecoder decoder, Row row) throws IOException {
-            String path =
-                    pathIndex < 0 || row.isNullAt(pathIndex) ? null : row.getString(pathIndex);
-            String source = path == null ? "row without a path" : path;
+        private String source(Row row) {
+            return pathIndex < 0 || row.isNullAt(pathIndex)
+                    ? "row without a path"
+                    : row.getString(pathIndex);
+        }
+
+        private DecodedImage decode(ImageDecoder decoder, Row row, String source, int side)
+                throws IOException {
             if (contentIndex >= 0) {
                 if (row.isNullAt(contentIndex)) {
                     throw new IllegalArgumentException(source + ": no image bytes");
                 }
-                return decoder.decode((byte[]) row.get(contentIndex), source);
+                return decoder.decode((byte[]) row.get(contentIndex), source, side);
             }
-            if (path == null) {
+            if (pathIndex < 0 || row.isNullAt(pathIndex)) {
                 throw new IllegalArgumentException("a row without a path");
             }
-            return decoder.decode(localPath(path));
+            return isLocal(source)
+                    ? readLocal(decoder, source, side)
+                    : readHadoop(decoder, source, side);
         }
+
+        private DecodedImage readLocal(ImageDecoder decoder, String source, int side)
+                throws IOException {
+            Path file = localPath(source);
+            // Follows links; a FIFO, device or dangling link is left to the decoder's message.
+            long size;
+            try {
+                size = Files.isRegularFile(file) ? Files.size(file) : -1;
+            } catch (IOException e) {
+                throw new IOException("cannot read " + source + ": " + AtomicFiles.describe(e), e);
+            }
+            checkSize(source, size);
+            try {
+                return decoder.decode(file, side);
+            } catch (ImageFormatException e) {
+                if (size == 0) {
+                    throw empty(source);
+                }
+                throw e;
+            }
+        }
+
+        private DecodedImage readHadoop(ImageDecoder decoder, String source, int side)
+                throws IOException {
+            if (hadoop == null) {
+                throw new IOException(
+                        "cannot read " + source + ": not a local path and no Hadoop configuration");
+            }
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(source);
+            FileSystem fs = path.getFileSystem(hadoop.value().value());
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(path);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
+            }
+            if (!status.isFile()) {
+                throw new ImageFormatException(source, "is a directory, not an image", null);
+            }
+            checkSize(source, status.getLen());
+            if (status.getLen() == 0) {
+                throw empty(source);
+            }
+            byte[] bytes = new byte[(int) status.getLen()];
+            try (FSDataInputStream in = fs.open(path)) {
+                in.readFully(0, bytes);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
+            }
+            return decoder.decode(bytes, source, side);
+        }
+
+        private void checkSize(String source, long size) {
+            if (size > maxFileBytes) {
+                throw new ImageFormatException(
+                        source,
+                        "is "
+                                + size
+                                + " bytes; an image file may have at most "
+                                + maxFileBytes
+                                + " bytes (the maxFileBytes bound)",
+                        null);
+            }
+        }
+    }
+
+    private static ImageFormatException empty(String source) {
+        return new ImageFormatException(
+                source, "is empty (0 bytes); expected a PNG or JPEG image", null);
+    }
+
+    /** Preprocesses one image, naming its source when the image cannot be (an extreme shape). */
+    private static float[] preprocess(
+            ImagePreprocessor preprocessor, DecodedImage image, String source) {
+        try {
+            return preprocessor.apply(image);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a path names a local file: no URI scheme, or {@code file:}. */
+    static boolean isLocal(String path) {
+        return path.startsWith("file:") || !path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
     }
 
     /** A plain path or a {@code file:} URI (what Spark's file sources write). */
     static Path localPath(String path) {
-        return path.startsWith("file:") ? Paths.get(URI.create(path)) : Paths.get(path);
+        if (!path.startsWith("file:")) {
+            return Paths.get(path);
+        }
+        try {
+            return Paths.get(URI.create(path));
+        } catch (IllegalArgumentException e) {
+            // An unencoded URI (a space in a name): its path part is the file name as written.
+            return Paths.get(path.substring("file:".length()).replaceFirst("^//", ""));
+        }
     }
 
     // Object arrays: the external types Spark's row encoder accepts for an array column.

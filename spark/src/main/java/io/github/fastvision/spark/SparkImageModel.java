@@ -19,18 +19,23 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * A zoo model applied to a Spark DataFrame of images: {@link #predict} adds the top classes, {@link
  * #embed} the pooled features, as new columns. The input is Spark's {@code binaryFile} source
  * ({@code path} and {@code content} columns) or any DataFrame with a column of image bytes or of
- * paths every executor can read.
+ * paths every executor can read (local paths, {@code file:} URIs or any Hadoop file system's). A
+ * path is read on the executor with a size bound ({@link Builder#optMaxFileBytes}): a larger file,
+ * an empty one, a directory, FIFO, device or dangling link is an error row, not a read.
  *
  * <p>Each executor JVM loads the model once (for its first task) and keeps it for later tasks and
  * jobs; the weights travel by path or as a broadcast ({@link WeightsShipping}). A partition is run
- * in batches: decoding and preprocessing per row, one forward pass per batch, whose native memory
- * is freed when the pass returns. A row whose image cannot be decoded gets a message in the {@code
- * error} column and nulls in the result columns instead of failing the job.
+ * in batches: decoding (subsampled towards the model's input side) and preprocessing per row, so a
+ * batch holds model-sized inputs only, then one forward pass per batch, whose native memory is
+ * freed when the pass returns. A row whose file cannot be read, decoded or preprocessed (an extreme
+ * aspect ratio) gets a message naming it in the {@code error} column and nulls in the result
+ * columns instead of failing the job.
  *
  * <p>Columns added by {@link #predict}: {@code class} (string), {@code probability} (double),
  * {@code top_k} (array of struct {@code class}, {@code probability}), {@code error} (string, null
@@ -54,6 +59,12 @@ public final class SparkImageModel {
     /** The per-row error column, null when the row is fine. */
     public static final String ERROR = "error";
 
+    /** The default largest image file read from a path: 256 MiB. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+
+    /** The largest bound a file size may be given: what one Java array holds. */
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
     private final String model;
     private final Path weights;
     private final WeightsShipping shipping;
@@ -64,6 +75,7 @@ public final class SparkImageModel {
     private final String contentColumn;
     private final InferenceEngine engine;
     private final boolean tuneAllocator;
+    private final long maxFileBytes;
 
     private CollectionAccumulator<ModelLoad> loads;
     private CollectionAccumulator<PartitionMemory> memory;
@@ -79,6 +91,25 @@ public final class SparkImageModel {
         this.contentColumn = b.contentColumn;
         this.engine = b.engine;
         this.tuneAllocator = b.tuneAllocator;
+        this.maxFileBytes = b.maxFileBytes;
+    }
+
+    /** This model reading each row's {@code path} column on the executor, without content. */
+    SparkImageModel readingPaths() {
+        Builder b =
+                builder()
+                        .setModel(model)
+                        .optWeights(weights)
+                        .optWeightsShipping(shipping)
+                        .optInputSize(inputSize)
+                        .optTopK(topK)
+                        .optBatchSize(batchSize)
+                        .optPathColumn("path")
+                        .optContentColumn(null)
+                        .optEngine(engine)
+                        .optTuneAllocator(tuneAllocator)
+                        .optMaxFileBytes(maxFileBytes);
+        return new SparkImageModel(b);
     }
 
     /**
@@ -190,6 +221,14 @@ public final class SparkImageModel {
                         engine == null ? null : engine.djlName(),
                         tuneAllocator,
                         batchSize);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // Executors open non-local paths with the driver's Hadoop settings, as Spark's sources do.
+        Broadcast<SerializableConfiguration> hadoop =
+                content < 0
+                        ? jsc.broadcast(
+                                new SerializableConfiguration(
+                                        spark.sparkContext().hadoopConfiguration()))
+                        : null;
         loads = spark.sparkContext().collectionAccumulator("fastvision model loads");
         memory = spark.sparkContext().collectionAccumulator("fastvision partition memory");
         StructType schema = new StructType(out.toArray(new StructField[0]));
@@ -199,6 +238,8 @@ public final class SparkImageModel {
                         batchSize,
                         path,
                         content,
+                        maxFileBytes,
+                        hadoop,
                         kept.stream().mapToInt(Integer::intValue).toArray(),
                         loads,
                         memory),
@@ -267,8 +308,22 @@ public final class SparkImageModel {
         private String contentColumn = "content";
         private InferenceEngine engine;
         private boolean tuneAllocator = true;
+        private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
 
         Builder() {}
+
+        /**
+         * Sets the largest file a path row may name (default {@link #DEFAULT_MAX_FILE_BYTES}); a
+         * larger file becomes an error row without being read. Content columns are not bounded
+         * here: their bytes are already in memory.
+         *
+         * @param maxFileBytes 1 to {@link #MAX_FILE_BYTES}
+         * @return this builder
+         */
+        public Builder optMaxFileBytes(long maxFileBytes) {
+            this.maxFileBytes = maxFileBytes;
+            return this;
+        }
 
         /**
          * Sets the engine the executors run (default null: the model's measured default engine;
@@ -410,6 +465,13 @@ public final class SparkImageModel {
             if (batchSize < 1 || batchSize > 4096) {
                 throw new IllegalArgumentException(
                         "batchSize must be in [1, 4096] but was " + batchSize);
+            }
+            if (maxFileBytes < 1 || maxFileBytes > MAX_FILE_BYTES) {
+                throw new IllegalArgumentException(
+                        "maxFileBytes must be in [1, "
+                                + MAX_FILE_BYTES
+                                + "] but was "
+                                + maxFileBytes);
             }
             if (pathColumn == null && contentColumn == null) {
                 throw new IllegalArgumentException(

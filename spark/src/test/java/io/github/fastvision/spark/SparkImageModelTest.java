@@ -21,9 +21,11 @@ import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -296,6 +299,108 @@ class SparkImageModelTest {
                                         .build()
                                         .run(spark));
         assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+    }
+
+    @Test
+    void everyBadFileIsOneErrorRowAndLinkedDirectoriesAreNotFollowed() throws Exception {
+        Path dir = tmp.resolve("hostile");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.copy(images.get(0), dir.resolve("good.png"));
+        Files.copy(images.get(1), dir.resolve("sub").resolve("good.png"));
+        Files.createSymbolicLink(dir.resolve("mem.png"), Path.of("/proc/self/mem"));
+        Files.createSymbolicLink(dir.resolve("dangling.png"), dir.resolve("missing.png"));
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("fifo.png").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        Files.createFile(dir.resolve("empty.png"));
+        ImageIO.write(
+                new BufferedImage(1, 600_000, BufferedImage.TYPE_BYTE_GRAY),
+                "png",
+                dir.resolve("tall.png").toFile());
+        // Loops: the job must list each file once, not recurse through them.
+        Files.createSymbolicLink(dir.resolve("self"), Path.of("."));
+        Files.createSymbolicLink(dir.resolve("sub").resolve("up"), Path.of(".."));
+        Path huge = dir.resolve("huge.png");
+        try {
+            // Sparse: 3 GB on paper, no blocks on disk; over Spark's binaryFile limit too.
+            try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+                f.setLength(3L << 30);
+            }
+            Path out = tmp.resolve("hostile.parquet");
+            SparkPredictJob.Result result =
+                    SparkPredictJob.builder()
+                            .setInput(dir.toString())
+                            .setOutput(out.toString())
+                            .setModel(model().build())
+                            .build()
+                            .run(spark);
+            Map<String, Row> byFile = new HashMap<>();
+            for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
+                Row previous = byFile.put(file(r.getString(r.fieldIndex("path"))), r);
+                assertNull(previous, "listed twice: " + r);
+            }
+            assertEquals(8, result.rows(), byFile.keySet().toString());
+            assertEquals(6, result.errors());
+            for (String good : List.of("good.png", "sub/good.png")) {
+                Row r = byFile.get(dir.resolve(good).toString());
+                assertNull(r.get(r.fieldIndex(SparkImageModel.ERROR)), good);
+                assertNotNull(r.getString(r.fieldIndex(SparkImageModel.CLASS)));
+            }
+            Map<String, String> expected =
+                    Map.of(
+                            "mem.png", "cannot read",
+                            "dangling.png", "dangling",
+                            "fifo.png", "not a regular file",
+                            "empty.png", "is empty",
+                            "tall.png", "aspect ratio",
+                            "huge.png", "at most " + SparkImageModel.DEFAULT_MAX_FILE_BYTES);
+            expected.forEach(
+                    (name, reason) -> {
+                        Row r = byFile.get(dir.resolve(name).toString());
+                        assertNotNull(r, name + " has a row");
+                        String error = r.getString(r.fieldIndex(SparkImageModel.ERROR));
+                        assertNotNull(error, name);
+                        assertTrue(error.contains(name), error);
+                        assertTrue(error.contains(reason), error);
+                        assertTrue(r.isNullAt(r.fieldIndex(SparkImageModel.CLASS)));
+                    });
+        } finally {
+            Files.deleteIfExists(huge);
+        }
+    }
+
+    @Test
+    void staleTemporariesOfTheOutputAreRemovedAndOthersKept() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("stale"));
+        String uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        Path stale = Files.createDirectories(dir.resolve(".out.parquet.tmp-" + uuid));
+        Files.writeString(stale.resolve("part-0.parquet"), "partial");
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(0));
+        // Modified after this JVM started: a job of this JVM may still be writing it.
+        Path fresh =
+                Files.createDirectories(dir.resolve(".out.parquet.tmp-" + uuid.replace('0', '1')));
+        Path otherOutput = Files.createDirectories(dir.resolve(".other.parquet.tmp-" + uuid));
+        Files.setLastModifiedTime(otherOutput, FileTime.fromMillis(0));
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.toUri() + "out.parquet");
+        FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        assertEquals(1, SparkPredictJob.removeStaleTemporaries(fs, out));
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(fresh));
+        assertTrue(Files.exists(otherOutput));
+    }
+
+    @Test
+    void partitionsHoldConsecutiveFilesAtMostThirtyTwoAndSpreadSmallInputs() {
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            files.add("f" + i);
+        }
+        List<List<String>> big = SparkPredictJob.chunks(files, 2);
+        assertEquals(List.of(32, 32, 6), big.stream().map(List::size).toList());
+        assertEquals(files.subList(32, 64), big.get(1));
+        assertEquals(
+                List.of(3, 2),
+                SparkPredictJob.chunks(files.subList(0, 5), 2).stream().map(List::size).toList());
+        assertEquals(List.of(), SparkPredictJob.chunks(List.of(), 2));
     }
 
     @Test

@@ -24,15 +24,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * Classifies a directory of images with Apache Spark and writes the predictions as Parquet ({@link
- * SparkPredictJob}). Without {@code --master} it joins the master {@code spark-submit} set, else
- * runs {@code local[*]}.
+ * SparkPredictJob}): one row per file, a bad file (unreadable, empty, over {@code --max-file-mb},
+ * not an image) an error row. Without {@code --master} it joins the master {@code spark-submit}
+ * set, else runs {@code local[*]}.
  */
 @Command(
         name = "spark-predict",
         mixinStandardHelpOptions = true,
         description =
                 "Classify every file under a directory with Apache Spark (local[N] or a cluster via"
-                        + " spark-submit) and write Parquet: path, class, probability, top_k, error.")
+                        + " spark-submit) and write Parquet: path, class, probability, top_k, error;"
+                        + " one row per file, a bad file an error row.")
 public final class SparkPredictCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
@@ -45,7 +47,10 @@ public final class SparkPredictCommand implements Callable<Integer> {
     @Option(
             names = "--input",
             required = true,
-            description = "Directory of images (walked recursively; local path or Hadoop URI).")
+            description =
+                    "Directory of images (local path or Hadoop URI), walked recursively: each file"
+                            + " once, symbolic links to directories not followed, names starting"
+                            + " with . or _ skipped.")
     private String input;
 
     @Option(
@@ -99,6 +104,14 @@ public final class SparkPredictCommand implements Callable<Integer> {
                             + " zoo --json`).")
     private String engine;
 
+    @Option(
+            names = "--max-file-mb",
+            defaultValue = "256",
+            description =
+                    "Largest file read, in MiB; a larger one is an error row (default:"
+                            + " ${DEFAULT-VALUE}).")
+    private long maxFileMb;
+
     @Mixin private JsonOption json;
 
     /**
@@ -144,6 +157,11 @@ public final class SparkPredictCommand implements Callable<Integer> {
             err.println("fastvision spark-predict: no --weights, using random initialization");
             err.flush();
         }
+        long maxBytes = SparkImageModel.MAX_FILE_BYTES >> 20;
+        if (maxFileMb < 1 || maxFileMb > maxBytes) {
+            throw new IllegalArgumentException(
+                    "--max-file-mb must be in [1, " + maxBytes + "] but was " + maxFileMb);
+        }
         InferenceEngine chosen =
                 Engines.choose(name, engine == null ? null : InferenceEngine.parse(engine), batch);
         SparkImageModel classifier =
@@ -155,6 +173,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
                         .optTopK(top)
                         .optInputSize(imageSize)
                         .optEngine(chosen)
+                        .optMaxFileBytes(maxFileMb << 20)
                         .build();
         SparkPredictJob.Result r =
                 SparkPredictJob.builder()
