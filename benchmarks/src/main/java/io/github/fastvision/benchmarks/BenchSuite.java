@@ -662,8 +662,8 @@ public enum BenchSuite {
 
     /**
      * Speed-up of every model loaded from a weights file (a pruned model, "vgg16_bn_cifar@p60")
-     * over its zoo model measured in the same run, on the same engine and batch, against its FLOPs
-     * ratio, against the target of at least 0.8 × the FLOPs ratio.
+     * over its zoo model measured in the same run, on the same engine and batch, against the target
+     * of at least 0.8 × its FLOPs ratio.
      */
     private static void prunedRatios(List<BenchReport.Finding> out, List<BenchRow> rows) {
         for (BenchRow r : rows) {
