@@ -22,7 +22,8 @@ References:
 - FasterNet in timm's layout (timm/models/fasternet.py: one stages.N per stage with its merging
   layer as stages.N.downsample, conv_head, classifier), written here after that file;
 - PiT written here after the PiT authors' pit.py (naver-ai/pit), PfLayer's pit_pf.py (max-pool
-  PiT: no class token, GAP head) and timm's pit.py (pooling layer as transformers.N.pool).
+  PiT: no class token, GAP head) and timm's pit.py (pooling layer as transformers.N.pool: older
+  timm at the end of the stage before, current timm at the start of the stage it feeds).
 """
 import argparse
 import json
@@ -369,13 +370,17 @@ class ViT(nn.Module):
 class PiTTransformer(nn.Module):
     """One stage: blocks on the flattened map with the class tokens in front (pit.py Transformer)."""
 
-    def __init__(self, dim, depth, heads, maxpool):
+    def __init__(self, dim, depth, heads, maxpool, pool=None):
         super().__init__()
+        # Current timm registers the pooling layer first, so it leads the stage's state_dict keys.
+        self.pool = pool
+        self.pool_first = pool is not None
         # pit_pf.py alternates attention (even) and max-pool (odd) blocks inside every stage.
         self.blocks = nn.ModuleList([Block(dim, heads, maxpool and i % 2 == 1) for i in range(depth)])
-        self.pool = None
 
     def forward(self, x, cls):
+        if self.pool_first:
+            x, cls = self.pool(x, cls)
         b, c, h, w = x.shape
         t = x.flatten(2).transpose(1, 2)
         n = 0 if cls is None else cls.shape[1]
@@ -402,8 +407,10 @@ class ConvHeadPooling(nn.Module):
 
 class PiT(nn.Module):
     """PoolingTransformer: layout "official" keeps the pooling layers in `pools` (naver-ai/pit, and
-    pit_pf.py with maxpool=True: no class token, norm then GAP); "timm" stores pooling layer S as
-    `transformers.S.pool`."""
+    pit_pf.py with maxpool=True: no class token, norm then GAP); "timm" stores the pooling layer
+    after stage S as `transformers.S.pool` (older timm, run at the end of stage S); "timm_pool_first"
+    stores it as `transformers.(S+1).pool`, the first submodule of the stage it feeds (current
+    timm, run at the start of that stage)."""
 
     def __init__(self, base=16, depths=(1, 2, 1), heads=(1, 2, 4), patch=16, stride=8, img=32, num_classes=10,
                  maxpool=False, layout="official"):
@@ -418,13 +425,20 @@ class PiT(nn.Module):
         if not maxpool:
             self.cls_token = nn.Parameter(torch.zeros(1, 1, dims[0]))
             nn.init.trunc_normal_(self.cls_token, std=0.02)
-        self.transformers = nn.ModuleList([PiTTransformer(d, n, h, maxpool) for d, n, h in zip(dims, depths, heads)])
-        pools = [ConvHeadPooling(dims[s], dims[s + 1], not maxpool) for s in range(len(dims) - 1)]
-        if layout == "timm":
-            for s, p in enumerate(pools):
-                self.transformers[s].pool = p
+        if layout == "timm_pool_first":
+            pools = [ConvHeadPooling(dims[s], dims[s + 1], not maxpool) for s in range(len(dims) - 1)]
+            self.transformers = nn.ModuleList([PiTTransformer(d, n, h, maxpool, pools[s - 1] if s > 0 else None)
+                                               for s, (d, n, h) in enumerate(zip(dims, depths, heads))])
         else:
-            self.pools = nn.ModuleList(pools)
+            # The other layouts build the stages first, which fixes their fixtures' random draws.
+            self.transformers = nn.ModuleList([PiTTransformer(d, n, h, maxpool)
+                                               for d, n, h in zip(dims, depths, heads)])
+            pools = [ConvHeadPooling(dims[s], dims[s + 1], not maxpool) for s in range(len(dims) - 1)]
+            if layout == "timm":
+                for s, p in enumerate(pools):
+                    self.transformers[s].pool = p
+            else:
+                self.pools = nn.ModuleList(pools)
         self.norm = nn.LayerNorm(dims[-1], eps=1e-6)
         self.head = nn.Linear(dims[-1], num_classes)
         self.layout = layout
@@ -434,7 +448,7 @@ class PiT(nn.Module):
         cls = None if self.maxpool else self.cls_token.expand(x.shape[0], -1, -1)
         for s, stage in enumerate(self.transformers):
             x, cls = stage(x, cls)
-            if s < len(self.transformers) - 1:
+            if s < len(self.transformers) - 1 and self.layout != "timm_pool_first":
                 pool = stage.pool if self.layout == "timm" else self.pools[s]
                 x, cls = pool(x, cls)
         if self.maxpool:
@@ -684,6 +698,8 @@ def group_pit():
     write_case("pit_official", randomise(PiT()), [("pth:f16", identity)])
     torch.manual_seed(0)
     write_case("pit_timm", randomise(PiT(layout="timm")), [("safetensors:f16", identity)])
+    torch.manual_seed(0)
+    write_case("pit_timm_pool_first", randomise(PiT(layout="timm_pool_first")), [("safetensors:f16", identity)])
     torch.manual_seed(0)
     write_case("pit_maxpool_official", randomise(PiT(depths=(2, 2, 2), maxpool=True)), [("pth:f16", identity)])
 

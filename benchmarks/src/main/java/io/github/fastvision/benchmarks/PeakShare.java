@@ -1,8 +1,10 @@
 package io.github.fastvision.benchmarks;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.DoubleSupplier;
+import java.util.stream.DoubleStream;
 
 /**
  * Shares of the matmul peak, which can never exceed 1: a workload measured faster than the peak
@@ -45,7 +47,7 @@ public final class PeakShare {
     }
 
     /**
-     * Formats a share as a percentage for tables.
+     * Formats a share as a percentage.
      *
      * @param achieved the workload's rate
      * @param peak the peak
@@ -54,5 +56,40 @@ public final class PeakShare {
     public static String percent(double achieved, double peak) {
         OptionalDouble s = of(achieved, peak);
         return s.isPresent() ? String.format(Locale.ROOT, "%.1f", 100 * s.getAsDouble()) : ">peak?";
+    }
+
+    /**
+     * Formats a share for a table cell, left empty when there is no valid share so that a table
+     * prints no impossible value; {@link #note} explains the empty cells.
+     *
+     * @param achieved the workload's rate
+     * @param peak the peak
+     * @return e.g. {@code 57.3}, or the empty string
+     */
+    public static String cell(double achieved, double peak) {
+        return of(achieved, peak).isPresent() ? percent(achieved, peak) : "";
+    }
+
+    /**
+     * The line to print under a table whose {@link #cell}s left some shares empty.
+     *
+     * @param achieved the rates of the table's rows
+     * @param peak the peak
+     * @return the note, or empty when every row has a share
+     */
+    public static Optional<String> note(DoubleStream achieved, double peak) {
+        if (!(peak > 0)) {
+            return Optional.of("% peak is left empty: no matmul peak was measured");
+        }
+        long above = achieved.filter(a -> of(a, peak).isEmpty()).count();
+        if (above == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "% peak is left empty for "
+                        + above
+                        + (above == 1 ? " row that" : " rows that")
+                        + " ran faster than the measured matmul peak, so that peak was measured"
+                        + " too low; a run on an idle machine measures it again");
     }
 }

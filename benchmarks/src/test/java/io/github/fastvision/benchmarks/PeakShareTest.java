@@ -2,8 +2,10 @@ package io.github.fastvision.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
 /** The logic that keeps impossible shares of the matmul peak out of the reports. */
@@ -17,6 +19,17 @@ class PeakShareTest {
         assertFalse(PeakShare.of(1e9, 0).isPresent(), "no peak, no share");
         assertEquals("50.0", PeakShare.percent(5e10, 1e11));
         assertEquals(">peak?", PeakShare.percent(1.01e11, 1e11));
+    }
+
+    @Test
+    void tablesLeaveAnImpossibleShareEmptyAndSayWhy() {
+        assertEquals("50.0", PeakShare.cell(5e10, 1e11));
+        assertEquals("", PeakShare.cell(1.01e11, 1e11));
+        assertFalse(PeakShare.note(DoubleStream.of(5e10, 1e11), 1e11).isPresent());
+        String note = PeakShare.note(DoubleStream.of(5e10, 1.01e11, 2e11), 1e11).orElseThrow();
+        assertTrue(note.contains("empty for 2 rows"), note);
+        assertTrue(
+                PeakShare.note(DoubleStream.of(5e10), 0).orElseThrow().contains("no matmul peak"));
     }
 
     @Test

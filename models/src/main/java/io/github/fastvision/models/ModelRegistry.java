@@ -81,11 +81,23 @@ public final class ModelRegistry {
     }
 
     /**
-     * Lists every entry, test variants included.
+     * Lists every real model, without the tiny test variants ({@code test_*}).
      *
-     * @return all entries
+     * @return the real models, in registry order
      */
     public static List<ModelInfo> all() {
+        return MODELS.values().stream()
+                .filter(m -> !m.isTestVariant())
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Lists every entry, the tiny test variants included, for tests that exercise the zoo through
+     * them and for lookups that must resolve them.
+     *
+     * @return all entries, in registry order
+     */
+    public static List<ModelInfo> allWithTestVariants() {
         return new ArrayList<>(MODELS.values());
     }
 

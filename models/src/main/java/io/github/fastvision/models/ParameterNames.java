@@ -44,13 +44,21 @@ public final class ParameterNames {
         int index = 0;
         for (Pair<String, Block> child : block.getChildren()) {
             String key = child.getKey();
-            String name = block instanceof SequentialBlock ? Integer.toString(index) : strip(key);
+            String name =
+                    block instanceof SequentialBlock ? Integer.toString(index) : stripPosition(key);
             collect(child.getValue(), prefix + name + ".", out);
             index++;
         }
     }
 
-    private static String strip(String childKey) {
+    /**
+     * Removes DJL's two-digit position prefix from a child name ({@code 01conv} → {@code conv}); a
+     * name without one is returned as it is.
+     *
+     * @param childKey the child's key in its parent
+     * @return the name
+     */
+    public static String stripPosition(String childKey) {
         return childKey.length() > 2
                         && Character.isDigit(childKey.charAt(0))
                         && Character.isDigit(childKey.charAt(1))

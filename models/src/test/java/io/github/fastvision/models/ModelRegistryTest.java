@@ -91,6 +91,22 @@ class ModelRegistryTest {
     }
 
     @Test
+    void allListsRealModelsAndTheTestVariantsOnlyWhenAsked() {
+        List<String> all =
+                ModelRegistry.all().stream().map(ModelInfo::name).collect(Collectors.toList());
+        assertEquals(names("*"), all);
+        List<String> withTests =
+                ModelRegistry.allWithTestVariants().stream()
+                        .map(ModelInfo::name)
+                        .collect(Collectors.toList());
+        assertTrue(withTests.containsAll(all));
+        assertEquals(
+                withTests.stream().filter(n -> !n.startsWith("test_")).collect(Collectors.toList()),
+                all);
+        assertTrue(withTests.contains("test_fasternet"));
+    }
+
+    @Test
     void aliasesAndSpellingsResolve() {
         assertEquals("convnext_tiny", ModelRegistry.info("ConvNeXt-T").name());
         assertEquals("fasternet_t0", ModelRegistry.info("FasterNet-T0").name());

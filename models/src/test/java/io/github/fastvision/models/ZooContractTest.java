@@ -41,7 +41,7 @@ class ZooContractTest {
     private static final long FULL_SIZE_LIMIT = 10_000_000L;
 
     static Stream<String> names() {
-        return ModelRegistry.all().stream().map(ModelInfo::name);
+        return ModelRegistry.allWithTestVariants().stream().map(ModelInfo::name);
     }
 
     /** The model the contract runs on for a registered name: its family's stand-in when large. */

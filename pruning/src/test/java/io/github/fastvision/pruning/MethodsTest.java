@@ -17,6 +17,7 @@ import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.cifar.CifarFamily;
+import io.github.fastvision.pruning.methods.ChannelPruning;
 import io.github.fastvision.pruning.methods.GuidedPruning;
 import io.github.fastvision.pruning.methods.L1NormFilterPruning;
 import io.github.fastvision.pruning.methods.NetworkSlimming;
@@ -58,6 +59,33 @@ class MethodsTest {
                 float[] gamma = groups.get(i).scale().getArray().toFloatArray();
                 for (int k : sel.kept(i)) {
                     assertTrue(Math.abs(gamma[k]) >= threshold, groups.get(i).name() + " " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFactoriesSelectAsTheMethodsThemselves() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisionModel model = TinyModels.create("test_vgg_cifar", m, 5);
+            List<ChannelGroup> groups = PrunableModels.groups(model, "test");
+            List<ChannelSelection[]> pairs =
+                    List.of(
+                            new ChannelSelection[] {
+                                ChannelPruning.l1(0.5).select(groups),
+                                L1NormFilterPruning.uniform(0.5).select(groups)
+                            },
+                            new ChannelSelection[] {
+                                ChannelPruning.slimming(0.3).select(groups),
+                                NetworkSlimming.select(groups, 0.3)
+                            },
+                            new ChannelSelection[] {
+                                ChannelPruning.uniform(0.25).select(groups),
+                                UniformPruning.select(groups, 0.25)
+                            });
+            for (ChannelSelection[] p : pairs) {
+                for (int i = 0; i < groups.size(); i++) {
+                    assertArrayEquals(p[1].kept(i), p[0].kept(i), groups.get(i).name());
                 }
             }
         }

@@ -28,9 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * ADP-C's masked 3×3 convolution (thesis §2.3, Eqs. 2.3–2.6) at HRNet-W18's branch widths, computed
  * sparsely by {@link SparseConv#conv2d} (Java gather and scatter around libtorch's matrix product)
- * and by {@link SparseConv#conv2dLibtorch} (today's libtorch gather), against the dense convolution
- * times the mask (the dense masked path) and the plain dense convolution it replaces. Where the
- * sparse path beats the dense masked one sets {@code AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY}.
+ * and by {@link SparseConv#conv2dLibtorch} (the libtorch gather, kept as the baseline), against the
+ * dense convolution times the mask (the dense masked path) and the plain dense convolution it
+ * replaces. Where the sparse path beats the dense masked one sets {@code
+ * AnytimeContext.DEFAULT_MAX_SPARSE_DENSITY}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -24,8 +24,14 @@ public record BenchReport(
      *
      * @param name what it is, e.g. "pconv/dwconv FLOPS, mean over sizes (batch 1)"
      * @param value the value
-     * @param target the issue's or paper's target, or null
+     * @param target the paper's or the project's target, or null
      * @param met whether the target is met (null without a target)
      */
-    public record Finding(String name, double value, String target, Boolean met) {}
+    public record Finding(String name, double value, String target, Boolean met) {
+
+        /** What the findings tables print under themselves when a target was missed. */
+        public static final String MISSED_NOTE =
+                "A target not met here is what this machine measured (its cores, threads and load),"
+                        + " not a failed run.";
+    }
 }

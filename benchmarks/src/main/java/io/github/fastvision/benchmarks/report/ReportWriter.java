@@ -71,10 +71,14 @@ public final class ReportWriter {
                             r.throughput(),
                             r.flops() / 1e9,
                             r.flopsPerS() / 1e9,
-                            PeakShare.percent(r.flopsPerS(), report.peakFlopsPerS())));
+                            PeakShare.cell(r.flopsPerS(), report.peakFlopsPerS())));
         }
+        PeakShare.note(
+                        report.rows().stream().mapToDouble(BenchRow::flopsPerS),
+                        report.peakFlopsPerS())
+                .ifPresent(n -> sb.append('\n').append(n).append(".\n"));
         if (!report.findings().isEmpty()) {
-            sb.append("\n| finding | value | target | met |\n|---|---:|---|---|\n");
+            sb.append("\n| finding | value | target | met here |\n|---|---:|---|---|\n");
             for (BenchReport.Finding f : report.findings()) {
                 sb.append(
                         String.format(
@@ -84,6 +88,9 @@ public final class ReportWriter {
                                 f.value(),
                                 f.target() == null ? "" : f.target(),
                                 f.met() == null ? "" : f.met() ? "yes" : "no"));
+            }
+            if (report.findings().stream().anyMatch(f -> Boolean.FALSE.equals(f.met()))) {
+                sb.append('\n').append(BenchReport.Finding.MISSED_NOTE).append('\n');
             }
         }
         return sb.toString();

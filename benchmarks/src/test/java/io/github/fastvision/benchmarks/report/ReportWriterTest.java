@@ -69,6 +69,8 @@ class ReportWriterTest {
         String md = Files.readString(dir.resolve("ops.md"));
         assertTrue(md.contains("| conv3x3 |  | 96x56x56 | 1 | 20.000 |"), md);
         assertTrue(md.contains("| ratio | 2.500 | >= 6 | no |"), md);
+        assertTrue(md.contains(BenchReport.Finding.MISSED_NOTE), md);
+        assertTrue(!md.contains(">peak?") && md.contains("% peak is left empty for 2 rows"), md);
         for (String png : new String[] {"ops_flops.png", "ops_latency_vs_flops.png"}) {
             assertTrue(ImageIO.read(dir.resolve(png).toFile()).getWidth() >= 900, png);
         }

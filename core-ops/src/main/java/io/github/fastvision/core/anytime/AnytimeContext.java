@@ -16,15 +16,8 @@ public final class AnytimeContext {
 
     /**
      * Above this fraction of computed positions a masked convolution runs densely and multiplies by
-     * the mask (same values). With libtorch's gather a computed position cost about 8× oneDNN's
-     * dense kernel, so the limit was 0.1. The Java gather of {@link SparseConv#conv2d} was about
-     * twice as fast as the dense masked path at 20–30% on one thread ({@code
-     * SparseMaskedConvBenchmark}, batch 32), but on ADP-C's checkpoints at the engine's two threads
-     * it lost everywhere it was tried: the whole pass with every masked convolution sparse took
-     * 1.6× as long as dense masked at 35–51% computed positions (20-minute checkpoints), and at
-     * batch 16 and 20–40% the sparse convolution was level with or slower than dense masked at the
-     * four branch widths, its channels-last output making the interpolation after it 1.3× dearer.
-     * So the limit is 0.1 again.
+     * the mask (same values), because the sparse gather of {@link SparseConv#conv2d} was measured
+     * slower than the dense masked path above it on ADP-C's checkpoints (docs/results/anytime.md).
      */
     public static final double DEFAULT_MAX_SPARSE_DENSITY = 0.1;
 

@@ -23,7 +23,7 @@ public record ThresholdSearch(int validationImages, List<Float> thresholds, doub
     public static final List<Float> DEFAULT_THRESHOLDS =
             List.of(0.999f, 0.998f, 0.997f, 0.996f, 0.995f, 0.99f);
 
-    /** The default tolerance: half of the 1-point budget the issue allows on the test set. */
+    /** The default tolerance: half of the 1-point mIoU drop allowed on the test set. */
     public static final double DEFAULT_TOLERANCE_MIOU = 0.5;
 
     /**

@@ -189,12 +189,16 @@ public final class BenchCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", r.throughput()),
                         String.format(Locale.ROOT, "%.3f", r.flops() / 1e9),
                         String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
-                        PeakShare.percent(r.flopsPerS(), report.peakFlopsPerS()));
+                        PeakShare.cell(r.flopsPerS(), report.peakFlopsPerS()));
             }
             t.print(stdout);
+            PeakShare.note(
+                            report.rows().stream().mapToDouble(BenchRow::flopsPerS),
+                            report.peakFlopsPerS())
+                    .ifPresent(stdout::println);
             if (!report.findings().isEmpty()) {
                 stdout.println();
-                TextTable f = new TextTable("finding:", "value", "target:", "met:");
+                TextTable f = new TextTable("finding:", "value", "target:", "met here:");
                 for (BenchReport.Finding x : report.findings()) {
                     f.add(
                             x.name(),
@@ -203,6 +207,9 @@ public final class BenchCommand implements Callable<Integer> {
                             x.met() == null ? "" : x.met() ? "yes" : "no");
                 }
                 f.print(stdout);
+                if (report.findings().stream().anyMatch(x -> Boolean.FALSE.equals(x.met()))) {
+                    stdout.println(BenchReport.Finding.MISSED_NOTE);
+                }
             }
             stdout.println();
             stdout.println("wrote " + files);

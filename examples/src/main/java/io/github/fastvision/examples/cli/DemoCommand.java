@@ -514,12 +514,23 @@ public final class DemoCommand implements Callable<Integer> {
                     row.input()[0] + "x" + row.input()[1] + "x" + row.input()[2],
                     String.format("%.2f", row.latencyMs()),
                     String.format("%.2f", row.flopsPerS() / 1e9),
-                    PeakShare.percent(row.flopsPerS(), b.peakFlopsPerS()));
+                    PeakShare.cell(row.flopsPerS(), b.peakFlopsPerS()));
         }
         ops.print(out);
+        PeakShare.note(b.rows().stream().mapToDouble(BenchRow::flopsPerS), b.peakFlopsPerS())
+                .ifPresent(out::println);
         out.println();
         for (BenchReport.Finding f : b.findings()) {
-            out.printf("%s: %.2f (target %s)%n", f.name(), f.value(), f.target());
+            if (f.target() == null || f.met() == null) {
+                out.printf("%s: %.2f%n", f.name(), f.value());
+            } else {
+                out.printf(
+                        "%s: %.2f (target %s; met here: %s)%n",
+                        f.name(), f.value(), f.target(), f.met() ? "yes" : "no");
+            }
+        }
+        if (b.findings().stream().anyMatch(f -> Boolean.FALSE.equals(f.met()))) {
+            out.println(BenchReport.Finding.MISSED_NOTE);
         }
         TrainingRow t = r.training();
         if (t != null) {

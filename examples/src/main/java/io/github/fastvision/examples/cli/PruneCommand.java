@@ -10,10 +10,8 @@ import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.pruning.ChannelSelection;
 import io.github.fastvision.pruning.PrunableModels;
-import io.github.fastvision.pruning.methods.L1NormFilterPruning;
+import io.github.fastvision.pruning.methods.ChannelPruning;
 import io.github.fastvision.pruning.methods.MagnitudePruning;
-import io.github.fastvision.pruning.methods.NetworkSlimming;
-import io.github.fastvision.pruning.methods.UniformPruning;
 import io.github.fastvision.pruning.surgery.Surgery;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -199,35 +197,21 @@ public final class PruneCommand implements Callable<Integer> {
                             original, "prune --method " + method.name().toLowerCase(Locale.ROOT));
             Cost beforeCost = original.cost();
             VisionModel pruned;
-            switch (method) {
-                case L1:
-                    pruned =
-                            Surgery.apply(
-                                    original,
-                                    L1NormFilterPruning.uniform(ratio)
-                                            .select(groups)
-                                            .roundedUp(groups, roundTo),
-                                    manager);
-                    break;
-                case SLIMMING:
-                    pruned =
-                            Surgery.apply(
-                                    original,
-                                    NetworkSlimming.select(groups, ratio)
-                                            .roundedUp(groups, roundTo),
-                                    manager);
-                    break;
-                case UNIFORM:
-                    pruned =
-                            Surgery.apply(
-                                    original,
-                                    UniformPruning.select(groups, ratio).roundedUp(groups, roundTo),
-                                    manager);
-                    break;
-                default:
-                    pruned = Surgery.apply(original, ChannelSelection.all(groups), manager);
-                    MagnitudePruning.masks(pruned, ratio, MagnitudePruning.Scope.GLOBAL).apply();
-                    break;
+            if (method == Method.MAGNITUDE) {
+                pruned = Surgery.apply(original, ChannelSelection.all(groups), manager);
+                MagnitudePruning.masks(pruned, ratio, MagnitudePruning.Scope.GLOBAL).apply();
+            } else {
+                ChannelPruning pruning =
+                        switch (method) {
+                            case L1 -> ChannelPruning.l1(ratio);
+                            case SLIMMING -> ChannelPruning.slimming(ratio);
+                            default -> ChannelPruning.uniform(ratio);
+                        };
+                pruned =
+                        Surgery.apply(
+                                original,
+                                pruning.select(groups).roundedUp(groups, roundTo),
+                                manager);
             }
             List<ChannelGroup> after = PrunableModels.groups(pruned, "prune");
             Cost afterCost = pruned.cost();

@@ -15,6 +15,7 @@ import io.github.fastvision.pruning.ChannelSelection;
 import io.github.fastvision.pruning.PrunableModels;
 import io.github.fastvision.pruning.budget.PruningRecipes;
 import io.github.fastvision.pruning.budget.TrainingBudget;
+import io.github.fastvision.pruning.methods.ChannelPruning;
 import io.github.fastvision.pruning.methods.GuidedPruning;
 import io.github.fastvision.pruning.methods.L1NormFilterPruning;
 import io.github.fastvision.pruning.methods.MagnitudePruning;
@@ -287,10 +288,10 @@ public final class PruningStudy {
                             large,
                             NetworkSlimming.penalty(groups, NetworkSlimming.LAMBDA_VGG)));
             double baseMacs = base.cost().macs();
-            ChannelSelection slim = NetworkSlimming.select(groups, SLIMMING_RATIO);
+            ChannelSelection slim = ChannelPruning.slimming(SLIMMING_RATIO).select(groups);
             structured("slimming 60%", base, slim, large, baseMacs, seed, m);
             for (double r : scale.figureRatios) {
-                int[] pruned = NetworkSlimming.select(groups, r).widths();
+                int[] pruned = ChannelPruning.slimming(r).select(groups).widths();
                 String pct = String.format(Locale.ROOT, "%.0f%%", 100 * r);
                 scratch("figure pruned " + pct, pruned, large, seed, m);
                 scratch("figure uniform " + pct, UniformPruning.widths(groups, r), large, seed, m);

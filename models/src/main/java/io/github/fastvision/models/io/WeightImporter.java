@@ -87,7 +87,10 @@ public final class WeightImporter {
             Checkpoint checkpoint,
             Source source,
             Options options) {
-        NameMapping mapping = ModelRegistry.info(model.getName()).checkpointNames(source);
+        NameMapping mapping =
+                ModelRegistry.info(model.getName())
+                        .checkpointNames(source)
+                        .forKeys(checkpoint.tensors().keySet());
         if (!model.isInitialized()) {
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
         }

@@ -1,8 +1,10 @@
 package io.github.fastvision.models.weights;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,14 +12,18 @@ import java.util.regex.Pattern;
  * Maps checkpoint keys onto fastvision's dotted parameter names with ordered rules; the first rule
  * whose pattern matches the whole key and whose target is not null wins. Leaf names of batch norms
  * (weight, bias, running_mean, running_var) are translated by the importer, so rules only need to
- * place modules.
+ * place modules. A source whose layout changed between releases adds the other layout with {@link
+ * #layout}; {@link #forKeys} picks the one a checkpoint uses.
  */
 public final class NameMapping {
 
     private record Rule(Pattern pattern, Function<Matcher, String> target) {}
 
+    private record Layout(Predicate<Collection<String>> detects, NameMapping names) {}
+
     private final String description;
     private final List<Rule> rules = new ArrayList<>();
+    private final List<Layout> layouts = new ArrayList<>();
 
     /**
      * Creates an empty mapping.
@@ -49,6 +55,35 @@ public final class NameMapping {
      */
     public NameMapping rule(String regex, Function<Matcher, String> target) {
         rules.add(new Rule(Pattern.compile(regex), target));
+        return this;
+    }
+
+    /**
+     * Adds another layout of the same source, used instead of this table for a checkpoint whose
+     * keys it detects.
+     *
+     * @param detects true for the keys of a checkpoint in that layout
+     * @param names the table for that layout
+     * @return this
+     */
+    public NameMapping layout(Predicate<Collection<String>> detects, NameMapping names) {
+        layouts.add(new Layout(detects, names));
+        return this;
+    }
+
+    /**
+     * Returns the table for a checkpoint: the first added layout that detects its keys, else this
+     * one.
+     *
+     * @param keys the checkpoint's keys
+     * @return the table to map them with
+     */
+    public NameMapping forKeys(Collection<String> keys) {
+        for (Layout l : layouts) {
+            if (l.detects().test(keys)) {
+                return l.names().forKeys(keys);
+            }
+        }
         return this;
     }
 

@@ -17,7 +17,7 @@ public class FastVisionModelZoo extends ModelZoo {
     public static final String GROUP_ID = "io.github.fastvision";
 
     FastVisionModelZoo() {
-        for (ModelInfo info : ModelRegistry.all()) {
+        for (ModelInfo info : ModelRegistry.allWithTestVariants()) {
             addModel(new RegistryModelLoader(info));
         }
     }

@@ -63,6 +63,7 @@ class ImportAgainstPyTorchTest {
                 Arguments.of("vit_maxpool_official", ".pth", "test_vit_maxpool", Source.OFFICIAL),
                 Arguments.of("pit_official", ".pth", "test_pit", Source.OFFICIAL),
                 Arguments.of("pit_timm", ".safetensors", "test_pit", Source.TIMM),
+                Arguments.of("pit_timm_pool_first", ".safetensors", "test_pit", Source.TIMM),
                 Arguments.of("pit_maxpool_official", ".pth", "test_pit_maxpool", Source.OFFICIAL),
                 Arguments.of("fasternet_timm", ".safetensors", "test_fasternet", Source.TIMM));
     }
@@ -93,6 +94,27 @@ class ImportAgainstPyTorchTest {
             assertTrue(
                     err <= 1e-4 * scale,
                     name + ext + ": max |Δ| " + err + " vs max |ref| " + scale);
+        }
+    }
+
+    @Test
+    void pitTimmLayoutIsDetectedFromTheKeys() throws IOException {
+        Autograd.disable();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (String[] c :
+                    new String[][] {
+                        {"pit_timm_pool_first", "PiT (timm)"},
+                        {"pit_timm", "PiT (timm, pooling at the end of the stage before)"}
+                    }) {
+                WeightImporter.Report report =
+                        WeightImporter.load(
+                                ModelRegistry.create("test_pit", options()),
+                                m,
+                                Checkpoint.read(DIR.resolve(c[0] + ".safetensors")),
+                                Source.TIMM,
+                                WeightImporter.Options.STRICT);
+                assertEquals(c[1], report.mapping(), c[0]);
+            }
         }
     }
 

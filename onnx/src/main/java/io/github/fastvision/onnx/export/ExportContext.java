@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.onnx.export.OnnxGraph.Attr;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -154,17 +155,14 @@ public final class ExportContext {
     }
 
     /**
-     * Removes DJL's two-digit position prefix from a child name ({@code 01conv} → {@code conv}).
+     * Removes DJL's two-digit position prefix from a child name ({@code 01conv} → {@code conv}), by
+     * {@link ParameterNames#stripPosition}'s rule so that export and import name children alike.
      *
      * @param key the child's key
      * @return the name
      */
     public static String stripPosition(String key) {
-        int i = 0;
-        while (i < key.length() && i < 2 && Character.isDigit(key.charAt(i))) {
-            i++;
-        }
-        return i == 2 && key.length() > 2 ? key.substring(2) : key;
+        return ParameterNames.stripPosition(key);
     }
 
     /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RefusedExportTest {
 
     static Stream<String> denseModels() {
-        return ModelRegistry.all().stream()
+        return ModelRegistry.allWithTestVariants().stream()
                 .filter(i -> i.kind() == ModelInfo.Kind.SEGMENTATION && i.isTestVariant())
                 .map(ModelInfo::name);
     }

@@ -15,7 +15,7 @@ import java.util.Set;
  * ResNets only the first convolution of each residual block is pruned, sensitive blocks are
  * skipped, and the ratio is set per stage).
  */
-public final class L1NormFilterPruning {
+public final class L1NormFilterPruning implements ChannelPruning {
 
     private final double[] stageRatios;
     private final Set<Integer> skip;
@@ -132,6 +132,7 @@ public final class L1NormFilterPruning {
      * @throws IllegalArgumentException when the layer ratios do not fit the model or a layer would
      *     lose every filter (the message names the layer and the ratios it allows)
      */
+    @Override
     public ChannelSelection select(List<ChannelGroup> groups) {
         List<Integer> prunable = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
