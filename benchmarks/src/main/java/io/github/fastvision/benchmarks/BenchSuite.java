@@ -8,6 +8,8 @@ import io.github.fastvision.benchmarks.ops.PConvModeBenchmark;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.RuntimeRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -470,10 +472,18 @@ public enum BenchSuite {
                 String name = displayName(param);
                 boolean peer = param.startsWith(OnnxRuntimeBenchmark.FILE);
                 long macs = peer ? knownMacs(name) : Workloads.modelMacs(param);
+                boolean int8 =
+                        !peer
+                                && Workloads.weightsFile(param)
+                                        .map(
+                                                f ->
+                                                        Files.isRegularFile(
+                                                                RuntimeRequest.int8Model(f, false)))
+                                        .orElse(false);
                 rows.add(
                         BenchRow.of(
                                 name,
-                                variant,
+                                int8 ? variant + " int8" : variant,
                                 peer ? new long[] {3, 224, 224} : Workloads.inputChw(param),
                                 Integer.parseInt(p.getParam("batch")),
                                 r.getPrimaryResult().getScore(),

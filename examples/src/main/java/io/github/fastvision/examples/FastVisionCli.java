@@ -10,6 +10,7 @@ import io.github.fastvision.examples.cli.ExportCommand;
 import io.github.fastvision.examples.cli.ImportCommand;
 import io.github.fastvision.examples.cli.PredictCommand;
 import io.github.fastvision.examples.cli.PruneCommand;
+import io.github.fastvision.examples.cli.QuantizeCommand;
 import io.github.fastvision.examples.cli.RunCommand;
 import io.github.fastvision.examples.cli.SparkPredictCommand;
 import io.github.fastvision.examples.cli.StudyCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Command;
             StudyCommand.class,
             AnytimeCommand.class,
             PruneCommand.class,
+            QuantizeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FastVisionCli {

@@ -7,6 +7,7 @@ package io.github.fastvision.benchmarks.report;
  * @param variant execution variant where a suite compares them (split_cat, slicing), or null
  * @param engine the engine that ran it: {@code OnnxRuntime} for the onnxruntime variants, else
  *     {@code PyTorch}
+ * @param precision {@code int8} for the int8 variants, else {@code fp32}
  * @param input input C, H, W
  * @param batch batch size
  * @param latencyMs mean time per forward pass
@@ -18,6 +19,7 @@ public record BenchRow(
         String name,
         String variant,
         String engine,
+        String precision,
         long[] input,
         int batch,
         double latencyMs,
@@ -43,6 +45,7 @@ public record BenchRow(
                 name,
                 variant,
                 variant != null && variant.startsWith("onnxruntime") ? "OnnxRuntime" : "PyTorch",
+                variant != null && variant.endsWith("int8") ? "int8" : "fp32",
                 input,
                 batch,
                 ms,

@@ -26,9 +26,13 @@ import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.models.Backbone;
+import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.Prediction;
+import io.github.fastvision.models.runtime.Precision;
+import io.github.fastvision.onnx.quantize.QuantizationMethod;
+import io.github.fastvision.onnx.quantize.ZooQuantizer;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
 import io.github.fastvision.training.TrainingListener;
@@ -110,7 +114,25 @@ public final class DemoCommand implements Callable<Integer> {
             List<ModelRow> models,
             BenchReport bench,
             TrainingRow training,
-            PredictRow predict) {}
+            PredictRow predict,
+            Int8Row int8) {}
+
+    /**
+     * The trained model quantized to int8 ({@code fastvision quantize}) and run on the same PNGs as
+     * {@link PredictRow}, beside the fp32 model on ONNX Runtime.
+     */
+    record Int8Row(
+            String directory,
+            int calibrationImages,
+            double fp32Accuracy,
+            double int8Accuracy,
+            double fp32MsPerImage,
+            double int8MsPerImage,
+            double allowedDrop,
+            boolean withinMargin) {}
+
+    /** The largest int8 top-1 drop below fp32 the demo accepts: 2 points of accuracy. */
+    static final double INT8_MARGIN = 0.02;
 
     /**
      * {@code predict} on Fashion-MNIST test images written as PNG, classified by the demo's trained
@@ -182,6 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
         BenchReport bench = quickBench();
         TrainingRow training = trainEpochs > 0 ? shortTraining() : null;
         PredictRow predict = training != null ? predictPngs() : null;
+        Int8Row int8 = predict != null ? quantizeAndCompare(predict) : null;
         Report report =
                 new Report(
                         engine.getEngineName() + " " + engine.getVersion(),
@@ -191,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
                         models,
                         bench,
                         training,
-                        predict);
+                        predict,
+                        int8);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             Json.print(out, report);
@@ -199,7 +223,8 @@ public final class DemoCommand implements Callable<Integer> {
             printText(out, report);
         }
         boolean predictOk = predict == null || predict.matchesEvaluate();
-        return checks.stream().allMatch(Check::passed) && predictOk ? 0 : 1;
+        boolean int8Ok = int8 == null || int8.withinMargin();
+        return checks.stream().allMatch(Check::passed) && predictOk && int8Ok ? 0 : 1;
     }
 
     private OperatorRow measure(OperatorCatalog.Entry e) {
@@ -280,32 +305,7 @@ public final class DemoCommand implements Callable<Integer> {
                     ((InMemoryDataset) FashionMnist.loadBundledSubset().test())
                             .balancedSubset(PREDICT_PER_CLASS);
             Path dir = trainOut.resolve("predict-images");
-            Files.createDirectories(dir);
-            List<Path> files = new ArrayList<>();
-            float[] px = new float[images.height() * images.width()];
-            for (int i = 0; i < images.size(); i++) {
-                images.pixels(i, px);
-                BufferedImage png =
-                        new BufferedImage(
-                                images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
-                for (int p = 0; p < px.length; p++) {
-                    png.getRaster()
-                            .setSample(
-                                    p % images.width(),
-                                    p / images.width(),
-                                    0,
-                                    Math.round(px[p] * 255));
-                }
-                Path file =
-                        dir.resolve(
-                                String.format(
-                                        java.util.Locale.ROOT,
-                                        "%03d_%s.png",
-                                        i,
-                                        images.classes().get(images.label(i)).replace('/', '-')));
-                ImageIO.write(png, "png", file.toFile());
-                files.add(file);
-            }
+            List<Path> files = writePngs(images, dir);
             long start = System.nanoTime();
             int correct = 0;
             try (ClassPredictor predictor =
@@ -330,6 +330,126 @@ public final class DemoCommand implements Callable<Integer> {
                     seconds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo's PNG images to " + trainOut, e);
+        }
+    }
+
+    /**
+     * Quantizes the trained model, calibrated on 64 training images written as PNG, and classifies
+     * the predict step's PNGs with the fp32 and the int8 model on ONNX Runtime, batch 1.
+     */
+    private Int8Row quantizeAndCompare(PredictRow predict) {
+        try {
+            InMemoryDataset train =
+                    ((InMemoryDataset) FashionMnist.loadBundledSubset().train()).balancedSubset(7);
+            Path calibration = trainOut.resolve("calibration-images");
+            writePngs(train, calibration);
+            Path out = trainOut.resolve("int8");
+            deleteTree(out);
+            ZooQuantizer.quantize(
+                    "fasternet_t0",
+                    trainOut,
+                    calibration,
+                    64,
+                    QuantizationMethod.MINMAX,
+                    false,
+                    out);
+            List<Path> files;
+            try (java.util.stream.Stream<Path> s = Files.list(Path.of(predict.directory()))) {
+                files = s.sorted().toList();
+            }
+            List<Integer> labels = new ArrayList<>();
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                labels.add(classIndex(name.substring(name.indexOf('_') + 1, name.length() - 4)));
+            }
+            double[] fp32 = accuracyAndMs(out, Precision.FP32, files, labels);
+            double[] int8 = accuracyAndMs(out, Precision.INT8, files, labels);
+            return new Int8Row(
+                    out.toString(),
+                    64,
+                    fp32[0],
+                    int8[0],
+                    fp32[1],
+                    int8[1],
+                    INT8_MARGIN,
+                    int8[0] >= fp32[0] - INT8_MARGIN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot quantize the demo's model in " + trainOut, e);
+        }
+    }
+
+    /** Writes a dataset's images as grayscale PNGs named {@code <index>_<class>.png}. */
+    private static List<Path> writePngs(InMemoryDataset images, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        float[] px = new float[images.height() * images.width()];
+        for (int i = 0; i < images.size(); i++) {
+            images.pixels(i, px);
+            BufferedImage png =
+                    new BufferedImage(
+                            images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
+            for (int p = 0; p < px.length; p++) {
+                png.getRaster()
+                        .setSample(
+                                p % images.width(), p / images.width(), 0, Math.round(px[p] * 255));
+            }
+            Path file =
+                    dir.resolve(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%03d_%s.png",
+                                    i,
+                                    images.classes().get(images.label(i)).replace('/', '-')));
+            ImageIO.write(png, "png", file.toFile());
+            files.add(file);
+        }
+        return files;
+    }
+
+    private static int classIndex(String fileClass) {
+        List<String> classes = FashionMnist.CLASSES;
+        for (int k = 0; k < classes.size(); k++) {
+            if (classes.get(k).replace('/', '-').equals(fileClass)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no Fashion-MNIST class " + fileClass);
+    }
+
+    /** Top-1 accuracy and median milliseconds per image at batch 1 on ONNX Runtime. */
+    private static double[] accuracyAndMs(
+            Path weights, Precision precision, List<Path> files, List<Integer> labels)
+            throws IOException {
+        try (ClassPredictor p =
+                ClassPredictor.builder()
+                        .setModel("fasternet_t0")
+                        .optWeights(weights)
+                        .optEngine(InferenceEngine.ONNX_RUNTIME)
+                        .optPrecision(precision)
+                        .optTopK(1)
+                        .build()) {
+            int correct = 0;
+            double[] ms = new double[files.size()];
+            for (int i = 0; i < files.size(); i++) {
+                var image = p.decoder().decode(files.get(i));
+                long t = System.nanoTime();
+                Prediction pred = p.predict(List.of(image)).get(0);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+                correct += pred.best().index() == labels.get(i) ? 1 : 0;
+            }
+            Arrays.sort(ms);
+            return new double[] {(double) correct / files.size(), ms[ms.length / 2]};
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 
@@ -558,6 +678,21 @@ public final class DemoCommand implements Callable<Integer> {
                     100 * p.evaluateAccuracy(),
                     p.matchesEvaluate() ? "equal" : "DIFFERENT",
                     p.seconds());
+        }
+        Int8Row q = r.int8();
+        if (q != null) {
+            out.printf(
+                    "INT8 (`fastvision quantize`, %d calibration PNGs -> %s), same PNGs on ONNX"
+                            + " Runtime, batch 1: fp32 %.2f%% at %.2f ms/image, int8 %.2f%% at %.2f"
+                            + " ms/image (%s: int8 within %.0f points of fp32)%n",
+                    q.calibrationImages(),
+                    q.directory(),
+                    100 * q.fp32Accuracy(),
+                    q.fp32MsPerImage(),
+                    100 * q.int8Accuracy(),
+                    q.int8MsPerImage(),
+                    q.withinMargin() ? "ok" : "FAILED",
+                    100 * q.allowedDrop());
         }
         out.flush();
     }

@@ -81,6 +81,7 @@ public final class EmbedCommand implements Callable<Integer> {
                                 .optEngine(images.parsedEngine())
                                 .optThreads(images.threads())
                                 .optBatchHint(images.batch())
+                                .optPrecision(images.parsedPrecision())
                                 .build();
                 ImageBatches batches =
                         new ImageBatches(

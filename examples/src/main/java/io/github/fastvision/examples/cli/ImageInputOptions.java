@@ -2,6 +2,7 @@ package io.github.fastvision.examples.cli;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.Precision;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -60,6 +61,14 @@ public final class ImageInputOptions {
     private String engine;
 
     @Option(
+            names = "--precision",
+            defaultValue = "auto",
+            description =
+                    "auto, fp32 or int8 (default: ${DEFAULT-VALUE}: int8 where `quantize` wrote an"
+                            + " int8 model beside the weights).")
+    private String precision;
+
+    @Option(
             names = "--strict",
             description =
                     "Fail on an unusable entry in a directory (not a decodable image, unreadable, a"
@@ -111,6 +120,11 @@ public final class ImageInputOptions {
     /** Intra-op threads, or 0 for the engine's default. */
     int threads() {
         return threads;
+    }
+
+    /** The precision {@code --precision} names. */
+    Precision parsedPrecision() {
+        return Precision.parse(precision);
     }
 
     /** The engine {@code --engine} names, or null for the model's default. */

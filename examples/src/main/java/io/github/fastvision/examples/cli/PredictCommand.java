@@ -76,6 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
                         .optEngine(images.parsedEngine())
                         .optThreads(images.threads())
                         .optBatchHint(images.batch())
+                        .optPrecision(images.parsedPrecision())
                         .optTopK(top);
         if (labels != null) {
             builder.optClassNames(ClassNames.read(labels));

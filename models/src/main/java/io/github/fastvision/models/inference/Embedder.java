@@ -2,6 +2,7 @@ package io.github.fastvision.models.inference;
 
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.runtime.ModelRuntime;
+import io.github.fastvision.models.runtime.Precision;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ public final class Embedder implements AutoCloseable {
                         .optEngine(b.engine)
                         .optThreads(b.threads)
                         .optBatchHint(b.batchHint)
+                        .optPrecision(b.precision)
                         .optFeatures(true)
                         .build();
         this.decoder = b.decoder;
@@ -152,8 +154,21 @@ public final class Embedder implements AutoCloseable {
         private InferenceEngine engine;
         private int threads;
         private int batchHint = 1;
+        private Precision precision = Precision.AUTO;
 
         Builder() {}
+
+        /**
+         * Sets the precision (default auto: int8 where {@code quantize} wrote an int8 model beside
+         * the weights), see {@link ModelRuntime.Builder#optPrecision}.
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
 
         /**
          * Sets the batch size calls will mostly have (default 1), see {@link

@@ -12,6 +12,7 @@ import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -66,10 +67,38 @@ public final class ModelRuntime implements AutoCloseable {
         preprocessor =
                 new ImagePreprocessor(
                         preprocessing(info, header), options.inputSize(), options.inChannels());
-        engine = Engines.choose(info.name(), b.engine, b.batch);
+        Path int8 =
+                weights == null || b.precision == Precision.FP32
+                        ? null
+                        : RuntimeRequest.int8Model(weights, features);
+        if (int8 != null && !Files.isRegularFile(int8)) {
+            if (b.precision == Precision.INT8) {
+                throw new IllegalArgumentException(
+                        "precision int8 needs "
+                                + int8
+                                + " beside the weights; write it with `fastvision quantize`");
+            }
+            int8 = null;
+        }
+        if (int8 != null && b.engine == InferenceEngine.PYTORCH) {
+            if (b.precision == Precision.INT8) {
+                throw new EngineUnavailableException(
+                        "int8 models run on OnnxRuntime only; "
+                                + info.name()
+                                + " was asked to run on PyTorch");
+            }
+            int8 = null;
+        }
+        // An int8 model runs on ONNX Runtime, the one engine with its integer kernels.
+        engine =
+                int8 != null
+                        ? InferenceEngine.ONNX_RUNTIME
+                        : Engines.choose(info.name(), b.engine, b.batch);
         session =
                 Engines.provider(engine, info.name())
-                        .open(new RuntimeRequest(info, options, weights, features, b.threads));
+                        .open(
+                                new RuntimeRequest(
+                                        info, options, weights, features, b.threads, int8));
         loadSeconds = (System.nanoTime() - start) / 1e9;
     }
 
@@ -301,8 +330,21 @@ public final class ModelRuntime implements AutoCloseable {
         private boolean features;
         private int threads;
         private int batch = 1;
+        private Precision precision = Precision.AUTO;
 
         Builder() {}
+
+        /**
+         * Sets the precision (default {@link Precision#AUTO}: int8 where {@code quantize} wrote an
+         * int8 model beside the weights and the engine is not PyTorch, else fp32).
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision == null ? Precision.AUTO : precision;
+            return this;
+        }
 
         /**
          * Sets the batch size the model will mostly run (default 1), which picks the default engine

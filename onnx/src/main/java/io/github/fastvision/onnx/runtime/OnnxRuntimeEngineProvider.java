@@ -48,25 +48,27 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
         OnnxRuntimeSession session;
         try {
             session =
-                    request.weights() == null
-                            ? OnnxRuntimeSession.builder()
-                                    .setModel(
-                                            ZooExports.export(
-                                                    info,
-                                                    request.options(),
-                                                    null,
-                                                    request.features(),
-                                                    Map.of()))
-                                    .optIntraOpThreads(request.threads())
-                                    .build()
-                            : cached(request);
+                    request.int8() != null
+                            ? int8(request)
+                            : request.weights() == null
+                                    ? OnnxRuntimeSession.builder()
+                                            .setModel(
+                                                    ZooExports.export(
+                                                            info,
+                                                            request.options(),
+                                                            null,
+                                                            request.features(),
+                                                            Map.of()))
+                                            .optIntraOpThreads(request.threads())
+                                            .build()
+                                    : cached(request);
         } catch (OrtException e) {
             throw new IllegalStateException(
                     "ONNX Runtime refused the export of " + info.name() + ": " + e.getMessage(), e);
         }
         try {
             TensorInfo out = (TensorInfo) session.outputInfo();
-            return new Session(session, request, (int) out.getShape()[1]);
+            return new Session(session, request, (int) out.getShape()[1], request.int8() != null);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             throw new IllegalStateException(
@@ -113,6 +115,27 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
         return OnnxRuntimeSession.builder().setModel(onnx).optIntraOpThreads(r.threads()).build();
     }
 
+    /** The int8 model {@code quantize} wrote, refused when it is not of these weights. */
+    private static OnnxRuntimeSession int8(RuntimeRequest r) throws IOException, OrtException {
+        String key = ZooExports.cacheKey(r.info(), r.options(), r.weights(), r.features());
+        OnnxRuntimeSession s =
+                OnnxRuntimeSession.builder()
+                        .setModelFile(r.int8())
+                        .optIntraOpThreads(r.threads())
+                        .build();
+        if (!key.equals(s.metadata().get(ZooExports.INT8_OF))) {
+            closeQuietly(s);
+            throw new IllegalArgumentException(
+                    r.int8()
+                            + " was not quantized from "
+                            + r.weights()
+                            + " at input size "
+                            + r.options().inputSize()
+                            + "; run `fastvision quantize` again (or use precision fp32)");
+        }
+        return s;
+    }
+
     private static void closeQuietly(OnnxRuntimeSession s) {
         if (s != null) {
             try {
@@ -129,8 +152,10 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
         private final long channels;
         private final long size;
         private final int outputs;
+        private final boolean int8;
 
-        Session(OnnxRuntimeSession session, RuntimeRequest request, int outputs) {
+        Session(OnnxRuntimeSession session, RuntimeRequest request, int outputs, boolean int8) {
+            this.int8 = int8;
             this.session = session;
             this.model = request.info().name();
             this.channels = request.options().inChannels();
@@ -141,6 +166,11 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
         @Override
         public int outputs() {
             return outputs;
+        }
+
+        @Override
+        public String precision() {
+            return int8 ? "int8" : "fp32";
         }
 
         @Override

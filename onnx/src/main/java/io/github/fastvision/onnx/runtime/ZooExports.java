@@ -43,6 +43,12 @@ public final class ZooExports {
     /** The {@code metadata_props} key of the cache key. */
     public static final String CACHE_KEY = "fastvision.cache_key";
 
+    /**
+     * The {@code metadata_props} key of an int8 model: the {@link #cacheKey} of the fp32 weights
+     * and options it was quantized from.
+     */
+    public static final String INT8_OF = "fastvision.int8_of";
+
     private ZooExports() {}
 
     /**

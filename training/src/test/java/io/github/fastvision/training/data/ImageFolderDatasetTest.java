@@ -106,7 +106,7 @@ class ImageFolderDatasetTest {
         ImageFormatException gone =
                 assertThrows(ImageFormatException.class, () -> reread.train().image(0));
         assertTrue(
-                gone.getMessage().startsWith(root.resolve("a/000.png") + ": not a regular file"),
+                gone.getMessage().startsWith(root.resolve("a/000.png") + ": does not exist"),
                 gone.getMessage());
     }
 

@@ -1,0 +1,336 @@
+package io.github.fastvision.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.fastvision.models.inference.DecodedImage;
+import io.github.fastvision.models.inference.ImageDecoder;
+import io.github.fastvision.models.runtime.ModelRuntime;
+import io.github.fastvision.models.runtime.Precision;
+import io.github.fastvision.models.zoo.RegistryModelLoader;
+import io.github.fastvision.training.TrainConfig;
+import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.data.FashionMnist;
+import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.recipe.Recipes;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code quantize} end to end on real images: fasternet_t0 trained here on Fashion-MNIST,
+ * calibrated on training PNGs, and its int8 directory classifying test PNGs through {@code
+ * predict}, {@code embed} and {@code Criteria} against the fp32 model (the reference): top-1
+ * agreement and features, the {@code precision} every door reports, a pruned model, and the bad
+ * inputs that must leave nothing behind.
+ */
+class QuantizeCommandTest {
+
+    private static final String MODEL = "fasternet_t0";
+
+    @TempDir static Path tmp;
+
+    private static Path run;
+    private static Path calibration;
+    private static Path test;
+    private static Path int8;
+
+    private static void writePngs(InMemoryDataset images, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        float[] px = new float[28 * 28];
+        for (int i = 0; i < images.size(); i++) {
+            images.pixels(i, px);
+            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            for (int p = 0; p < px.length; p++) {
+                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
+            }
+            ImageIO.write(png, "png", dir.resolve(String.format("img_%03d.png", i)).toFile());
+        }
+    }
+
+    @BeforeAll
+    static void trainAndQuantize() throws IOException {
+        DatasetSplit bundled = FashionMnist.loadBundledSubset();
+        InMemoryDataset testImages = ((InMemoryDataset) bundled.test()).balancedSubset(10);
+        run = tmp.resolve("run");
+        ZooTrainer.train(
+                TrainConfig.builder()
+                        .setModel(MODEL)
+                        .setRecipe(Recipes.get(Recipes.SMALL))
+                        .setEpochs(1)
+                        .optMaxSteps(60)
+                        .setBatch(32)
+                        .setImageSize(32)
+                        .optSeed(5)
+                        .optOut(run)
+                        .build(),
+                new DatasetSplit(bundled.train(), testImages),
+                TrainingListener.NONE);
+        calibration = tmp.resolve("calibration");
+        writePngs(((InMemoryDataset) bundled.train()).balancedSubset(7), calibration);
+        test = tmp.resolve("test");
+        writePngs(testImages, test);
+        int8 = tmp.resolve("int8");
+        CliRun q =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--samples",
+                        "64",
+                        "--out",
+                        int8.toString(),
+                        "--json");
+        assertEquals(0, q.code(), q.err());
+        JsonObject doc = JsonParser.parseString(q.out()).getAsJsonObject();
+        assertEquals(64, doc.get("samples").getAsInt());
+        assertEquals("minmax", doc.get("method").getAsString());
+        assertTrue(doc.get("quantized_values").getAsInt() > 20, q.out());
+    }
+
+    private static List<String> top1(Path weights, String precision) {
+        CliRun p =
+                CliRun.of(
+                        "predict",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        weights.toString(),
+                        test.toString(),
+                        "--top",
+                        "1",
+                        "--json");
+        assertEquals(0, p.code(), p.err());
+        JsonObject doc = JsonParser.parseString(p.out()).getAsJsonObject();
+        assertEquals(precision, doc.get("precision").getAsString());
+        List<String> out = new ArrayList<>();
+        for (var row : doc.getAsJsonArray("predictions")) {
+            JsonArray top = row.getAsJsonObject().getAsJsonArray("top");
+            out.add(top.get(0).getAsJsonObject().get("class").getAsString());
+        }
+        return out;
+    }
+
+    @Test
+    void predictOnTheInt8DirectoryAgreesWithFp32() {
+        List<String> fp32 = top1(run, "fp32");
+        List<String> q = top1(int8, "int8");
+        int same = 0;
+        for (int i = 0; i < fp32.size(); i++) {
+            same += fp32.get(i).equals(q.get(i)) ? 1 : 0;
+        }
+        double agreement = (double) same / fp32.size();
+        assertTrue(agreement >= 0.95, "int8 top-1 agrees with fp32 on " + agreement + " of images");
+    }
+
+    @Test
+    void embedRunAndCriteriaRunInt8() throws Exception {
+        List<DecodedImage> images = new ArrayList<>();
+        try (Stream<Path> s = Files.list(test)) {
+            for (Path f : s.sorted().limit(16).toList()) {
+                images.add(ImageDecoder.standard().decode(f));
+            }
+        }
+        float[][] fp32;
+        float[][] q;
+        try (ModelRuntime r =
+                ModelRuntime.builder()
+                        .setModel(MODEL)
+                        .optWeights(int8)
+                        .optFeatures(true)
+                        .optPrecision(Precision.FP32)
+                        .build()) {
+            fp32 = r.run(images);
+        }
+        try (ModelRuntime r =
+                ModelRuntime.builder().setModel(MODEL).optWeights(int8).optFeatures(true).build()) {
+            assertEquals("int8", r.precision());
+            q = r.run(images);
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < fp32.length; i++) {
+            for (int k = 0; k < fp32[i].length; k++) {
+                num += (fp32[i][k] - q[i][k]) * (fp32[i][k] - q[i][k]);
+                den += fp32[i][k] * fp32[i][k];
+            }
+        }
+        assertTrue(
+                Math.sqrt(num / den) < 0.15,
+                "int8 features' relative L2 error " + Math.sqrt(num / den));
+
+        CliRun e =
+                CliRun.of(
+                        "embed",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        int8.toString(),
+                        test.toString(),
+                        "--out",
+                        tmp.resolve("emb").toString(),
+                        "--json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(
+                "int8",
+                JsonParser.parseString(e.out()).getAsJsonObject().get("precision").getAsString());
+
+        Criteria<Image, Classifications> c =
+                Criteria.builder()
+                        .setTypes(Image.class, Classifications.class)
+                        .optArtifactId(MODEL)
+                        .optArgument("weights", int8.toString())
+                        .build();
+        try (ZooModel<Image, Classifications> model = c.loadModel();
+                Predictor<Image, Classifications> p = model.newPredictor()) {
+            assertEquals("int8", model.getProperty(RegistryModelLoader.PRECISION_PROPERTY));
+            assertEquals(
+                    10,
+                    p.predict(ImageFactory.getInstance().fromFile(test.resolve("img_000.png")))
+                            .items()
+                            .size());
+        }
+    }
+
+    @Test
+    void aPrunedModelQuantizes() throws IOException {
+        Path pruned = tmp.resolve("pruned");
+        CliRun p =
+                CliRun.of(
+                        "prune",
+                        "--weights",
+                        run.resolve(MODEL + ".fvw").toString(),
+                        "--method",
+                        "l1",
+                        "--ratio",
+                        "0.5",
+                        "--out",
+                        pruned.toString());
+        assertEquals(0, p.code(), p.err());
+        Path out = tmp.resolve("pruned-int8");
+        CliRun q =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        pruned.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--samples",
+                        "16",
+                        "--out",
+                        out.toString());
+        assertEquals(0, q.code(), q.err());
+        assertTrue(Files.isRegularFile(out.resolve(MODEL + ".int8.onnx")));
+        assertEquals("int8", top1PrecisionOf(out));
+    }
+
+    private static String top1PrecisionOf(Path weights) {
+        CliRun p =
+                CliRun.of(
+                        "predict",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        weights.toString(),
+                        test.resolve("img_000.png").toString(),
+                        "--json");
+        assertEquals(0, p.code(), p.err());
+        return JsonParser.parseString(p.out()).getAsJsonObject().get("precision").getAsString();
+    }
+
+    @Test
+    void badInputsNameTheArgumentAndLeaveNothingBehind() throws IOException {
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        Path out = tmp.resolve("never");
+        String[][] cases = {
+            {"--calibration", empty.toString(), "holds no files"},
+            {
+                "--calibration",
+                calibration.toString(),
+                "--samples",
+                "100000",
+                "decodable images but --samples"
+            },
+            {
+                "--calibration",
+                calibration.toString(),
+                "--method",
+                "entropy",
+                "minmax or percentile"
+            },
+        };
+        for (String[] c : cases) {
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "quantize",
+                                    "--model",
+                                    MODEL,
+                                    "--weights",
+                                    run.toString(),
+                                    "--out",
+                                    out.toString()));
+            args.addAll(List.of(c).subList(0, c.length - 1));
+            CliRun r = CliRun.of(args.toArray(new String[0]));
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(c[c.length - 1]), r.err());
+            assertFalse(Files.exists(out), "no output after a failure");
+        }
+        CliRun seg =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        "hrnet_w18_seg",
+                        "--calibration",
+                        calibration.toString(),
+                        "--out",
+                        out.toString());
+        assertEquals(2, seg.code(), seg.err());
+        assertTrue(seg.err().contains("hrnet_w18_seg"), seg.err());
+        CliRun taken =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--out",
+                        run.toString());
+        assertEquals(2, taken.code(), taken.err());
+        assertTrue(taken.err().contains("exists"), taken.err());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(
+                    s.noneMatch(f -> f.getFileName().toString().contains(".tmp-")),
+                    "no temporaries");
+        }
+    }
+}
