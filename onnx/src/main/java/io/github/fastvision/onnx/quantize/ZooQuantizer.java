@@ -134,10 +134,12 @@ public final class ZooQuantizer {
                 } else {
                     WeightsFile.save(net, file);
                 }
-                logits = write(net, batches, method, info, file, false);
+                // Both keys describe the classifier's options, as the runtime that loads them does.
+                io.github.fastvision.models.ModelOptions options = net.getOptions();
+                logits = write(net, options, batches, method, info, file, false);
                 if (net instanceof VisionModel vm) {
                     vm.resetClassifier(0);
-                    write(net, batches, method, info, file, true);
+                    write(net, options, batches, method, info, file, true);
                 }
             } catch (OrtException e) {
                 throw new IllegalStateException(
@@ -166,13 +168,14 @@ public final class ZooQuantizer {
 
     private static Int8Quantizer.Result write(
             Backbone net,
+            io.github.fastvision.models.ModelOptions options,
             List<float[]> batches,
             QuantizationMethod method,
             ModelInfo info,
             Path weights,
             boolean features)
             throws IOException, OrtException {
-        String key = ZooExports.cacheKey(info, net.getOptions(), weights, features);
+        String key = ZooExports.cacheKey(info, options, weights, features);
         Int8Quantizer.Result r =
                 Int8Quantizer.quantize(net, batches, method, Map.of(ZooExports.INT8_OF, key));
         Files.write(RuntimeRequest.int8Model(weights, features), r.onnx());
