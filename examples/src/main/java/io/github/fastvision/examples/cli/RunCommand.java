@@ -77,6 +77,27 @@ public final class RunCommand implements Callable<Integer> {
             double ms,
             double loadSeconds) {}
 
+    /** Loads the model; an input smaller than the model's stride is named with its shape. */
+    private ModelRuntime open(ModelRuntime.Builder builder, Shape s) throws IOException {
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith("inputSize") && m.contains(" is too small: ")) {
+                throw new IllegalArgumentException(
+                        input
+                                + " has "
+                                + s.get(2)
+                                + "x"
+                                + s.get(3)
+                                + " images; "
+                                + m.substring(m.indexOf(" is too small: ") + 15),
+                        e);
+            }
+            throw e;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) {
@@ -115,15 +136,15 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(input + " holds no images (shape " + s + ")");
             }
             float[] values = x.toFloatArray();
-            try (ModelRuntime runtime =
+            ModelRuntime.Builder builder =
                     ModelRuntime.builder()
                             .setModel(modelName)
                             .optWeights(weights)
                             .optInputSize(Math.toIntExact(s.get(2)))
                             .optInChannels(Math.toIntExact(s.get(1)))
                             .optNumClasses(classes == null ? 0 : classes)
-                            .optEngine(engine == null ? null : InferenceEngine.parse(engine))
-                            .build()) {
+                            .optEngine(engine == null ? null : InferenceEngine.parse(engine));
+            try (ModelRuntime runtime = open(builder, s)) {
                 int n = Math.toIntExact(s.get(0));
                 long start = System.nanoTime();
                 float[][] rows = runtime.run(values, n);

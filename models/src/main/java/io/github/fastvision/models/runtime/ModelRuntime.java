@@ -62,6 +62,8 @@ public final class ModelRuntime implements AutoCloseable {
                             + " is too small: "
                             + info.name()
                             + " needs at least "
+                            + minSize
+                            + "x"
                             + minSize);
         }
         preprocessor =
