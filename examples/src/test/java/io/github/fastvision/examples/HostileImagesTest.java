@@ -255,4 +255,48 @@ class HostileImagesTest {
         assertEquals(0, sized.code(), sized.err());
         assertTrue(sized.out().contains("(N, 1, 64, 64)"), sized.out());
     }
+
+    @Test
+    void aLineBreakInAFileNameKeepsTheIndexAndTheTextAligned(
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("names");
+        Files.createDirectories(dir);
+        gray(dir.resolve("a.png"), 8, 8);
+        gray(dir.resolve("b\nc.png"), 8, 8);
+        gray(dir.resolve("d\\e.png"), 8, 8);
+        Path out = tmp.resolve("emb");
+        CliRun e =
+                CliRun.of(
+                        "embed",
+                        "--model",
+                        MODEL,
+                        "--image-size",
+                        "32",
+                        dir.toString(),
+                        "--out",
+                        out.toString());
+        assertEquals(0, e.code(), e.err());
+        List<String> index = Files.readAllLines(out.resolve("index.txt"));
+        assertEquals(3, index.size(), "one line per row: " + index);
+        assertTrue(index.get(1).endsWith("b\\nc.png"), index.get(1));
+        assertTrue(index.get(2).endsWith("d\\\\e.png"), index.get(2));
+        CliRun p = CliRun.of(predict(dir.toString(), "--top", "1"));
+        assertEquals(0, p.code(), p.err());
+        assertEquals(3, p.out().lines().count(), p.out());
+
+        Path file = tmp.resolve("file.txt");
+        Files.writeString(file, "x");
+        assertRefused(
+                CliRun.of(
+                        "embed",
+                        "--model",
+                        MODEL,
+                        "--image-size",
+                        "32",
+                        dir.toString(),
+                        "--out",
+                        file.toString()),
+                "--out " + file,
+                "not a directory");
+    }
 }

@@ -2,6 +2,7 @@ package io.github.fastvision.spark;
 
 import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.Engines;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,11 +78,20 @@ final class ExecutorModels {
     }
 
     private static ModelRuntime load(ModelSpec spec, Path weights) throws IOException {
+        InferenceEngine engine =
+                Engines.choose(
+                        spec.model(),
+                        spec.engine() == null ? null : InferenceEngine.parse(spec.engine()),
+                        spec.batch());
         return ModelRuntime.builder()
                 .setModel(spec.model())
                 .optWeights(weights)
                 .optInputSize(spec.inputSize())
-                .optEngine(spec.engine() == null ? null : InferenceEngine.parse(spec.engine()))
+                .optEngine(spec.engine() == null ? null : engine)
+                // Each Spark task has a core of its own: an ONNX Runtime session shared by the
+                // executor's tasks computes each call on its caller's thread alone, where the
+                // default (one thread per core per call) oversubscribes the cores.
+                .optThreads(engine == InferenceEngine.ONNX_RUNTIME ? 1 : 0)
                 .optFeatures(spec.kind() == ModelSpec.Kind.EMBEDDER)
                 .optBatchHint(spec.batch())
                 .build();

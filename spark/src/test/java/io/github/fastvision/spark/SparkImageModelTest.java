@@ -238,16 +238,22 @@ class SparkImageModelTest {
         }
     }
 
-    @Test
-    void residentMemoryDoesNotGrowOverManyPartitions() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"PyTorch", "OnnxRuntime"})
+    void residentMemoryDoesNotGrowOverManyPartitions(String engine) throws IOException {
         Dataset<Row> paths =
                 spark.createDataset(
                                 images.stream().map(Path::toString).collect(Collectors.toList()),
                                 Encoders.STRING())
                         .toDF("path")
                         .repartition(PARTITIONS);
-        SparkImageModel m = model().optContentColumn(null).optBatchSize(2).build();
+        SparkImageModel m =
+                model().optContentColumn(null)
+                        .optBatchSize(2)
+                        .optEngine(io.github.fastvision.models.InferenceEngine.parse(engine))
+                        .build();
         assertEquals(images.size(), m.predict(paths).collectAsList().size());
+        assertEquals(engine, m.modelLoads().get(0).engine());
         List<PartitionMemory> memory = m.partitionMemory();
         assertEquals(PARTITIONS, memory.size());
         // After a few partitions' warm-up (JIT, first-touch of libtorch's buffers).
@@ -256,7 +262,8 @@ class SparkImageModelTest {
         assertTrue(first > 0, "VmRSS is read from /proc/self/status");
         assertTrue(
                 last - first < GROWTH_LIMIT_BYTES,
-                "RSS grew by "
+                engine
+                        + ": RSS grew by "
                         + ((last - first) >> 20)
                         + " MiB from partition "
                         + WARM_PARTITIONS

@@ -58,6 +58,15 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         images.applyThreads();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(
+                    "--out "
+                            + out
+                            + " exists and is not a directory; expected a directory for "
+                            + EMBEDDINGS
+                            + " and "
+                            + INDEX);
+        }
         Files.createDirectories(out);
         AtomicFiles.checkWritableDirectory(out);
         AtomicFiles.removeStaleTemporaries(out, EMBEDDINGS, INDEX);
