@@ -19,7 +19,7 @@ for m in $models; do
     continue
   fi
   echo "$(date -u +%H:%M:%S) $m (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-  if ! ./fastvision bench models --quick --engine both --batch 1 --threads 1 --models "$m" \
+  if ! timeout 300 ./fastvision bench models --quick --engine both --batch 1 --threads 1 --models "$m" \
       --json > "$out/$m.json.tmp" 2> "$out/$m.log"; then
     echo "  $m failed, see $out/$m.log" >&2
   fi

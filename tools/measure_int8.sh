@@ -22,7 +22,7 @@ for m in $models; do
     cp "$out/int8/$m/$m.fvw" "$out/fp32/$m/$m.fvw"
   fi
   ./fastvision bench models --quick --engine OnnxRuntime --batch "$batches" --threads "$threads" \
-    --models "weights:$out/fp32/$m/$m.fvw,weights:$out/int8/$m/$m.fvw" --json 2> "$out/$m.log" \
+    --models "$m" --weights "$out/fp32/$m/$m.fvw,$out/int8/$m/$m.fvw" --json 2> "$out/$m.log" \
     | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)["rows"]

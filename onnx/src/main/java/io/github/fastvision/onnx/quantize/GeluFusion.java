@@ -85,6 +85,10 @@ final class GeluFusion {
         }
         nodes.clear();
         nodes.addAll(out);
+        // The pattern's constants (√2, 1, 0.5) are no longer read where nothing else reads them.
+        Set<String> read = new HashSet<>();
+        out.forEach(n -> read.addAll(n.inputs()));
+        graph.initializers().keySet().retainAll(read);
         return replaced.size();
     }
 
