@@ -1,5 +1,6 @@
 package io.github.fastvision.spark;
 
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.runtime.Engines;
@@ -10,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The models of this JVM, one per {@link ModelSpec#key()}: an executor loads a model once, for its
@@ -69,7 +68,7 @@ final class ExecutorModels {
                 Files.write(file, spec.weights().value());
                 return load(spec, file);
             } finally {
-                deleteTree(dir);
+                AtomicFiles.deleteTree(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(
@@ -95,14 +94,6 @@ final class ExecutorModels {
                 .optFeatures(spec.kind() == ModelSpec.Kind.EMBEDDER)
                 .optBatchHint(spec.batch())
                 .build();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Closes and forgets every model of this JVM. */

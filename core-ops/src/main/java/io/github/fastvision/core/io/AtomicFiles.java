@@ -67,6 +67,24 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
+     * Deletes a directory and everything under it, without following links (a link is removed, not
+     * what it points to).
+     *
+     * @param dir the directory; nothing happens when it does not exist
+     * @throws IOException when an entry cannot be removed
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
      * Removes the temporary files an interrupted (killed) earlier write of these targets left in a
      * directory: only names of the form {@code .<name>.<digits>.tmp<ext>} for the given target
      * names, and only files last modified before this process started, so a write in progress in

@@ -18,6 +18,7 @@ import io.github.fastvision.benchmarks.report.ReportWriter;
 import io.github.fastvision.core.OperatorCatalog;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.BatchNormFolding;
@@ -344,7 +345,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path calibration = trainOut.resolve("calibration-images");
             writePngs(train, calibration);
             Path out = trainOut.resolve("int8");
-            deleteTree(out);
+            AtomicFiles.deleteTree(out);
             ZooQuantizer.quantize(
                     "fasternet_t0",
                     trainOut,
@@ -439,17 +440,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Arrays.sort(ms);
             return new double[] {(double) correct / files.size(), ms[ms.length / 2]};
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
         }
     }
 

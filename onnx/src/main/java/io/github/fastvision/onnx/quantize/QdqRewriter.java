@@ -24,9 +24,9 @@ import java.util.Map;
 final class QdqRewriter {
 
     /**
-     * Weights use 7 of int8's bits (±63): ONNX Runtime's u8·s8 kernels on this CPU sum pairs of
-     * products in 16 bits, which full-range weights overflow (the tiny FasterNet's logits moved by
-     * 15% instead of 5%, see docs/results/int8.md).
+     * Weights use 7 of int8's bits (±63): ONNX Runtime's AVX2 u8·s8 kernels (CPUs without VNNI) sum
+     * pairs of products in 16 bits, which full-range weights overflow (the tiny FasterNet's logits
+     * moved by 15% instead of 5%, see docs/results/int8.md).
      */
     private static final int WEIGHT_LEVELS = 63;
 

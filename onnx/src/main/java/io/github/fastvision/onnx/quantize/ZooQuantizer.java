@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.onnxruntime.OrtException;
+import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.VisionModel;
@@ -162,7 +163,7 @@ public final class ZooQuantizer {
                     logits.keptFp32(),
                     out.toString());
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -274,16 +275,5 @@ public final class ZooQuantizer {
                             + "; lower --samples or add images");
         }
         return batches;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
