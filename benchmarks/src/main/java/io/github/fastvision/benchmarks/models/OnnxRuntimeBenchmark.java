@@ -93,16 +93,13 @@ public class OnnxRuntimeBenchmark {
         // int8 model gets a sanity bound only (relative L2 error below 1: not garbage), since the
         // benchmark's random input is unlike its calibration images (quantize --eval measures
         // accuracy on real ones).
-        float[][] got = runtime.run(input, batch);
-        float[][] want;
+        float[] got = runtime.runFlat(input, batch);
+        float[] want;
         try (ModelRuntime reference = runtime(built, InferenceEngine.PYTORCH)) {
-            want = reference.run(input, batch);
+            want = reference.runFlat(input, batch);
         }
         boolean int8 = "int8".equals(runtime.precision());
-        double error =
-                int8
-                        ? relativeL2(flat(want), flat(got))
-                        : ZooExports.relativeError(flat(want), flat(got));
+        double error = int8 ? relativeL2(want, got) : ZooExports.relativeError(want, got);
         double allowed = int8 ? 1.0 : ZooExports.TOLERANCE;
         if (!(error <= allowed)) {
             throw new IllegalStateException(
@@ -142,15 +139,6 @@ public class OnnxRuntimeBenchmark {
                 .build();
     }
 
-    private static float[] flat(float[][] rows) {
-        int d = rows[0].length;
-        float[] out = new float[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * d, d);
-        }
-        return out;
-    }
-
     private static float[] randomInput(long[] shape) {
         long n = 1;
         for (long d : shape) {
@@ -187,6 +175,6 @@ public class OnnxRuntimeBenchmark {
      */
     @Benchmark
     public float forward() throws OrtException {
-        return peer != null ? peer.run(input, shape).values()[0] : runtime.run(input, batch)[0][0];
+        return peer != null ? peer.run(input, shape).values()[0] : runtime.runFlat(input, batch)[0];
     }
 }

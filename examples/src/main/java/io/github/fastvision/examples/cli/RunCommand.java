@@ -147,12 +147,8 @@ public final class RunCommand implements Callable<Integer> {
             try (ModelRuntime runtime = open(builder, s)) {
                 int n = Math.toIntExact(s.get(0));
                 long start = System.nanoTime();
-                float[][] rows = runtime.run(values, n);
+                float[] flat = runtime.runFlat(values, n);
                 double ms = (System.nanoTime() - start) / 1e6;
-                float[] flat = new float[n * runtime.outputs()];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(rows[i], 0, flat, i * runtime.outputs(), runtime.outputs());
-                }
                 long[] outShape = {n, runtime.outputs()};
                 Npy.write(output, flat, outShape);
                 PrintWriter out = spec.commandLine().getOut();

@@ -276,6 +276,29 @@ public final class ModelRuntime implements AutoCloseable {
      * @return per image: logits, or pooled features
      */
     public float[][] run(float[] batch, int n) {
+        return rows(runFlat(batch, n), n);
+    }
+
+    /**
+     * Runs the model on a batch written straight into the engine's input.
+     *
+     * @param n the batch size, at least 1
+     * @param fill writes {@code n} preprocessed images (N, C, size, size) into the buffer
+     * @return per image: logits, or pooled features
+     */
+    public float[][] run(int n, Consumer<FloatBuffer> fill) {
+        return rows(runFlat(n, fill), n);
+    }
+
+    /**
+     * Runs the model on already preprocessed values and returns its output as one row-major array,
+     * for callers that need an (N, outputs) tensor rather than rows.
+     *
+     * @param batch (N, C, size, size) values
+     * @param n the batch size
+     * @return {@code n * outputs()} values, image after image
+     */
+    public float[] runFlat(float[] batch, int n) {
         long want = (long) n * preprocessor.floatsPerImage();
         if (n < 1 || batch.length != want) {
             throw new IllegalArgumentException(
@@ -292,21 +315,24 @@ public final class ModelRuntime implements AutoCloseable {
                             + " floats but got "
                             + batch.length);
         }
-        return run(n, buffer -> buffer.put(batch));
+        return runFlat(n, buffer -> buffer.put(batch));
     }
 
     /**
-     * Runs the model on a batch written straight into the engine's input.
+     * Runs the model on a batch written straight into the engine's input, output as one array.
      *
      * @param n the batch size, at least 1
      * @param fill writes {@code n} preprocessed images (N, C, size, size) into the buffer
-     * @return per image: logits, or pooled features
+     * @return {@code n * outputs()} values, image after image
      */
-    public float[][] run(int n, Consumer<FloatBuffer> fill) {
+    public float[] runFlat(int n, Consumer<FloatBuffer> fill) {
         if (n < 1) {
             throw new IllegalArgumentException("a batch needs at least one image but got " + n);
         }
-        float[] flat = session.run(n, fill);
+        return session.run(n, fill);
+    }
+
+    private float[][] rows(float[] flat, int n) {
         int outputs = session.outputs();
         float[][] out = new float[n][outputs];
         for (int i = 0; i < n; i++) {

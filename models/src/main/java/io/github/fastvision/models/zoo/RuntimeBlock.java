@@ -52,12 +52,12 @@ final class RuntimeBlock extends AbstractBlock {
             x = x.toType(DataType.FLOAT32, false);
         }
         int n = (int) want.get(0);
-        float[][] rows;
+        float[] flat;
         if ("PyTorch".equals(x.getManager().getEngine().getEngineName())) {
             // A view of the tensor's memory: the batch is copied once, into the engine's input.
             NDArray input = x;
-            rows =
-                    runtime.run(
+            flat =
+                    runtime.runFlat(
                             n,
                             buffer ->
                                     buffer.put(
@@ -65,11 +65,7 @@ final class RuntimeBlock extends AbstractBlock {
                                                     .order(ByteOrder.nativeOrder())
                                                     .asFloatBuffer()));
         } else {
-            rows = runtime.run(x.toFloatArray(), n);
-        }
-        float[] flat = new float[n * runtime.outputs()];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rows[i], 0, flat, i * runtime.outputs(), runtime.outputs());
+            flat = runtime.runFlat(x.toFloatArray(), n);
         }
         return new NDList(x.getManager().create(flat, new Shape(n, runtime.outputs())));
     }
