@@ -83,7 +83,7 @@ public final class FastVisionCli {
         cli.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
                     cmd.getErr()
-                            .println("fastvision " + cmd.getCommandName() + ": " + ex.getMessage());
+                            .println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                     return ex instanceof IllegalArgumentException ? 2 : 1;
                 });
         return cli;

@@ -49,6 +49,40 @@ class SharedOptionsTest {
     }
 
     @Test
+    void eachBenchSuiteDescribesItsOwnOptions(@TempDir Path tmp) {
+        String models = CliRun.of("bench", "models", "--help").out();
+        for (String part :
+                new String[] {
+                    "--models",
+                    "--weights",
+                    "--engine",
+                    "--peer-onnx",
+                    "--threads",
+                    "--json",
+                    "DJL's own ResNetV1-50"
+                }) {
+            assertTrue(models.contains(part), part + " in: " + models);
+        }
+        String ops = CliRun.of("bench", "ops", "--help").out();
+        assertTrue(ops.contains("--threads") && ops.contains("--json"), ops);
+        assertFalse(ops.contains("--weights") || ops.contains("--models"), ops);
+        // Shared options reach the suite whether given before or after its name.
+        String out = tmp.resolve("b").toString();
+        for (CliRun r :
+                new CliRun[] {
+                    CliRun.of("bench", "ops", "--threads", "0", "--out", out),
+                    CliRun.of("bench", "--threads", "0", "ops", "--out", out)
+                }) {
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--threads must be >= 1 but was 0"), r.err());
+        }
+        CliRun none = CliRun.of("bench");
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("name a suite: ops, pconv, models or pflayer"), none.err());
+        assertFalse(Files.exists(tmp.resolve("b")), "JMH did not start");
+    }
+
+    @Test
     void seedDefaultsStayPerCommand() {
         String run = CliRun.of("run", "--help").out();
         assertTrue(run.contains("--seed=<seed>") && run.contains("(default: 0)"), run);

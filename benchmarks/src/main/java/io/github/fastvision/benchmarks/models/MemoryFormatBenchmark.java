@@ -1,7 +1,7 @@
 package io.github.fastvision.benchmarks.models;
 
-import io.github.fastvision.benchmarks.ForwardBenchmark;
-import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.benchmarks.workload.ForwardBenchmark;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.core.runtime.InferenceMode;
 import io.github.fastvision.core.runtime.MemoryFormat;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.github.fastvision.benchmarks.models;
 
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
-import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.runtime.ModelRuntime;

@@ -1,8 +1,8 @@
 package io.github.fastvision.benchmarks.ops;
 
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.benchmarks.ForwardBenchmark;
-import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.benchmarks.workload.ForwardBenchmark;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;

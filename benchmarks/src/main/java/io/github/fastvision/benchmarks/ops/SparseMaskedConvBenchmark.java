@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.core.anytime.SparseConv;
 import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.layers.Autograd;

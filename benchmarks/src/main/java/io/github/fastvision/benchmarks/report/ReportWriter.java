@@ -1,6 +1,5 @@
 package io.github.fastvision.benchmarks.report;
 
-import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.io.Json;
 import java.io.IOException;

@@ -10,11 +10,12 @@ import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.gson.annotations.SerializedName;
-import io.github.fastvision.benchmarks.BenchSuite;
-import io.github.fastvision.benchmarks.PeakShare;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.report.PeakShare;
 import io.github.fastvision.benchmarks.report.ReportWriter;
+import io.github.fastvision.benchmarks.suite.BenchSettings;
+import io.github.fastvision.benchmarks.suite.Suites;
 import io.github.fastvision.core.OperatorCatalog;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.fasternet.FasterNetBlock;
@@ -26,6 +27,7 @@ import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
+import io.github.fastvision.core.runtime.MedianLatency;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
@@ -233,28 +235,30 @@ public final class DemoCommand implements Callable<Integer> {
             Block block = e.factory().get();
             block.initialize(manager, DataType.FLOAT32, e.input());
             ParameterStore ps = new ParameterStore(manager, false);
-            double[] ms = new double[repeats];
-            long[] output = null;
-            for (int i = -2; i < repeats; i++) {
-                try (NDManager batch = manager.newSubManager()) {
-                    NDArray x = batch.randomNormal(e.input());
-                    long start = System.nanoTime();
-                    NDArray y = block.forward(ps, new NDList(x), false).singletonOrThrow();
-                    y.getFloat(new long[y.getShape().dimension()]);
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - start) / 1e6;
-                    }
-                    output = y.getShape().getShape();
-                }
-            }
-            Arrays.sort(ms);
+            long[][] output = new long[1][];
+            double ms =
+                    MedianLatency.ms(
+                            2,
+                            repeats,
+                            lap -> {
+                                try (NDManager batch = manager.newSubManager()) {
+                                    NDArray x = batch.randomNormal(e.input());
+                                    lap.start();
+                                    NDArray y =
+                                            block.forward(ps, new NDList(x), false)
+                                                    .singletonOrThrow();
+                                    y.getFloat(new long[y.getShape().dimension()]);
+                                    lap.stop();
+                                    output[0] = y.getShape().getShape();
+                                }
+                            });
             return new OperatorRow(
                     e.name(),
                     e.source(),
                     e.input().getShape(),
-                    output,
+                    output[0],
                     Blocks.trainableParameters(block),
-                    ms[repeats / 2]);
+                    ms);
         }
     }
 
@@ -448,8 +452,8 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(benchOut);
             BenchReport report =
-                    BenchSuite.OPS.run(
-                            BenchSuite.Settings.builder()
+                    Suites.OPS.run(
+                            BenchSettings.builder()
                                     .optBatches(List.of(1))
                                     .optQuick(true)
                                     .setLog(benchOut.resolve("demo_jmh.log"))
@@ -468,23 +472,24 @@ public final class DemoCommand implements Callable<Integer> {
             Shape in = model.inputShape(1);
             model.initialize(manager, DataType.FLOAT32, in);
             ParameterStore ps = new ParameterStore(manager, false);
-            double[] ms = new double[repeats];
-            long[] output = null;
-            for (int i = -1; i < repeats; i++) {
-                try (NDManager batch = manager.newSubManager()) {
-                    NDArray x = batch.randomNormal(in);
-                    long start = System.nanoTime();
-                    NDArray y = model.forward(ps, new NDList(x), false).singletonOrThrow();
-                    y.getFloat(0, 0);
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - start) / 1e6;
-                    }
-                    output = y.getShape().getShape();
-                }
-            }
-            Arrays.sort(ms);
-            return new ModelRow(
-                    name, cost.params(), cost.macs(), in.getShape(), output, ms[repeats / 2]);
+            long[][] output = new long[1][];
+            double ms =
+                    MedianLatency.ms(
+                            1,
+                            repeats,
+                            lap -> {
+                                try (NDManager batch = manager.newSubManager()) {
+                                    NDArray x = batch.randomNormal(in);
+                                    lap.start();
+                                    NDArray y =
+                                            model.forward(ps, new NDList(x), false)
+                                                    .singletonOrThrow();
+                                    y.getFloat(0, 0);
+                                    lap.stop();
+                                    output[0] = y.getShape().getShape();
+                                }
+                            });
+            return new ModelRow(name, cost.params(), cost.macs(), in.getShape(), output[0], ms);
         }
     }
 
@@ -635,8 +640,11 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("%s: %.2f%n", f.name(), f.value());
             } else {
                 out.printf(
-                        "%s: %.2f (target %s; met here: %s)%n",
-                        f.name(), f.value(), f.target(), f.met() ? "yes" : "no");
+                        "%s: %.2f measured here (target %s: %s)%n",
+                        f.name(),
+                        f.value(),
+                        f.target(),
+                        f.met() ? "reached" : "not reached on this machine");
             }
         }
         if (b.findings().stream().anyMatch(f -> Boolean.FALSE.equals(f.met()))) {

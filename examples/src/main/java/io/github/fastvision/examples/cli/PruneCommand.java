@@ -2,6 +2,7 @@ package io.github.fastvision.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.github.fastvision.core.cost.Cost;
+import io.github.fastvision.core.runtime.MedianLatency;
 import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelRegistry;
@@ -297,15 +298,6 @@ public final class PruneCommand implements Callable<Integer> {
     /** Median latency of a batch of zeros through the runtime. */
     static double latencyMs(ModelRuntime model, int batch) {
         float[] x = new float[batch * model.preprocessor().floatsPerImage()];
-        double[] ms = new double[RUNS];
-        for (int i = -WARMUP; i < RUNS; i++) {
-            long t = System.nanoTime();
-            model.run(x, batch);
-            if (i >= 0) {
-                ms[i] = (System.nanoTime() - t) / 1e6;
-            }
-        }
-        Arrays.sort(ms);
-        return ms[RUNS / 2];
+        return MedianLatency.ms(WARMUP, RUNS, () -> model.run(x, batch));
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.runtime.InferenceMode;
+import io.github.fastvision.core.runtime.MedianLatency;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.fasternet.FasterNet;
@@ -22,7 +23,6 @@ import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.recipe.Recipe;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -174,19 +174,18 @@ public final class PConvRatioStudy {
         try {
             ParameterStore ps = new ParameterStore(manager, false);
             Shape in = model.inputShape(1);
-            double[] ms = new double[RUNS];
-            for (int i = 0; i < WARMUP + RUNS; i++) {
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.randomNormal(in);
-                    long t = System.nanoTime();
-                    model.forward(ps, new NDList(x), false).singletonOrThrow().getFloat(0, 0);
-                    if (i >= WARMUP) {
-                        ms[i - WARMUP] = (System.nanoTime() - t) / 1e6;
-                    }
-                }
-            }
-            Arrays.sort(ms);
-            return ms[RUNS / 2];
+            return MedianLatency.ms(
+                    WARMUP,
+                    RUNS,
+                    lap -> {
+                        try (NDManager sub = manager.newSubManager()) {
+                            NDArray x = sub.randomNormal(in);
+                            lap.start();
+                            model.forward(ps, new NDList(x), false)
+                                    .singletonOrThrow()
+                                    .getFloat(0, 0);
+                        }
+                    });
         } finally {
             InferenceMode.exit(model);
         }

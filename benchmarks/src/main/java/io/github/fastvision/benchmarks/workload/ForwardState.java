@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.workload;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The machine's practical peak: square float32 matrix products ({@code size}³ multiply-adds), at
- * two sizes, since the best size for the BLAS kernel differs between machines; {@link
- * BenchSuite#peak} takes the best iteration of either.
+ * two sizes, since the best size for the BLAS kernel differs between machines; a suite takes the
+ * best iteration of either as the peak.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

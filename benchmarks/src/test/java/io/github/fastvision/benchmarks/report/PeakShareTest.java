@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

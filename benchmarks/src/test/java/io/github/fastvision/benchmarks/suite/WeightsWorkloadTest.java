@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.suite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelInfo;
@@ -55,8 +56,8 @@ class WeightsWorkloadTest {
     void theModelsSuiteComparesAPrunedModelWithItsZooModel(@TempDir Path dir) throws Exception {
         String name = Workloads.WEIGHTS + prunedFile(dir);
         BenchReport report =
-                BenchSuite.MODELS.run(
-                        BenchSuite.Settings.builder()
+                Suites.MODELS.run(
+                        BenchSettings.builder()
                                 .optModels(List.of("test_vgg_cifar", name))
                                 .optBatches(List.of(1))
                                 .optQuick(true)

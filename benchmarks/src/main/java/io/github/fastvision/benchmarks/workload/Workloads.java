@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.workload;
 
 import ai.djl.basicmodelzoo.cv.classification.MobileNetV2;
 import ai.djl.basicmodelzoo.cv.classification.ResNetV1;

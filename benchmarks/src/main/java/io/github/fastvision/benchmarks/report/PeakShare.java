@@ -1,4 +1,4 @@
-package io.github.fastvision.benchmarks;
+package io.github.fastvision.benchmarks.report;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -53,7 +53,7 @@ public final class PeakShare {
      * @param peak the peak
      * @return e.g. {@code 57.3}, or {@code >peak?} when the share is impossible
      */
-    public static String percent(double achieved, double peak) {
+    static String percent(double achieved, double peak) {
         OptionalDouble s = of(achieved, peak);
         return s.isPresent() ? String.format(Locale.ROOT, "%.1f", 100 * s.getAsDouble()) : ">peak?";
     }

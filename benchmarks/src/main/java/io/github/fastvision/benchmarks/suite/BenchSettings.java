@@ -1,0 +1,167 @@
+package io.github.fastvision.benchmarks.suite;
+
+import io.github.fastvision.models.InferenceEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The settings of a suite run.
+ *
+ * @param threads intra-op threads
+ * @param batches batch sizes (latency at 1, throughput at 32 by default)
+ * @param models models for the models/pflayer suites, or empty for the defaults
+ * @param quick short, in-process runs (no forks, few iterations)
+ * @param log where JMH's own output goes
+ * @param engines the engines the models/pflayer suites measure zoo models on
+ * @param peerOnnx a directory of externally exported .onnx files measured on ONNX Runtime (one row
+ *     each, models/pflayer suites), or null
+ */
+public record BenchSettings(
+        int threads,
+        List<Integer> batches,
+        List<String> models,
+        boolean quick,
+        Path log,
+        List<InferenceEngine> engines,
+        Path peerOnnx) {
+
+    /**
+     * Starts settings: one thread, batches 1 and 32, the suite's default models, full runs.
+     *
+     * @return a builder; {@link Builder#setLog} is required
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link BenchSettings} by name instead of five positional values. */
+    public static final class Builder {
+
+        private int threads = 1;
+        private List<Integer> batches = List.of(1, 32);
+        private List<String> models = List.of();
+        private boolean quick;
+        private Path log;
+        private List<InferenceEngine> engines = List.of(InferenceEngine.values());
+        private Path peerOnnx;
+
+        private Builder() {}
+
+        /**
+         * Sets the engines zoo models are measured on in the models/pflayer suites.
+         *
+         * @param engines at least one (default both: PyTorch and ONNX Runtime side by side)
+         * @return this builder
+         */
+        public Builder optEngines(List<InferenceEngine> engines) {
+            this.engines = List.copyOf(engines);
+            return this;
+        }
+
+        /**
+         * Sets a directory of externally exported .onnx files, each measured on ONNX Runtime (batch
+         * 1) as a peer row.
+         *
+         * @param dir the directory (default none)
+         * @return this builder
+         */
+        public Builder optPeerOnnx(Path dir) {
+            this.peerOnnx = dir;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op threads.
+         *
+         * @param threads at least 1 (default 1, the papers' CPU setting)
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the batch sizes.
+         *
+         * @param batches each at least 1 (default 1 and 32)
+         * @return this builder
+         */
+        public Builder optBatches(List<Integer> batches) {
+            this.batches = List.copyOf(batches);
+            return this;
+        }
+
+        /**
+         * Sets the models of the models/pflayer suites.
+         *
+         * @param models zoo names; empty for the suite's defaults (the default)
+         * @return this builder
+         */
+        public Builder optModels(List<String> models) {
+            this.models = List.copyOf(models);
+            return this;
+        }
+
+        /**
+         * Chooses short in-process runs (no forks, few iterations).
+         *
+         * @param quick true for quick runs (default false)
+         * @return this builder
+         */
+        public Builder optQuick(boolean quick) {
+            this.quick = quick;
+            return this;
+        }
+
+        /**
+         * Sets where JMH's own output goes.
+         *
+         * @param log the log file
+         * @return this builder
+         */
+        public Builder setLog(Path log) {
+            this.log = log;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the bad value
+         */
+        public BenchSettings build() {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
+            }
+            if (batches.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "batches must hold at least one batch size (each >= 1)");
+            }
+            for (int b : batches) {
+                if (b < 1) {
+                    throw new IllegalArgumentException("batches must each be >= 1 but got " + b);
+                }
+            }
+            if (log == null) {
+                throw new IllegalArgumentException(
+                        "log is required: the file JMH's output goes to");
+            }
+            if (engines.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "engines must hold at least one of "
+                                + Arrays.toString(InferenceEngine.values()));
+            }
+            if (peerOnnx != null && !Files.isDirectory(peerOnnx)) {
+                throw new IllegalArgumentException(
+                        "peerOnnx must be a directory of .onnx files but "
+                                + peerOnnx
+                                + " is not a directory");
+            }
+            return new BenchSettings(threads, batches, models, quick, log, engines, peerOnnx);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.fastvision.benchmarks.suite;
+
+import io.github.fastvision.benchmarks.report.BenchReport;
+import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.report.PeakShare;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One benchmark suite: the JMH runs that give its rows and the findings derived from them. {@link
+ * #run} measures the matmul peak, the rows and then the findings; {@link Suites} lists the suites.
+ */
+public abstract class BenchSuite {
+
+    private final String name;
+    private final String description;
+
+    /**
+     * Names the suite.
+     *
+     * @param name the name on the command line and in the report files
+     * @param description one line saying what it measures
+     */
+    protected BenchSuite(String name, String description) {
+        this.name = name;
+        this.description = description;
+    }
+
+    /**
+     * The suite's name: ops, pconv, models or pflayer.
+     *
+     * @return the name
+     */
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * What the suite measures, in one line.
+     *
+     * @return the description
+     */
+    public final String description() {
+        return description;
+    }
+
+    /**
+     * The batch sizes measured when none are given.
+     *
+     * @return 1 (latency) and 32 (throughput), unless a suite says otherwise
+     */
+    public List<Integer> defaultBatches() {
+        return List.of(1, 32);
+    }
+
+    /**
+     * Runs the suite.
+     *
+     * @param s settings
+     * @return the report
+     */
+    public final BenchReport run(BenchSettings s) {
+        double measured = Jmh.peak(s);
+        List<BenchReport.Finding> refused = new ArrayList<>();
+        List<BenchRow> rows = rows(s, refused);
+        double best = rows.stream().mapToDouble(BenchRow::flopsPerS).max().orElse(0);
+        double peak = PeakShare.reconcile(measured, best, () -> Jmh.peak(s));
+        List<BenchReport.Finding> findings = new ArrayList<>(findings(rows, peak));
+        findings.addAll(refused);
+        return new BenchReport(name, peak, s.threads(), rows, findings);
+    }
+
+    /**
+     * Measures the suite's rows.
+     *
+     * @param s settings
+     * @param refused where a workload that could not be measured is recorded as a finding
+     * @return the rows
+     */
+    protected abstract List<BenchRow> rows(BenchSettings s, List<BenchReport.Finding> refused);
+
+    /**
+     * Derives the numbers the papers' claims are about from the rows.
+     *
+     * @param rows the rows of this run
+     * @param peak the matmul peak of this run
+     * @return the findings
+     */
+    protected abstract List<BenchReport.Finding> findings(List<BenchRow> rows, double peak);
+
+    /**
+     * A finding compared with a target.
+     *
+     * @param name what the value is
+     * @param value the value
+     * @param target the bound, or null for a value reported without one
+     * @return the finding
+     */
+    protected static BenchReport.Finding finding(String name, double value, Target target) {
+        return target == null
+                ? new BenchReport.Finding(name, value, null, null)
+                : new BenchReport.Finding(name, value, target.describe(), target.met(value));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.fastvision.benchmarks.suite;
+
+import io.github.fastvision.benchmarks.ops.PeakFlopsBenchmark;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** The JMH run settings every suite shares, and the matmul peak they are compared with. */
+final class Jmh {
+
+    private Jmh() {}
+
+    /**
+     * JMH options for one benchmark class under the run settings.
+     *
+     * @param s settings
+     * @param benchmark the JMH class
+     * @return options to refine with the suite's parameters
+     */
+    static ChainedOptionsBuilder options(BenchSettings s, Class<?> benchmark) {
+        ChainedOptionsBuilder b =
+                new OptionsBuilder()
+                        .include(benchmark.getName() + ".")
+                        .param("threads", Integer.toString(s.threads()))
+                        .shouldFailOnError(true)
+                        .jvmArgsAppend(
+                                "-Dai.djl.offline=true",
+                                "-Xmx4g",
+                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+                        .output(s.log().toString());
+        if (s.quick()) {
+            // In-process runs save a JVM start per benchmark, but the tuned allocator
+            // (NativeAllocator: no mmap, high trim threshold) keeps every model's batch-32
+            // activations mapped: eight models at batch 32 grew one JVM past 20 GB. Batches above
+            // 1 therefore get a fork per benchmark, which returns that memory when it exits.
+            boolean large = s.batches().stream().anyMatch(x -> x > 1);
+            b.forks(large ? 1 : 0)
+                    .warmupIterations(1)
+                    .warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(2)
+                    .measurementTime(TimeValue.milliseconds(500));
+        }
+        return b;
+    }
+
+    /**
+     * JMH's string form of parameter values.
+     *
+     * @param values the values
+     * @return their strings
+     */
+    static String[] strings(List<?> values) {
+        return values.stream().map(String::valueOf).toArray(String[]::new);
+    }
+
+    /**
+     * Runs JMH.
+     *
+     * @param b the options
+     * @return the results
+     * @throws IllegalStateException when JMH fails, with its message
+     */
+    static Collection<RunResult> run(ChainedOptionsBuilder b) {
+        try {
+            return new Runner(b.build()).run();
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Measures the machine's matmul peak in multiply-adds per second: the best of several
+     * one-second iterations after two seconds of warm-up, in quick mode too (a peak measured in
+     * half a second on a cold machine came out below what a 3×3 convolution achieved), over the
+     * sizes of {@link PeakFlopsBenchmark}.
+     *
+     * @param s settings
+     * @return peak
+     */
+    static double peak(BenchSettings s) {
+        ChainedOptionsBuilder b =
+                options(s, PeakFlopsBenchmark.class)
+                        .warmupIterations(2)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
+        double best = 0;
+        for (RunResult r : run(b)) {
+            double n = Integer.parseInt(r.getParams().getParam("size"));
+            for (var iteration : r.getBenchmarkResults()) {
+                for (var it : iteration.getIterationResults()) {
+                    double ms = it.getPrimaryResult().getScore();
+                    best = Math.max(best, n * n * n / (ms / 1000.0));
+                }
+            }
+        }
+        return best;
+    }
+}
