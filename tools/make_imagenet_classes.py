@@ -3,7 +3,7 @@
 
 Writes the 1,000 class names of torchvision (Debian's python3-torchvision:
 apt-get install python3-torchvision), index order, one per line, UTF-8, to
-io/github/fastvision/models/inference/imagenet-1k.txt. `fastvision predict` labels
+io/github/fastvision/models/runtime/imagenet-1k.txt. `fastvision predict` labels
 1000-class weights that record no class names of their own with them.
 """
 import os
@@ -14,7 +14,7 @@ except ImportError:  # older layouts kept the list beside the weights enums
     from torchvision.models._api import _IMAGENET_CATEGORIES as CATEGORIES
 
 DST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "src", "main",
-                   "resources", "io", "github", "fastvision", "models", "inference",
+                   "resources", "io", "github", "fastvision", "models", "runtime",
                    "imagenet-1k.txt")
 
 

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * A family's evaluation preprocessing as its reference code defines it: resize the short side to
  * {@code floor(size / cropPct)} with {@code interpolation}, center-crop to size, scale to [0, 1],
  * normalize per channel. The size and channel count come from the model's {@link ModelOptions} (or
- * the weights file). {@code models.inference.ImagePreprocessor} is the one implementation; the
- * {@code Criteria} translator, {@code fastvision predict} and {@code embed} all use it.
+ * the weights file). {@code models.image.ImagePreprocessor} is the one implementation; the {@code
+ * Criteria} translator, {@code fastvision predict} and {@code embed} all use it.
  *
  * @param cropPct crop fraction in (0, 1] (0.875 for the CNNs, 0.9 for timm's ViT/PiT, 1 for no
  *     crop)

@@ -1,11 +1,11 @@
 package io.github.fastvision.spark;
 
 import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.models.image.DecodedImage;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ClassScore;
-import io.github.fastvision.models.inference.DecodedImage;
 import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.inference.ImageFormatException;
-import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.inference.TopK;
 import io.github.fastvision.models.runtime.ModelRuntime;

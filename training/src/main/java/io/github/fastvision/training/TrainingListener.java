@@ -2,7 +2,10 @@ package io.github.fastvision.training;
 
 import java.util.List;
 
-/** Receives progress from a {@link Trainer}. Every method has a no-op default. */
+/**
+ * Receives progress from a {@link io.github.fastvision.training.loop.Trainer}. Every method has a
+ * no-op default.
+ */
 public interface TrainingListener {
 
     /** A listener that ignores everything. */

@@ -1,8 +1,9 @@
 package io.github.fastvision.training;
 
 /**
- * Thrown by the {@link Trainer} at a step boundary after a {@link StopSignal} was raised; the step
- * in progress finished, nothing after it ran, and the last good checkpoint is kept.
+ * Thrown by the {@link io.github.fastvision.training.loop.Trainer} at a step boundary after a
+ * {@link StopSignal} was raised; the step in progress finished, nothing after it ran, and the last
+ * good checkpoint is kept.
  */
 public final class TrainingStoppedException extends RuntimeException {
 

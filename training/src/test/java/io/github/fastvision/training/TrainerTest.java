@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
 import io.github.fastvision.training.data.DatasetSplit;
+import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.progress.MetricsFiles;
 import io.github.fastvision.training.recipe.OptimizerKind;
 import io.github.fastvision.training.recipe.Recipe;

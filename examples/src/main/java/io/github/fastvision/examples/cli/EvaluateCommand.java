@@ -1,9 +1,9 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.training.Evaluator;
-import io.github.fastvision.training.ZooTrainer;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
+import io.github.fastvision.training.loop.ZooTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.github.fastvision.examples.cli;
 
-import io.github.fastvision.models.inference.DecodedImage;
+import io.github.fastvision.models.image.DecodedImage;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.inference.ImageFormatException;
-import io.github.fastvision.models.inference.ImagePreprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;

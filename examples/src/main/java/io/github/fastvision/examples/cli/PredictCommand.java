@@ -1,9 +1,9 @@
 package io.github.fastvision.examples.cli;
 
-import io.github.fastvision.models.inference.ClassNames;
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.Prediction;
+import io.github.fastvision.models.runtime.ClassNames;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
-import io.github.fastvision.models.inference.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

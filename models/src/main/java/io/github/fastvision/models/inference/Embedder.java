@@ -1,6 +1,8 @@
 package io.github.fastvision.models.inference;
 
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.image.DecodedImage;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.runtime.Precision;
 import java.awt.image.BufferedImage;

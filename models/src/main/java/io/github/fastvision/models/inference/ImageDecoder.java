@@ -1,5 +1,6 @@
 package io.github.fastvision.models.inference;
 
+import io.github.fastvision.models.image.DecodedImage;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;

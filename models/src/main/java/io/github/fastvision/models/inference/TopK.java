@@ -1,5 +1,6 @@
 package io.github.fastvision.models.inference;
 
+import io.github.fastvision.models.runtime.ClassNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -7,6 +7,8 @@ import ai.djl.modality.cv.Image;
 import io.github.fastvision.models.ModelFamily;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.image.DecodedImage;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,9 +1,9 @@
 package io.github.fastvision.training.data;
 
 import ai.djl.modality.cv.Image.Interpolation;
-import io.github.fastvision.models.inference.DecodedImage;
+import io.github.fastvision.models.image.DecodedImage;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
-import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.training.data.transform.Image;
 import java.io.IOException;
 import java.io.UncheckedIOException;

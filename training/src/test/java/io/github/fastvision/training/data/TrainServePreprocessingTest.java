@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.fastvision.models.Preprocessing;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
-import io.github.fastvision.models.inference.ImagePreprocessor;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.ZooTrainer;
 import io.github.fastvision.training.data.transform.Image;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.data.transform.RandomResizedCrop;
+import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

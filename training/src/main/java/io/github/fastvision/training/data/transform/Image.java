@@ -1,6 +1,6 @@
 package io.github.fastvision.training.data.transform;
 
-import io.github.fastvision.models.inference.ImagePreprocessor;
+import io.github.fastvision.models.image.ImagePreprocessor;
 
 /**
  * A float image, channels first.

@@ -1,7 +1,7 @@
 package io.github.fastvision.training.data.transform;
 
 import io.github.fastvision.models.Preprocessing;
-import io.github.fastvision.models.inference.ImagePreprocessor;
+import io.github.fastvision.models.image.ImagePreprocessor;
 import java.util.Random;
 
 /**

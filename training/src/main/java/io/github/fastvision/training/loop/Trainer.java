@@ -1,4 +1,4 @@
-package io.github.fastvision.training;
+package io.github.fastvision.training.loop;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +8,13 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.io.Json;
 import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.training.EpochMetrics;
+import io.github.fastvision.training.StopSignal;
+import io.github.fastvision.training.TrainConfig;
+import io.github.fastvision.training.TrainResult;
+import io.github.fastvision.training.TrainingDivergedException;
+import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.checkpoint.RunState;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
 import io.github.fastvision.training.data.DatasetSplit;

@@ -1,4 +1,4 @@
-package io.github.fastvision.models.inference;
+package io.github.fastvision.models.runtime;
 
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.BufferedReader;

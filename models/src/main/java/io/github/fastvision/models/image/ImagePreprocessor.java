@@ -1,4 +1,4 @@
-package io.github.fastvision.models.inference;
+package io.github.fastvision.models.image;
 
 import ai.djl.modality.cv.Image;
 import io.github.fastvision.models.Preprocessing;

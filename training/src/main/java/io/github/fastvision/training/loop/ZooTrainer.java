@@ -1,4 +1,4 @@
-package io.github.fastvision.training;
+package io.github.fastvision.training.loop;
 
 import ai.djl.engine.Engine;
 import ai.djl.modality.cv.Image;
@@ -10,6 +10,10 @@ import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.Preprocessing;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.training.Evaluator;
+import io.github.fastvision.training.TrainConfig;
+import io.github.fastvision.training.TrainResult;
+import io.github.fastvision.training.TrainingListener;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;

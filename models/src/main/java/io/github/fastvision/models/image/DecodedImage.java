@@ -1,8 +1,9 @@
-package io.github.fastvision.models.inference;
+package io.github.fastvision.models.image;
 
 /**
  * A decoded image: 8-bit pixels, channel-major (C, H, W), grayscale (1 channel) or RGB (3). What
- * {@link ImageDecoder} returns and {@link ImagePreprocessor} takes.
+ * {@link io.github.fastvision.models.inference.ImageDecoder} returns and {@link ImagePreprocessor}
+ * takes.
  */
 public final class DecodedImage {
 
