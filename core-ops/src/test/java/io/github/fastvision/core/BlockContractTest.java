@@ -21,7 +21,7 @@ import io.github.fastvision.core.anytime.RbfInterpolation;
 import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.vit.MultiHeadSelfAttention;
 import java.util.EnumSet;
@@ -127,7 +127,7 @@ class BlockContractTest {
     void declaredShapeMatchesRealOutput(OperatorCatalog.Entry e) {
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
-            Shape declared = Blocks.outShape(block, e.input());
+            Shape declared = ChildBlocks.outShape(block, e.input());
             // Inference as inference threads run it (autograd off), so sparse entries run sparsely.
             NDArray y =
                     inference(() -> Fixtures.forward(e, block, m.randomNormal(e.input()), false));
@@ -142,7 +142,8 @@ class BlockContractTest {
     void parameterCountEqualsHandFormula(OperatorCatalog.Entry e) {
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
-            assertEquals(HAND_COUNTED.get(e.name()), Blocks.trainableParameters(block), e.name());
+            assertEquals(
+                    HAND_COUNTED.get(e.name()), ChildBlocks.trainableParameters(block), e.name());
         }
     }
 
@@ -154,7 +155,7 @@ class BlockContractTest {
         assertFalse(fresh.isInitialized(), "counting must not allocate weights");
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = Fixtures.init(e.factory().get(), m, e.input());
-            assertEquals(Blocks.trainableParameters(block), cost.params(), e.name());
+            assertEquals(ChildBlocks.trainableParameters(block), cost.params(), e.name());
             NDArray y = Fixtures.forward(e, block, m.randomNormal(e.input()), false);
             assertEquals(y.getShape(), cost.output(), e.name());
         }

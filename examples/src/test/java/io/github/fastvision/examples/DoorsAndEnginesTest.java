@@ -35,7 +35,7 @@ import io.github.fastvision.models.weights.Npy;
 import io.github.fastvision.models.zoo.RegistryModelLoader;
 import io.github.fastvision.spark.SparkImageModel;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
@@ -99,7 +99,7 @@ class DoorsAndEnginesTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), images),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         pngs = tmp.resolve("pngs");
         Files.createDirectories(pngs);
         files = new ArrayList<>();

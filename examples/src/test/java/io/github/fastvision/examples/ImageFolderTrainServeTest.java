@@ -17,13 +17,13 @@ import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.io.WeightsFile;
-import io.github.fastvision.training.data.Batch;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -183,7 +183,7 @@ class ImageFolderTrainServeTest {
                         .setTransform(Pipeline.evaluation(IMAGE_SIZE, 1), IMAGE_SIZE)
                         .setBatchSize(testFiles.size())
                         .build()) {
-            Iterator<Batch> it = loader.epoch(0);
+            Iterator<TrainingBatch> it = loader.epoch(0);
             evaluation = it.next().images();
         }
         Path weights = run.resolve(MODEL + WeightsFile.EXTENSION);

@@ -10,14 +10,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.fastvision.models.weights.Npy;
-import io.github.fastvision.training.Evaluator;
+import io.github.fastvision.training.ClassifierEvaluator;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
-import io.github.fastvision.training.data.Batch;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
@@ -69,7 +69,7 @@ class PredictCommandTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), images),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         pngs = tmp.resolve("pngs");
         Files.createDirectories(pngs);
         float[] px = new float[28 * 28];
@@ -92,8 +92,8 @@ class PredictCommandTest {
                         .setTransform(Pipeline.evaluation(IMAGE_SIZE, 1), IMAGE_SIZE)
                         .setBatchSize(images.size())
                         .build()) {
-            Iterator<Batch> it = loader.epoch(0);
-            Batch b = it.next();
+            Iterator<TrainingBatch> it = loader.epoch(0);
+            TrainingBatch b = it.next();
             System.arraycopy(b.images(), 0, all, 0, all.length);
         }
         return all;
@@ -164,7 +164,7 @@ class PredictCommandTest {
             assertEquals(logits[i * classes + label], best.get("probability").getAsDouble(), 1e-3);
             correct += label == images.label(i) ? 1 : 0;
         }
-        Evaluator.Result e = ZooTrainer.evaluate(run, MODEL, images, IMAGE_SIZE);
+        ClassifierEvaluator.Result e = ZooTrainer.evaluate(run, MODEL, images, IMAGE_SIZE);
         assertEquals(e.accuracy(), (double) correct / images.size(), 1e-9);
     }
 

@@ -19,7 +19,7 @@ import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.runtime.Precision;
 import io.github.fastvision.models.zoo.RegistryModelLoader;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
@@ -85,7 +85,7 @@ class QuantizeCommandTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), testImages),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         calibration = tmp.resolve("calibration");
         writePngs(((InMemoryDataset) bundled.train()).balancedSubset(7), calibration);
         test = tmp.resolve("test");

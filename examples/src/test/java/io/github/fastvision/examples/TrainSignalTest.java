@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonParser;
 import io.github.fastvision.training.StopSignal;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
 import io.github.fastvision.training.data.DatasetSplit;
@@ -116,7 +116,7 @@ class TrainSignalTest {
             TrainingStoppedException e =
                     assertThrows(
                             TrainingStoppedException.class,
-                            () -> ZooTrainer.train(config, split, new TrainingListener() {}));
+                            () -> ZooTrainer.train(config, split, new TrainingLoopListener() {}));
             assertTrue(e.getMessage().startsWith("stopped by request at epoch "), e.getMessage());
             assertTrue(e.getMessage().contains("is kept at " + out), e.getMessage());
         }

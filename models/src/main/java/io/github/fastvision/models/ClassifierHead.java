@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * Classification head shared by the families: an optional block on the last feature map (ReXNet's
@@ -141,18 +141,18 @@ public class ClassifierHead extends AbstractBlock implements Countable {
         } else {
             x = inputs.head();
             if (prePool != null) {
-                x = Blocks.forward(prePool, ps, x, training);
+                x = ChildBlocks.forward(prePool, ps, x, training);
             }
             x = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
         }
         if (postPool != null) {
-            x = Blocks.forward(postPool, ps, x, training);
+            x = ChildBlocks.forward(postPool, ps, x, training);
         }
         x = x.reshape(x.getShape().get(0), features);
         if (training && dropout > 0) {
             x = ai.djl.nn.norm.Dropout.dropout(x, dropout, true).singletonOrThrow();
         }
-        return new NDList(fc == null ? x : Blocks.forward(fc, ps, x, training));
+        return new NDList(fc == null ? x : ChildBlocks.forward(fc, ps, x, training));
     }
 
     /** {@inheritDoc} */
@@ -168,14 +168,14 @@ public class ClassifierHead extends AbstractBlock implements Countable {
         initType = dataType;
         Shape s = inputs[0];
         if (prePool != null) {
-            s = Blocks.init(prePool, manager, dataType, s);
+            s = ChildBlocks.init(prePool, manager, dataType, s);
         }
         if (pooling == Pooling.CLASS_TOKEN) {
             s = new Shape(inputs[1].get(0), inputs[1].get(2), 1, 1);
         }
         Shape pooled = new Shape(s.get(0), s.get(1), 1, 1);
         if (postPool != null) {
-            Blocks.init(postPool, manager, dataType, pooled);
+            ChildBlocks.init(postPool, manager, dataType, pooled);
         }
         if (fc != null) {
             fc.initialize(manager, dataType, new Shape(s.get(0), features));

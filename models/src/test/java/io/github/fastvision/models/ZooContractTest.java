@@ -17,7 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.io.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,7 +75,9 @@ class ZooContractTest {
             Cost cost = model.cost(in);
             model.initialize(m, DataType.FLOAT32, in);
             assertEquals(
-                    Blocks.trainableParameters(model), cost.params(), run + ": shape-only params");
+                    ChildBlocks.trainableParameters(model),
+                    cost.params(),
+                    run + ": shape-only params");
 
             NDArray x = m.randomNormal(in);
             NDArray y = forward(model, x, false);
@@ -253,7 +255,7 @@ class ZooContractTest {
                 ParameterNames.of(model).get(0).parameter().getArray().contentEquals(stem),
                 run + ": backbone changed");
         model.resetClassifier(CLASSES);
-        assertNotEquals(0, Blocks.trainableParameters(model));
+        assertNotEquals(0, ChildBlocks.trainableParameters(model));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,7 +12,7 @@ import io.github.fastvision.pruning.methods.MagnitudePruning;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.InMemoryDataset;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.recipe.ScheduleKind;
 import java.util.List;
 import java.util.Random;
@@ -57,7 +57,7 @@ class MagnitudeAndBudgetTest {
                             .setImageSize(16)
                             .optMaxSteps(3)
                             .build();
-            new Trainer(config, masks.listener()).fit(model, m, tinyData());
+            new TrainingLoop(config, masks.listener()).fit(model, m, tinyData());
             long zeros = 0;
             for (Parameter p : MagnitudePruning.convolutionWeights(model)) {
                 for (float v : p.getArray().toFloatArray()) {

@@ -23,7 +23,7 @@ import io.github.fastvision.pruning.methods.L1NormFilterPruning;
 import io.github.fastvision.pruning.methods.NetworkSlimming;
 import io.github.fastvision.pruning.methods.UniformPruning;
 import io.github.fastvision.pruning.surgery.Surgery;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +103,7 @@ class MethodsTest {
                 gc.backward(gamma.mul(gamma).sum());
             }
             float[] before = gamma.getGradient().toFloatArray();
-            TrainingListener penalty = NetworkSlimming.penalty(groups, 0.5);
+            TrainingLoopListener penalty = NetworkSlimming.penalty(groups, 0.5);
             penalty.onGradients(0);
             float[] after = gamma.getGradient().toFloatArray();
             float[] g = gamma.toFloatArray();

@@ -13,7 +13,7 @@ import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.Embedder;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
@@ -93,7 +93,7 @@ class SparkImageModelTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), test),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         weights = run;
         pngs = tmp.resolve("pngs");
         Files.createDirectories(pngs.resolve("sub"));

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks a running {@link io.github.fastvision.training.loop.Trainer} to stop at its next step
+ * Asks a running {@link io.github.fastvision.training.loop.TrainingLoop} to stop at its next step
  * boundary, and lets a SIGTERM or Ctrl-C do so safely.
  *
  * <p>Without it the JVM runs its exit sequence while the training thread is inside libtorch (in

@@ -1,7 +1,7 @@
 package io.github.fastvision.training;
 
 /**
- * Thrown by the {@link io.github.fastvision.training.loop.Trainer} at a step boundary after a
+ * Thrown by the {@link io.github.fastvision.training.loop.TrainingLoop} at a step boundary after a
  * {@link StopSignal} was raised; the step in progress finished, nothing after it ran, and the last
  * good checkpoint is kept.
  */

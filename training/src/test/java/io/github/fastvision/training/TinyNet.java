@@ -11,7 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.ConvBn;
 
 /**
@@ -69,7 +69,7 @@ final class TinyNet extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape s = Blocks.init(stem, manager, dataType, inputShapes[0]);
+        Shape s = ChildBlocks.init(stem, manager, dataType, inputShapes[0]);
         conv.initialize(manager, dataType, s);
         fc.initialize(manager, dataType, new Shape(s.get(0), width));
     }

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.fastvision.models.ParameterNames;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
 import io.github.fastvision.training.data.DatasetSplit;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.progress.MetricsFiles;
 import io.github.fastvision.training.recipe.OptimizerKind;
@@ -92,8 +92,8 @@ class TrainerTest {
     }
 
     /** A listener that crashes the run once the given epoch's checkpoint is written. */
-    private static TrainingListener crashAfterEpoch(int epoch) {
-        return new TrainingListener() {
+    private static TrainingLoopListener crashAfterEpoch(int epoch) {
+        return new TrainingLoopListener() {
             @Override
             public void onEpoch(EpochMetrics metrics) {
                 if (metrics.epoch() == epoch) {
@@ -111,7 +111,9 @@ class TrainerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TinyNet net = net(m);
             full =
-                    new Trainer(config(recipe(4e-3), 3, straight, false), TrainingListener.NONE)
+                    new TrainingLoop(
+                                    config(recipe(4e-3), 3, straight, false),
+                                    TrainingLoopListener.NONE)
                             .fit(net, m, DATA);
             expected = weights(net);
         }
@@ -122,19 +124,23 @@ class TrainerTest {
         assertTrue(Files.size(straight.resolve(MetricsFiles.PNG)) > 1000);
 
         Path resumed = dir.resolve("resumed");
-        TrainingListener crashAfterFirst = crashAfterEpoch(1);
+        TrainingLoopListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(
                     Crash.class,
                     () ->
-                            new Trainer(config(recipe(4e-3), 3, resumed, false), crashAfterFirst)
+                            new TrainingLoop(
+                                            config(recipe(4e-3), 3, resumed, false),
+                                            crashAfterFirst)
                                     .fit(net(m), m, DATA));
         }
         TrainResult second;
         try (NDManager m = NDManager.newBaseManager()) {
             TinyNet net = net(m);
             second =
-                    new Trainer(config(recipe(4e-3), 3, resumed, true), TrainingListener.NONE)
+                    new TrainingLoop(
+                                    config(recipe(4e-3), 3, resumed, true),
+                                    TrainingLoopListener.NONE)
                             .fit(net, m, DATA);
             List<float[]> got = weights(net);
             for (int i = 0; i < expected.size(); i++) {
@@ -164,7 +170,7 @@ class TrainerTest {
                         .optSeed(1)
                         .optDataset("subset")
                         .build();
-        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingLoopListener.NONE);
         EpochMetrics first = r.history().get(0);
         EpochMetrics last = r.history().get(3);
         assertTrue(last.trainLoss() < first.trainLoss(), "training loss falls: " + r.history());
@@ -175,25 +181,25 @@ class TrainerTest {
 
     @Test
     void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
-        TrainingListener crashAfterFirst = crashAfterEpoch(1);
+        TrainingLoopListener crashAfterFirst = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(
                     Crash.class,
                     () ->
-                            new Trainer(config(recipe(4e-3), 3, dir, false), crashAfterFirst)
+                            new TrainingLoop(config(recipe(4e-3), 3, dir, false), crashAfterFirst)
                                     .fit(net(m), m, DATA));
         }
         Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
         byte[] good = Files.readAllBytes(ckpt);
         try (NDManager m = NDManager.newBaseManager()) {
             // the same run resumed with an absurd learning rate: the loss overflows in epoch 2
-            TrainingDivergedException e =
+            LossDivergedException e =
                     assertThrows(
-                            TrainingDivergedException.class,
+                            LossDivergedException.class,
                             () ->
-                                    new Trainer(
+                                    new TrainingLoop(
                                                     config(recipe(1e12), 3, dir, true),
-                                                    TrainingListener.NONE)
+                                                    TrainingLoopListener.NONE)
                                             .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("epoch 2"), e.getMessage());
             assertTrue(e.getMessage().contains("last good checkpoint (epoch 1)"), e.getMessage());
@@ -204,12 +210,12 @@ class TrainerTest {
     @Test
     void corruptOrMismatchedCheckpointsFailBeforeAnythingChanges(@TempDir Path dir)
             throws IOException {
-        TrainingListener stop = crashAfterEpoch(1);
+        TrainingLoopListener stop = crashAfterEpoch(1);
         try (NDManager m = NDManager.newBaseManager()) {
             assertThrows(
                     Crash.class,
                     () ->
-                            new Trainer(config(recipe(4e-3), 3, dir, false), stop)
+                            new TrainingLoop(config(recipe(4e-3), 3, dir, false), stop)
                                     .fit(net(m), m, DATA));
         }
         Path ckpt = dir.resolve(TrainingCheckpoint.FILE_NAME);
@@ -222,9 +228,9 @@ class TrainerTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () ->
-                                    new Trainer(
+                                    new TrainingLoop(
                                                     config(recipe(4e-3), 3, dir, true),
-                                                    TrainingListener.NONE)
+                                                    TrainingLoopListener.NONE)
                                             .fit(net, m, DATA));
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
             List<float[]> after = weights(net);
@@ -241,7 +247,7 @@ class TrainerTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () ->
-                                    new Trainer(
+                                    new TrainingLoop(
                                                     TrainConfig.builder()
                                                             .setModel("tiny")
                                                             .setRecipe(recipe(4e-3))
@@ -253,7 +259,7 @@ class TrainerTest {
                                                             .optOut(dir)
                                                             .optResume(true)
                                                             .build(),
-                                                    TrainingListener.NONE)
+                                                    TrainingLoopListener.NONE)
                                             .fit(net(m), m, DATA));
             assertTrue(e.getMessage().contains("batch (checkpoint 32, now 16)"), e.getMessage());
         }
@@ -263,9 +269,9 @@ class TrainerTest {
                     assertThrows(
                             IllegalArgumentException.class,
                             () ->
-                                    new Trainer(
+                                    new TrainingLoop(
                                                     config(recipe(4e-3), 3, dir, true),
-                                                    TrainingListener.NONE)
+                                                    TrainingLoopListener.NONE)
                                             .fit(net(m), m, DATA));
             assertTrue(
                     e.getMessage().contains("not a fastvision training checkpoint"),
@@ -286,10 +292,10 @@ class TrainerTest {
                         .optDataset("subset")
                         .optOut(dir)
                         .build();
-        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingLoopListener.NONE);
         assertEquals("test_fasternet", r.model());
         assertTrue(r.imagesPerSecond() > 0);
-        Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
+        ClassifierEvaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
         assertEquals(
                 r.testAccuracy(),
                 e.accuracy(),
@@ -300,7 +306,7 @@ class TrainerTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                new Trainer(
+                                new TrainingLoop(
                                                 TrainConfig.builder()
                                                         .setModel("x")
                                                         .setRecipe(Recipes.get(Recipes.SMALL))
@@ -310,7 +316,7 @@ class TrainerTest {
                                                         .optSeed(5)
                                                         .optDataset("s")
                                                         .build(),
-                                                TrainingListener.NONE)
+                                                TrainingLoopListener.NONE)
                                         .fit(badModel(), NDManager.newBaseManager(), DATA));
         assertTrue(wrong.getMessage().contains("expected (N, 10)"), wrong.getMessage());
     }
@@ -329,9 +335,9 @@ class TrainerTest {
                         .optDataset("subset")
                         .optOut(dir)
                         .build();
-        TrainResult r = ZooTrainer.train(c, DATA, TrainingListener.NONE);
+        TrainResult r = ZooTrainer.train(c, DATA, TrainingLoopListener.NONE);
         // evaluate rebuilds the model from the weights file alone, stem stride included.
-        Evaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
+        ClassifierEvaluator.Result e = ZooTrainer.evaluate(dir, null, DATA.test(), 32);
         assertEquals(r.testAccuracy(), e.accuracy(), 1e-9);
         assertEquals(
                 2,
@@ -353,7 +359,7 @@ class TrainerTest {
         IllegalArgumentException mismatch =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> ZooTrainer.train(other, DATA, TrainingListener.NONE));
+                        () -> ZooTrainer.train(other, DATA, TrainingLoopListener.NONE));
         assertTrue(mismatch.getMessage().contains("stem stride"), mismatch.getMessage());
     }
 

@@ -14,8 +14,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * A convolution with confidence adaptivity (thesis Eqs. 2.3–2.6): under a mask it computes only the
@@ -109,7 +109,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
             if (ctx != null) {
                 ctx.addMacs(perPosition * xs.get(0) * ho * wo);
             }
-            return Blocks.forward(conv, ps, x, training);
+            return ChildBlocks.forward(conv, ps, x, training);
         }
         SpatialMask.Level level = mask.at(ho, wo);
         NDArray y;
@@ -123,9 +123,9 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
             y = SparseConv.conv2d(x, w, b, stride, padding, level);
         } else if (!fillSkipped) {
             // Skipped positions are never read: leave the dense values there (no mask product).
-            y = Blocks.forward(conv, ps, x, training);
+            y = ChildBlocks.forward(conv, ps, x, training);
         } else {
-            NDArray dense = Blocks.forward(conv, ps, x, training);
+            NDArray dense = ChildBlocks.forward(conv, ps, x, training);
             y = dense.mul(level.compute());
             // Give the memory back to the allocator while it is hot (a training graph keeps its
             // own reference).
@@ -187,7 +187,7 @@ public class MaskedConv2d extends AbstractBlock implements Countable, MaskAware 
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(conv, manager, dataType, inputs[0]);
+        ChildBlocks.init(conv, manager, dataType, inputs[0]);
     }
 
     /** {@inheritDoc} */

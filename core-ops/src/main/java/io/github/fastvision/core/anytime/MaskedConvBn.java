@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * {@link MaskedConv2d} (no bias) → BatchNorm → optional ReLU: the conv unit of HRNet and of the
@@ -55,7 +55,7 @@ public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware 
      */
     @Override
     public NDArray forward(ParameterStore ps, NDArray x, boolean training, AnytimeContext ctx) {
-        NDArray y = Blocks.forward(bn, ps, conv.forward(ps, x, training, ctx), training);
+        NDArray y = ChildBlocks.forward(bn, ps, conv.forward(ps, x, training, ctx), training);
         return relu ? Activation.relu(y) : y;
     }
 
@@ -84,7 +84,8 @@ public class MaskedConvBn extends AbstractBlock implements Countable, MaskAware 
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(bn, manager, dataType, Blocks.init(conv, manager, dataType, inputs[0]));
+        ChildBlocks.init(
+                bn, manager, dataType, ChildBlocks.init(conv, manager, dataType, inputs[0]));
     }
 
     /** {@inheritDoc} */

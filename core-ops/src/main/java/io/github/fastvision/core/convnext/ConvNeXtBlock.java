@@ -13,8 +13,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.DropPath;
 import io.github.fastvision.core.layers.LastAxisLayerNorm;
 import io.github.fastvision.core.layers.LayerScale;
@@ -100,12 +100,12 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, dim);
-        NDArray y = Blocks.forward(dwconv, ps, x, training).transpose(0, 2, 3, 1);
-        y = Blocks.forward(norm, ps, y, training);
-        y = Act.GELU.apply(Blocks.forward(pwconv1, ps, y, training));
-        y = Blocks.forward(pwconv2, ps, y, training);
+        NDArray y = ChildBlocks.forward(dwconv, ps, x, training).transpose(0, 2, 3, 1);
+        y = ChildBlocks.forward(norm, ps, y, training);
+        y = Act.GELU.apply(ChildBlocks.forward(pwconv1, ps, y, training));
+        y = ChildBlocks.forward(pwconv2, ps, y, training);
         if (gamma != null) {
-            y = Blocks.forward(gamma, ps, y, training);
+            y = ChildBlocks.forward(gamma, ps, y, training);
         }
         y = y.transpose(0, 3, 1, 2);
         return new NDList(x.add(DropPath.apply(y, dropPath, training)));
@@ -124,11 +124,11 @@ public class ConvNeXtBlock extends AbstractBlock implements Countable {
         Shape in = inputs[0];
         dwconv.initialize(manager, dataType, in);
         Shape nhwc = new Shape(in.get(0), in.get(2), in.get(3), dim);
-        Blocks.init(norm, manager, dataType, nhwc);
-        Shape hidden = Blocks.init(pwconv1, manager, dataType, nhwc);
-        Blocks.init(pwconv2, manager, dataType, hidden);
+        ChildBlocks.init(norm, manager, dataType, nhwc);
+        Shape hidden = ChildBlocks.init(pwconv1, manager, dataType, nhwc);
+        ChildBlocks.init(pwconv2, manager, dataType, hidden);
         if (gamma != null) {
-            Blocks.init(gamma, manager, dataType, nhwc);
+            ChildBlocks.init(gamma, manager, dataType, nhwc);
         }
     }
 

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.LayerNorm2d;
 
 /**
@@ -56,7 +56,8 @@ public class ConvNeXtDownsample extends AbstractBlock implements Countable {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw("ConvNeXtDownsample", x, inChannels);
         return new NDList(
-                Blocks.forward(conv, ps, Blocks.forward(norm, ps, x, training), training));
+                ChildBlocks.forward(
+                        conv, ps, ChildBlocks.forward(norm, ps, x, training), training));
     }
 
     /** {@inheritDoc} */
@@ -70,7 +71,8 @@ public class ConvNeXtDownsample extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(conv, manager, dataType, Blocks.init(norm, manager, dataType, inputs[0]));
+        ChildBlocks.init(
+                conv, manager, dataType, ChildBlocks.init(norm, manager, dataType, inputs[0]));
     }
 
     /** {@inheritDoc} */

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.LayerNorm2d;
 
 /**
@@ -59,7 +59,8 @@ public class ConvNeXtStem extends AbstractBlock implements Countable {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw("ConvNeXtStem", x, inChannels);
         return new NDList(
-                Blocks.forward(norm, ps, Blocks.forward(conv, ps, x, training), training));
+                ChildBlocks.forward(
+                        norm, ps, ChildBlocks.forward(conv, ps, x, training), training));
     }
 
     /** {@inheritDoc} */
@@ -75,7 +76,8 @@ public class ConvNeXtStem extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(norm, manager, dataType, Blocks.init(conv, manager, dataType, inputs[0]));
+        ChildBlocks.init(
+                norm, manager, dataType, ChildBlocks.init(conv, manager, dataType, inputs[0]));
     }
 
     /** {@inheritDoc} */

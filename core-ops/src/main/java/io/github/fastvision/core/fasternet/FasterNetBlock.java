@@ -12,8 +12,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.DropPath;
 import io.github.fastvision.core.layers.LayerScale;
@@ -125,11 +125,11 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, channels);
-        NDArray y = Blocks.forward(spatialMixing, ps, x, training);
-        y = Blocks.forward(mlpExpand, ps, y, training);
-        y = Blocks.forward(mlpProject, ps, y, training);
+        NDArray y = ChildBlocks.forward(spatialMixing, ps, x, training);
+        y = ChildBlocks.forward(mlpExpand, ps, y, training);
+        y = ChildBlocks.forward(mlpProject, ps, y, training);
         if (layerScale != null) {
-            y = Blocks.forward(layerScale, ps, y, training);
+            y = ChildBlocks.forward(layerScale, ps, y, training);
         }
         return new NDList(x.add(DropPath.apply(y, dropPath, training)));
     }
@@ -144,11 +144,11 @@ public class FasterNetBlock extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Shape s = Blocks.init(spatialMixing, manager, dataType, inputs[0]);
-        s = Blocks.init(mlpExpand, manager, dataType, s);
-        s = Blocks.init(mlpProject, manager, dataType, s);
+        Shape s = ChildBlocks.init(spatialMixing, manager, dataType, inputs[0]);
+        s = ChildBlocks.init(mlpExpand, manager, dataType, s);
+        s = ChildBlocks.init(mlpProject, manager, dataType, s);
         if (layerScale != null) {
-            Blocks.init(layerScale, manager, dataType, s);
+            ChildBlocks.init(layerScale, manager, dataType, s);
         }
     }
 

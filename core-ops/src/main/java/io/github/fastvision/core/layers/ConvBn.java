@@ -98,8 +98,8 @@ public class ConvBn extends AbstractBlock implements Countable {
                                     groups)
                             .singletonOrThrow();
         } else {
-            y = Blocks.forward(conv, ps, x, training);
-            y = Blocks.forward(bn, ps, y, training);
+            y = ChildBlocks.forward(conv, ps, x, training);
+            y = ChildBlocks.forward(bn, ps, y, training);
         }
         return new NDList(act.apply(y));
     }
@@ -115,7 +115,8 @@ public class ConvBn extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(bn, manager, dataType, Blocks.init(conv, manager, dataType, inputs[0]));
+        ChildBlocks.init(
+                bn, manager, dataType, ChildBlocks.init(conv, manager, dataType, inputs[0]));
     }
 
     /**

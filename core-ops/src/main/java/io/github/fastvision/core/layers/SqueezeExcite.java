@@ -73,12 +73,12 @@ public class SqueezeExcite extends AbstractBlock implements Countable {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, channels);
         NDArray s = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
-        s = Blocks.forward(fc1, ps, s, training);
+        s = ChildBlocks.forward(fc1, ps, s, training);
         if (bn != null) {
-            s = Blocks.forward(bn, ps, s, training);
+            s = ChildBlocks.forward(bn, ps, s, training);
         }
         s = innerAct.apply(s);
-        s = gate.apply(Blocks.forward(fc2, ps, s, training));
+        s = gate.apply(ChildBlocks.forward(fc2, ps, s, training));
         return new NDList(x.mul(s));
     }
 
@@ -92,11 +92,11 @@ public class SqueezeExcite extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape pooled = new Shape(inputs[0].get(0), channels, 1, 1);
-        Shape mid = Blocks.init(fc1, manager, dataType, pooled);
+        Shape mid = ChildBlocks.init(fc1, manager, dataType, pooled);
         if (bn != null) {
-            Blocks.init(bn, manager, dataType, mid);
+            ChildBlocks.init(bn, manager, dataType, mid);
         }
-        Blocks.init(fc2, manager, dataType, mid);
+        ChildBlocks.init(fc2, manager, dataType, mid);
     }
 
     /** {@inheritDoc} */

@@ -14,8 +14,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * Partial convolution, PConv (FasterNet §3.2, appendix E): a regular k×k convolution over the first
@@ -110,11 +110,13 @@ public class PartialConv2d extends AbstractBlock implements Countable {
             }
             // Copy so the caller's input stays intact for the residual connection.
             NDArray out = x.duplicate();
-            out.set(new NDIndex(":, :{}", partialChannels), Blocks.forward(conv, ps, head, false));
+            out.set(
+                    new NDIndex(":, :{}", partialChannels),
+                    ChildBlocks.forward(conv, ps, head, false));
             return new NDList(out);
         }
         NDArray tail = x.get(new NDIndex(":, {}:", partialChannels));
-        NDArray convolved = Blocks.forward(conv, ps, head, training);
+        NDArray convolved = ChildBlocks.forward(conv, ps, head, training);
         return new NDList(NDArrays.concat(new NDList(convolved, tail), 1));
     }
 
@@ -129,7 +131,7 @@ public class PartialConv2d extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape in = inputs[0];
-        Blocks.init(
+        ChildBlocks.init(
                 conv,
                 manager,
                 dataType,

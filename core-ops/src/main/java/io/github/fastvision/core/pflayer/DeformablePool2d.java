@@ -17,8 +17,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.Pool2d;
 import java.util.function.Predicate;
 
@@ -110,7 +110,7 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, channels);
-        NDArray offsets = Blocks.forward(offsetConv, ps, x, training);
+        NDArray offsets = ChildBlocks.forward(offsetConv, ps, x, training);
         if (!training && !Autograd.isRecording() && DeformablePoolKernel.supports(x, offsets)) {
             // Inference: the one-pass Java kernel; the offsets still come from libtorch's conv.
             return new NDList(DeformablePoolKernel.pool(x, offsets, kernel, stride, mode));

@@ -13,8 +13,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.Pool2d;
 
 /**
@@ -103,14 +103,14 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
         long n = x.getShape().get(0);
         long len = x.getShape().get(1);
         long side = gridSide(len);
-        NDArray y = act.apply(Blocks.forward(qkv, ps, x, training));
+        NDArray y = act.apply(ChildBlocks.forward(qkv, ps, x, training));
         NDArray map = y.transpose(0, 2, 1).reshape(n, hidden, side, side);
         map =
                 spatial == Spatial.MAX_POOL
                         ? Pool2d.pool(map, Pool2d.Mode.MAX, kernel, 1, kernel / 2)
-                        : Blocks.forward(dwconv, ps, map, training);
+                        : ChildBlocks.forward(dwconv, ps, map, training);
         y = act.apply(map.reshape(n, hidden, len).transpose(0, 2, 1));
-        return new NDList(Blocks.forward(proj, ps, y, training));
+        return new NDList(ChildBlocks.forward(proj, ps, y, training));
     }
 
     /** {@inheritDoc} */
@@ -123,12 +123,12 @@ public class PoolingTokenMixer extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape in = inputs[0];
-        Shape mid = Blocks.init(qkv, manager, dataType, in);
+        Shape mid = ChildBlocks.init(qkv, manager, dataType, in);
         if (dwconv != null) {
             long side = gridSide(in.get(1));
             dwconv.initialize(manager, dataType, new Shape(in.get(0), hidden, side, side));
         }
-        Blocks.init(proj, manager, dataType, mid);
+        ChildBlocks.init(proj, manager, dataType, mid);
     }
 
     /** {@inheritDoc} */

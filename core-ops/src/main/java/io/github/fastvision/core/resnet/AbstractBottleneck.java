@@ -13,8 +13,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.SqueezeExcite;
 
@@ -108,13 +108,14 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(name, x, inChannels);
         validateSpatial(x.getShape());
-        NDArray y = Blocks.forward(conv1, ps, x, training);
-        y = Blocks.forward(spatial, ps, y, training);
-        y = Blocks.forward(conv3, ps, y, training);
+        NDArray y = ChildBlocks.forward(conv1, ps, x, training);
+        y = ChildBlocks.forward(spatial, ps, y, training);
+        y = ChildBlocks.forward(conv3, ps, y, training);
         if (se != null) {
-            y = Blocks.forward(se, ps, y, training);
+            y = ChildBlocks.forward(se, ps, y, training);
         }
-        NDArray shortcut = downsample == null ? x : Blocks.forward(downsample, ps, x, training);
+        NDArray shortcut =
+                downsample == null ? x : ChildBlocks.forward(downsample, ps, x, training);
         return new NDList(Activation.relu(y.add(shortcut)));
     }
 
@@ -130,21 +131,21 @@ public abstract class AbstractBottleneck extends AbstractBlock implements Counta
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
         Checks.nchw(name, in, inChannels);
-        Shape s = Blocks.outShape(spatial, new Shape(in.get(0), width, in.get(2), in.get(3)));
+        Shape s = ChildBlocks.outShape(spatial, new Shape(in.get(0), width, in.get(2), in.get(3)));
         return new Shape[] {new Shape(in.get(0), outChannels, s.get(2), s.get(3))};
     }
 
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Shape s = Blocks.init(conv1, manager, dataType, inputs[0]);
-        s = Blocks.init(spatial, manager, dataType, s);
-        s = Blocks.init(conv3, manager, dataType, s);
+        Shape s = ChildBlocks.init(conv1, manager, dataType, inputs[0]);
+        s = ChildBlocks.init(spatial, manager, dataType, s);
+        s = ChildBlocks.init(conv3, manager, dataType, s);
         if (se != null) {
-            Blocks.init(se, manager, dataType, s);
+            ChildBlocks.init(se, manager, dataType, s);
         }
         if (downsample != null) {
-            Blocks.init(downsample, manager, dataType, inputs[0]);
+            ChildBlocks.init(downsample, manager, dataType, inputs[0]);
         }
     }
 

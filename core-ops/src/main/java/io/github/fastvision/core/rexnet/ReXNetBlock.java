@@ -13,8 +13,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.ConvBn;
 import io.github.fastvision.core.layers.SqueezeExcite;
 
@@ -115,12 +115,12 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.nchw(NAME, x, inChannels);
-        NDArray y = convExp == null ? x : Blocks.forward(convExp, ps, x, training);
-        y = Blocks.forward(convDw, ps, y, training);
+        NDArray y = convExp == null ? x : ChildBlocks.forward(convExp, ps, x, training);
+        y = ChildBlocks.forward(convDw, ps, y, training);
         if (se != null) {
-            y = Blocks.forward(se, ps, y, training);
+            y = ChildBlocks.forward(se, ps, y, training);
         }
-        y = Blocks.forward(convPwl, ps, Act.RELU6.apply(y), training);
+        y = ChildBlocks.forward(convPwl, ps, Act.RELU6.apply(y), training);
         if (shortcut) {
             if (inChannels == outChannels) {
                 y = y.add(x);
@@ -136,19 +136,22 @@ public class ReXNetBlock extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        Shape s = convExp == null ? inputs[0] : Blocks.outShape(convExp, inputs[0]);
+        Shape s = convExp == null ? inputs[0] : ChildBlocks.outShape(convExp, inputs[0]);
         return convPwl.getOutputShapes(convDw.getOutputShapes(new Shape[] {s}));
     }
 
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Shape s = convExp == null ? inputs[0] : Blocks.init(convExp, manager, dataType, inputs[0]);
-        s = Blocks.init(convDw, manager, dataType, s);
+        Shape s =
+                convExp == null
+                        ? inputs[0]
+                        : ChildBlocks.init(convExp, manager, dataType, inputs[0]);
+        s = ChildBlocks.init(convDw, manager, dataType, s);
         if (se != null) {
-            Blocks.init(se, manager, dataType, s);
+            ChildBlocks.init(se, manager, dataType, s);
         }
-        Blocks.init(convPwl, manager, dataType, s);
+        ChildBlocks.init(convPwl, manager, dataType, s);
     }
 
     /** {@inheritDoc} */

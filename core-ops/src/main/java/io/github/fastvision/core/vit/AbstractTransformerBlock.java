@@ -12,8 +12,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.DropPath;
 import io.github.fastvision.core.layers.LastAxisLayerNorm;
 
@@ -64,9 +64,11 @@ public abstract class AbstractTransformerBlock extends AbstractBlock implements 
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.tokens(name, x.getShape(), dim);
-        NDArray y = Blocks.forward(mixer, ps, Blocks.forward(norm1, ps, x, training), training);
+        NDArray y =
+                ChildBlocks.forward(
+                        mixer, ps, ChildBlocks.forward(norm1, ps, x, training), training);
         x = x.add(DropPath.apply(y, dropPath, training));
-        y = Blocks.forward(mlp, ps, Blocks.forward(norm2, ps, x, training), training);
+        y = ChildBlocks.forward(mlp, ps, ChildBlocks.forward(norm2, ps, x, training), training);
         return new NDList(x.add(DropPath.apply(y, dropPath, training)));
     }
 
@@ -81,7 +83,7 @@ public abstract class AbstractTransformerBlock extends AbstractBlock implements 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         for (Block b : new Block[] {norm1, mixer, norm2, mlp}) {
-            Blocks.init(b, manager, dataType, inputs[0]);
+            ChildBlocks.init(b, manager, dataType, inputs[0]);
         }
     }
 

@@ -12,8 +12,8 @@ import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /** Transformer MLP on the last axis: {@code fc1} (d → r·d), activation, {@code fc2} (r·d → d). */
 public class Mlp extends AbstractBlock implements Countable {
@@ -49,8 +49,8 @@ public class Mlp extends AbstractBlock implements Countable {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Checks.tokens("Mlp", x.getShape(), dim);
-        NDArray y = act.apply(Blocks.forward(fc1, ps, x, training));
-        return new NDList(Blocks.forward(fc2, ps, y, training));
+        NDArray y = act.apply(ChildBlocks.forward(fc1, ps, x, training));
+        return new NDList(ChildBlocks.forward(fc2, ps, y, training));
     }
 
     /** {@inheritDoc} */
@@ -62,7 +62,8 @@ public class Mlp extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(fc2, manager, dataType, Blocks.init(fc1, manager, dataType, inputs[0]));
+        ChildBlocks.init(
+                fc2, manager, dataType, ChildBlocks.init(fc1, manager, dataType, inputs[0]));
     }
 
     /** {@inheritDoc} */

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * Multi-head self-attention (Vaswani et al. 2017) as in ViT: one {@code qkv} projection d → 3d,
@@ -52,7 +52,7 @@ public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
         long len = x.getShape().get(1);
         long headDim = dim / heads;
         NDArray qkvOut =
-                Blocks.forward(qkv, ps, x, training)
+                ChildBlocks.forward(qkv, ps, x, training)
                         .reshape(n, len, 3, heads, headDim)
                         .transpose(2, 0, 3, 1, 4);
         NDArray q = qkvOut.get(0).mul(1.0 / Math.sqrt(headDim));
@@ -60,7 +60,7 @@ public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
         NDArray v = qkvOut.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, len, dim);
-        return new NDList(Blocks.forward(proj, ps, out, training));
+        return new NDList(ChildBlocks.forward(proj, ps, out, training));
     }
 
     /** {@inheritDoc} */
@@ -72,8 +72,8 @@ public class MultiHeadSelfAttention extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(qkv, manager, dataType, inputs[0]);
-        Blocks.init(proj, manager, dataType, inputs[0]);
+        ChildBlocks.init(qkv, manager, dataType, inputs[0]);
+        ChildBlocks.init(proj, manager, dataType, inputs[0]);
     }
 
     /** {@inheritDoc} */

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import org.junit.jupiter.api.Test;
 
 class AnytimeOpsTest {
@@ -147,7 +147,7 @@ class AnytimeOpsTest {
                 long expected = active * 9 * 4 * 6 + RbfInterpolation.macs(6, skipped, 7);
                 assertEquals(expected, sparse.macs());
                 assertEquals(expected, dense.macs());
-                NDArray plain = Blocks.forward(conv, ps, x, false);
+                NDArray plain = ChildBlocks.forward(conv, ps, x, false);
                 NDArray keep = mask.at(10, 10).compute();
                 assertTrue(
                         plain.mul(keep).sub(a.mul(keep)).abs().max().getFloat() < 1e-4,
@@ -190,7 +190,7 @@ class AnytimeOpsTest {
                 AnytimeContext on = AnytimeContext.builder().optSparse(true).optRadius(7).build();
                 on.setMask(off);
                 assertArrayEquals(
-                        Blocks.forward(conv, ps, x, false).toFloatArray(),
+                        ChildBlocks.forward(conv, ps, x, false).toFloatArray(),
                         conv.forward(ps, x, false, on).toFloatArray(),
                         1e-5f);
                 assertArrayEquals(

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
@@ -142,7 +142,7 @@ public final class AnytimeExperiment {
                         .optRadius(AnytimeSegmenter.defaultRadius())
                         .build();
         Engine.getInstance().setRandomSeed((int) config.seed());
-        Blocks.init(
+        ChildBlocks.init(
                 model,
                 vm,
                 DataType.FLOAT32,

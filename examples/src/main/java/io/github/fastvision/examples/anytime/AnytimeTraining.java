@@ -7,11 +7,11 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.examples.data.FashionMnistMosaic;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
+import io.github.fastvision.training.LossDivergedException;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingDivergedException;
-import io.github.fastvision.training.TrainingListener;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.TrainingLoopListener;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.recipe.OptimizerKind;
 import io.github.fastvision.training.recipe.Recipe;
 import io.github.fastvision.training.recipe.ScheduleKind;
@@ -22,12 +22,13 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Trains one anytime variant through the project's {@link Trainer} on a {@link DensePredictionTask}
- * (every exit's cross-entropy with weight 1, Eq. 2.1), AdamW with cosine decay. EE trains for a
- * time budget; the other variants train the step count EE reached. ADP-C trains without confidence
- * adaptivity (threshold 1, nothing skipped) for {@link AnytimeConfig#caWarmupFraction()} of its
- * steps and with it afterwards, switched by a {@link TrainingListener} at the step where that share
- * is reached (thesis §2.4.5: near-uniform early predictions give no confident positions to skip).
+ * Trains one anytime variant through the project's {@link TrainingLoop} on a {@link
+ * DensePredictionTask} (every exit's cross-entropy with weight 1, Eq. 2.1), AdamW with cosine
+ * decay. EE trains for a time budget; the other variants train the step count EE reached. ADP-C
+ * trains without confidence adaptivity (threshold 1, nothing skipped) for {@link
+ * AnytimeConfig#caWarmupFraction()} of its steps and with it afterwards, switched by a {@link
+ * TrainingLoopListener} at the step where that share is reached (thesis §2.4.5: near-uniform early
+ * predictions give no confident positions to skip).
  */
 final class AnytimeTraining {
 
@@ -65,7 +66,7 @@ final class AnytimeTraining {
      * @param fixedSteps the steps to train, or a value below 1 to train for EE's time budget
      * @param say progress lines
      * @return the run's outcome (steps in {@link TrainResult#steps()})
-     * @throws TrainingDivergedException on a NaN or infinite loss; nothing is saved then
+     * @throws LossDivergedException on a NaN or infinite loss; nothing is saved then
      */
     static TrainResult train(
             AnytimeSegmenter model,
@@ -103,12 +104,12 @@ final class AnytimeTraining {
         long t0 = System.nanoTime();
         TrainResult result;
         try {
-            result = new Trainer(run.build(), adaptivity).fit(model, manager, task);
+            result = new TrainingLoop(run.build(), adaptivity).fit(model, manager, task);
         } catch (IOException e) {
             // The run has no output directory, so the trainer writes nothing.
             throw new java.io.UncheckedIOException(e);
-        } catch (TrainingDivergedException e) {
-            throw new TrainingDivergedException(
+        } catch (LossDivergedException e) {
+            throw new LossDivergedException(
                     v.label()
                             + " "
                             + e.getMessage()
@@ -141,7 +142,7 @@ final class AnytimeTraining {
     }
 
     /** Switches confidence adaptivity on after the warm-up share and prints progress lines. */
-    private static final class Adaptivity implements TrainingListener {
+    private static final class Adaptivity implements TrainingLoopListener {
 
         private final AnytimeVariant variant;
         private final double warmup;

@@ -296,7 +296,7 @@ public final class AnytimeCommand implements Callable<Integer> {
             doc.put("variants", variants);
             doc.put("setup", result.setup());
             doc.put("figure", png.toString());
-            Json.print(out, doc);
+            JsonOutput.print(out, doc);
             return 0;
         }
         out.println();

@@ -271,7 +271,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Path> files = ReportWriter.write(report, out);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
-            Json.print(stdout, report);
+            JsonOutput.print(stdout, report);
         } else {
             print(stdout, report);
             stdout.println();

@@ -23,7 +23,7 @@ import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.BatchNormFolding;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
@@ -38,13 +38,13 @@ import io.github.fastvision.onnx.quantize.QuantizationMethod;
 import io.github.fastvision.onnx.quantize.ZooQuantizer;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
-import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.progress.TrainingProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -221,7 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
                         int8);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(out, report);
+            JsonOutput.print(out, report);
         } else {
             printText(out, report);
         }
@@ -257,7 +257,7 @@ public final class DemoCommand implements Callable<Integer> {
                     e.source(),
                     e.input().getShape(),
                     output[0],
-                    Blocks.trainableParameters(block),
+                    ChildBlocks.trainableParameters(block),
                     ms);
         }
     }
@@ -282,8 +282,8 @@ public final class DemoCommand implements Callable<Integer> {
                             config,
                             data,
                             json.enabled()
-                                    ? TrainingListener.NONE
-                                    : new ProgressBar(spec.commandLine().getErr()));
+                                    ? TrainingLoopListener.NONE
+                                    : new TrainingProgressBar(spec.commandLine().getErr()));
             return new TrainingRow(
                     r.model(),
                     data.train().describe(),

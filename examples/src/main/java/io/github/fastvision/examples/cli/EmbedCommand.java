@@ -152,7 +152,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 runtime);
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(
+            JsonOutput.print(
                     o,
                     new Report(
                             name,

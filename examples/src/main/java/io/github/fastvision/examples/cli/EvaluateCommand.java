@@ -1,6 +1,6 @@
 package io.github.fastvision.examples.cli;
 
-import io.github.fastvision.training.Evaluator;
+import io.github.fastvision.training.ClassifierEvaluator;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.loop.ZooTrainer;
@@ -64,10 +64,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         DatasetSplit data =
                 Datasets.open(dataset.dataset(), channels, Datasets.storeSize(imageSize));
-        Evaluator.Result r = ZooTrainer.evaluate(weights, model, data.test(), imageSize);
+        ClassifierEvaluator.Result r = ZooTrainer.evaluate(weights, model, data.test(), imageSize);
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(
+            JsonOutput.print(
                     o,
                     new Report(
                             weights.toString(),

@@ -161,7 +161,7 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         long[] input = {-1, options.inChannels(), side, side};
         if (json.enabled()) {
-            Json.print(
+            JsonOutput.print(
                     stdout,
                     new Report(
                             name,

@@ -160,7 +160,7 @@ public final class ImportCommand implements Callable<Integer> {
                         r.checkpointBytes(),
                         seconds,
                         file.toString());
-        String doc = Json.text(report);
+        String doc = JsonOutput.text(report);
         AtomicFiles.writeString(out.resolve("import.json"), doc);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --json} option every command shares: print exactly one JSON document on stdout
- * (through {@link Json#print}) instead of text; logs stay on stderr.
+ * (through {@link JsonOutput#print}) instead of text; logs stay on stderr.
  */
 public final class JsonOption {
 

@@ -132,7 +132,7 @@ public final class PredictCommand implements Callable<Integer> {
         report(err, skipped, rows.size(), seconds, files, forwardSeconds, runtime);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(
+            JsonOutput.print(
                     out,
                     new Report(
                             runtime.info().name(),

@@ -255,7 +255,7 @@ public final class PruneCommand implements Callable<Integer> {
     private void print(Report r) {
         PrintWriter w = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
-            Json.print(w, r);
+            JsonOutput.print(w, r);
             return;
         }
         w.printf(

@@ -5,11 +5,11 @@ import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.runtime.Precision;
 import io.github.fastvision.onnx.quantize.QuantizationMethod;
 import io.github.fastvision.onnx.quantize.ZooQuantizer;
-import io.github.fastvision.training.data.Batch;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.ImageDataset;
+import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -126,7 +126,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                         int8);
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(o, report);
+            JsonOutput.print(o, report);
         } else {
             o.printf(
                     Locale.ROOT,
@@ -173,9 +173,9 @@ public final class QuantizeCommand implements Callable<Integer> {
                             .setTransform(Pipeline.evaluation(size, channels), size)
                             .setBatchSize(64)
                             .build()) {
-                Iterator<Batch> it = loader.epoch(0);
+                Iterator<TrainingBatch> it = loader.epoch(0);
                 while (it.hasNext()) {
-                    Batch b = it.next();
+                    TrainingBatch b = it.next();
                     float[][] logits = runtime.run(b.images(), b.size());
                     for (int i = 0; i < logits.length; i++) {
                         int best = 0;

@@ -155,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
                 String name = runtime.info().name();
                 String engineName = runtime.engine().djlName();
                 if (json.enabled()) {
-                    Json.print(
+                    JsonOutput.print(
                             out,
                             new Report(
                                     name,

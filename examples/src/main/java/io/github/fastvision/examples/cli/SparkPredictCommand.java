@@ -200,7 +200,7 @@ public final class SparkPredictCommand implements Callable<Integer> {
                         last);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(out, report);
+            JsonOutput.print(out, report);
         } else {
             out.printf(
                     Locale.ROOT,

@@ -5,10 +5,10 @@ import io.github.fastvision.examples.studies.PruningStudy;
 import io.github.fastvision.examples.studies.SingleBottleneckStudy;
 import io.github.fastvision.examples.studies.StudyResult;
 import io.github.fastvision.examples.studies.StudySettings;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
-import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.progress.TrainingProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,10 +76,10 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainingListener listener =
+        TrainingLoopListener listener =
                 quietOption.enabled()
-                        ? TrainingListener.NONE
-                        : new ProgressBar(spec.commandLine().getErr());
+                        ? TrainingLoopListener.NONE
+                        : new TrainingProgressBar(spec.commandLine().getErr());
         StudyResult result;
         switch (name) {
             case "single-bottleneck":
@@ -133,7 +133,7 @@ public final class StudyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (jsonOption.enabled()) {
-            Json.print(out, result);
+            JsonOutput.print(out, result);
             return 0;
         }
         out.printf("%n%s (%s)%n%s%n%n", result.study(), result.paper(), result.setup());

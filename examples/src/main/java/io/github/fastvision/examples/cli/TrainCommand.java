@@ -1,16 +1,16 @@
 package io.github.fastvision.examples.cli;
 
 import io.github.fastvision.models.ModelRegistry;
+import io.github.fastvision.training.LossDivergedException;
 import io.github.fastvision.training.StopSignal;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingDivergedException;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.loop.ZooTrainer;
-import io.github.fastvision.training.progress.ProgressBar;
+import io.github.fastvision.training.progress.TrainingProgressBar;
 import io.github.fastvision.training.recipe.Recipe;
 import io.github.fastvision.training.recipe.Recipes;
 import java.io.IOException;
@@ -146,14 +146,14 @@ public final class TrainCommand implements Callable<Integer> {
                         .optDataset(dataset)
                         .optOut(dir)
                         .optResume(resume != null);
-        TrainingListener listener = new ProgressBar(spec.commandLine().getErr());
+        TrainingLoopListener listener = new TrainingProgressBar(spec.commandLine().getErr());
         TrainResult result;
         // A SIGTERM or Ctrl-C stops at the next step boundary; the JVM exits only after the
         // model's native memory is released (and then with the signal's status, 143 or 130).
         try (StopSignal stop = StopSignal.onShutdown(SHUTDOWN_WAIT)) {
             try {
                 result = ZooTrainer.train(config.optStop(stop).build(), data, listener);
-            } catch (TrainingDivergedException e) {
+            } catch (LossDivergedException e) {
                 spec.commandLine().getErr().println("\nfastvision train: " + e.getMessage());
                 return 3;
             } catch (TrainingStoppedException e) {
@@ -164,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
-            Json.print(
+            JsonOutput.print(
                     o,
                     new Report(
                             result.model(),

@@ -140,7 +140,7 @@ public final class ZooCommand implements Callable<Integer> {
                             + String.join(", ", ModelRegistry.closeMatches(pattern)));
         }
         if (json.enabled()) {
-            Json.print(out, new Report(rows));
+            JsonOutput.print(out, new Report(rows));
         } else if (markdown) {
             out.print(markdown(rows));
             out.flush();

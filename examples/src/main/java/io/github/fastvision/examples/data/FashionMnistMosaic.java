@@ -7,7 +7,7 @@ import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.DenseDataset;
 import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.ImageSubset;
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import io.github.fastvision.training.data.transform.Normalize;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -496,7 +496,7 @@ public final class FashionMnistMosaic implements DenseDataset {
         int plane = canvas * canvas;
         float[] x = new float[n * plane];
         System.arraycopy(images, from * plane, x, 0, n * plane);
-        Normalize.forChannels(1).apply(new Image(x, 1, n * canvas, canvas), null);
+        Normalize.forChannels(1).apply(new FloatImage(x, 1, n * canvas, canvas), null);
         long[] y = new long[n * plane];
         int base = from * plane;
         for (int i = 0; i < y.length; i++) {

@@ -17,9 +17,9 @@ import io.github.fastvision.models.fasternet.FasterNet;
 import io.github.fastvision.models.fasternet.FasterNetVariant;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.recipe.Recipe;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class PConvRatioStudy {
         int batch = settings.batch();
         int imageSize = settings.imageSize();
         long seed = settings.seed();
-        TrainingListener listener = settings.listener();
+        TrainingLoopListener listener = settings.listener();
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows = new ArrayList<>();
         int classes = data.train().classes().size();
@@ -92,7 +92,7 @@ public final class PConvRatioStudy {
                                 .optSeed(seed)
                                 .optDataset(data.train().describe())
                                 .build();
-                TrainResult result = new Trainer(config, listener).fit(model, manager, data);
+                TrainResult result = new TrainingLoop(config, listener).fit(model, manager, data);
                 Cost small = model.cost(model.inputShape(1));
                 row.put("test_accuracy", result.testAccuracy());
                 row.put("params_small", small.params());

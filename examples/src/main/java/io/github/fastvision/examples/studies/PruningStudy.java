@@ -24,11 +24,11 @@ import io.github.fastvision.pruning.methods.UniformPruning;
 import io.github.fastvision.pruning.surgery.Surgery;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.ImageSubset;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.recipe.Recipe;
 import java.awt.Color;
 import java.io.IOException;
@@ -137,14 +137,14 @@ public final class PruningStudy {
     private final DatasetSplit data;
     private final Scale scale;
     private final long seed0;
-    private final TrainingListener listener;
+    private final TrainingLoopListener listener;
     private final ModelOptions options;
     private final int[] baseWidths;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final Map<String, List<Double>> accuracies = new LinkedHashMap<>();
     private final Map<String, double[]> costs = new LinkedHashMap<>();
 
-    private PruningStudy(DatasetSplit data, Scale scale, long seed, TrainingListener listener) {
+    private PruningStudy(DatasetSplit data, Scale scale, long seed, TrainingLoopListener listener) {
         this.data =
                 new DatasetSplit(
                         subset(data.train(), scale.trainImages),
@@ -177,7 +177,7 @@ public final class PruningStudy {
      * @throws IOException if the figure cannot be written
      */
     public static StudyResult run(
-            DatasetSplit data, Scale scale, long seed, TrainingListener listener, Path figure)
+            DatasetSplit data, Scale scale, long seed, TrainingLoopListener listener, Path figure)
             throws IOException {
         long t0 = System.nanoTime();
         PruningStudy study = new PruningStudy(data, scale, seed, listener);
@@ -233,7 +233,7 @@ public final class PruningStudy {
         try (NDManager m = NDManager.newBaseManager()) {
             VisionModel base = build(baseWidths, seed, m);
             float[][] init = snapshot(base);
-            record("unpruned", base, train(base, m, large, TrainingListener.NONE));
+            record("unpruned", base, train(base, m, large, TrainingLoopListener.NONE));
             List<ChannelGroup> groups = PrunableModels.groups(base, "study");
             double baseMacs = base.cost().macs();
 
@@ -270,7 +270,7 @@ public final class PruningStudy {
             TrainConfig small = config(lr001, scale.epochs, seed);
             VisionModel base = build(baseWidths, seed, m);
             float[][] init = snapshot(base);
-            record("unpruned lr 0.01", base, train(base, m, small, TrainingListener.NONE));
+            record("unpruned lr 0.01", base, train(base, m, small, TrainingLoopListener.NONE));
             MagnitudePruning.Masks masks =
                     MagnitudePruning.masks(base, MAGNITUDE_RATIO, MagnitudePruning.Scope.GLOBAL);
             lottery("lr 0.01", masks, init, small, seed, m);
@@ -323,20 +323,20 @@ public final class PruningStudy {
                         pruned,
                         m,
                         TrainingBudget.FINE_TUNE.configure(large, ratio),
-                        TrainingListener.NONE));
+                        TrainingLoopListener.NONE));
         for (TrainingBudget b : List.of(TrainingBudget.SCRATCH_E, TrainingBudget.SCRATCH_B)) {
             VisionModel fresh = build(selection.widths(), seed + 1000, m);
             record(
                     method + " " + label(b),
                     fresh,
-                    train(fresh, m, b.configure(large, ratio), TrainingListener.NONE));
+                    train(fresh, m, b.configure(large, ratio), TrainingLoopListener.NONE));
         }
     }
 
     private void scratch(String label, int[] widths, TrainConfig large, long seed, NDManager m)
             throws IOException {
         VisionModel fresh = build(widths, seed + 2000, m);
-        record(label, fresh, train(fresh, m, large, TrainingListener.NONE));
+        record(label, fresh, train(fresh, m, large, TrainingLoopListener.NONE));
     }
 
     /** The winning ticket (original initialization, masked) against a random re-initialization. */
@@ -386,9 +386,10 @@ public final class PruningStudy {
     }
 
     private TrainResult train(
-            VisionModel model, NDManager m, TrainConfig config, TrainingListener hook)
+            VisionModel model, NDManager m, TrainConfig config, TrainingLoopListener hook)
             throws IOException {
-        return new Trainer(config, TrainingListener.all(listener, hook)).fit(model, m, data);
+        return new TrainingLoop(config, TrainingLoopListener.all(listener, hook))
+                .fit(model, m, data);
     }
 
     private void record(String label, VisionModel model, TrainResult result) {

@@ -11,7 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.layers.Act;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.core.layers.ConvBn;
 
 /**
@@ -123,9 +123,9 @@ public final class SingleBottleneckNet extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape s = Blocks.init(stem, manager, dataType, inputShapes[0]);
-        Shape t = Blocks.init(conv1, manager, dataType, s);
-        t = Blocks.init(spatial, manager, dataType, t);
+        Shape s = ChildBlocks.init(stem, manager, dataType, inputShapes[0]);
+        Shape t = ChildBlocks.init(conv1, manager, dataType, s);
+        t = ChildBlocks.init(spatial, manager, dataType, t);
         conv3.initialize(manager, dataType, t);
         fc.initialize(manager, dataType, new Shape(s.get(0), width));
     }

@@ -3,12 +3,12 @@ package io.github.fastvision.examples.studies;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
-import io.github.fastvision.training.loop.Trainer;
+import io.github.fastvision.training.loop.TrainingLoop;
 import io.github.fastvision.training.recipe.Recipe;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class SingleBottleneckStudy {
         int epochs = settings.epochs();
         int batch = settings.batch();
         long seed = settings.seed();
-        TrainingListener listener = settings.listener();
+        TrainingLoopListener listener = settings.listener();
         long t0 = System.nanoTime();
         int size = data.train().height();
         int classes = data.train().classes().size();
@@ -80,8 +80,8 @@ public final class SingleBottleneckStudy {
                                     .optSeed(seed)
                                     .optDataset(data.train().describe())
                                     .build();
-                    TrainResult r = new Trainer(config, listener).fit(net, manager, data);
-                    long params = Blocks.trainableParameters(net);
+                    TrainResult r = new TrainingLoop(config, listener).fit(net, manager, data);
+                    long params = ChildBlocks.trainableParameters(net);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("op", op.label());
                     row.put("ratio", ratio);

@@ -1,6 +1,6 @@
 package io.github.fastvision.examples.studies;
 
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.recipe.Recipe;
 
@@ -17,7 +17,7 @@ public final class StudySettings {
     private final int batch;
     private final int imageSize;
     private final long seed;
-    private final TrainingListener listener;
+    private final TrainingLoopListener listener;
 
     private StudySettings(Builder b) {
         this.data = b.data;
@@ -97,7 +97,7 @@ public final class StudySettings {
      *
      * @return the listener
      */
-    public TrainingListener listener() {
+    public TrainingLoopListener listener() {
         return listener;
     }
 
@@ -109,7 +109,7 @@ public final class StudySettings {
         private int batch;
         private int imageSize;
         private long seed;
-        private TrainingListener listener = TrainingListener.NONE;
+        private TrainingLoopListener listener = TrainingLoopListener.NONE;
 
         Builder() {}
 
@@ -185,15 +185,15 @@ public final class StudySettings {
         }
 
         /**
-         * Sets the progress listener (default {@link TrainingListener#NONE}).
+         * Sets the progress listener (default {@link TrainingLoopListener#NONE}).
          *
          * @param listener the listener
          * @return this builder
          */
-        public Builder optListener(TrainingListener listener) {
+        public Builder optListener(TrainingLoopListener listener) {
             if (listener == null) {
                 throw new IllegalArgumentException(
-                        "study: listener must not be null (TrainingListener.NONE for none)");
+                        "study: listener must not be null (TrainingLoopListener.NONE for none)");
             }
             this.listener = listener;
             return this;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.anytime.AnytimeSegmenter;
 import io.github.fastvision.models.anytime.AnytimeVariant;
@@ -119,7 +119,7 @@ class AnytimeExperimentTest {
                             .optThreshold(0.998f)
                             .optRadius(7)
                             .build();
-            Blocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+            ChildBlocks.init(model, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             Path good = tmp.resolve("good.fvc");
             AnytimeCheckpoint.save(model, good, 10, 1.0, 1);
             float[] before = model.getParameters().get(0).getValue().getArray().toFloatArray();
@@ -146,7 +146,7 @@ class AnytimeExperimentTest {
                             .optThreshold(0.998f)
                             .optRadius(7)
                             .build();
-            Blocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+            ChildBlocks.init(other, m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             assertThrows(
                     IOException.class,
                     () -> AnytimeCheckpoint.load(other, m, good, 1),

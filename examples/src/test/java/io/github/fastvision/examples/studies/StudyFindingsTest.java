@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +77,8 @@ class StudyFindingsTest {
                             .build();
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
             assertEquals(16, net.innerChannels());
-            assertEquals(288 + 64 + 512 + 32 + 512 + 64 + 330, Blocks.trainableParameters(net));
+            assertEquals(
+                    288 + 64 + 512 + 32 + 512 + 64 + 330, ChildBlocks.trainableParameters(net));
             assertEquals(
                     new Shape(2, 10),
                     net.getOutputShapes(new Shape[] {new Shape(2, 1, 28, 28)})[0]);

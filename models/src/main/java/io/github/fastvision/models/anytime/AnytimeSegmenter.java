@@ -14,7 +14,7 @@ import io.github.fastvision.core.anytime.SpatialMask;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.heads.EarlyExitHead;
@@ -230,7 +230,7 @@ public final class AnytimeSegmenter extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(base, manager, dataType, inputs[0]);
+        ChildBlocks.init(base, manager, dataType, inputs[0]);
         List<Shape[]> stages = base.stageBranchShapes(inputs[0]);
         for (int i = 1; i < numExits(); i++) {
             exits.get(i - 1).initialize(manager, dataType, stages.get(i - 1));

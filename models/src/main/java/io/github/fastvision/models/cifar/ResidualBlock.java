@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * A residual block of the CIFAR ResNets (He et al. 2016a §4.2; pre-activation: He et al. 2016b):
@@ -78,8 +78,8 @@ public final class ResidualBlock extends AbstractBlock implements Countable {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = Blocks.forward(main, ps, x, training);
-        NDArray sc = shortcut == null ? x : Blocks.forward(shortcut, ps, x, training);
+        NDArray y = ChildBlocks.forward(main, ps, x, training);
+        NDArray sc = shortcut == null ? x : ChildBlocks.forward(shortcut, ps, x, training);
         NDArray out = y.add(sc);
         return new NDList(postRelu ? out.maximum(0f) : out);
     }
@@ -87,8 +87,8 @@ public final class ResidualBlock extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        Shape y = Blocks.outShape(main, inputs[0]);
-        Shape sc = shortcut == null ? inputs[0] : Blocks.outShape(shortcut, inputs[0]);
+        Shape y = ChildBlocks.outShape(main, inputs[0]);
+        Shape sc = shortcut == null ? inputs[0] : ChildBlocks.outShape(shortcut, inputs[0]);
         if (!y.equals(sc)) {
             throw new IllegalArgumentException(
                     "ResidualBlock: main path gives " + y + " but the shortcut gives " + sc);

@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.StageInfo;
 import io.github.fastvision.models.VisionModel;
 import java.util.ArrayList;
@@ -115,7 +115,7 @@ public final class BackboneExits extends AbstractBlock implements Countable {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Blocks.init(backbone, manager, dataType, inputs[0]);
+        ChildBlocks.init(backbone, manager, dataType, inputs[0]);
         List<Shape> f = backbone.featureShapes(inputs[0]);
         for (int i = 0; i < exits.size(); i++) {
             exits.get(i).initialize(manager, dataType, f.get(i));

@@ -9,7 +9,7 @@ import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import java.util.List;
 
 /**
@@ -78,7 +78,8 @@ public final class EarlyExitHead extends ExitHead {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape s = concatShape(inputs[0]);
-        Blocks.init(classifier, manager, dataType, Blocks.init(conv, manager, dataType, s));
+        ChildBlocks.init(
+                classifier, manager, dataType, ChildBlocks.init(conv, manager, dataType, s));
     }
 
     /** {@inheritDoc} */

@@ -10,8 +10,8 @@ import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
 import io.github.fastvision.core.layers.Checks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -158,7 +158,7 @@ public final class RedesignedExitHead extends ExitHead {
         for (MaskedConvBn conv : down) {
             sizes.add(s);
             s =
-                    Blocks.init(
+                    ChildBlocks.init(
                             conv,
                             manager,
                             dataType,
@@ -167,7 +167,7 @@ public final class RedesignedExitHead extends ExitHead {
         for (int d = 0; d < depth; d++) {
             Shape target = sizes.get(depth - 1 - d);
             Shape in = new Shape(s.get(0), s.get(1), target.get(2), target.get(3));
-            s = Blocks.init(d < depth - 1 ? up.get(d) : classifier, manager, dataType, in);
+            s = ChildBlocks.init(d < depth - 1 ? up.get(d) : classifier, manager, dataType, in);
         }
     }
 

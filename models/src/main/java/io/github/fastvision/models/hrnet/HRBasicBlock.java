@@ -13,7 +13,7 @@ import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
 import io.github.fastvision.core.cost.Countable;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 
 /**
  * HRNet's residual units: the basic block (3×3 → 3×3) of the branches and the bottleneck (1×1 → 3×3
@@ -148,13 +148,16 @@ final class HRBasicBlock extends AbstractBlock implements Countable {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape s =
-                Blocks.init(
-                        conv2, manager, dataType, Blocks.init(conv1, manager, dataType, inputs[0]));
+                ChildBlocks.init(
+                        conv2,
+                        manager,
+                        dataType,
+                        ChildBlocks.init(conv1, manager, dataType, inputs[0]));
         if (conv3 != null) {
-            Blocks.init(conv3, manager, dataType, s);
+            ChildBlocks.init(conv3, manager, dataType, s);
         }
         if (downsample != null) {
-            Blocks.init(downsample, manager, dataType, inputs[0]);
+            ChildBlocks.init(downsample, manager, dataType, inputs[0]);
         }
     }
 

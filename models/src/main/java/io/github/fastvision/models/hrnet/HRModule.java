@@ -9,7 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.heads.ExitHead;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,14 +135,14 @@ final class HRModule extends MultiBranchBlock {
         int n = channels.length;
         for (int k = 0; k < n; k++) {
             for (HRBasicBlock block : branches.get(k)) {
-                Blocks.init(block, manager, dataType, inputs[k]);
+                ChildBlocks.init(block, manager, dataType, inputs[k]);
             }
         }
         for (int i = 0; i < fuse.size(); i++) {
             for (int j = 0; j < n; j++) {
                 Shape s = inputs[j];
                 for (MaskedConvBn conv : fuse.get(i).get(j)) {
-                    s = Blocks.init(conv, manager, dataType, s);
+                    s = ChildBlocks.init(conv, manager, dataType, s);
                 }
             }
         }

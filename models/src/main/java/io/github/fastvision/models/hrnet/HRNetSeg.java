@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.SegmentationModel;
 import io.github.fastvision.models.StageInfo;
@@ -275,7 +275,7 @@ public final class HRNetSeg extends SegmentationModel {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        Shape[] s = new Shape[] {Blocks.init(stem, manager, dataType, inputs[0])};
+        Shape[] s = new Shape[] {ChildBlocks.init(stem, manager, dataType, inputs[0])};
         for (MultiBranchBlock stage : stageBlocks) {
             stage.initialize(manager, dataType, s);
             s = stage.getOutputShapes(s);

@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,7 +112,7 @@ final class HRStage extends MultiBranchBlock {
         for (int k = 0; k < out.length; k++) {
             Shape s = k < in.length ? inputs[k] : inputs[in.length - 1];
             for (MaskedConvBn conv : transition.get(k)) {
-                s = Blocks.init(conv, manager, dataType, s);
+                s = ChildBlocks.init(conv, manager, dataType, s);
             }
         }
         Shape[] s = transitionShapes(inputs);

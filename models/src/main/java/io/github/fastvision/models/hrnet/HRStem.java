@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.anytime.AnytimeContext;
 import io.github.fastvision.core.anytime.MaskedConvBn;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,10 +106,10 @@ final class HRStem extends MultiBranchBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
         Shape s = inputs[0];
         for (MaskedConvBn c : convs) {
-            s = Blocks.init(c, manager, dataType, s);
+            s = ChildBlocks.init(c, manager, dataType, s);
         }
         for (HRBasicBlock b : blocks) {
-            s = Blocks.init(b, manager, dataType, s);
+            s = ChildBlocks.init(b, manager, dataType, s);
         }
     }
 

@@ -16,7 +16,7 @@ import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelInfo;
-import io.github.fastvision.models.inference.ImageClassificationTranslator;
+import io.github.fastvision.models.inference.ZooClassificationTranslator;
 import io.github.fastvision.models.runtime.EngineUnavailableException;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
@@ -190,7 +190,7 @@ public class RegistryModelLoader implements ModelLoader {
         }
         if (in == Image.class && out == Classifications.class) {
             return (Translator<I, O>)
-                    new ImageClassificationTranslator(runtime.preprocessor(), runtime.classNames());
+                    new ZooClassificationTranslator(runtime.preprocessor(), runtime.classNames());
         }
         return (Translator<I, O>) new NoopTranslator();
     }

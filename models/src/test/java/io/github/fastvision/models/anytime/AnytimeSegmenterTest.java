@@ -17,7 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.fastvision.core.anytime.MaskedConv2d;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.heads.EarlyExitHead;
 import io.github.fastvision.models.heads.RedesignedExitHead;
@@ -49,7 +49,7 @@ class AnytimeSegmenterTest {
                         .optThreshold(threshold)
                         .optRadius(7)
                         .build();
-        Blocks.init(a, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+        ChildBlocks.init(a, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
         return a;
     }
 

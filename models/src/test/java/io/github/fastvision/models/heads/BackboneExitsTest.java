@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class BackboneExitsTest {
                                     .optDropPath(0f)
                                     .build());
             BackboneExits exits = new BackboneExits(backbone, 5, true, 8);
-            Blocks.init(exits, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            ChildBlocks.init(exits, m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
             int n = exits.numExits();
             assertEquals(backbone.getStages().size(), n);
             for (int i = 1; i < n; i++) {
@@ -45,7 +45,7 @@ class BackboneExitsTest {
                 assertEquals(new Shape(2, 5, first.get(2), first.get(3)), o.getShape());
             }
             assertEquals(
-                    Blocks.trainableParameters(exits),
+                    ChildBlocks.trainableParameters(exits),
                     exits.cost(new Shape(1, 1, 32, 32)).params()
                             + backbone.getHead()
                                     .cost(

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.cost.Cost;
-import io.github.fastvision.core.layers.Blocks;
+import io.github.fastvision.core.layers.ChildBlocks;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.SegmentationModel;
@@ -62,9 +62,9 @@ class HRNetSegTest {
                                     .optInChannels(1)
                                     .optDropPath(0f)
                                     .build());
-            Blocks.init(m, nd, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            ChildBlocks.init(m, nd, DataType.FLOAT32, new Shape(2, 1, 32, 32));
             NDArray y =
-                    Blocks.forward(
+                    ChildBlocks.forward(
                             m,
                             new ParameterStore(nd, false),
                             nd.randomNormal(new Shape(2, 1, 30, 34)),
@@ -73,7 +73,8 @@ class HRNetSegTest {
             assertEquals(
                     new Shape(2, 5, 8, 9),
                     m.getOutputShapes(new Shape[] {new Shape(2, 1, 30, 34)})[0]);
-            assertEquals(Blocks.trainableParameters(m), m.cost(new Shape(1, 1, 32, 32)).params());
+            assertEquals(
+                    ChildBlocks.trainableParameters(m), m.cost(new Shape(1, 1, 32, 32)).params());
         }
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.github.fastvision.models.ParameterNames;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -231,8 +231,8 @@ public final class MagnitudePruning {
          *
          * @return the listener
          */
-        public TrainingListener listener() {
-            return new TrainingListener() {
+        public TrainingLoopListener listener() {
+            return new TrainingLoopListener() {
                 @Override
                 public void onStepEnd(long step) {
                     apply();

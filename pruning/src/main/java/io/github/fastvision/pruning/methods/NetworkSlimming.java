@@ -6,7 +6,7 @@ import ai.djl.nn.Parameter;
 import io.github.fastvision.models.ChannelGroup;
 import io.github.fastvision.pruning.ChannelScores;
 import io.github.fastvision.pruning.ChannelSelection;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -113,7 +113,7 @@ public final class NetworkSlimming {
      * @return the listener to pass to the trainer
      * @throws IllegalArgumentException when λ is not positive or a prunable group has no BN scale
      */
-    public static TrainingListener penalty(List<ChannelGroup> groups, double lambda) {
+    public static TrainingLoopListener penalty(List<ChannelGroup> groups, double lambda) {
         if (!(lambda > 0)) {
             throw new IllegalArgumentException("lambda must be > 0 but was " + lambda);
         }
@@ -125,7 +125,7 @@ public final class NetworkSlimming {
             }
         }
         float l = (float) lambda;
-        return new TrainingListener() {
+        return new TrainingLoopListener() {
             @Override
             public void onGradients(long step) {
                 // The temporaries are freed here, not attached to the parameters' manager.

@@ -1,6 +1,6 @@
 package io.github.fastvision.training.data;
 
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import io.github.fastvision.training.data.transform.ImageTransform;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -104,11 +104,11 @@ public final class BatchLoader implements AutoCloseable {
      * @param epoch the epoch index (0-based)
      * @return batches in order
      */
-    public Iterator<Batch> epoch(int epoch) {
+    public Iterator<TrainingBatch> epoch(int epoch) {
         int[] order = order(epoch);
         int total = batchesPerEpoch();
         return new Iterator<>() {
-            private final Deque<Future<Batch>> pending = new ArrayDeque<>();
+            private final Deque<Future<TrainingBatch>> pending = new ArrayDeque<>();
             private int submitted;
             private int taken;
 
@@ -125,12 +125,12 @@ public final class BatchLoader implements AutoCloseable {
             }
 
             @Override
-            public Batch next() {
+            public TrainingBatch next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 fill();
-                Future<Batch> f = pending.poll();
+                Future<TrainingBatch> f = pending.poll();
                 taken++;
                 fill();
                 try {
@@ -163,7 +163,7 @@ public final class BatchLoader implements AutoCloseable {
         return order;
     }
 
-    private Batch build(int[] order, int epoch, int b) {
+    private TrainingBatch build(int[] order, int epoch, int b) {
         int start = b * batchSize;
         int n = Math.min(batchSize, order.length - start);
         int c = data.channels();
@@ -176,7 +176,7 @@ public final class BatchLoader implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int index = order[start + i];
             Random r = new Random(mix(seed, epoch, start + i));
-            Image img = transform.apply(data.image(index), r);
+            FloatImage img = transform.apply(data.image(index), r);
             if (img.channels() != c || img.height() != outSize || img.width() != outSize) {
                 throw new IllegalStateException(
                         "transform produced "
@@ -219,7 +219,7 @@ public final class BatchLoader implements AutoCloseable {
                 labels = swapped;
             }
         }
-        return new Batch(images, labels, targets, n, c, outSize, outSize, k);
+        return new TrainingBatch(images, labels, targets, n, c, outSize, outSize, k);
     }
 
     /** SplitMix64-style mixing of the run seed, the epoch and a position. */

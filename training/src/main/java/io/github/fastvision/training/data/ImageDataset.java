@@ -1,6 +1,6 @@
 package io.github.fastvision.training.data;
 
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import java.util.List;
 
 /**
@@ -70,10 +70,10 @@ public interface ImageDataset {
      * @param index image index
      * @return a new image the caller may modify
      */
-    default Image image(int index) {
+    default FloatImage image(int index) {
         float[] data = new float[channels() * height() * width()];
         pixels(index, data);
-        return new Image(data, channels(), height(), width());
+        return new FloatImage(data, channels(), height(), width());
     }
 
     /**

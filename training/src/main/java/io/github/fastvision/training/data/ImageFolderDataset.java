@@ -4,7 +4,7 @@ import ai.djl.modality.cv.Image.Interpolation;
 import io.github.fastvision.models.image.DecodedImage;
 import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -285,7 +285,7 @@ public final class ImageFolderDataset {
 
         @Override
         public void pixels(int index, float[] dst) {
-            Image image = image(index);
+            FloatImage image = image(index);
             float[] square =
                     ImagePreprocessor.resizeAndCrop(
                             image.data(),
@@ -299,9 +299,9 @@ public final class ImageFolderDataset {
         }
 
         @Override
-        public Image image(int index) {
+        public FloatImage image(int index) {
             DecodedImage d = decoded(index);
-            return new Image(ImagePreprocessor.toFloats(d), channels, d.height(), d.width());
+            return new FloatImage(ImagePreprocessor.toFloats(d), channels, d.height(), d.width());
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.github.fastvision.training.data;
 
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import java.util.BitSet;
 import java.util.List;
 
@@ -110,7 +110,7 @@ public final class ImageSubset implements ImageDataset {
     }
 
     @Override
-    public Image image(int index) {
+    public FloatImage image(int index) {
         return source.image(indices[index]);
     }
 

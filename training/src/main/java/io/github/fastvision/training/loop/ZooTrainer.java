@@ -10,10 +10,10 @@ import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.Preprocessing;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
-import io.github.fastvision.training.Evaluator;
+import io.github.fastvision.training.ClassifierEvaluator;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.ImageDataset;
@@ -28,9 +28,9 @@ import java.util.stream.Stream;
 
 /**
  * Training and evaluation of zoo models by name: the model is built for the dataset's classes and
- * channels at the requested input size, trained with a {@link Trainer}, and its final weights (the
- * EMA weights when the recipe averages) are saved as {@code <model>.fvw} next to the checkpoint,
- * which {@code fastvision evaluate --weights DIR} reads.
+ * channels at the requested input size, trained with a {@link TrainingLoop}, and its final weights
+ * (the EMA weights when the recipe averages) are saved as {@code <model>.fvw} next to the
+ * checkpoint, which {@code fastvision evaluate --weights DIR} reads.
  */
 public final class ZooTrainer {
 
@@ -66,7 +66,8 @@ public final class ZooTrainer {
      * @throws IOException if files cannot be written
      */
     public static TrainResult train(
-            TrainConfig config, DatasetSplit data, TrainingListener listener) throws IOException {
+            TrainConfig config, DatasetSplit data, TrainingLoopListener listener)
+            throws IOException {
         TrainConfig canonical =
                 config.toBuilder().setModel(ModelRegistry.info(config.model()).name()).build();
         if (canonical.out() != null) {
@@ -78,7 +79,7 @@ public final class ZooTrainer {
             Engine.getInstance().setRandomSeed((int) canonical.seed());
             VisionModel model = createModel(canonical, data);
             model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-            TrainResult result = new Trainer(canonical, listener).fit(model, manager, data);
+            TrainResult result = new TrainingLoop(canonical, listener).fit(model, manager, data);
             if (canonical.out() != null) {
                 WeightsFile.save(
                         model,
@@ -121,7 +122,7 @@ public final class ZooTrainer {
      * @return accuracy and loss
      * @throws IOException if the weights cannot be read
      */
-    public static Evaluator.Result evaluate(
+    public static ClassifierEvaluator.Result evaluate(
             Path weights, String model, ImageDataset test, int imageSize) throws IOException {
         Path file = resolveWeights(weights, model);
         WeightsFile.Header header = WeightsFile.header(file);
@@ -151,7 +152,7 @@ public final class ZooTrainer {
                                 .build()) {
             VisionModel vm = ModelRegistry.create(header.model(), header.options(imageSize));
             WeightsFile.load(vm, manager, file);
-            return Evaluator.evaluate(vm, manager, loader);
+            return ClassifierEvaluator.evaluate(vm, manager, loader);
         }
     }
 

@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.github.fastvision.training.Evaluator;
+import io.github.fastvision.training.ClassifierEvaluator;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.data.Batch;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.MixupCutmix;
+import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.recipe.Recipe;
 import java.util.Iterator;
@@ -21,7 +21,7 @@ import java.util.Iterator;
  * Image classification: soft-target cross-entropy (label smoothing, mixup and cutmix from the
  * recipe), training accuracy against the hard labels, and test-set loss and accuracy.
  */
-public final class ClassificationTask implements TrainingTask<Batch> {
+public final class ClassificationTask implements TrainingTask<TrainingBatch> {
 
     private static final int EVAL_BATCH = 256;
 
@@ -111,12 +111,12 @@ public final class ClassificationTask implements TrainingTask<Batch> {
     }
 
     @Override
-    public Iterator<Batch> epoch(int epoch) {
+    public Iterator<TrainingBatch> epoch(int epoch) {
         return train.epoch(epoch);
     }
 
     @Override
-    public Step forward(Block model, ParameterStore ps, Batch batch, NDManager manager) {
+    public Step forward(Block model, ParameterStore ps, TrainingBatch batch, NDManager manager) {
         NDArray x = manager.create(batch.images(), new Shape(batch.size(), channels, size, size));
         NDArray targets = manager.create(batch.targets(), new Shape(batch.size(), classes));
         NDArray logits = model.forward(ps, new NDList(x), true).singletonOrThrow();
@@ -137,7 +137,7 @@ public final class ClassificationTask implements TrainingTask<Batch> {
 
     @Override
     public Evaluation evaluate(Block model, NDManager manager) {
-        Evaluator.Result r = Evaluator.evaluate(model, manager, test);
+        ClassifierEvaluator.Result r = ClassifierEvaluator.evaluate(model, manager, test);
         return new Evaluation(r.loss(), r.accuracy());
     }
 

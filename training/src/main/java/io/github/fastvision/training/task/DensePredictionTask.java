@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <p>Built with {@link #builder()}; the forward pass defaults to the model's own and can be
  * replaced (a model with several training modes switches between them from a {@link
- * io.github.fastvision.training.TrainingListener}).
+ * io.github.fastvision.training.TrainingLoopListener}).
  */
 public final class DensePredictionTask implements TrainingTask<Integer> {
 

@@ -8,10 +8,10 @@ import ai.djl.training.ParameterStore;
 import java.util.Iterator;
 
 /**
- * What a {@link io.github.fastvision.training.loop.Trainer} optimizes and measures: the training
- * batches, the loss of a training forward pass, a per-batch training metric and the evaluation
- * after each epoch. The trainer owns everything else (optimizer, schedule, budget, divergence
- * check, checkpoint, listeners), so one loop serves classification and dense prediction.
+ * What a {@link io.github.fastvision.training.loop.TrainingLoop} optimizes and measures: the
+ * training batches, the loss of a training forward pass, a per-batch training metric and the
+ * evaluation after each epoch. The trainer owns everything else (optimizer, schedule, budget,
+ * divergence check, checkpoint, listeners), so one loop serves classification and dense prediction.
  *
  * @param <B> one training batch as the task's data source hands it out
  */

@@ -8,7 +8,7 @@ import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.io.WeightsFile;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.data.transform.Image;
+import io.github.fastvision.training.data.transform.FloatImage;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.data.transform.RandomResizedCrop;
 import io.github.fastvision.training.loop.ZooTrainer;
@@ -59,7 +59,7 @@ class TrainServePreprocessingTest {
                                 .setTransform(Pipeline.evaluation(size, channels), size)
                                 .setBatchSize(files.size())
                                 .build()) {
-                    Iterator<Batch> it = loader.epoch(0);
+                    Iterator<TrainingBatch> it = loader.epoch(0);
                     float[] got = it.next().images();
                     assertArrayEquals(want, got, 0f, channels + " channel(s), size " + size);
                 }
@@ -72,7 +72,7 @@ class TrainServePreprocessingTest {
         List<Path> files = writeFolder(root);
         DatasetSplit split = ImageFolderDataset.load(root, 3, 9);
         int square = SHAPES.length - 1;
-        Image image = split.train().image(square);
+        FloatImage image = split.train().image(square);
         assertEquals(16, image.height());
         ImagePreprocessor predict =
                 new ImagePreprocessor(

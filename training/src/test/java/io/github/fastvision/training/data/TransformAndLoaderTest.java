@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fastvision.training.TinyData;
+import io.github.fastvision.training.data.transform.FloatImage;
 import io.github.fastvision.training.data.transform.HorizontalFlip;
-import io.github.fastvision.training.data.transform.Image;
 import io.github.fastvision.training.data.transform.ImageTransform;
 import io.github.fastvision.training.data.transform.Normalize;
 import io.github.fastvision.training.data.transform.Pipeline;
@@ -20,22 +20,22 @@ import org.junit.jupiter.api.Test;
 
 class TransformAndLoaderTest {
 
-    private static Image ramp(int h, int w) {
+    private static FloatImage ramp(int h, int w) {
         float[] d = new float[h * w];
         for (int i = 0; i < d.length; i++) {
             d[i] = i;
         }
-        return new Image(d, 1, h, w);
+        return new FloatImage(d, 1, h, w);
     }
 
     @Test
     void resizeIsIdentityAtSameSizeAndBilinearOtherwise() {
-        Image img = ramp(4, 4);
+        FloatImage img = ramp(4, 4);
         assertArrayEquals(img.data(), new Resize(4).apply(img, new Random(0)).data());
         // 2x2 -> 4x4 with pixel centres: the first output pixel samples (−0.25, −0.25), clamped to
         // 0.
-        Image small = new Image(new float[] {0, 1, 2, 3}, 1, 2, 2);
-        Image up = new Resize(4).apply(small, new Random(0));
+        FloatImage small = new FloatImage(new float[] {0, 1, 2, 3}, 1, 2, 2);
+        FloatImage up = new Resize(4).apply(small, new Random(0));
         assertEquals(0f, up.data()[0], 1e-6);
         assertEquals(0.25f, up.data()[1], 1e-6); // x = 0.25 → 0.25 between 0 and 1
         assertEquals(3f, up.data()[15], 1e-6);
@@ -45,8 +45,8 @@ class TransformAndLoaderTest {
     void resizeKeepsTheAspectRatioAndCropsTheCentre() {
         // 4 rows x 8 columns to 2: the short side halves (4 -> 2, long side 8 -> 4) with PIL's
         // antialiased triangle, then the centre columns 1..2 of the 4 are kept.
-        Image wide = ramp(4, 8);
-        Image out = new Resize(2).apply(wide, new Random(0));
+        FloatImage wide = ramp(4, 8);
+        FloatImage out = new Resize(2).apply(wide, new Random(0));
         float[] want = new float[4];
         for (int y = 0; y < 2; y++) {
             for (int x = 0; x < 2; x++) {
@@ -78,7 +78,7 @@ class TransformAndLoaderTest {
         for (int i = 0; i < d.length; i++) {
             d[i] = random.nextFloat();
         }
-        Image img = new Image(d, 2, 9, 11);
+        FloatImage img = new FloatImage(d, 2, 9, 11);
         int top = 2;
         int left = 3;
         int h = 5;
@@ -89,7 +89,7 @@ class TransformAndLoaderTest {
                 System.arraycopy(d, (c * 9 + top + y) * 11 + left, crop, (c * h + y) * w, w);
             }
         }
-        Image cropped = new Image(crop, 2, h, w);
+        FloatImage cropped = new FloatImage(crop, 2, h, w);
         for (int[] out : new int[][] {{3, 4}, {5, 7}, {8, 13}}) {
             assertArrayEquals(
                     cropped.resample(0, 0, h, w, out[0], out[1]).data(),
@@ -103,14 +103,14 @@ class TransformAndLoaderTest {
 
     @Test
     void fullScaleCropIsTheWholeImageAndCropsHaveTheOutputSize() {
-        Image img = ramp(6, 6);
-        Image same =
+        FloatImage img = ramp(6, 6);
+        FloatImage same =
                 new RandomResizedCrop(6, 1.0, 1.0)
-                        .apply(new Image(img.data().clone(), 1, 6, 6), new Random(3));
+                        .apply(new FloatImage(img.data().clone(), 1, 6, 6), new Random(3));
         assertArrayEquals(img.data(), same.data());
         Random r = new Random(1);
         for (int i = 0; i < 50; i++) {
-            Image c = new RandomResizedCrop(5, 0.08, 1.0).apply(img, r);
+            FloatImage c = new RandomResizedCrop(5, 0.08, 1.0).apply(img, r);
             assertEquals(5, c.height());
             assertEquals(5, c.width());
             for (float v : c.data()) {
@@ -122,17 +122,17 @@ class TransformAndLoaderTest {
 
     @Test
     void flipMirrorsAndNormalizeStandardizes() {
-        Image img = new Image(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 3);
+        FloatImage img = new FloatImage(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 3);
         new HorizontalFlip(1.0).apply(img, new Random(0));
         assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4}, img.data());
-        Image n = new Normalize(new float[] {1f}, new float[] {2f}).apply(img, new Random(0));
+        FloatImage n = new Normalize(new float[] {1f}, new float[] {2f}).apply(img, new Random(0));
         assertArrayEquals(new float[] {1, 0.5f, 0, 2.5f, 2, 1.5f}, n.data());
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
                                 Normalize.IMAGENET.apply(
-                                        new Image(new float[4], 1, 2, 2), new Random(0)));
+                                        new FloatImage(new float[4], 1, 2, 2), new Random(0)));
         assertTrue(e.getMessage().contains("3 channel"), e.getMessage());
     }
 
@@ -176,10 +176,10 @@ class TransformAndLoaderTest {
         try (BatchLoader a = trainingLoader(data.train(), train, 16, 0.1f);
                 BatchLoader b = trainingLoader(data.train(), train, 16, 0.1f)) {
             assertEquals(6, a.batchesPerEpoch());
-            Iterator<Batch> ia = a.epoch(1);
-            Iterator<Batch> ib = b.epoch(1);
-            Batch x = ia.next();
-            Batch y = ib.next();
+            Iterator<TrainingBatch> ia = a.epoch(1);
+            Iterator<TrainingBatch> ib = b.epoch(1);
+            TrainingBatch x = ia.next();
+            TrainingBatch y = ib.next();
             assertArrayEquals(x.images(), y.images());
             assertArrayEquals(x.labels(), y.labels());
             assertEquals(16 * 32 * 32, x.images().length);

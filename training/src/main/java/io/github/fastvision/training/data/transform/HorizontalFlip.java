@@ -21,7 +21,7 @@ public final class HorizontalFlip implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
+    public FloatImage apply(FloatImage image, Random random) {
         if (random.nextDouble() >= probability) {
             return image;
         }

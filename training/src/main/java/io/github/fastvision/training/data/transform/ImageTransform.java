@@ -13,5 +13,5 @@ public interface ImageTransform {
      * @param random the source of randomness for this image (deterministic per image)
      * @return the result
      */
-    Image apply(Image image, Random random);
+    FloatImage apply(FloatImage image, Random random);
 }

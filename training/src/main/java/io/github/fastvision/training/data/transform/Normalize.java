@@ -71,7 +71,7 @@ public final class Normalize implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
+    public FloatImage apply(FloatImage image, Random random) {
         if (image.channels() != mean.length) {
             throw new IllegalArgumentException(
                     "normalization has "

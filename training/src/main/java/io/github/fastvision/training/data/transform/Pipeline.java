@@ -73,8 +73,8 @@ public record Pipeline(List<ImageTransform> steps) implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
-        Image out = image;
+    public FloatImage apply(FloatImage image, Random random) {
+        FloatImage out = image;
         for (ImageTransform t : steps) {
             out = t.apply(out, random);
         }

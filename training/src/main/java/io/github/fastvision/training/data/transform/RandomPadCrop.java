@@ -24,7 +24,7 @@ public final class RandomPadCrop implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
+    public FloatImage apply(FloatImage image, Random random) {
         if (padding == 0) {
             return image;
         }
@@ -49,6 +49,6 @@ public final class RandomPadCrop implements ImageTransform {
                 }
             }
         }
-        return new Image(dst, c, h, w);
+        return new FloatImage(dst, c, h, w);
     }
 }

@@ -5,8 +5,8 @@ import java.util.Random;
 /**
  * Inception-style random resized crop (Szegedy et al. 2015, as torchvision implements it): a region
  * covering a random fraction of the area in {@code [minScale, maxScale]} with a log-uniform aspect
- * ratio in {@code [3/4, 4/3]}, resized to the output side by {@link Image#resample} (inference's
- * bilinear filter). After ten failed draws it falls back to the whole image.
+ * ratio in {@code [3/4, 4/3]}, resized to the output side by {@link FloatImage#resample}
+ * (inference's bilinear filter). After ten failed draws it falls back to the whole image.
  */
 public final class RandomResizedCrop implements ImageTransform {
 
@@ -41,7 +41,7 @@ public final class RandomResizedCrop implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
+    public FloatImage apply(FloatImage image, Random random) {
         int h = image.height();
         int w = image.width();
         double area = (double) h * w;

@@ -40,7 +40,7 @@ public final class Resize implements ImageTransform {
     }
 
     @Override
-    public Image apply(Image image, Random random) {
+    public FloatImage apply(FloatImage image, Random random) {
         float[] out =
                 ImagePreprocessor.resizeAndCrop(
                         image.data(),
@@ -50,6 +50,6 @@ public final class Resize implements ImageTransform {
                         preprocessing.interpolation(),
                         preprocessing.cropPct(),
                         size);
-        return new Image(out, image.channels(), size, size);
+        return new FloatImage(out, image.channels(), size, size);
     }
 }

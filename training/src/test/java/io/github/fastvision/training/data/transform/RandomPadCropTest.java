@@ -18,12 +18,12 @@ class RandomPadCropTest {
         // A single bright pixel at (5, 5) of a 10x10 image.
         float[] px = new float[100];
         px[55] = 1f;
-        Image image = new Image(px, 1, 10, 10);
+        FloatImage image = new FloatImage(px, 1, 10, 10);
         RandomPadCrop step = new RandomPadCrop(2);
         Random random = new Random(7);
         Set<Integer> positions = new HashSet<>();
         for (int i = 0; i < 400; i++) {
-            Image out = step.apply(image, random);
+            FloatImage out = step.apply(image, random);
             float sum = 0;
             int at = -1;
             for (int p = 0; p < 100; p++) {
@@ -43,9 +43,9 @@ class RandomPadCropTest {
         assertEquals(25, positions.size(), "all 5x5 shifts occur");
         float[] ones = new float[100];
         Arrays.fill(ones, 1f);
-        Image shifted = null;
+        FloatImage shifted = null;
         for (int i = 0; i < 20 && shifted == null; i++) {
-            Image o = step.apply(new Image(ones, 1, 10, 10), random);
+            FloatImage o = step.apply(new FloatImage(ones, 1, 10, 10), random);
             float s = 0;
             for (float v : o.data()) {
                 s += v;

@@ -9,11 +9,11 @@ import io.github.fastvision.core.io.AtomicFiles;
 import io.github.fastvision.core.io.Json;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.training.EpochMetrics;
+import io.github.fastvision.training.LossDivergedException;
 import io.github.fastvision.training.StopSignal;
 import io.github.fastvision.training.TrainConfig;
 import io.github.fastvision.training.TrainResult;
-import io.github.fastvision.training.TrainingDivergedException;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.TrainingStoppedException;
 import io.github.fastvision.training.checkpoint.RunState;
 import io.github.fastvision.training.checkpoint.TrainingCheckpoint;
@@ -51,13 +51,13 @@ import java.util.Objects;
  * TrainingDivergedException} before the step is applied; the checkpoint of the last good epoch
  * stays on disk.
  */
-public final class Trainer {
+public final class TrainingLoop {
 
     /** Version of the checkpoint description; 2 writes snake_case keys. */
     private static final int FORMAT = 2;
 
     private final TrainConfig config;
-    private final TrainingListener listener;
+    private final TrainingLoopListener listener;
 
     /**
      * Creates a trainer.
@@ -65,7 +65,7 @@ public final class Trainer {
      * @param config the run
      * @param listener progress receiver
      */
-    public Trainer(TrainConfig config, TrainingListener listener) {
+    public TrainingLoop(TrainConfig config, TrainingLoopListener listener) {
         this.config = Objects.requireNonNull(config);
         this.listener = Objects.requireNonNull(listener);
     }
@@ -78,7 +78,7 @@ public final class Trainer {
      * @param data training and test sets
      * @return the outcome
      * @throws IOException if the checkpoint or metrics cannot be written or read
-     * @throws TrainingDivergedException on a NaN or infinite loss
+     * @throws LossDivergedException on a NaN or infinite loss
      */
     public TrainResult fit(Block model, NDManager manager, DatasetSplit data) throws IOException {
         Autograd.disable();
@@ -96,7 +96,7 @@ public final class Trainer {
      * @param <B> the task's batch type
      * @return the outcome
      * @throws IOException if the checkpoint or metrics cannot be written or read
-     * @throws TrainingDivergedException on a NaN or infinite loss or gradient norm
+     * @throws LossDivergedException on a NaN or infinite loss or gradient norm
      */
     public <B> TrainResult fit(Block model, NDManager manager, TrainingTask<B> task)
             throws IOException {
@@ -403,7 +403,7 @@ public final class Trainer {
         }
     }
 
-    private TrainingDivergedException diverged(
+    private LossDivergedException diverged(
             String what, int epoch, int batch, Path checkpoint, List<EpochMetrics> history) {
         String kept =
                 checkpoint == null
@@ -414,7 +414,7 @@ public final class Trainer {
                                         + lastEpoch(history)
                                         + ") is kept at "
                                         + checkpoint;
-        return new TrainingDivergedException(
+        return new LossDivergedException(
                 "training diverged at epoch "
                         + (epoch + 1)
                         + ", batch "

@@ -3,13 +3,13 @@ package io.github.fastvision.training;
 import java.util.List;
 
 /**
- * Receives progress from a {@link io.github.fastvision.training.loop.Trainer}. Every method has a
- * no-op default.
+ * Receives progress from a {@link io.github.fastvision.training.loop.TrainingLoop}. Every method
+ * has a no-op default.
  */
-public interface TrainingListener {
+public interface TrainingLoopListener {
 
     /** A listener that ignores everything. */
-    TrainingListener NONE = new TrainingListener() {};
+    TrainingLoopListener NONE = new TrainingLoopListener() {};
 
     /**
      * Called before the first epoch of this run (after a resume, the first remaining one).
@@ -53,9 +53,9 @@ public interface TrainingListener {
      * @param listeners the listeners
      * @return one listener that forwards to all
      */
-    static TrainingListener all(TrainingListener... listeners) {
-        List<TrainingListener> list = List.of(listeners);
-        return new TrainingListener() {
+    static TrainingLoopListener all(TrainingLoopListener... listeners) {
+        List<TrainingLoopListener> list = List.of(listeners);
+        return new TrainingLoopListener() {
             @Override
             public void onStart(TrainConfig config, int startEpoch, int batchesPerEpoch) {
                 list.forEach(l -> l.onStart(config, startEpoch, batchesPerEpoch));

@@ -2,7 +2,7 @@ package io.github.fastvision.training.progress;
 
 import io.github.fastvision.training.EpochMetrics;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
+import io.github.fastvision.training.TrainingLoopListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * every {@link #LOG_INTERVAL_SECONDS} seconds and at the epoch's last batch instead, so a log file
  * holds a few lines per epoch rather than hundreds of carriage-return redraws.
  */
-public final class ProgressBar implements TrainingListener {
+public final class TrainingProgressBar implements TrainingLoopListener {
 
     /** Seconds between progress lines when the output is not a terminal. */
     public static final int LOG_INTERVAL_SECONDS = 10;
@@ -38,7 +38,7 @@ public final class ProgressBar implements TrainingListener {
      * @param terminal whether {@code out} is a terminal (redraw in place) or a log (plain lines)
      * @param clock nanosecond time source (tests pass a fake one)
      */
-    public ProgressBar(PrintWriter out, boolean terminal, LongSupplier clock) {
+    public TrainingProgressBar(PrintWriter out, boolean terminal, LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.clock = clock;
@@ -51,7 +51,7 @@ public final class ProgressBar implements TrainingListener {
      *
      * @param out where to draw (standard error for the command line)
      */
-    public ProgressBar(PrintWriter out) {
+    public TrainingProgressBar(PrintWriter out) {
         this(out, System.console() != null, System::nanoTime);
     }
 
@@ -60,7 +60,7 @@ public final class ProgressBar implements TrainingListener {
      *
      * @param out where to draw
      */
-    public ProgressBar(PrintStream out) {
+    public TrainingProgressBar(PrintStream out) {
         this(new PrintWriter(out, true));
     }
 

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-class ProgressBarTest {
+class TrainingProgressBarTest {
 
     private static final int BATCHES = 468;
 
@@ -30,7 +30,8 @@ class ProgressBarTest {
     private static String epoch(boolean terminal) {
         StringWriter text = new StringWriter();
         long[] now = {1_000_000_000L};
-        ProgressBar bar = new ProgressBar(new PrintWriter(text), terminal, () -> now[0]);
+        TrainingProgressBar bar =
+                new TrainingProgressBar(new PrintWriter(text), terminal, () -> now[0]);
         bar.onStart(config(), 0, BATCHES);
         for (int b = 1; b <= BATCHES; b++) {
             now[0] += 50_000_000L;

@@ -12,7 +12,7 @@ package io.github.fastvision.training.data;
  * @param width W
  * @param classes K
  */
-public record Batch(
+public record TrainingBatch(
         float[] images,
         int[] labels,
         float[] targets,

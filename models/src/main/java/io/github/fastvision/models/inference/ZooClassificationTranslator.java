@@ -21,11 +21,11 @@ import java.util.List;
  * fastvision's {@code Image → Classifications} translator for DJL's {@code Criteria}: the same
  * {@link ImagePreprocessor} as {@link ClassPredictor}, and class names from {@link ClassNames}. The
  * input tensor is created natively in the predictor context's manager and, on PyTorch, filled
- * through its own memory, so unlike DJL's {@code ImageClassificationTranslator} (whose {@code
+ * through its own memory, so unlike DJL's {@code ZooClassificationTranslator} (whose {@code
  * Image.toNDArray} copies each image into a Java direct buffer that only GC frees) a long run does
  * not grow native memory. Stateless and thread-safe.
  */
-public final class ImageClassificationTranslator implements Translator<Image, Classifications> {
+public final class ZooClassificationTranslator implements Translator<Image, Classifications> {
 
     private final ImagePreprocessor preprocessor;
     private final ClassNames names;
@@ -36,7 +36,7 @@ public final class ImageClassificationTranslator implements Translator<Image, Cl
      * @param preprocessor the model's preprocessing
      * @param names one name per class
      */
-    public ImageClassificationTranslator(ImagePreprocessor preprocessor, ClassNames names) {
+    public ZooClassificationTranslator(ImagePreprocessor preprocessor, ClassNames names) {
         this.preprocessor = preprocessor;
         this.names = names;
     }

@@ -10,10 +10,10 @@ import io.github.fastvision.models.image.ImagePreprocessor;
  * @param height H
  * @param width W
  */
-public record Image(float[] data, int channels, int height, int width) {
+public record FloatImage(float[] data, int channels, int height, int width) {
 
     /** Checks the buffer size. */
-    public Image {
+    public FloatImage {
         if (data.length < channels * height * width) {
             throw new IllegalArgumentException(
                     "image buffer holds "
@@ -36,7 +36,7 @@ public record Image(float[] data, int channels, int height, int width) {
      * @param outW output width
      * @return the resampled image
      */
-    public Image resample(int top, int left, int regionH, int regionW, int outH, int outW) {
+    public FloatImage resample(int top, int left, int regionH, int regionW, int outH, int outW) {
         float[] out =
                 ImagePreprocessor.resample(
                         data,
@@ -50,6 +50,6 @@ public record Image(float[] data, int channels, int height, int width) {
                         regionW,
                         outH,
                         outW);
-        return new Image(out, channels, outH, outW);
+        return new FloatImage(out, channels, outH, outW);
     }
 }

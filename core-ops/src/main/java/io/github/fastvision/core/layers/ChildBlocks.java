@@ -11,9 +11,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 /** Small helpers that composite blocks use to chain their children. */
-public final class Blocks {
+public final class ChildBlocks {
 
-    private Blocks() {}
+    private ChildBlocks() {}
 
     /**
      * Initializes a child for the given input shape and returns its output shape.

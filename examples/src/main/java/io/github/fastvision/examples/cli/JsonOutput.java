@@ -6,9 +6,9 @@ import java.io.PrintWriter;
  * Writes the single JSON document a {@code --json} run prints on stdout, through the project's one
  * JSON set-up ({@link io.github.fastvision.core.io.Json}: snake_case keys from camelCase names).
  */
-public final class Json {
+public final class JsonOutput {
 
-    private Json() {}
+    private JsonOutput() {}
 
     /**
      * Prints one JSON document.

@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
-import io.github.fastvision.training.data.Batch;
 import io.github.fastvision.training.data.BatchLoader;
+import io.github.fastvision.training.data.TrainingBatch;
 import java.util.Iterator;
 
 /** Test-set accuracy and cross-entropy of a classifier, batch by batch in scoped sub-managers. */
-public final class Evaluator {
+public final class ClassifierEvaluator {
 
     /**
      * Accuracy and loss over a set.
@@ -24,7 +24,7 @@ public final class Evaluator {
      */
     public record Result(double loss, double accuracy, int images) {}
 
-    private Evaluator() {}
+    private ClassifierEvaluator() {}
 
     /**
      * Evaluates a model in inference mode (no autograd, batch norm on running statistics).
@@ -42,9 +42,9 @@ public final class Evaluator {
             double lossSum = 0;
             long correct = 0;
             int seen = 0;
-            Iterator<Batch> it = loader.epoch(0);
+            Iterator<TrainingBatch> it = loader.epoch(0);
             while (it.hasNext()) {
-                Batch b = it.next();
+                TrainingBatch b = it.next();
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray x =
                             sub.create(

@@ -3,7 +3,7 @@ package io.github.fastvision.training;
 /**
  * Thrown when the loss or the gradients become NaN or infinite; the last good checkpoint is kept.
  */
-public final class TrainingDivergedException extends RuntimeException {
+public final class LossDivergedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -12,7 +12,7 @@ public final class TrainingDivergedException extends RuntimeException {
      *
      * @param message what diverged, where, and which checkpoint is kept
      */
-    public TrainingDivergedException(String message) {
+    public LossDivergedException(String message) {
         super(message);
     }
 }
