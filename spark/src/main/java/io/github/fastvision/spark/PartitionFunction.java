@@ -26,8 +26,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
@@ -335,10 +333,10 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                     Prediction p = ok ? predictions.get(slot[i]) : null;
                     v[c++] = ok ? (double) p.best().index() : null;
                     v[c++] = ok ? p.best().name() : null;
-                    v[c++] = ok ? dense(values[slot[i]]) : null;
+                    v[c++] = ok ? MlVectors.dense(values[slot[i]]) : null;
                     v[c++] = ok ? top(p) : null;
                 } else {
-                    v[c++] = ok ? dense(values[slot[i]]) : null;
+                    v[c++] = ok ? MlVectors.dense(values[slot[i]]) : null;
                 }
                 v[c] = errors[i];
                 out.add(RowFactory.create(v));
@@ -494,14 +492,6 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             }
         }
         return new DecodedImage(planes, height, width, chw);
-    }
-
-    private static Vector dense(float[] row) {
-        double[] d = new double[row.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = row[i];
-        }
-        return Vectors.dense(d);
     }
 
     private static ImageFormatException empty(String source) {
