@@ -160,10 +160,8 @@ public final class SparkTransferLearning {
         double fitSeconds;
         double predictSeconds;
         try {
-            Dataset<Row> trainDf =
-                    spark.read().format("image").load(images.resolve("train").toString());
-            Dataset<Row> testDf =
-                    spark.read().format("image").load(images.resolve("test").toString());
+            Dataset<Row> trainDf = read(spark, images.resolve("train"));
+            Dataset<Row> testDf = read(spark, images.resolve("test"));
             FastVisionImageFeaturizer features =
                     new FastVisionImageFeaturizer()
                             .setModel(o.model())
@@ -207,10 +205,7 @@ public final class SparkTransferLearning {
             PipelineModel loaded = PipelineModel.load(saved.toString());
             after =
                     predictions(
-                            loaded.transform(
-                                    fresh.read()
-                                            .format("image")
-                                            .load(images.resolve("test").toString())));
+                            loaded.transform(read(fresh, images.resolve("test"))));
         } finally {
             fresh.stop();
             SparkImageModel.closeCachedModels();
@@ -226,6 +221,17 @@ public final class SparkTransferLearning {
                         predictSeconds,
                         saved.toString());
         return r;
+    }
+
+    /**
+     * Reads PNGs with Spark's image source in two partitions per core: the source makes one per
+     * 32 small files, and each of logistic regression's iterations pays a task per partition.
+     */
+    private static Dataset<Row> read(SparkSession spark, Path dir) {
+        return spark.read()
+                .format("image")
+                .load(dir.toString())
+                .coalesce(2 * spark.sparkContext().defaultParallelism());
     }
 
     private static List<Row> predictions(Dataset<Row> predicted) {
