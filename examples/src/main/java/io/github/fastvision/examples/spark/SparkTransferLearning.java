@@ -203,9 +203,7 @@ public final class SparkTransferLearning {
         List<Row> after;
         try {
             PipelineModel loaded = PipelineModel.load(saved.toString());
-            after =
-                    predictions(
-                            loaded.transform(read(fresh, images.resolve("test"))));
+            after = predictions(loaded.transform(read(fresh, images.resolve("test"))));
         } finally {
             fresh.stop();
             SparkImageModel.closeCachedModels();
@@ -224,8 +222,8 @@ public final class SparkTransferLearning {
     }
 
     /**
-     * Reads PNGs with Spark's image source in two partitions per core: the source makes one per
-     * 32 small files, and each of logistic regression's iterations pays a task per partition.
+     * Reads PNGs with Spark's image source in two partitions per core: the source makes one per 32
+     * small files, and each of logistic regression's iterations pays a task per partition.
      */
     private static Dataset<Row> read(SparkSession spark, Path dir) {
         return spark.read()
