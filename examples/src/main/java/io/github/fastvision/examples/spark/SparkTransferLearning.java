@@ -55,6 +55,7 @@ public final class SparkTransferLearning {
      * @param weights existing backbone weights, or null to train them here
      * @param master the Spark master
      * @param precision the featurizer's precision: auto, fp32 or int8
+     * @param maxIter logistic regression's iterations
      */
     public record Options(
             Path work,
@@ -64,7 +65,8 @@ public final class SparkTransferLearning {
             int steps,
             Path weights,
             String master,
-            String precision) {}
+            String precision,
+            int maxIter) {}
 
     /**
      * What it measured.
@@ -178,7 +180,9 @@ public final class SparkTransferLearning {
                                         new SQLTransformer()
                                                 .setStatement(
                                                         "SELECT * FROM __THIS__ WHERE error IS NULL"),
-                                        new LogisticRegression().setMaxIter(100).setRegParam(1e-3)
+                                        new LogisticRegression()
+                                                .setMaxIter(o.maxIter())
+                                                .setRegParam(1e-3)
                                     });
             long t0 = System.nanoTime();
             fitted = pipeline.fit(trainDf);
@@ -268,7 +272,7 @@ public final class SparkTransferLearning {
      * Runs the example from the command line and prints its result as JSON.
      *
      * @param args {@code --work DIR [--train N] [--test N] [--model NAME] [--steps N] [--weights
-     *     PATH] [--master URL] [--precision P]}
+     *     PATH] [--master URL] [--precision P] [--max-iter N]}
      * @throws IOException if the data cannot be read or the files written
      */
     public static void main(String[] args) throws IOException {
@@ -292,7 +296,8 @@ public final class SparkTransferLearning {
                         Integer.parseInt(a.getOrDefault("steps", "600")),
                         a.containsKey("weights") ? Path.of(a.get("weights")) : null,
                         a.getOrDefault("master", "local[2]"),
-                        a.getOrDefault("precision", "auto"));
+                        a.getOrDefault("precision", "auto"),
+                        Integer.parseInt(a.getOrDefault("max-iter", "100")));
         Result r = run(o);
         System.out.println(
                 String.format(

@@ -22,7 +22,7 @@ class SparkTransferLearningTest {
         SparkTransferLearning.Result r =
                 SparkTransferLearning.run(
                         new SparkTransferLearning.Options(
-                                tmp, 100, 50, "test_fasternet", 10, null, "local[2]", "auto"));
+                                tmp, 100, 50, "test_fasternet", 10, null, "local[2]", "auto", 20));
         assertEquals(100, r.trainRows());
         assertEquals(50, r.testRows());
         assertTrue(r.reloadedIdentical());
