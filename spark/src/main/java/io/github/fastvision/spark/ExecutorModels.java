@@ -5,6 +5,7 @@ import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.runtime.Engines;
 import io.github.fastvision.models.runtime.ModelRuntime;
+import io.github.fastvision.models.runtime.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -93,6 +94,10 @@ final class ExecutorModels {
                 .optThreads(engine == InferenceEngine.ONNX_RUNTIME ? 1 : 0)
                 .optFeatures(spec.kind() == ModelSpec.Kind.EMBEDDER)
                 .optBatchHint(spec.batch())
+                .optPrecision(
+                        spec.precision() == null
+                                ? Precision.AUTO
+                                : Precision.parse(spec.precision()))
                 .build();
     }
 

@@ -14,8 +14,11 @@ import org.apache.spark.broadcast.Broadcast;
  * @param inputSize the input side, 0 for the weights' or the default
  * @param topK classes per prediction
  * @param engine the engine's DJL name, or null for the model's default engine
+ * @param precision {@code auto}, {@code fp32} or {@code int8}
  * @param tuneAllocator whether the executor tunes glibc's allocator ({@code NativeAllocator})
  * @param batch rows per forward pass
+ * @param weightsId identifies the broadcast weights' content (a digest), so that jobs shipping the
+ *     same file share the executor's loaded model; null otherwise
  */
 record ModelSpec(
         Kind kind,
@@ -25,8 +28,10 @@ record ModelSpec(
         int inputSize,
         int topK,
         String engine,
+        String precision,
         boolean tuneAllocator,
-        int batch)
+        int batch,
+        String weightsId)
         implements Serializable {
 
     /** What the partition computes. */
@@ -37,8 +42,11 @@ record ModelSpec(
 
     /** The executor cache key: equal specs share one loaded model per JVM. */
     String key() {
-        String source = weights != null ? "broadcast:" + weights.id() : "path:" + weightsPath;
+        String source =
+                weights == null
+                        ? "path:" + weightsPath
+                        : weightsId != null ? "content:" + weightsId : "broadcast:" + weights.id();
         return kind + "|" + model + "|" + source + "|" + inputSize + "|" + topK + "|" + engine + "|"
-                + batch;
+                + precision + "|" + batch;
     }
 }

@@ -8,6 +8,7 @@ import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.inference.ImageFormatException;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.inference.TopK;
+import io.github.fastvision.models.runtime.EngineUnavailableException;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import java.io.IOException;
 import java.net.URI;
@@ -48,10 +49,34 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionFunction.class);
 
+    /** The columns a partition adds. */
+    enum Layout {
+        /**
+         * {@link SparkImageModel}'s: {@code class}, {@code probability}, {@code top_k}, {@code
+         * error} for a classifier; {@code embedding} (array of float), {@code error} for an
+         * embedder.
+         */
+        ARRAYS,
+        /**
+         * The ML stages': {@code prediction} (class index), label, probability {@code Vector},
+         * top-k, error for a classifier; a features {@code Vector} and error for an embedder.
+         */
+        VECTORS
+    }
+
+    /** Field positions of Spark's image struct: origin, height, width, nChannels, mode, data. */
+    static final String[] IMAGE_FIELDS = {"origin", "height", "width", "nChannels", "mode", "data"};
+
     private final ModelSpec spec;
     private final int batch;
     private final int pathIndex;
     private final int contentIndex;
+    private final int imageIndex;
+
+    /** Positions of {@link #IMAGE_FIELDS} in the image struct, or null without one. */
+    private final int[] imageFields;
+
+    private final Layout layout;
     private final long maxFileBytes;
 
     /** The driver's Hadoop configuration, for paths that are not local files; null without. */
@@ -68,6 +93,9 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             int batch,
             int pathIndex,
             int contentIndex,
+            int imageIndex,
+            int[] imageFields,
+            Layout layout,
             long maxFileBytes,
             Broadcast<SerializableConfiguration> hadoop,
             int[] kept,
@@ -77,6 +105,9 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
         this.batch = batch;
         this.pathIndex = pathIndex;
         this.contentIndex = contentIndex;
+        this.imageIndex = imageIndex;
+        this.imageFields = imageFields == null ? null : imageFields.clone();
+        this.layout = layout;
         this.maxFileBytes = maxFileBytes;
         this.hadoop = hadoop;
         this.kept = kept.clone();
@@ -86,8 +117,8 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-        ExecutorModels.Loaded loaded = ExecutorModels.get(spec);
         String executor = executorId();
+        ExecutorModels.Loaded loaded = load(executor);
         if (loaded.loadSeconds() > 0) {
             ModelRuntime m = loaded.model();
             loads.add(
@@ -120,6 +151,41 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                             });
         }
         return out;
+    }
+
+    /** Loads the executor's model; a failure names the parameter to change. */
+    private ExecutorModels.Loaded load(String executor) {
+        try {
+            return ExecutorModels.get(spec);
+        } catch (EngineUnavailableException e) {
+            throw new IllegalArgumentException(
+                    "engine: "
+                            + (spec.engine() == null ? "the default engine" : spec.engine())
+                            + " cannot run "
+                            + spec.model()
+                            + " on executor "
+                            + executor
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            String weights =
+                    spec.weightsPath() != null
+                            ? spec.weightsPath()
+                            : spec.weights() != null ? "the broadcast weights" : null;
+            throw new IllegalArgumentException(
+                    (weights == null ? "model: " : "weights: ")
+                            + "cannot load model "
+                            + spec.model()
+                            + (weights == null ? "" : " with weights " + weights)
+                            + " (precision "
+                            + (spec.precision() == null ? "auto" : spec.precision())
+                            + ") on executor "
+                            + executor
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     private static String executorId() {
@@ -210,15 +276,18 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                 }
             }
             List<Prediction> predictions = null;
-            float[][] embeddings = null;
+            float[][] outputs = null;
             if (!inputs.isEmpty()) {
-                float[][] values = model.run(inputs.size(), buffer -> inputs.forEach(buffer::put));
+                outputs = model.run(inputs.size(), buffer -> inputs.forEach(buffer::put));
                 if (spec.kind() == ModelSpec.Kind.CLASSIFIER) {
-                    predictions = TopK.of(values, model.classNames(), spec.topK());
-                } else {
-                    embeddings = values;
+                    // Turns each row into its softmax probabilities as well.
+                    predictions = TopK.of(outputs, model.classNames(), spec.topK());
                 }
             }
+            if (layout == Layout.VECTORS) {
+                return vectorRows(rows, slot, errors, predictions, outputs);
+            }
+            float[][] embeddings = outputs;
             int extraColumns = spec.kind() == ModelSpec.Kind.CLASSIFIER ? 4 : 2;
             List<Row> out = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
@@ -242,7 +311,46 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
             return out;
         }
 
+        /** The ML stages' rows: every input column, then the added ones. */
+        private List<Row> vectorRows(
+                List<Row> rows,
+                int[] slot,
+                String[] errors,
+                List<Prediction> predictions,
+                float[][] values) {
+            boolean classifier = spec.kind() == ModelSpec.Kind.CLASSIFIER;
+            int extraColumns = classifier ? 5 : 2;
+            List<Row> out = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                Row in = rows.get(i);
+                Object[] v = new Object[kept.length + extraColumns];
+                int c = 0;
+                for (int k : kept) {
+                    v[c++] = in.get(k);
+                }
+                boolean ok = slot[i] >= 0;
+                if (classifier) {
+                    Prediction p = ok ? predictions.get(slot[i]) : null;
+                    v[c++] = ok ? (double) p.best().index() : null;
+                    v[c++] = ok ? p.best().name() : null;
+                    v[c++] = ok ? MlVectors.dense(values[slot[i]]) : null;
+                    v[c++] = ok ? top(p) : null;
+                } else {
+                    v[c++] = ok ? MlVectors.dense(values[slot[i]]) : null;
+                }
+                v[c] = errors[i];
+                out.add(RowFactory.create(v));
+            }
+            return out;
+        }
+
         private String source(Row row) {
+            if (imageIndex >= 0) {
+                Row image = row.isNullAt(imageIndex) ? null : row.getStruct(imageIndex);
+                return image == null || image.isNullAt(imageFields[0])
+                        ? "image row without an origin"
+                        : image.getString(imageFields[0]);
+            }
             return pathIndex < 0 || row.isNullAt(pathIndex)
                     ? "row without a path"
                     : row.getString(pathIndex);
@@ -250,6 +358,12 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
 
         private DecodedImage decode(ImageDecoder decoder, Row row, String source, int side)
                 throws IOException {
+            if (imageIndex >= 0) {
+                if (row.isNullAt(imageIndex)) {
+                    throw new IllegalArgumentException(source + ": no image");
+                }
+                return fromImageStruct(row.getStruct(imageIndex), imageFields, source);
+            }
             if (contentIndex >= 0) {
                 if (row.isNullAt(contentIndex)) {
                     throw new IllegalArgumentException(source + ": no image bytes");
@@ -327,6 +441,57 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                         null);
             }
         }
+    }
+
+    /**
+     * Converts a row of Spark's image source: 8-bit pixels stored row-major as (H, W, C) in BGR or
+     * BGRA order (OpenCV's layout), or one gray channel; alpha is dropped as the file decoder drops
+     * it.
+     */
+    static DecodedImage fromImageStruct(Row image, int[] fields, String source) {
+        int height = image.getInt(fields[1]);
+        int width = image.getInt(fields[2]);
+        int channels = image.getInt(fields[3]);
+        int mode = image.getInt(fields[4]);
+        byte[] data = image.isNullAt(fields[5]) ? null : (byte[]) image.get(fields[5]);
+        if (height < 1 || width < 1 || data == null || data.length == 0) {
+            // The image source's row for a file it could not decode (dropInvalid=false).
+            throw new ImageFormatException(
+                    source, "was not decoded by the image source (no pixels)", null);
+        }
+        int expectedMode = channels == 1 ? 0 : channels == 3 ? 16 : channels == 4 ? 24 : -1;
+        if (expectedMode < 0 || mode != expectedMode) {
+            throw new ImageFormatException(
+                    source,
+                    "has nChannels "
+                            + channels
+                            + " and mode "
+                            + mode
+                            + "; expected 8-bit gray, BGR or BGRA (modes 0, 16, 24)",
+                    null);
+        }
+        if (data.length != (long) height * width * channels) {
+            throw new ImageFormatException(
+                    source,
+                    "has "
+                            + data.length
+                            + " data bytes but height x width x nChannels is "
+                            + (long) height * width * channels,
+                    null);
+        }
+        int planes = channels == 1 ? 1 : 3;
+        int area = height * width;
+        byte[] chw = new byte[planes * area];
+        if (planes == 1) {
+            System.arraycopy(data, 0, chw, 0, area);
+        } else {
+            for (int p = 0, src = 0; p < area; p++, src += channels) {
+                chw[p] = data[src + 2];
+                chw[area + p] = data[src + 1];
+                chw[2 * area + p] = data[src];
+            }
+        }
+        return new DecodedImage(planes, height, width, chw);
     }
 
     private static ImageFormatException empty(String source) {

@@ -3,23 +3,19 @@ package io.github.fastvision.spark;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.Precision;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * A zoo model applied to a Spark DataFrame of images: {@link #predict} adds the top classes, {@link
@@ -76,6 +72,7 @@ public final class SparkImageModel {
     private final InferenceEngine engine;
     private final boolean tuneAllocator;
     private final long maxFileBytes;
+    private final Precision precision;
 
     private CollectionAccumulator<ModelLoad> loads;
     private CollectionAccumulator<PartitionMemory> memory;
@@ -92,6 +89,7 @@ public final class SparkImageModel {
         this.engine = b.engine;
         this.tuneAllocator = b.tuneAllocator;
         this.maxFileBytes = b.maxFileBytes;
+        this.precision = b.precision;
     }
 
     /** This model reading each row's {@code path} column on the executor, without content. */
@@ -108,7 +106,8 @@ public final class SparkImageModel {
                         .optContentColumn(null)
                         .optEngine(engine)
                         .optTuneAllocator(tuneAllocator)
-                        .optMaxFileBytes(maxFileBytes);
+                        .optMaxFileBytes(maxFileBytes)
+                        .optPrecision(precision);
         return new SparkImageModel(b);
     }
 
@@ -198,52 +197,30 @@ public final class SparkImageModel {
             }
             out.add(f);
         }
-        SparkSession spark = images.sparkSession();
-        Broadcast<byte[]> broadcast = null;
-        if (weights != null && shipping == WeightsShipping.BROADCAST) {
-            Path file = WeightsFile.resolve(weights, ModelRegistry.info(model).name());
-            broadcast =
-                    JavaSparkContext.fromSparkContext(spark.sparkContext())
-                            .broadcast(Files.readAllBytes(file));
-        }
-        String weightsPath =
-                weights != null && shipping == WeightsShipping.PATH
-                        ? weights.toAbsolutePath().toString()
-                        : null;
-        ModelSpec spec =
-                new ModelSpec(
-                        kind,
-                        model,
-                        weightsPath,
-                        broadcast,
-                        inputSize,
-                        topK,
-                        engine == null ? null : engine.djlName(),
-                        tuneAllocator,
-                        batchSize);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // Executors open non-local paths with the driver's Hadoop settings, as Spark's sources do.
-        Broadcast<SerializableConfiguration> hadoop =
-                content < 0
-                        ? jsc.broadcast(
-                                new SerializableConfiguration(
-                                        spark.sparkContext().hadoopConfiguration()))
-                        : null;
-        loads = spark.sparkContext().collectionAccumulator("fastvision model loads");
-        memory = spark.sparkContext().collectionAccumulator("fastvision partition memory");
         StructType schema = new StructType(out.toArray(new StructField[0]));
-        return images.mapPartitions(
-                new PartitionFunction(
-                        spec,
-                        batchSize,
-                        path,
-                        content,
-                        maxFileBytes,
-                        hadoop,
+        PartitionJob job =
+                PartitionJob.plan(
+                        images,
+                        new PartitionJob.Model(
+                                kind,
+                                model,
+                                weights,
+                                shipping,
+                                inputSize,
+                                topK,
+                                engine == null ? null : engine.djlName(),
+                                precision == null
+                                        ? null
+                                        : precision.name().toLowerCase(Locale.ROOT),
+                                tuneAllocator,
+                                batchSize),
+                        new PartitionJob.Input(path, content, -1, null, maxFileBytes),
                         kept.stream().mapToInt(Integer::intValue).toArray(),
-                        loads,
-                        memory),
-                Encoders.row(schema));
+                        PartitionFunction.Layout.ARRAYS,
+                        schema);
+        loads = job.loads();
+        memory = job.memory();
+        return job.result();
     }
 
     private static int index(StructType schema, String column, boolean required) {
@@ -309,8 +286,22 @@ public final class SparkImageModel {
         private InferenceEngine engine;
         private boolean tuneAllocator = true;
         private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+        private Precision precision;
 
         Builder() {}
+
+        /**
+         * Sets the precision (default null: {@link Precision#AUTO}, int8 where {@code quantize}
+         * wrote an int8 model beside the weights). An int8 model is found beside a weights path, so
+         * int8 needs {@link WeightsShipping#PATH}.
+         *
+         * @param precision the precision, or null
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
 
         /**
          * Sets the largest file a path row may name (default {@link #DEFAULT_MAX_FILE_BYTES}); a
