@@ -15,11 +15,11 @@ import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.inference.TopK;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
-import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -89,7 +89,7 @@ class FastVisionStagesTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), test),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         weights = run;
         dir = tmp.resolve("images");
         Files.createDirectories(dir);

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
-import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -81,7 +81,7 @@ class StandaloneClusterTest {
                         .optOut(run)
                         .build(),
                 new DatasetSplit(bundled.train(), test),
-                TrainingListener.NONE);
+                TrainingLoopListener.NONE);
         weights = run;
         input = tmp.resolve("input");
         Files.createDirectories(input);

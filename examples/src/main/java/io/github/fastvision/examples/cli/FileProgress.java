@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Progress over a directory of images on stderr, with the rules of training's {@code ProgressBar}:
- * on a terminal a line redrawn in place at most five times a second; in a log ({@code
- * System.console() == null}) a plain line at most every 10 s and one at the end.
+ * Progress over a directory of images on stderr, with the rules of training's {@code
+ * TrainingProgressBar}: on a terminal a line redrawn in place at most five times a second; in a log
+ * ({@code System.console() == null}) a plain line at most every 10 s and one at the end.
  */
 final class FileProgress {
 

@@ -3,11 +3,11 @@ package io.github.fastvision.examples.spark;
 import io.github.fastvision.spark.FastVisionImageFeaturizer;
 import io.github.fastvision.spark.SparkImageModel;
 import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingListener;
-import io.github.fastvision.training.ZooTrainer;
+import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
+import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -144,7 +144,7 @@ public final class SparkTransferLearning {
                             .optOut(weights)
                             .build(),
                     new DatasetSplit(data.train(), test),
-                    TrainingListener.NONE);
+                    TrainingLoopListener.NONE);
             backboneSeconds = (System.nanoTime() - t0) / 1e9;
         }
         Path images = o.work().resolve("images");
