@@ -53,7 +53,7 @@ public final class DeformablePoolExport {
     private static final int INT64 = 7;
 
     /** The formulation the exporter writes (the fastest in ONNX Runtime). */
-    public static final Formulation DEFAULT = Formulation.ROI_ALIGN;
+    public static final Formulation DEFAULT = Formulation.GATHER;
 
     private DeformablePoolExport() {}
 
@@ -358,14 +358,9 @@ public final class DeformablePoolExport {
         String idx = ctx.op("Cast", List.of(Ops.concat(ctx, -1, index)), Attr.i("to", INT64));
         String wts = Ops.concat(ctx, -1, weight);
         String corners = ctx.op("Gather", List.of(rowsCl, idx), Attr.i("axis", 0));
-        // (N, k², Ho, Wo, 4, C) weighted and summed over the corners -> (N, k², Ho·Wo, C).
-        String sampled =
-                ctx.op(
-                        "ReduceSum",
-                        List.of(
-                                mul(ctx, corners, unsqueeze(ctx, wts, ctx.int64s(-1))),
-                                ctx.int64s(4)),
-                        Attr.i("keepdims", 0));
+        // (N, k², Ho, Wo, 1, 4) weights times (N, k², Ho, Wo, 4, C) corners: one batched product
+        // sums the weighted corners -> (N, k², Ho, Wo, 1, C).
+        String sampled = ctx.op("MatMul", List.of(unsqueeze(ctx, wts, ctx.int64s(-2)), corners));
         sampled = Ops.reshape(ctx, sampled, 0, g.taps, positions, g.c);
         String pooled = reduceTaps(ctx, g, mode, sampled, null, py, px, 1, positions, 1);
         return Ops.reshape(ctx, Ops.transpose(ctx, pooled, 0, 2, 1), 0, g.c, g.ho, g.wo);

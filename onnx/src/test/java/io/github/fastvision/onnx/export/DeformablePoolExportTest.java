@@ -83,6 +83,55 @@ class DeformablePoolExportTest {
         }
     }
 
+    /**
+     * Resident memory stays flat over 2,000 passes of the default formulation (random offsets, both
+     * reductions in one session each), the bound of {@code OnnxRuntimeMemoryTest}; RSS is read
+     * without a GC.
+     */
+    @Test
+    void defaultFormulationDoesNotGrowMemory() throws Exception {
+        Autograd.disable();
+        Shape shape = new Shape(1, 16, 14, 14);
+        for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                DeformablePool2d pool =
+                        DeformablePool2d.builder()
+                                .setChannels((int) shape.get(1))
+                                .optMode(mode)
+                                .optModulation(true)
+                                .build();
+                pool.initialize(m, DataType.FLOAT32, shape);
+                NDArray w = pool.getOffsetConv().getParameters().get("weight").getArray();
+                w.set(fractions(new Random(7), w.size(), 8, 64));
+                float[] x = fractions(new Random(8), shape.size(), 100, 10);
+                byte[] onnx =
+                        DeformablePoolExport.standalone(pool, shape, DeformablePoolExport.DEFAULT);
+                try (OnnxRuntimeSession ort = OnnxRuntimeSession.builder().setModel(onnx).build()) {
+                    for (int i = 0; i < 100; i++) {
+                        ort.run(x, shape.getShape());
+                    }
+                    System.gc();
+                    long baseline = residentBytes();
+                    for (int i = 0; i < 2000; i++) {
+                        ort.run(x, shape.getShape());
+                    }
+                    long grew = residentBytes() - baseline;
+                    assertTrue(grew < (64L << 20), mode + ": RSS grew by " + (grew >> 20) + " MiB");
+                }
+            }
+        }
+    }
+
+    private static long residentBytes() throws java.io.IOException {
+        for (String line :
+                java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
     private static void check(Pool2d.Mode mode, int stride) throws Exception {
         String what = String.format(Locale.ROOT, "%s stride %d", mode, stride);
         try (NDManager m = NDManager.newBaseManager()) {
