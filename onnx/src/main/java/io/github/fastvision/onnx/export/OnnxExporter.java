@@ -18,7 +18,8 @@ import java.util.Map;
  * (N, C, S, S) with a symbolic batch N and the model's input size S, one output {@code logits} (N,
  * classes). The graph is the block tree's eval-mode forward pass, built by one converter per block
  * type (BN folded into its convolution, drop path and dropout removed); standard ONNX operators
- * only, at {@link #DEFAULT_OPSET} (GridSample, used by deformable pooling, needs opset 16).
+ * only, at {@link #DEFAULT_OPSET} (GridSample, which deformable pooling can be written with, needs
+ * opset 16).
  *
  * <pre>{@code
  * byte[] onnx = OnnxExporter.builder().setModel(model).build().toBytes();
@@ -117,7 +118,7 @@ public final class OnnxExporter {
      * Revision of what the converters write: raised whenever an export of the same model and
      * weights would change, so that cached exports ({@code ZooExports}) are made again.
      */
-    public static final int FORMAT_REVISION = 2;
+    public static final int FORMAT_REVISION = 3;
 
     /**
      * Returns the exporter's version: the jar's version and {@link #FORMAT_REVISION}.

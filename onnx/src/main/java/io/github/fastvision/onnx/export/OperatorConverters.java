@@ -1,8 +1,6 @@
 package io.github.fastvision.onnx.export;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
 import io.github.fastvision.core.convnext.ConvNeXtBlock;
 import io.github.fastvision.core.convnext.ConvNeXtDownsample;
 import io.github.fastvision.core.convnext.ConvNeXtStem;
@@ -11,7 +9,6 @@ import io.github.fastvision.core.fasternet.FasterNetEmbedding;
 import io.github.fastvision.core.fasternet.FasterNetMerging;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.ConvBn;
-import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pconv.PartialConv2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.core.pflayer.EfficientBottleneck;
@@ -46,7 +43,7 @@ final class OperatorConverters {
         r.register(ReXNetBlock.class, OperatorConverters::rexNetBlock);
         r.register(Bottleneck.class, (b, in, ctx) -> bottleneck(b, in, ctx, "conv2"));
         r.register(EfficientBottleneck.class, (b, in, ctx) -> bottleneck(b, in, ctx, "pool"));
-        r.register(DeformablePool2d.class, OperatorConverters::deformablePool);
+        r.register(DeformablePool2d.class, DeformablePoolExport::convert);
         r.register(PoolingTokenMixer.class, OperatorConverters::poolingTokenMixer);
         r.register(Mlp.class, OperatorConverters::mlp);
         r.register(MultiHeadSelfAttention.class, OperatorConverters::attention);
@@ -127,148 +124,6 @@ final class OperatorConverters {
         String shortcut =
                 ExportContext.optChild(b, "downsample") == null ? x : ctx.child(b, "downsample", x);
         return List.of(ctx.op("Relu", List.of(ctx.op("Add", List.of(y, shortcut)))));
-    }
-
-    /**
-     * Deformable pooling: the offsets convolution, then every window tap sampled bilinearly with
-     * GridSample (zeros outside the image, as the block's corner validity does), modulated by
-     * 2·sigmoid(m), and averaged or maximized over the taps (max ignores taps outside the image and
-     * gives 0 where none is inside, as the block does).
-     *
-     * <p>Given the same offsets, the graph samples as fastvision's kernel does within ~1e-6 of the
-     * largest output, also for offsets far outside the image ({@code DeformablePoolExportTest}).
-     * The offsets themselves come from ONNX Runtime's Conv, whose rounding differs from libtorch's;
-     * a sampled value moves by its spatial gradient times that position error, so with activations
-     * and offsets in the hundreds the two engines (like fastvision's own two paths) differ more.
-     */
-    private static List<String> deformablePool(Block block, List<String> in, ExportContext ctx) {
-        DeformablePool2d d = (DeformablePool2d) block;
-        String x = in.get(0);
-        Shape xs = ctx.shape(x);
-        Shape os = d.getOutputShapes(new Shape[] {xs})[0];
-        long c = xs.get(1);
-        long h = xs.get(2);
-        long w = xs.get(3);
-        long ho = os.get(2);
-        long wo = os.get(3);
-        int k = d.getKernel();
-        int s = d.getStride();
-        int pad = k / 2;
-        int taps = k * k;
-        Conv2d offsetConv = d.getOffsetConv();
-        String offsets = ctx.convert1(offsetConv, "offset_conv", x);
-        String off = d.isModulated() ? Ops.slice(ctx, offsets, 1, 0, 2L * taps) : offsets;
-        off = Ops.reshape(ctx, off, 0, taps, 2, ho, wo);
-        List<String> dyx = Ops.split(ctx, off, 2, 1, 1);
-        String dy = Ops.reshape(ctx, dyx.get(0), 0, taps, ho, wo);
-        String dx = Ops.reshape(ctx, dyx.get(1), 0, taps, ho, wo);
-        // Sampling positions summed in the block's order ((offset + tap) + window origin), so
-        // that the float results, and with them the inside-the-image decisions of max pooling,
-        // are the block's own bit for bit.
-        float[] tapRow = new float[taps];
-        float[] tapCol = new float[taps];
-        for (int t = 0; t < taps; t++) {
-            tapRow[t] = t / k;
-            tapCol[t] = t % k;
-        }
-        float[] rows = new float[(int) ho];
-        for (int i = 0; i < ho; i++) {
-            rows[i] = i * s - pad;
-        }
-        float[] cols = new float[(int) wo];
-        for (int j = 0; j < wo; j++) {
-            cols[j] = j * s - pad;
-        }
-        String py =
-                ctx.op(
-                        "Add",
-                        List.of(
-                                ctx.op("Add", List.of(dy, ctx.constant(tapRow, 1, taps, 1, 1))),
-                                ctx.constant(rows, 1, 1, ho, 1)));
-        String px =
-                ctx.op(
-                        "Add",
-                        List.of(
-                                ctx.op("Add", List.of(dx, ctx.constant(tapCol, 1, taps, 1, 1))),
-                                ctx.constant(cols, 1, 1, 1, wo)));
-        // align_corners=0: normalized g = (2p + 1) / size − 1 samples pixel coordinate p exactly,
-        // for any size (align_corners=1 divides by size − 1).
-        String gy = normalized(ctx, py, h);
-        String gx = normalized(ctx, px, w);
-        String last = ctx.int64s(-1);
-        String grid =
-                Ops.concat(
-                        ctx,
-                        -1,
-                        ctx.op("Unsqueeze", List.of(gx, last)),
-                        ctx.op("Unsqueeze", List.of(gy, last)));
-        grid = Ops.reshape(ctx, grid, 0, taps * ho, wo, 2);
-        String sampled =
-                ctx.op(
-                        "GridSample",
-                        List.of(x, grid),
-                        Attr.s("mode", "bilinear"),
-                        Attr.s("padding_mode", "zeros"),
-                        Attr.i("align_corners", 0));
-        sampled = Ops.reshape(ctx, sampled, 0, c, taps, ho, wo);
-        String one = ctx.int64s(1);
-        if (d.isModulated()) {
-            String m = Ops.slice(ctx, offsets, 1, 2L * taps, 3L * taps);
-            m = ctx.op("Mul", List.of(ctx.op("Sigmoid", List.of(m)), ctx.graph().scalar(2f)));
-            sampled = ctx.op("Mul", List.of(sampled, ctx.op("Unsqueeze", List.of(m, one))));
-        }
-        if (d.getMode() == Pool2d.Mode.AVG) {
-            return List.of(
-                    ctx.op(
-                            "ReduceMean",
-                            List.of(sampled),
-                            Attr.ints("axes", 2),
-                            Attr.i("keepdims", 0)));
-        }
-        String inside =
-                and(
-                        ctx,
-                        and(ctx, greater(ctx, py, -1), less(ctx, py, h)),
-                        and(ctx, greater(ctx, px, -1), less(ctx, px, w)));
-        String masked =
-                ctx.op(
-                        "Where",
-                        List.of(
-                                ctx.op("Unsqueeze", List.of(inside, one)),
-                                sampled,
-                                ctx.graph().scalar(Float.NEGATIVE_INFINITY)));
-        String max =
-                ctx.op("ReduceMax", List.of(masked), Attr.ints("axes", 2), Attr.i("keepdims", 0));
-        return List.of(
-                ctx.op(
-                        "Where",
-                        List.of(ctx.op("IsInf", List.of(max)), ctx.graph().scalar(0f), max)));
-    }
-
-    private static String normalized(ExportContext ctx, String p, long size) {
-        String twoP1 =
-                ctx.op(
-                        "Add",
-                        List.of(
-                                ctx.op("Mul", List.of(p, ctx.graph().scalar(2f))),
-                                ctx.graph().scalar(1f)));
-        return ctx.op(
-                "Sub",
-                List.of(
-                        ctx.op("Div", List.of(twoP1, ctx.graph().scalar(size))),
-                        ctx.graph().scalar(1f)));
-    }
-
-    private static String greater(ExportContext ctx, String a, float b) {
-        return ctx.op("Greater", List.of(a, ctx.graph().scalar(b)));
-    }
-
-    private static String less(ExportContext ctx, String a, float b) {
-        return ctx.op("Less", List.of(a, ctx.graph().scalar(b)));
-    }
-
-    private static String and(ExportContext ctx, String a, String b) {
-        return ctx.op("And", List.of(a, b));
     }
 
     /**

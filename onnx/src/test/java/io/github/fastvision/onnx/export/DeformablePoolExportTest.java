@@ -13,7 +13,6 @@ import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,6 +45,93 @@ class DeformablePoolExportTest {
         }
     }
 
+    /**
+     * A fresh pool (zero-initialized predictor: zero offsets, modulation 1) is plain pooling in
+     * every formulation: ONNX Runtime's own MaxPool / AveragePool (zero padding counted in the
+     * mean) on the same input, at both strides and with padding on every border.
+     */
+    @Test
+    void zeroOffsetsArePlainPoolingInEveryFormulation() throws Exception {
+        Autograd.disable();
+        Shape shape = new Shape(2, 5, 9, 8);
+        for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+            for (int stride : new int[] {1, 2}) {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    DeformablePool2d pool =
+                            DeformablePool2d.builder()
+                                    .setChannels((int) shape.get(1))
+                                    .optStride(stride)
+                                    .optMode(mode)
+                                    .optModulation(true)
+                                    .build();
+                    pool.initialize(m, DataType.FLOAT32, shape);
+                    NDArray x = m.randomNormal(0f, 3f, shape, DataType.FLOAT32, m.getDevice());
+                    float[] plain =
+                            run(DeformablePoolExport.plainPool(mode, shape, 3, stride), pool, x);
+                    float[] block = forward(pool, x, m);
+                    for (DeformablePoolExport.Formulation f :
+                            DeformablePoolExport.Formulation.values()) {
+                        String what =
+                                String.format(Locale.ROOT, "%s stride %d %s", mode, stride, f);
+                        float[] ort = onnxRuntime(pool, x, f);
+                        double scale = TOLERANCE * maxAbs(plain);
+                        assertTrue(maxDiff(plain, ort) <= scale, what + ": " + maxDiff(plain, ort));
+                        assertTrue(maxDiff(block, ort) <= scale, what + ": " + maxDiff(block, ort));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Resident memory stays flat over 2,000 passes of the default formulation (random offsets, both
+     * reductions in one session each), the bound of {@code OnnxRuntimeMemoryTest}; RSS is read
+     * without a GC.
+     */
+    @Test
+    void defaultFormulationDoesNotGrowMemory() throws Exception {
+        Autograd.disable();
+        Shape shape = new Shape(1, 16, 14, 14);
+        for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                DeformablePool2d pool =
+                        DeformablePool2d.builder()
+                                .setChannels((int) shape.get(1))
+                                .optMode(mode)
+                                .optModulation(true)
+                                .build();
+                pool.initialize(m, DataType.FLOAT32, shape);
+                NDArray w = pool.getOffsetConv().getParameters().get("weight").getArray();
+                w.set(fractions(new Random(7), w.size(), 8, 64));
+                float[] x = fractions(new Random(8), shape.size(), 100, 10);
+                byte[] onnx =
+                        DeformablePoolExport.standalone(pool, shape, DeformablePoolExport.DEFAULT);
+                try (OnnxRuntimeSession ort = OnnxRuntimeSession.builder().setModel(onnx).build()) {
+                    for (int i = 0; i < 100; i++) {
+                        ort.run(x, shape.getShape());
+                    }
+                    System.gc();
+                    long baseline = residentBytes();
+                    for (int i = 0; i < 2000; i++) {
+                        ort.run(x, shape.getShape());
+                    }
+                    long grew = residentBytes() - baseline;
+                    assertTrue(grew < (64L << 20), mode + ": RSS grew by " + (grew >> 20) + " MiB");
+                }
+            }
+        }
+    }
+
+    private static long residentBytes() throws java.io.IOException {
+        for (String line :
+                java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
     private static void check(Pool2d.Mode mode, int stride) throws Exception {
         String what = String.format(Locale.ROOT, "%s stride %d", mode, stride);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -73,7 +159,6 @@ class DeformablePoolExportTest {
 
             float[] kernel = forward(pool, x, m);
             float[] torch = DeformablePool2d.sample(x, offsets, 3, stride, mode).toFloatArray();
-            float[] ort = onnxRuntime(pool, x);
             double maxRef = 0;
             for (float v : kernel) {
                 maxRef = Math.max(maxRef, Math.abs(v));
@@ -82,9 +167,16 @@ class DeformablePoolExportTest {
             assertTrue(
                     maxDiff(kernel, torch) <= TOLERANCE * maxRef,
                     what + ": kernel vs libtorch path " + maxDiff(kernel, torch) / maxRef);
-            assertTrue(
-                    maxDiff(kernel, ort) <= TOLERANCE * maxRef,
-                    what + ": kernel vs ONNX Runtime " + maxDiff(kernel, ort) / maxRef);
+            for (DeformablePoolExport.Formulation f : DeformablePoolExport.Formulation.values()) {
+                float[] ort = onnxRuntime(pool, x, f);
+                assertTrue(
+                        maxDiff(kernel, ort) <= TOLERANCE * maxRef,
+                        what
+                                + ": kernel vs ONNX Runtime "
+                                + f
+                                + " "
+                                + maxDiff(kernel, ort) / maxRef);
+            }
         }
     }
 
@@ -146,28 +238,29 @@ class DeformablePoolExportTest {
                 .toFloatArray();
     }
 
-    /** Exports the pool as a graph of its own (input (N, C, H, W), output the pooled map). */
-    private static float[] onnxRuntime(DeformablePool2d pool, NDArray x) throws Exception {
+    /** Runs the pool exported alone in the given formulation. */
+    private static float[] onnxRuntime(
+            DeformablePool2d pool, NDArray x, DeformablePoolExport.Formulation formulation)
+            throws Exception {
+        return run(DeformablePoolExport.standalone(pool, x.getShape(), formulation), pool, x);
+    }
+
+    private static float[] run(byte[] onnx, DeformablePool2d pool, NDArray x) throws Exception {
         Shape xs = x.getShape();
-        OnnxGraph graph = new OnnxGraph();
-        ExportContext ctx = new ExportContext(graph, ConverterRegistry.defaults(), "pool");
-        String in = graph.input(OnnxExporter.INPUT, xs.get(1), xs.get(2), xs.get(3));
-        ctx.setShape(in, new Shape(1, xs.get(1), xs.get(2), xs.get(3)));
-        String out = ctx.convert(pool, "pool", List.of(in)).get(0);
         Shape os = pool.getOutputShapes(new Shape[] {xs})[0];
-        graph.output(graph.identity(out, OnnxExporter.OUTPUT), os.get(1), os.get(2), os.get(3));
-        byte[] onnx =
-                graph.toModel(
-                        "pool",
-                        OnnxExporter.DEFAULT_OPSET,
-                        "fastvision",
-                        "test",
-                        java.util.Map.of());
         try (OnnxRuntimeSession ort = OnnxRuntimeSession.builder().setModel(onnx).build()) {
             OnnxRuntimeSession.Output result = ort.run(x.toFloatArray(), xs.getShape());
             assertArrayEquals(os.getShape(), result.shape(), "output shape");
             return result.values();
         }
+    }
+
+    private static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     private static double maxDiff(float[] a, float[] b) {

@@ -95,7 +95,9 @@ class CriteriaEngineTest {
         // The table's batch-32 exceptions: measured faster on PyTorch at batch 32 only.
         assertEquals(InferenceEngine.ONNX_RUNTIME, InferenceEngine.defaultFor("convnext_tiny", 1));
         assertEquals(InferenceEngine.PYTORCH, InferenceEngine.defaultFor("convnext_tiny", 32));
-        assertEquals(InferenceEngine.PYTORCH, InferenceEngine.defaultFor("resnet50_deform_max"));
+        assertEquals(InferenceEngine.PYTORCH, InferenceEngine.defaultFor("pit_small"));
+        assertEquals(
+                InferenceEngine.ONNX_RUNTIME, InferenceEngine.defaultFor("resnet50_deform_max"));
         assertTrue(
                 EngineUnavailableException.class.getSuperclass() == IllegalArgumentException.class,
                 "unchecked, so DJL's Criteria reports it as it is");
