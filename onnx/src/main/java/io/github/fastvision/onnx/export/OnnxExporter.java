@@ -117,7 +117,7 @@ public final class OnnxExporter {
      * Revision of what the converters write: raised whenever an export of the same model and
      * weights would change, so that cached exports ({@code ZooExports}) are made again.
      */
-    public static final int FORMAT_REVISION = 2;
+    public static final int FORMAT_REVISION = 3;
 
     /**
      * Returns the exporter's version: the jar's version and {@link #FORMAT_REVISION}.

@@ -5,6 +5,7 @@ import io.github.fastvision.onnx.export.OnnxGraph;
 import io.github.fastvision.onnx.export.OnnxGraph.Attr;
 import io.github.fastvision.onnx.export.OnnxGraph.Initializer;
 import io.github.fastvision.onnx.export.OnnxGraph.Node;
+import io.github.fastvision.onnx.proto.OnnxProto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ final class QdqRewriter {
      */
     private static final int WEIGHT_LEVELS = 63;
 
-    private static final int UINT8 = 2;
-    private static final int INT8 = 3;
-    private static final int INT32 = 6;
+    private static final int UINT8 = TensorProto.DataType.UINT8_VALUE;
+    private static final int INT8 = TensorProto.DataType.INT8_VALUE;
+    private static final int INT32 = TensorProto.DataType.INT32_VALUE;
 
     private final OnnxGraph graph;
     private final QdqPlan plan;
