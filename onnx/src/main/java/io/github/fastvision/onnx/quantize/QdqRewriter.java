@@ -155,7 +155,7 @@ final class QdqRewriter {
     /** Replaces a Conv's or MatMul's float weight (and Conv bias) by integer ones and a DQ. */
     private Node quantizeWeights(Node n, List<Node> out) {
         boolean conv = n.op().equals("Conv");
-        if (!conv && !n.op().equals("MatMul")) {
+        if (!conv && !n.op().equals("MatMul") || plan.keptLayers.contains(n.outputs().get(0))) {
             return n;
         }
         String x = n.inputs().get(0);
@@ -199,7 +199,7 @@ final class QdqRewriter {
         return new Node(n.op(), n.domain(), n.name(), in, n.outputs(), n.attrs());
     }
 
-    private static float[] perChannelScales(float[] w, int channels) {
+    static float[] perChannelScales(float[] w, int channels) {
         int per = w.length / channels;
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) {
@@ -212,7 +212,7 @@ final class QdqRewriter {
         return scales;
     }
 
-    private static byte[] int8(float[] w, float[] scales) {
+    static byte[] int8(float[] w, float[] scales) {
         int per = w.length / scales.length;
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {

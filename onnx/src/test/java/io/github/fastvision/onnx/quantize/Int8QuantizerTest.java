@@ -39,7 +39,7 @@ class Int8QuantizerTest {
     @TempDir Path tmp;
 
     /** Smooth random images: blobs of colour, like photographs rather than white noise. */
-    private static float[] images(int n, long seed) {
+    static float[] images(int n, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * 3 * SIZE * SIZE];
         for (int i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ class Int8QuantizerTest {
         return x;
     }
 
-    private static float[] run(byte[] onnx, float[] x, int n, Path optimized) throws Exception {
+    static float[] run(byte[] onnx, float[] x, int n, Path optimized) throws Exception {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (optimized != null) {
