@@ -259,6 +259,63 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void sensitivityPassMeetsItsBudgetOnTheEvalSplit() throws IOException {
+        Path out = tmp.resolve("budget-int8");
+        CliRun q =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--samples",
+                        "16",
+                        "--eval",
+                        "fashion-mnist-subset",
+                        "--max-drop",
+                        "0",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertEquals(0, q.code(), q.err());
+        JsonObject doc = JsonParser.parseString(q.out()).getAsJsonObject();
+        JsonObject s = doc.getAsJsonObject("sensitivity");
+        double fp32 = doc.get("fp32_top1").getAsDouble();
+        double int8 = doc.get("int8_top1").getAsDouble();
+        // The pass measured on raw sessions what the written directory gives through the runtime.
+        assertEquals(fp32, s.get("fp32_top1").getAsDouble(), 1e-12, q.out());
+        assertEquals(int8, s.get("int8_top1").getAsDouble(), 1e-12, q.out());
+        List<String> kept =
+                s.getAsJsonArray("kept").asList().stream().map(e -> e.getAsString()).toList();
+        assertEquals(
+                kept,
+                doc.getAsJsonArray("kept_fp32_layers").asList().stream()
+                        .map(e -> e.getAsString())
+                        .toList());
+        if (s.get("int8_top1_before").getAsDouble() < fp32) {
+            assertTrue(!kept.isEmpty(), q.out());
+        }
+        assertTrue(int8 >= fp32 || kept.size() == s.getAsJsonArray("measured").size(), q.out());
+        CliRun noEval =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--max-drop",
+                        "1",
+                        "--out",
+                        tmp.resolve("never-budget").toString());
+        assertEquals(2, noEval.code(), noEval.err());
+        assertTrue(noEval.err().contains("--max-drop needs --eval"), noEval.err());
+    }
+
+    @Test
     void keepFp32LayersAreReported() throws IOException {
         Path out = tmp.resolve("kept-int8");
         CliRun q =
