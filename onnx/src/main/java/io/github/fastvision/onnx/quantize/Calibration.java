@@ -114,7 +114,7 @@ final class Calibration {
                                 if (pass == 0) {
                                     observe(minMax.computeIfAbsent(v, k -> extremes()), data);
                                 } else {
-                                    float[] m = minMax.get(v);
+                                    float[] m = histogramRange(minMax.get(v), method);
                                     count(
                                             histograms.computeIfAbsent(v, k -> new long[BINS]),
                                             data,
@@ -135,7 +135,10 @@ final class Calibration {
                     switch (method) {
                         case MINMAX -> new Range(m[0], m[1]);
                         case PERCENTILE -> percentiles(histograms.get(v), m[0], m[1]);
-                        case ENTROPY -> entropy(histograms.get(v), m[0], m[1]);
+                        case ENTROPY -> {
+                            float[] h = histogramRange(m, method);
+                            yield entropy(histograms.get(v), h[0], h[1]);
+                        }
                     });
         }
         Map<String, double[]> means = new LinkedHashMap<>();
@@ -148,6 +151,16 @@ final class Calibration {
                     means.put(v, mean);
                 });
         return new Result(ranges, means);
+    }
+
+    /**
+     * The range a value's histogram spans: its extremes, and for the entropy method zero too, since
+     * the uint8 grid always holds zero and the divergence must see the levels the grid has there.
+     */
+    private static float[] histogramRange(float[] minMax, QuantizationMethod method) {
+        return method == QuantizationMethod.ENTROPY
+                ? new float[] {Math.min(0f, minMax[0]), Math.max(0f, minMax[1])}
+                : minMax;
     }
 
     private static void addChannelSums(
