@@ -248,6 +248,110 @@ class QuantizeCommandTest {
         assertEquals(0, q.code(), q.err());
         assertTrue(Files.isRegularFile(out.resolve(MODEL + ".int8.onnx")));
         assertEquals("int8", top1PrecisionOf(out));
+        // The pruned int8 model classifies like the pruned fp32 model it was made from.
+        List<String> fp32 = top1(pruned, "fp32");
+        List<String> int8 = top1(out, "int8");
+        int same = 0;
+        for (int i = 0; i < fp32.size(); i++) {
+            same += fp32.get(i).equals(int8.get(i)) ? 1 : 0;
+        }
+        assertTrue(same >= 0.95 * fp32.size(), "pruned int8 agrees on " + same + "/" + fp32.size());
+    }
+
+    @Test
+    void sensitivityPassMeetsItsBudgetOnTheEvalSplit() throws IOException {
+        Path out = tmp.resolve("budget-int8");
+        CliRun q =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--samples",
+                        "16",
+                        "--eval",
+                        "fashion-mnist-subset",
+                        "--max-drop",
+                        "0",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertEquals(0, q.code(), q.err());
+        JsonObject doc = JsonParser.parseString(q.out()).getAsJsonObject();
+        JsonObject s = doc.getAsJsonObject("sensitivity");
+        double fp32 = doc.get("fp32_top1").getAsDouble();
+        double int8 = doc.get("int8_top1").getAsDouble();
+        // The pass measured on raw sessions what the written directory gives through the runtime.
+        assertEquals(fp32, s.get("fp32_top1").getAsDouble(), 1e-12, q.out());
+        assertEquals(int8, s.get("int8_top1").getAsDouble(), 1e-12, q.out());
+        List<String> kept =
+                s.getAsJsonArray("kept").asList().stream().map(e -> e.getAsString()).toList();
+        assertEquals(
+                kept,
+                doc.getAsJsonArray("kept_fp32_layers").asList().stream()
+                        .map(e -> e.getAsString())
+                        .toList());
+        if (s.get("int8_top1_before").getAsDouble() < fp32) {
+            assertTrue(!kept.isEmpty(), q.out());
+        }
+        assertTrue(int8 >= fp32 || kept.size() == s.getAsJsonArray("measured").size(), q.out());
+        CliRun noEval =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--max-drop",
+                        "1",
+                        "--out",
+                        tmp.resolve("never-budget").toString());
+        assertEquals(2, noEval.code(), noEval.err());
+        assertTrue(noEval.err().contains("--max-drop needs --eval"), noEval.err());
+    }
+
+    @Test
+    void keepFp32LayersAreReported() throws IOException {
+        Path out = tmp.resolve("kept-int8");
+        CliRun q =
+                CliRun.of(
+                        "quantize",
+                        "--model",
+                        MODEL,
+                        "--weights",
+                        run.toString(),
+                        "--calibration",
+                        calibration.toString(),
+                        "--samples",
+                        "16",
+                        "--method",
+                        "entropy",
+                        "--keep-fp32",
+                        "stem,head*fc",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertEquals(0, q.code(), q.err());
+        JsonObject doc = JsonParser.parseString(q.out()).getAsJsonObject();
+        assertEquals("entropy", doc.get("method").getAsString());
+        assertEquals(
+                List.of("stem", "head*fc"),
+                doc.getAsJsonArray("keep_fp32_patterns").asList().stream()
+                        .map(e -> e.getAsString())
+                        .toList());
+        List<String> kept =
+                doc.getAsJsonArray("kept_fp32_layers").asList().stream()
+                        .map(e -> e.getAsString())
+                        .toList();
+        assertTrue(kept.stream().anyMatch(l -> l.contains("stem")), q.out());
+        assertTrue(kept.stream().anyMatch(l -> l.contains("head") && l.contains("fc")), q.out());
+        assertTrue(kept.stream().allMatch(l -> l.contains("stem") || l.contains("head")), q.out());
+        assertEquals("int8", top1PrecisionOf(out));
     }
 
     private static String top1PrecisionOf(Path weights) {
@@ -282,8 +386,17 @@ class QuantizeCommandTest {
                 "--calibration",
                 calibration.toString(),
                 "--method",
-                "entropy",
-                "minmax or percentile"
+                "kl",
+                "minmax, percentile or entropy"
+            },
+            {
+                "--calibration",
+                calibration.toString(),
+                "--samples",
+                "8",
+                "--keep-fp32",
+                "stem,no_such_layer",
+                "--keep-fp32 pattern 'no_such_layer' names no layer of " + MODEL
             },
         };
         for (String[] c : cases) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import io.github.fastvision.benchmarks.Workloads;
+import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;

@@ -1,10 +1,17 @@
 package io.github.fastvision.examples.cli;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.models.runtime.Precision;
+import io.github.fastvision.onnx.export.OnnxExporter;
+import io.github.fastvision.onnx.quantize.Int8Quantizer;
 import io.github.fastvision.onnx.quantize.QuantizationMethod;
+import io.github.fastvision.onnx.quantize.Sensitivity;
 import io.github.fastvision.onnx.quantize.ZooQuantizer;
+import io.github.fastvision.onnx.runtime.OrtEnvironments;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
@@ -13,10 +20,13 @@ import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,8 +74,30 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(
             names = "--method",
             defaultValue = "minmax",
-            description = "Activation ranges: minmax or percentile (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Activation ranges: minmax, percentile (99.999) or entropy (KL) (default:"
+                            + " ${DEFAULT-VALUE}).")
     private String method;
+
+    @Option(
+            names = "--keep-fp32",
+            split = ",",
+            paramLabel = "PATTERN",
+            description =
+                    "Layers kept in fp32: globs (* is any run of characters) matched anywhere in a"
+                            + " layer's name, e.g. stem or stages_3*fc; a pattern that names no"
+                            + " layer is an error that lists the layer names.")
+    private List<String> keepFp32 = List.of();
+
+    @Option(
+            names = "--bias-correction",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Correct each convolution's bias for the mean error of its int8 weights,"
+                            + " measured on the calibration images (default: on).")
+    private boolean biasCorrection;
 
     @Option(
             names = "--eval",
@@ -73,6 +105,15 @@ public final class QuantizeCommand implements Callable<Integer> {
                     "A dataset (as `evaluate --dataset`) whose test split is classified by the fp32"
                             + " and the int8 model, for their top-1 accuracy.")
     private String eval;
+
+    @Option(
+            names = "--max-drop",
+            paramLabel = "POINTS",
+            description =
+                    "With --eval: when int8 top-1 is more than POINTS below fp32's, measure each"
+                            + " layer alone in fp32 and keep the most recovering ones in fp32, one"
+                            + " at a time, until the drop is within POINTS (or all are kept).")
+    private Double maxDrop;
 
     @Option(
             names = "--strict",
@@ -93,15 +134,36 @@ public final class QuantizeCommand implements Callable<Integer> {
             double calibrationSeconds,
             int quantizedValues,
             List<String> keptFp32,
+            List<String> keepFp32Patterns,
+            List<String> keptFp32Layers,
+            int biasCorrected,
             String out,
             Double fp32Top1,
-            Double int8Top1) {}
+            Double int8Top1,
+            Double maxDrop,
+            Sensitivity.Result sensitivity) {}
 
     @Override
     public Integer call() throws IOException {
         QuantizationMethod m = QuantizationMethod.parse(method);
+        Sensitivity.Budget budget = null;
+        if (maxDrop != null) {
+            if (eval == null) {
+                throw new IllegalArgumentException("--max-drop needs --eval (the held-out images)");
+            }
+            if (!(maxDrop >= 0 && maxDrop <= 100)) {
+                throw new IllegalArgumentException(
+                        "--max-drop must be in 0..100 points but was " + maxDrop);
+            }
+            budget = new Sensitivity.Budget(maxDrop, evaluator(evalBatches()));
+        }
+        Int8Quantizer.Options options =
+                Int8Quantizer.Options.of(m)
+                        .withKeepFp32(keepFp32)
+                        .withBiasCorrection(biasCorrection);
         ZooQuantizer.Report r =
-                ZooQuantizer.quantize(model, weights, calibration, samples, m, strict, out);
+                ZooQuantizer.quantize(
+                        model, weights, calibration, samples, options, strict, budget, out);
         PrintWriter err = spec.commandLine().getErr();
         for (String s : r.skipped()) {
             err.println("skipped " + s);
@@ -121,9 +183,14 @@ public final class QuantizeCommand implements Callable<Integer> {
                         r.calibrationSeconds(),
                         r.quantizedValues(),
                         r.keptFp32(),
+                        keepFp32,
+                        r.keptLayers(),
+                        r.biasCorrected(),
                         r.out(),
                         fp32,
-                        int8);
+                        int8,
+                        maxDrop,
+                        r.sensitivity());
         PrintWriter o = spec.commandLine().getOut();
         if (json.enabled()) {
             JsonOutput.print(o, report);
@@ -131,14 +198,30 @@ public final class QuantizeCommand implements Callable<Integer> {
             o.printf(
                     Locale.ROOT,
                     "%s quantized to int8 (%s, %d images, %.1f s) -> %s; %d values in uint8, %d"
-                            + " compute nodes kept in fp32%n",
+                            + " compute nodes kept in fp32 (%d layers by --keep-fp32), %d biases"
+                            + " corrected%n",
                     r.model(),
                     r.method(),
                     r.samples(),
                     r.calibrationSeconds(),
                     r.out(),
                     r.quantizedValues(),
-                    r.keptFp32().size());
+                    r.keptFp32().size(),
+                    r.keptLayers().size(),
+                    r.biasCorrected());
+            Sensitivity.Result sr = r.sensitivity();
+            if (sr != null) {
+                o.printf(
+                        Locale.ROOT,
+                        "sensitivity pass (--max-drop %.2f): int8 top-1 %.2f%% -> %.2f%% against"
+                                + " fp32 %.2f%%, %d layers kept in fp32: %s%n",
+                        maxDrop,
+                        100 * sr.int8Top1Before(),
+                        100 * sr.int8Top1(),
+                        100 * sr.fp32Top1(),
+                        sr.kept().size(),
+                        String.join(", ", sr.kept()));
+            }
             if (fp32 != null) {
                 o.printf(
                         Locale.ROOT,
@@ -150,6 +233,71 @@ public final class QuantizeCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    /** The test split of --eval, preprocessed as the model's fp32 runtime does. */
+    private List<TrainingBatch> evalBatches() throws IOException {
+        try (ModelRuntime runtime =
+                ModelRuntime.builder()
+                        .setModel(model)
+                        .optWeights(weights)
+                        .optPrecision(Precision.FP32)
+                        .optEngine(InferenceEngine.ONNX_RUNTIME)
+                        .build()) {
+            int size = runtime.preprocessor().size();
+            int channels = runtime.preprocessor().channels();
+            DatasetSplit data = Datasets.open(eval, channels, Datasets.storeSize(size));
+            List<TrainingBatch> batches = new ArrayList<>();
+            try (BatchLoader loader =
+                    BatchLoader.builder()
+                            .setData(data.test())
+                            .setTransform(Pipeline.evaluation(size, channels), size)
+                            .setBatchSize(64)
+                            .build()) {
+                Iterator<TrainingBatch> it = loader.epoch(0);
+                while (it.hasNext()) {
+                    batches.add(it.next());
+                }
+            }
+            return batches;
+        }
+    }
+
+    /** Top-1 of an ONNX model on preprocessed batches, with ONNX Runtime. */
+    private static Sensitivity.Evaluator evaluator(List<TrainingBatch> batches) {
+        return onnx -> {
+            OrtEnvironment env = OrtEnvironments.shared();
+            int correct = 0;
+            int total = 0;
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                    OrtSession session = env.createSession(onnx, o)) {
+                for (TrainingBatch b : batches) {
+                    try (OnnxTensor x =
+                                    OnnxTensor.createTensor(
+                                            env,
+                                            FloatBuffer.wrap(b.images()),
+                                            new long[] {
+                                                b.size(), b.channels(), b.height(), b.width()
+                                            });
+                            OrtSession.Result r = session.run(Map.of(OnnxExporter.INPUT, x))) {
+                        FloatBuffer logits = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                        int classes = logits.remaining() / b.size();
+                        for (int i = 0; i < b.size(); i++) {
+                            int best = 0;
+                            for (int k = 1; k < classes; k++) {
+                                best =
+                                        logits.get(i * classes + k) > logits.get(i * classes + best)
+                                                ? k
+                                                : best;
+                            }
+                            correct += best == b.labels()[i] ? 1 : 0;
+                            total++;
+                        }
+                    }
+                }
+            }
+            return (double) correct / total;
+        };
     }
 
     /** Top-1 of the quantized directory's model on the dataset's test split. */

@@ -1,5 +1,19 @@
 package io.github.fastvision.onnx.export;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.github.fastvision.onnx.proto.OnnxProto.AttributeProto;
+import io.github.fastvision.onnx.proto.OnnxProto.GraphProto;
+import io.github.fastvision.onnx.proto.OnnxProto.ModelProto;
+import io.github.fastvision.onnx.proto.OnnxProto.NodeProto;
+import io.github.fastvision.onnx.proto.OnnxProto.OperatorSetIdProto;
+import io.github.fastvision.onnx.proto.OnnxProto.StringStringEntryProto;
+import io.github.fastvision.onnx.proto.OnnxProto.TensorProto;
+import io.github.fastvision.onnx.proto.OnnxProto.TensorShapeProto;
+import io.github.fastvision.onnx.proto.OnnxProto.TypeProto;
+import io.github.fastvision.onnx.proto.OnnxProto.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,37 +26,48 @@ import java.util.Map;
  * ModelProto}. Value names are unique; the batch dimension of inputs and outputs is the symbolic
  * {@code N}.
  *
- * <p>Field numbers are those of {@code onnx/onnx.proto} (ModelProto, GraphProto, NodeProto,
- * AttributeProto, TensorProto, ValueInfoProto, TypeProto, TensorShapeProto, OperatorSetIdProto).
+ * <p>Messages are ONNX's own, generated from the pinned {@code onnx.proto} (see {@link
+ * io.github.fastvision.onnx.proto.OnnxProto}).
  */
 public final class OnnxGraph {
 
     /** The symbolic batch dimension of the graph's inputs and outputs. */
     public static final String BATCH = "N";
 
-    /** IR version 8: the version ONNX 1.12 writes for opset 17. */
+    /** IR version 8: the version ONNX 1.12 writes for opset 17, the schema onnx.proto pins. */
     static final long IR_VERSION = 8;
 
     /** The domain of ONNX Runtime's contrib operators (Gelu, QLinear*). */
     public static final String MICROSOFT = "com.microsoft";
 
-    public static final int FLOAT = 1;
-    private static final int INT64 = 7;
+    /** ONNX's element type of float32 tensors. */
+    public static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Initializer> initializers = new LinkedHashMap<>();
-    private final List<ProtoWriter> inputs = new ArrayList<>();
-    private final List<ProtoWriter> outputs = new ArrayList<>();
+    private final List<ValueInfoProto> inputs = new ArrayList<>();
+    private final List<ValueInfoProto> outputs = new ArrayList<>();
     private final Map<String, Integer> used = new HashMap<>();
     private final Map<String, String> scalars = new HashMap<>();
     private int nodeCount;
 
     /** An attribute of a node. */
     public static final class Attr {
-        private final ProtoWriter proto;
+        private final AttributeProto proto;
 
-        private Attr(ProtoWriter proto) {
-            this.proto = proto;
+        private Attr(AttributeProto.Builder proto) {
+            this.proto = proto.build();
+        }
+
+        /**
+         * Returns the encoded attribute.
+         *
+         * @return ONNX's {@code AttributeProto}
+         */
+        AttributeProto proto() {
+            return proto;
         }
 
         /**
@@ -53,7 +78,11 @@ public final class OnnxGraph {
          * @return the attribute
          */
         public static Attr i(String name, long value) {
-            return new Attr(new ProtoWriter().string(1, name).int64(3, value).int64(20, 2));
+            return new Attr(
+                    AttributeProto.newBuilder()
+                            .setName(name)
+                            .setI(value)
+                            .setType(AttributeProto.AttributeType.INT));
         }
 
         /**
@@ -64,7 +93,11 @@ public final class OnnxGraph {
          * @return the attribute
          */
         public static Attr f(String name, float value) {
-            return new Attr(new ProtoWriter().string(1, name).float32(2, value).int64(20, 1));
+            return new Attr(
+                    AttributeProto.newBuilder()
+                            .setName(name)
+                            .setF(value)
+                            .setType(AttributeProto.AttributeType.FLOAT));
         }
 
         /**
@@ -75,7 +108,11 @@ public final class OnnxGraph {
          * @return the attribute
          */
         public static Attr s(String name, String value) {
-            return new Attr(new ProtoWriter().string(1, name).string(4, value).int64(20, 3));
+            return new Attr(
+                    AttributeProto.newBuilder()
+                            .setName(name)
+                            .setS(ByteString.copyFromUtf8(value))
+                            .setType(AttributeProto.AttributeType.STRING));
         }
 
         /**
@@ -86,7 +123,11 @@ public final class OnnxGraph {
          * @return the attribute
          */
         public static Attr ints(String name, long... values) {
-            return new Attr(new ProtoWriter().string(1, name).packedInt64(8, values).int64(20, 7));
+            AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+            for (long v : values) {
+                a.addInts(v);
+            }
+            return new Attr(a.setType(AttributeProto.AttributeType.INTS));
         }
     }
 
@@ -133,8 +174,8 @@ public final class OnnxGraph {
 
         byte[] bytes() {
             return floats != null
-                    ? ProtoWriter.littleEndian(floats)
-                    : longs != null ? ProtoWriter.littleEndian(longs) : raw;
+                    ? littleEndian(floats)
+                    : longs != null ? littleEndian(longs) : raw;
         }
     }
 
@@ -292,36 +333,34 @@ public final class OnnxGraph {
             String producer,
             String producerVersion,
             Map<String, String> metadata) {
-        ProtoWriter graph = new ProtoWriter();
+        GraphProto.Builder graph = GraphProto.newBuilder();
         boolean microsoft = false;
         for (Node n : nodes) {
-            graph.message(1, encode(n));
+            graph.addNode(encode(n));
             microsoft |= n.domain().equals(MICROSOFT);
         }
-        graph.string(2, graphName);
+        graph.setName(graphName);
         for (Initializer t : initializers.values()) {
-            graph.message(5, tensor(t.name(), t.type(), t.dims(), t.bytes()));
+            graph.addInitializer(tensor(t.name(), t.type(), t.dims(), t.bytes()));
         }
-        for (ProtoWriter i : inputs) {
-            graph.message(11, i);
-        }
-        for (ProtoWriter o : outputs) {
-            graph.message(12, o);
-        }
-        ProtoWriter model = new ProtoWriter();
-        model.int64(1, IR_VERSION);
-        model.string(2, producer);
-        model.string(3, producerVersion);
-        model.message(7, graph);
-        model.message(8, new ProtoWriter().string(1, "").int64(2, opset));
+        graph.addAllInput(inputs).addAllOutput(outputs);
+        ModelProto.Builder model =
+                ModelProto.newBuilder()
+                        .setIrVersion(IR_VERSION)
+                        .setProducerName(producer)
+                        .setProducerVersion(producerVersion)
+                        .setGraph(graph)
+                        .addOpsetImport(
+                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
         if (microsoft) {
-            model.message(8, new ProtoWriter().string(1, MICROSOFT).int64(2, 1));
+            model.addOpsetImport(
+                    OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1));
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            // ModelProto.metadata_props: StringStringEntryProto {key = 1, value = 2}.
-            model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
+            model.addMetadataProps(
+                    StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
-        return model.toByteArray();
+        return model.build().toByteArray();
     }
 
     /**
@@ -333,23 +372,20 @@ public final class OnnxGraph {
         return nodes.size();
     }
 
-    private static ProtoWriter encode(Node n) {
-        ProtoWriter node = new ProtoWriter();
-        for (String i : n.inputs()) {
-            node.string(1, i);
-        }
-        for (String o : n.outputs()) {
-            node.string(2, o);
-        }
-        node.string(3, n.name());
-        node.string(4, n.op());
+    private static NodeProto encode(Node n) {
+        NodeProto.Builder node =
+                NodeProto.newBuilder()
+                        .addAllInput(n.inputs())
+                        .addAllOutput(n.outputs())
+                        .setName(n.name())
+                        .setOpType(n.op());
         for (Attr a : n.attrs()) {
-            node.message(5, a.proto);
+            node.addAttribute(a.proto);
         }
         if (!n.domain().isEmpty()) {
-            node.string(7, n.domain());
+            node.setDomain(n.domain());
         }
-        return node;
+        return node.build();
     }
 
     /**
@@ -386,11 +422,12 @@ public final class OnnxGraph {
      * @param name the value
      */
     public void outputAnyShape(String name) {
-        ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT);
+        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder().setElemType(FLOAT).build();
         outputs.add(
-                new ProtoWriter()
-                        .string(1, name)
-                        .message(2, new ProtoWriter().message(1, tensorType)));
+                ValueInfoProto.newBuilder()
+                        .setName(name)
+                        .setType(TypeProto.newBuilder().setTensorType(tensorType))
+                        .build());
     }
 
     private static void checkSize(String hint, int length, long[] dims) {
@@ -404,26 +441,53 @@ public final class OnnxGraph {
         }
     }
 
-    private static ProtoWriter tensor(String name, int type, long[] dims, byte[] raw) {
-        ProtoWriter t = new ProtoWriter();
-        if (dims.length > 0) {
-            t.packedInt64(1, dims);
+    private static TensorProto tensor(String name, int type, long[] dims, byte[] raw) {
+        TensorProto.Builder t = TensorProto.newBuilder();
+        for (long d : dims) {
+            t.addDims(d);
         }
-        t.int64(2, type);
-        t.string(8, name);
-        t.bytes(9, raw);
-        return t;
+        // The initializer's bytes are not changed after encoding starts, so they are not copied.
+        return t.setDataType(type)
+                .setName(name)
+                .setRawData(UnsafeByteOperations.unsafeWrap(raw))
+                .build();
     }
 
-    private static ProtoWriter valueInfo(String name, long[] dims) {
-        ProtoWriter shape = new ProtoWriter();
-        shape.message(1, new ProtoWriter().string(2, BATCH));
+    private static ValueInfoProto valueInfo(String name, long[] dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
         for (long d : dims) {
-            shape.message(1, new ProtoWriter().int64(1, d));
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        ProtoWriter tensorType = new ProtoWriter().int64(1, FLOAT).message(2, shape);
-        return new ProtoWriter()
-                .string(1, name)
-                .message(2, new ProtoWriter().message(1, tensorType));
+        TypeProto.Tensor tensorType =
+                TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensorType))
+                .build();
+    }
+
+    /**
+     * Encodes floats as little-endian IEEE 754, the layout of ONNX's {@code raw_data}.
+     *
+     * @param values the values
+     * @return 4 bytes per value
+     */
+    static byte[] littleEndian(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    /**
+     * Encodes int64 values as little-endian, the layout of ONNX's {@code raw_data}.
+     *
+     * @param values the values
+     * @return 8 bytes per value
+     */
+    static byte[] littleEndian(long[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asLongBuffer().put(values);
+        return buffer.array();
     }
 }

@@ -9,13 +9,16 @@ import io.github.fastvision.onnx.runtime.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the range of every value to be quantized: the fp32 graph with those values as extra outputs
- * runs on ONNX Runtime over the calibration batches. MinMax needs one pass; Percentile a second one
- * that fills a histogram per value between the first pass's extremes.
+ * runs on ONNX Runtime over the calibration batches. MinMax needs one pass; Percentile and Entropy
+ * a second one that fills a histogram per value between the first pass's extremes. The first pass
+ * also averages, per channel, the inputs of the convolutions whose bias is to be corrected.
  */
 final class Calibration {
 
@@ -27,8 +30,22 @@ final class Calibration {
 
     private Calibration() {}
 
+    /** Candidate clipping ranges the entropy method compares. */
+    private static final int ENTROPY_STEPS = 128;
+
+    /** Quantization levels of a uint8 activation. */
+    private static final int LEVELS = 255;
+
     /** A value's calibrated range. */
     record Range(float min, float max) {}
+
+    /**
+     * What calibration read.
+     *
+     * @param ranges the range of each calibrated value
+     * @param channelMeans the per-channel mean of each value asked for (NCHW, mean over N, H, W)
+     */
+    record Result(Map<String, Range> ranges, Map<String, double[]> channelMeans) {}
 
     /**
      * Calibrates.
@@ -38,33 +55,36 @@ final class Calibration {
      * @param batches calibration input batches, each (n, C, S, S) row-major
      * @param shape the input shape of one image (C, S, S)
      * @param method how ranges are read
-     * @return the range of each value
+     * @param meanOf 4-D values whose per-channel means are wanted
+     * @return the range of each value and the means
      * @throws OrtException when ONNX Runtime refuses the graph
      */
-    static Map<String, Range> run(
+    static Result run(
             OnnxExporter exporter,
             List<String> values,
             List<float[]> batches,
             long[] shape,
-            QuantizationMethod method)
+            QuantizationMethod method,
+            Set<String> meanOf)
             throws OrtException {
         OnnxGraph graph = exporter.toGraph();
         GeluFusion.apply(graph);
-        for (String v : values) {
-            if (!v.equals(OnnxExporter.INPUT)) {
-                graph.outputAnyShape(v);
-            }
+        Set<String> outputs = new LinkedHashSet<>(values);
+        outputs.addAll(meanOf);
+        outputs.remove(OnnxExporter.INPUT);
+        for (String v : outputs) {
+            graph.outputAnyShape(v);
         }
         byte[] model = exporter.encode(graph);
         Map<String, float[]> minMax = new LinkedHashMap<>();
         Map<String, long[]> histograms = new HashMap<>();
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // No fusion: every calibrated value must exist as it does in the QDQ graph.
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession session = OrtEnvironments.shared().createSession(model, options)) {
-                for (int pass = 0;
-                        pass < (method == QuantizationMethod.PERCENTILE ? 2 : 1);
-                        pass++) {
+                for (int pass = 0; pass < (method == QuantizationMethod.MINMAX ? 1 : 2); pass++) {
                     for (float[] batch : batches) {
                         long n = batch.length / (shape[0] * shape[1] * shape[2]);
                         try (OnnxTensor x =
@@ -73,6 +93,18 @@ final class Calibration {
                                                 FloatBuffer.wrap(batch),
                                                 new long[] {n, shape[0], shape[1], shape[2]});
                                 OrtSession.Result r = session.run(Map.of(OnnxExporter.INPUT, x))) {
+                            if (pass == 0) {
+                                for (String v : meanOf) {
+                                    OnnxTensor t =
+                                            v.equals(OnnxExporter.INPUT)
+                                                    ? x
+                                                    : (OnnxTensor) r.get(v).orElseThrow();
+                                    long[] dims = t.getInfo().getShape();
+                                    if (dims.length == 4) {
+                                        addChannelSums(v, t.getFloatBuffer(), dims, sums, counts);
+                                    }
+                                }
+                            }
                             for (String v : values) {
                                 FloatBuffer data =
                                         v.equals(OnnxExporter.INPUT)
@@ -82,7 +114,7 @@ final class Calibration {
                                 if (pass == 0) {
                                     observe(minMax.computeIfAbsent(v, k -> extremes()), data);
                                 } else {
-                                    float[] m = minMax.get(v);
+                                    float[] m = histogramRange(minMax.get(v), method);
                                     count(
                                             histograms.computeIfAbsent(v, k -> new long[BINS]),
                                             data,
@@ -100,11 +132,58 @@ final class Calibration {
             float[] m = minMax.get(v);
             ranges.put(
                     v,
-                    method == QuantizationMethod.PERCENTILE
-                            ? percentiles(histograms.get(v), m[0], m[1])
-                            : new Range(m[0], m[1]));
+                    switch (method) {
+                        case MINMAX -> new Range(m[0], m[1]);
+                        case PERCENTILE -> percentiles(histograms.get(v), m[0], m[1]);
+                        case ENTROPY -> {
+                            float[] h = histogramRange(m, method);
+                            yield entropy(histograms.get(v), h[0], h[1]);
+                        }
+                    });
         }
-        return ranges;
+        Map<String, double[]> means = new LinkedHashMap<>();
+        sums.forEach(
+                (v, sum) -> {
+                    double[] mean = new double[sum.length];
+                    for (int c = 0; c < sum.length; c++) {
+                        mean[c] = sum[c] / counts.get(v);
+                    }
+                    means.put(v, mean);
+                });
+        return new Result(ranges, means);
+    }
+
+    /**
+     * The range a value's histogram spans: its extremes, and for the entropy method zero too, since
+     * the uint8 grid always holds zero and the divergence must see the levels the grid has there.
+     */
+    private static float[] histogramRange(float[] minMax, QuantizationMethod method) {
+        return method == QuantizationMethod.ENTROPY
+                ? new float[] {Math.min(0f, minMax[0]), Math.max(0f, minMax[1])}
+                : minMax;
+    }
+
+    private static void addChannelSums(
+            String v,
+            FloatBuffer data,
+            long[] dims,
+            Map<String, double[]> sums,
+            Map<String, Long> counts) {
+        int channels = (int) dims[1];
+        int plane = (int) (dims[2] * dims[3]);
+        double[] sum = sums.computeIfAbsent(v, k -> new double[channels]);
+        int base = data.position();
+        for (int n = 0; n < dims[0]; n++) {
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                int from = base + (n * channels + c) * plane;
+                for (int i = from; i < from + plane; i++) {
+                    s += data.get(i);
+                }
+                sum[c] += s;
+            }
+        }
+        counts.merge(v, dims[0] * plane, Long::sum);
     }
 
     private static float[] extremes() {
@@ -151,5 +230,89 @@ final class Calibration {
             seen += bins[last];
         }
         return new Range((float) (lo + first * width), (float) (lo + (last + 1) * width));
+    }
+
+    /**
+     * The entropy method: candidate ranges shrink the observed one towards zero in equal steps
+     * (both ends together, so a one-sided value such as a ReLU's stays one-sided); for each, the
+     * histogram clipped to it (outliers added to its end bins) is compared with the unclipped
+     * counts quantized to 255 levels (each level's count spread evenly over the bins it merges that
+     * were not empty), and the range of the smallest Kullback-Leibler divergence wins.
+     */
+    static Range entropy(long[] bins, float lo, float hi) {
+        int n = bins.length;
+        double width = (hi - lo) / (double) n;
+        if (!(width > 0)) {
+            return new Range(lo, hi);
+        }
+        // The bin boundary closest to zero, which every candidate range keeps inside.
+        int zero = (int) Math.max(0, Math.min(n, Math.round(-lo / width)));
+        double best = Double.POSITIVE_INFINITY;
+        int bestFrom = 0;
+        int bestTo = n;
+        for (int step = ENTROPY_STEPS; step >= 1; step--) {
+            double f = step / (double) ENTROPY_STEPS;
+            int from = (int) Math.round(zero * (1 - f));
+            int to = (int) Math.round(zero + (n - zero) * f);
+            if (to - from < LEVELS) {
+                break;
+            }
+            double kl = divergence(bins, from, to);
+            if (kl < best) {
+                best = kl;
+                bestFrom = from;
+                bestTo = to;
+            }
+        }
+        return new Range((float) (lo + bestFrom * width), (float) (lo + bestTo * width));
+    }
+
+    /** KL(P || Q) of the histogram clipped to bins [from, to) and its 255-level copy. */
+    private static double divergence(long[] bins, int from, int to) {
+        int len = to - from;
+        double[] p = new double[len];
+        for (int i = 0; i < len; i++) {
+            p[i] = bins[from + i];
+        }
+        for (int i = 0; i < from; i++) {
+            p[0] += bins[i];
+        }
+        for (int i = to; i < bins.length; i++) {
+            p[len - 1] += bins[i];
+        }
+        double[] q = new double[len];
+        for (int level = 0; level < LEVELS; level++) {
+            int a = (int) ((long) level * len / LEVELS);
+            int b = (int) ((long) (level + 1) * len / LEVELS);
+            // Q is built from the unclipped counts, so mass moved into the end bins costs KL.
+            double sum = 0;
+            int nonEmpty = 0;
+            for (int i = a; i < b; i++) {
+                sum += bins[from + i];
+                nonEmpty += p[i] > 0 ? 1 : 0;
+            }
+            for (int i = a; i < b; i++) {
+                q[i] = p[i] > 0 ? sum / nonEmpty : 0;
+            }
+        }
+        double pTotal = 0;
+        double qTotal = 0;
+        for (int i = 0; i < len; i++) {
+            pTotal += p[i];
+            qTotal += q[i];
+        }
+        if (!(qTotal > 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double kl = 0;
+        for (int i = 0; i < len; i++) {
+            if (p[i] > 0) {
+                double pi = p[i] / pTotal;
+                // A level that kept none of P's mass gets a tiny share instead of a zero.
+                double qi = Math.max(q[i] / qTotal, 1e-12);
+                kl += pi * Math.log(pi / qi);
+            }
+        }
+        return kl;
     }
 }

@@ -65,7 +65,17 @@ final class QdqPlan {
     /** Quantized values that take another value's parameters: value → source value. */
     final Map<String, String> sameAs = new LinkedHashMap<>();
 
-    QdqPlan(OnnxGraph graph) {
+    /** Layers (outputs of convolutions and weight products) the user keeps in fp32. */
+    final Set<String> keptLayers;
+
+    /**
+     * Plans a graph's quantization.
+     *
+     * @param graph the fp32 graph
+     * @param keptLayers layers (see {@link #layers}) whose weights and inputs stay fp32
+     */
+    QdqPlan(OnnxGraph graph, Set<String> keptLayers) {
+        this.keptLayers = Set.copyOf(keptLayers);
         List<Node> nodes = graph.nodes();
         for (Node n : nodes) {
             for (String o : n.outputs()) {
@@ -149,8 +159,31 @@ final class QdqPlan {
         }
     }
 
+    /**
+     * The layers a user can keep in fp32: the outputs of the convolutions and weight products, in
+     * graph order (their names are block paths, e.g. {@code
+     * resnet50/stages_1/blocks_0/conv1/Conv}).
+     *
+     * @param graph the fp32 graph
+     * @return the layer names
+     */
+    static List<String> layers(OnnxGraph graph) {
+        List<String> layers = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (hasIntegerKernel(graph, n)) {
+                layers.add(n.outputs().get(0));
+            }
+        }
+        return layers;
+    }
+
+    /** A convolution or a product with a constant weight, quantized unless kept in fp32. */
+    private boolean isSink(OnnxGraph graph, Node n) {
+        return hasIntegerKernel(graph, n) && !keptLayers.contains(n.outputs().get(0));
+    }
+
     /** A convolution or a product with a constant weight: it has an integer kernel. */
-    private static boolean isSink(OnnxGraph graph, Node n) {
+    private static boolean hasIntegerKernel(OnnxGraph graph, Node n) {
         return n.op().equals("Conv")
                 || n.op().equals("Gemm")
                 || (n.op().equals("MatMul") && !activationProduct(graph, n));

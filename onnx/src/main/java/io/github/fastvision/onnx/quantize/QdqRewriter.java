@@ -5,6 +5,7 @@ import io.github.fastvision.onnx.export.OnnxGraph;
 import io.github.fastvision.onnx.export.OnnxGraph.Attr;
 import io.github.fastvision.onnx.export.OnnxGraph.Initializer;
 import io.github.fastvision.onnx.export.OnnxGraph.Node;
+import io.github.fastvision.onnx.proto.OnnxProto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ final class QdqRewriter {
      */
     private static final int WEIGHT_LEVELS = 63;
 
-    private static final int UINT8 = 2;
-    private static final int INT8 = 3;
-    private static final int INT32 = 6;
+    private static final int UINT8 = TensorProto.DataType.UINT8_VALUE;
+    private static final int INT8 = TensorProto.DataType.INT8_VALUE;
+    private static final int INT32 = TensorProto.DataType.INT32_VALUE;
 
     private final OnnxGraph graph;
     private final QdqPlan plan;
@@ -154,7 +155,7 @@ final class QdqRewriter {
     /** Replaces a Conv's or MatMul's float weight (and Conv bias) by integer ones and a DQ. */
     private Node quantizeWeights(Node n, List<Node> out) {
         boolean conv = n.op().equals("Conv");
-        if (!conv && !n.op().equals("MatMul")) {
+        if (!conv && !n.op().equals("MatMul") || plan.keptLayers.contains(n.outputs().get(0))) {
             return n;
         }
         String x = n.inputs().get(0);
@@ -198,7 +199,7 @@ final class QdqRewriter {
         return new Node(n.op(), n.domain(), n.name(), in, n.outputs(), n.attrs());
     }
 
-    private static float[] perChannelScales(float[] w, int channels) {
+    static float[] perChannelScales(float[] w, int channels) {
         int per = w.length / channels;
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) {
@@ -211,7 +212,7 @@ final class QdqRewriter {
         return scales;
     }
 
-    private static byte[] int8(float[] w, float[] scales) {
+    static byte[] int8(float[] w, float[] scales) {
         int per = w.length / scales.length;
         byte[] q = new byte[w.length];
         for (int i = 0; i < w.length; i++) {

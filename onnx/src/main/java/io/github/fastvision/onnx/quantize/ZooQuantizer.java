@@ -51,6 +51,9 @@ public final class ZooQuantizer {
      * @param calibrationSeconds wall time of the calibrations (logits and features)
      * @param quantizedValues values carried as uint8 in the logits model
      * @param keptFp32 compute nodes of the logits model left in fp32
+     * @param keptLayers layers of the logits model that {@code --keep-fp32} patterns kept in fp32
+     * @param biasCorrected convolutions of the logits model whose bias was corrected
+     * @param sensitivity what the sensitivity pass measured and kept, or null without a budget
      * @param out the output directory
      */
     public record Report(
@@ -61,6 +64,9 @@ public final class ZooQuantizer {
             double calibrationSeconds,
             int quantizedValues,
             List<String> keptFp32,
+            List<String> keptLayers,
+            int biasCorrected,
+            Sensitivity.Result sensitivity,
             String out) {}
 
     /**
@@ -86,6 +92,44 @@ public final class ZooQuantizer {
             boolean strict,
             Path out)
             throws IOException {
+        return quantize(
+                model,
+                weights,
+                calibration,
+                samples,
+                Int8Quantizer.Options.of(method),
+                strict,
+                null,
+                out);
+    }
+
+    /**
+     * Quantizes with options.
+     *
+     * @param model the zoo name
+     * @param weights a .fvw file or weights directory, or null for a random initialization
+     * @param calibration a directory of images (walked recursively, sorted)
+     * @param samples how many images to calibrate on, at least 1
+     * @param settings method, layers kept in fp32 (patterns must name a layer of the classifier),
+     *     bias correction
+     * @param strict fail on an undecodable calibration file instead of skipping it
+     * @param budget the accuracy budget of the sensitivity pass, or null for none
+     * @param out the output directory, which must not exist or be empty
+     * @return the report
+     * @throws IOException when a file cannot be read or written
+     * @throws IllegalArgumentException naming the argument or file that is wrong
+     */
+    public static Report quantize(
+            String model,
+            Path weights,
+            Path calibration,
+            int samples,
+            Int8Quantizer.Options settings,
+            boolean strict,
+            Sensitivity.Budget budget,
+            Path out)
+            throws IOException {
+        QuantizationMethod method = settings.method();
         if (samples < 1 || samples > 100_000) {
             throw new IllegalArgumentException("--samples must be in 1..100000 but was " + samples);
         }
@@ -119,6 +163,7 @@ public final class ZooQuantizer {
             WeightsFile.Header header = weights == null ? null : WeightsFile.header(file);
             long start = System.nanoTime();
             Int8Quantizer.Result logits;
+            Sensitivity.Result sensitivity = null;
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
                 Engine.getEngine("PyTorch").setRandomSeed(0);
                 Backbone net =
@@ -137,10 +182,34 @@ public final class ZooQuantizer {
                 }
                 // Both keys describe the classifier's options, as the runtime that loads them does.
                 io.github.fastvision.models.ModelOptions options = net.getOptions();
-                logits = write(net, options, batches, method, info, file, false);
+                if (budget != null) {
+                    sensitivity =
+                            Sensitivity.search(
+                                    net, batches, settings.withRequireMatches(true), budget);
+                    List<String> layers = new ArrayList<>(settings.keepLayers());
+                    layers.addAll(sensitivity.kept());
+                    settings = settings.withKeepLayers(layers);
+                }
+                logits =
+                        write(
+                                net,
+                                options,
+                                batches,
+                                settings.withRequireMatches(true),
+                                info,
+                                file,
+                                false);
                 if (net instanceof VisionModel vm) {
                     vm.resetClassifier(0);
-                    write(net, options, batches, method, info, file, true);
+                    // A pattern may name only the classifier head, which the features lack.
+                    write(
+                            net,
+                            options,
+                            batches,
+                            settings.withRequireMatches(false),
+                            info,
+                            file,
+                            true);
                 }
             } catch (OrtException e) {
                 throw new IllegalStateException(
@@ -161,6 +230,9 @@ public final class ZooQuantizer {
                     seconds,
                     logits.quantizedValues(),
                     logits.keptFp32(),
+                    logits.keptLayers(),
+                    logits.biasCorrected(),
+                    sensitivity,
                     out.toString());
         } finally {
             AtomicFiles.deleteTree(tmp);
@@ -171,14 +243,14 @@ public final class ZooQuantizer {
             Backbone net,
             io.github.fastvision.models.ModelOptions options,
             List<float[]> batches,
-            QuantizationMethod method,
+            Int8Quantizer.Options settings,
             ModelInfo info,
             Path weights,
             boolean features)
             throws IOException, OrtException {
         String key = ZooExports.cacheKey(info, options, weights, features);
         Int8Quantizer.Result r =
-                Int8Quantizer.quantize(net, batches, method, Map.of(ZooExports.INT8_OF, key));
+                Int8Quantizer.quantize(net, batches, settings, Map.of(ZooExports.INT8_OF, key));
         Files.write(RuntimeRequest.int8Model(weights, features), r.onnx());
         return r;
     }

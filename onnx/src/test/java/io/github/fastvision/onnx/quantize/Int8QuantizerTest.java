@@ -12,8 +12,11 @@ import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.onnx.export.OnnxExporter;
+import io.github.fastvision.onnx.proto.OnnxProto.ModelProto;
+import io.github.fastvision.onnx.proto.OnnxProto.NodeProto;
 import io.github.fastvision.onnx.runtime.OrtEnvironments;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +39,7 @@ class Int8QuantizerTest {
     @TempDir Path tmp;
 
     /** Smooth random images: blobs of colour, like photographs rather than white noise. */
-    private static float[] images(int n, long seed) {
+    static float[] images(int n, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * 3 * SIZE * SIZE];
         for (int i = 0; i < n; i++) {
@@ -59,7 +62,7 @@ class Int8QuantizerTest {
         return x;
     }
 
-    private static float[] run(byte[] onnx, float[] x, int n, Path optimized) throws Exception {
+    static float[] run(byte[] onnx, float[] x, int n, Path optimized) throws Exception {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (optimized != null) {
@@ -113,21 +116,23 @@ class Int8QuantizerTest {
         Path optimized = tmp.resolve(name + ".int8.opt.onnx");
         float[] want = run(fp32, x, 16, null);
         float[] got = run(int8.onnx(), x, 16, optimized);
-        List<OnnxNodes.Node> nodes = OnnxNodes.read(optimized);
+        List<NodeProto> nodes =
+                ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList();
         Map<String, String> producer = new HashMap<>();
         Map<String, Integer> ops = new java.util.TreeMap<>();
-        for (OnnxNodes.Node n : nodes) {
-            n.outputs().forEach(o -> producer.put(o, n.op()));
-            ops.merge(n.op(), 1, Integer::sum);
+        for (NodeProto n : nodes) {
+            n.getOutputList().forEach(o -> producer.put(o, n.getOpType()));
+            ops.merge(n.getOpType(), 1, Integer::sum);
         }
-        for (OnnxNodes.Node n : nodes) {
-            if (List.of("Conv", "MatMul", "Gemm", "FusedConv", "FusedMatMul").contains(n.op())) {
-                for (String i : n.inputs()) {
+        for (NodeProto n : nodes) {
+            if (List.of("Conv", "MatMul", "Gemm", "FusedConv", "FusedMatMul")
+                    .contains(n.getOpType())) {
+                for (String i : n.getInputList()) {
                     assertTrue(
                             !"DequantizeLinear".equals(producer.get(i)),
                             name
                                     + ": "
-                                    + n.op()
+                                    + n.getOpType()
                                     + " reads "
                                     + i
                                     + " from a DequantizeLinear: "
