@@ -11,6 +11,7 @@ import io.github.fastvision.onnx.quantize.Int8Quantizer;
 import io.github.fastvision.onnx.quantize.QuantizationMethod;
 import io.github.fastvision.onnx.quantize.Sensitivity;
 import io.github.fastvision.onnx.quantize.ZooQuantizer;
+import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import io.github.fastvision.onnx.runtime.OrtEnvironments;
 import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
@@ -269,7 +270,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             OrtEnvironment env = OrtEnvironments.shared();
             int correct = 0;
             int total = 0;
-            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            try (OrtSession.SessionOptions o = OnnxRuntimeSession.newOptions();
                     OrtSession session = env.createSession(onnx, o)) {
                 for (TrainingBatch b : batches) {
                     try (OnnxTensor x =

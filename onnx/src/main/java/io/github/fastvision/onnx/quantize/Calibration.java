@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.fastvision.onnx.export.OnnxExporter;
 import io.github.fastvision.onnx.export.OnnxGraph;
+import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import io.github.fastvision.onnx.runtime.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ final class Calibration {
         Map<String, long[]> histograms = new HashMap<>();
         Map<String, double[]> sums = new LinkedHashMap<>();
         Map<String, Long> counts = new HashMap<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = OnnxRuntimeSession.newOptions()) {
             // No fusion: every calibrated value must exist as it does in the QDQ graph.
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession session = OrtEnvironments.shared().createSession(model, options)) {

@@ -20,6 +20,13 @@ import java.util.function.Consumer;
  */
 public final class OnnxRuntimeSession implements AutoCloseable {
 
+    /**
+     * System property that, set to {@code false}, stops ONNX Runtime's intra-op threads from
+     * spinning while they wait: on a machine shared with other busy processes (a parallel test run)
+     * spinning threads take the cores the others need.
+     */
+    public static final String SPINNING_PROPERTY = "fastvision.onnxruntime.spinning";
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String input;
@@ -33,6 +40,7 @@ public final class OnnxRuntimeSession implements AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.addConfigEntry("session.set_denormal_as_zero", "1");
+            applySpinning(options);
             session =
                     b.bytes != null
                             ? env.createSession(b.bytes, options)
@@ -217,6 +225,35 @@ public final class OnnxRuntimeSession implements AutoCloseable {
                                 + threads);
             }
             return new OnnxRuntimeSession(this);
+        }
+    }
+
+    /**
+     * Applies {@link #SPINNING_PROPERTY} to session options.
+     *
+     * @param options the options of a session about to be created
+     * @throws OrtException if ONNX Runtime refuses the setting
+     */
+    public static void applySpinning(OrtSession.SessionOptions options) throws OrtException {
+        if (!Boolean.parseBoolean(System.getProperty(SPINNING_PROPERTY, "true"))) {
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+    }
+
+    /**
+     * New session options with {@link #SPINNING_PROPERTY} applied.
+     *
+     * @return options the caller closes
+     * @throws OrtException if ONNX Runtime refuses the setting
+     */
+    public static OrtSession.SessionOptions newOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            applySpinning(options);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 }
