@@ -14,13 +14,8 @@ import io.github.fastvision.models.inference.ImageDecoder;
 import io.github.fastvision.models.inference.Prediction;
 import io.github.fastvision.models.inference.TopK;
 import io.github.fastvision.models.runtime.ModelRuntime;
-import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingLoopListener;
-import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
-import io.github.fastvision.training.loop.ZooTrainer;
-import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,36 +69,17 @@ class FastVisionStagesTest {
 
     @BeforeAll
     static void trainWriteImagesAndStartSpark() throws IOException {
-        DatasetSplit bundled = FashionMnist.loadBundledSubset();
-        InMemoryDataset test = ((InMemoryDataset) bundled.test()).balancedSubset(2);
-        Path run = tmp.resolve("run");
-        ZooTrainer.train(
-                TrainConfig.builder()
-                        .setModel(MODEL)
-                        .setRecipe(Recipes.get(Recipes.SMALL))
-                        .setEpochs(1)
-                        .optMaxSteps(4)
-                        .setBatch(16)
-                        .setImageSize(32)
-                        .optSeed(7)
-                        .optOut(run)
-                        .build(),
-                new DatasetSplit(bundled.train(), test),
-                TrainingLoopListener.NONE);
-        weights = run;
+        InMemoryDataset test =
+                ((InMemoryDataset) FashionMnist.loadBundledSubset().test()).balancedSubset(2);
+        weights = TinyFashionRun.train(tmp.resolve("run"), MODEL, test, 4, 16, 32);
         dir = tmp.resolve("images");
         Files.createDirectories(dir);
         images = new ArrayList<>();
         labels = new HashMap<>();
-        float[] px = new float[28 * 28];
         for (int i = 0; i < test.size(); i++) {
-            test.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
-            Path file = dir.resolve(String.format("gray_%02d.png", i));
-            ImageIO.write(png, "png", file.toFile());
+            Path file =
+                    TinyFashionRun.writeGrayPng(
+                            test, i, dir.resolve(String.format("gray_%02d.png", i)));
             images.add(file);
             labels.put(file, test.label(i));
         }

@@ -12,13 +12,9 @@ import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.ClassScore;
 import io.github.fastvision.models.inference.Embedder;
 import io.github.fastvision.models.inference.Prediction;
-import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingLoopListener;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
-import io.github.fastvision.training.loop.ZooTrainer;
-import io.github.fastvision.training.recipe.Recipes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -76,40 +72,21 @@ class SparkImageModelTest {
 
     @BeforeAll
     static void trainWriteImagesAndStartSpark() throws IOException {
-        DatasetSplit bundled = FashionMnist.loadBundledSubset();
         DatasetSplit source =
-                FashionMnist.isInstalled() ? FashionMnist.load(FashionMnist.DEBIAN_DIR) : bundled;
+                FashionMnist.isInstalled()
+                        ? FashionMnist.load(FashionMnist.DEBIAN_DIR)
+                        : FashionMnist.loadBundledSubset();
         InMemoryDataset test = ((InMemoryDataset) source.test()).balancedSubset(20);
-        Path run = tmp.resolve("run");
-        ZooTrainer.train(
-                TrainConfig.builder()
-                        .setModel(MODEL)
-                        .setRecipe(Recipes.get(Recipes.SMALL))
-                        .setEpochs(1)
-                        .optMaxSteps(10)
-                        .setBatch(32)
-                        .setImageSize(IMAGE_SIZE)
-                        .optSeed(7)
-                        .optOut(run)
-                        .build(),
-                new DatasetSplit(bundled.train(), test),
-                TrainingLoopListener.NONE);
-        weights = run;
+        weights = TinyFashionRun.train(tmp.resolve("run"), MODEL, test, 10, 32, IMAGE_SIZE);
         pngs = tmp.resolve("pngs");
         Files.createDirectories(pngs.resolve("sub"));
         images = new ArrayList<>();
-        float[] px = new float[28 * 28];
         for (int i = 0; i < test.size(); i++) {
-            test.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
             // Half in a sub-directory: the job walks the input recursively.
             Path dir = i % 2 == 0 ? pngs : pngs.resolve("sub");
-            Path file = dir.resolve(String.format("img_%03d.png", i));
-            ImageIO.write(png, "png", file.toFile());
-            images.add(file);
+            images.add(
+                    TinyFashionRun.writeGrayPng(
+                            test, i, dir.resolve(String.format("img_%03d.png", i))));
         }
         byte[] head = Files.readAllBytes(images.get(0));
         Files.write(pngs.resolve("broken.png"), java.util.Arrays.copyOf(head, 40));

@@ -7,14 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.fastvision.models.inference.ClassPredictor;
 import io.github.fastvision.models.inference.Prediction;
-import io.github.fastvision.training.TrainConfig;
-import io.github.fastvision.training.TrainingLoopListener;
-import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
-import io.github.fastvision.training.loop.ZooTrainer;
-import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -30,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
@@ -66,36 +59,17 @@ class StandaloneClusterTest {
 
     @BeforeAll
     static void trainAndWriteImages() throws IOException {
-        DatasetSplit bundled = FashionMnist.loadBundledSubset();
-        InMemoryDataset test = ((InMemoryDataset) bundled.test()).balancedSubset(IMAGES / 10 + 1);
-        Path run = tmp.resolve("run");
-        ZooTrainer.train(
-                TrainConfig.builder()
-                        .setModel(MODEL)
-                        .setRecipe(Recipes.get(Recipes.SMALL))
-                        .setEpochs(1)
-                        .optMaxSteps(4)
-                        .setBatch(16)
-                        .setImageSize(32)
-                        .optSeed(7)
-                        .optOut(run)
-                        .build(),
-                new DatasetSplit(bundled.train(), test),
-                TrainingLoopListener.NONE);
-        weights = run;
+        InMemoryDataset test =
+                ((InMemoryDataset) FashionMnist.loadBundledSubset().test())
+                        .balancedSubset(IMAGES / 10 + 1);
+        weights = TinyFashionRun.train(tmp.resolve("run"), MODEL, test, 4, 16, 32);
         input = tmp.resolve("input");
         Files.createDirectories(input);
         images = new ArrayList<>();
-        float[] px = new float[28 * 28];
         for (int i = 0; i < IMAGES; i++) {
-            test.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
-            Path file = input.resolve(String.format("img_%03d.png", i));
-            ImageIO.write(png, "png", file.toFile());
-            images.add(file);
+            images.add(
+                    TinyFashionRun.writeGrayPng(
+                            test, i, input.resolve(String.format("img_%03d.png", i))));
         }
         Files.write(
                 input.resolve("broken.png"), Arrays.copyOf(Files.readAllBytes(images.get(0)), 40));
