@@ -41,7 +41,6 @@ import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +48,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -104,16 +102,8 @@ class DoorsAndEnginesTest {
         Files.createDirectories(pngs);
         files = new ArrayList<>();
         labels = new int[images.size()];
-        float[] px = new float[28 * 28];
         for (int i = 0; i < images.size(); i++) {
-            images.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
-            Path f = pngs.resolve(String.format("img_%03d.png", i));
-            ImageIO.write(png, "png", f.toFile());
-            files.add(f);
+            files.add(images.writePng(i, pngs.resolve(String.format("img_%03d.png", i))));
             labels[i] = images.label(i);
         }
         reference();

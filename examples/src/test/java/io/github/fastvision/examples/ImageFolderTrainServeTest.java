@@ -21,18 +21,15 @@ import io.github.fastvision.training.data.BatchLoader;
 import io.github.fastvision.training.data.DatasetSplit;
 import io.github.fastvision.training.data.Datasets;
 import io.github.fastvision.training.data.FashionMnist;
-import io.github.fastvision.training.data.ImageDataset;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,22 +95,15 @@ class ImageFolderTrainServeTest {
      * Writes a dataset's images as 28 × 28 grayscale PNGs, one folder per class named {@code
      * <label>_<name>} so that the sorted folder order is the label order.
      */
-    private static void write(ImageDataset images, Path root, List<Path> files) throws IOException {
-        float[] px = new float[28 * 28];
+    private static void write(InMemoryDataset images, Path root, List<Path> files)
+            throws IOException {
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            images.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
             int label = images.label(i);
             Path dir =
                     root.resolve(label + "_" + FashionMnist.CLASSES.get(label).replace('/', '-'));
             Files.createDirectories(dir);
-            Path file = dir.resolve(String.format("img_%04d.png", i));
-            ImageIO.write(png, "png", file.toFile());
-            written.add(file);
+            written.add(images.writePng(i, dir.resolve(String.format("img_%04d.png", i))));
         }
         if (files != null) {
             written.sort(null);

@@ -21,14 +21,12 @@ import io.github.fastvision.training.data.TrainingBatch;
 import io.github.fastvision.training.data.transform.Pipeline;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,14 +70,8 @@ class PredictCommandTest {
                 TrainingLoopListener.NONE);
         pngs = tmp.resolve("pngs");
         Files.createDirectories(pngs);
-        float[] px = new float[28 * 28];
         for (int i = 0; i < images.size(); i++) {
-            images.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
-            ImageIO.write(png, "png", pngs.resolve(String.format("img_%03d.png", i)).toFile());
+            images.writePng(i, pngs.resolve(String.format("img_%03d.png", i)));
         }
     }
 

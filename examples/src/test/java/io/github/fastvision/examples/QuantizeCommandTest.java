@@ -25,14 +25,12 @@ import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,24 +52,59 @@ class QuantizeCommandTest {
     private static Path calibration;
     private static Path test;
     private static Path int8;
+    private static InMemoryDataset testImages;
+    private static Path trainSample;
 
     private static void writePngs(InMemoryDataset images, Path dir) throws IOException {
         Files.createDirectories(dir);
-        float[] px = new float[28 * 28];
         for (int i = 0; i < images.size(); i++) {
-            images.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
-            ImageIO.write(png, "png", dir.resolve(String.format("img_%03d.png", i)).toFile());
+            images.writePng(i, dir.resolve(String.format("img_%03d.png", i)));
         }
+    }
+
+    /** The folder name of class {@code label}: folders sort in label order. */
+    private static String classFolder(InMemoryDataset images, int label) {
+        return label + "_" + images.classes().get(label).replace('/', '-');
+    }
+
+    /** Writes images under one folder per class. */
+    private static void writeClassFolders(InMemoryDataset images, Path root) throws IOException {
+        for (int i = 0; i < images.size(); i++) {
+            Path dir = Files.createDirectories(root.resolve(classFolder(images, images.label(i))));
+            images.writePng(i, dir.resolve(String.format("img_%03d.png", i)));
+        }
+    }
+
+    /**
+     * An image folder whose test split is the test PNGs labelled with the fp32 model's own top-1,
+     * so that every image int8 classifies otherwise costs accuracy: with ranges read from one
+     * calibration image, a hundred images then show a drop for the pass to recover, where a
+     * thousand with true labels were needed before.
+     */
+    private static Path fp32LabelledFolder() throws IOException {
+        Path root = tmp.resolve("eval-fp32-labels");
+        Files.createDirectories(root);
+        Files.createSymbolicLink(root.resolve("train"), trainSample);
+        List<String> fp32 = top1(run, "fp32");
+        for (int c = 0; c < testImages.classes().size(); c++) {
+            Files.createDirectories(root.resolve("test").resolve(classFolder(testImages, c)));
+        }
+        for (int i = 0; i < testImages.size(); i++) {
+            int label = testImages.classes().indexOf(fp32.get(i));
+            assertTrue(label >= 0, "unknown class " + fp32.get(i));
+            testImages.writePng(
+                    i,
+                    root.resolve("test")
+                            .resolve(classFolder(testImages, label))
+                            .resolve(String.format("img_%03d.png", i)));
+        }
+        return root;
     }
 
     @BeforeAll
     static void trainAndQuantize() throws IOException {
         DatasetSplit bundled = FashionMnist.loadBundledSubset();
-        InMemoryDataset testImages = ((InMemoryDataset) bundled.test()).balancedSubset(10);
+        testImages = ((InMemoryDataset) bundled.test()).balancedSubset(10);
         run = tmp.resolve("run");
         ZooTrainer.train(
                 TrainConfig.builder()
@@ -90,6 +123,8 @@ class QuantizeCommandTest {
         writePngs(((InMemoryDataset) bundled.train()).balancedSubset(7), calibration);
         test = tmp.resolve("test");
         writePngs(testImages, test);
+        trainSample = tmp.resolve("train-sample");
+        writeClassFolders(((InMemoryDataset) bundled.train()).balancedSubset(1), trainSample);
         int8 = tmp.resolve("int8");
         CliRun q =
                 CliRun.of(
@@ -260,6 +295,7 @@ class QuantizeCommandTest {
 
     @Test
     void sensitivityPassMeetsItsBudgetOnTheEvalSplit() throws IOException {
+        Path evalFolder = fp32LabelledFolder();
         Path out = tmp.resolve("budget-int8");
         CliRun q =
                 CliRun.of(
@@ -271,9 +307,9 @@ class QuantizeCommandTest {
                         "--calibration",
                         calibration.toString(),
                         "--samples",
-                        "16",
+                        "1",
                         "--eval",
-                        "fashion-mnist-subset",
+                        evalFolder.toString(),
                         "--max-drop",
                         "0",
                         "--out",

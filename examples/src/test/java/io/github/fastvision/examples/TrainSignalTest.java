@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainSignalTest {
 
-    private static final int RUNS = 4;
+    private static final int RUNS = 2;
     private static final int EPOCHS = 100_000;
 
     @Test

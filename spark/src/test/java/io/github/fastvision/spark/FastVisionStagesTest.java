@@ -77,9 +77,7 @@ class FastVisionStagesTest {
         images = new ArrayList<>();
         labels = new HashMap<>();
         for (int i = 0; i < test.size(); i++) {
-            Path file =
-                    TinyFashionRun.writeGrayPng(
-                            test, i, dir.resolve(String.format("gray_%02d.png", i)));
+            Path file = test.writePng(i, dir.resolve(String.format("gray_%02d.png", i)));
             images.add(file);
             labels.put(file, test.label(i));
         }

@@ -84,9 +84,7 @@ class SparkImageModelTest {
         for (int i = 0; i < test.size(); i++) {
             // Half in a sub-directory: the job walks the input recursively.
             Path dir = i % 2 == 0 ? pngs : pngs.resolve("sub");
-            images.add(
-                    TinyFashionRun.writeGrayPng(
-                            test, i, dir.resolve(String.format("img_%03d.png", i))));
+            images.add(test.writePng(i, dir.resolve(String.format("img_%03d.png", i))));
         }
         byte[] head = Files.readAllBytes(images.get(0));
         Files.write(pngs.resolve("broken.png"), java.util.Arrays.copyOf(head, 40));

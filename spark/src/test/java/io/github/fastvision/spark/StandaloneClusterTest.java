@@ -67,9 +67,7 @@ class StandaloneClusterTest {
         Files.createDirectories(input);
         images = new ArrayList<>();
         for (int i = 0; i < IMAGES; i++) {
-            images.add(
-                    TinyFashionRun.writeGrayPng(
-                            test, i, input.resolve(String.format("img_%03d.png", i))));
+            images.add(test.writePng(i, input.resolve(String.format("img_%03d.png", i))));
         }
         Files.write(
                 input.resolve("broken.png"), Arrays.copyOf(Files.readAllBytes(images.get(0)), 40));

@@ -7,10 +7,8 @@ import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** The Spark tests' fixtures: a briefly trained model and Fashion-MNIST images as PNG files. */
 final class TinyFashionRun {
@@ -41,17 +39,5 @@ final class TinyFashionRun {
                 new DatasetSplit(bundled.train(), test),
                 TrainingLoopListener.NONE);
         return run;
-    }
-
-    /** Writes image {@code index} of {@code images} as an 8-bit grayscale PNG. */
-    static Path writeGrayPng(InMemoryDataset images, int index, Path file) throws IOException {
-        float[] px = new float[28 * 28];
-        images.pixels(index, px);
-        BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < px.length; p++) {
-            png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-        }
-        ImageIO.write(png, "png", file.toFile());
-        return file;
     }
 }

@@ -46,7 +46,6 @@ import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.progress.TrainingProgressBar;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -56,7 +55,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -387,17 +385,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static List<Path> writePngs(InMemoryDataset images, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
-        float[] px = new float[images.height() * images.width()];
         for (int i = 0; i < images.size(); i++) {
-            images.pixels(i, px);
-            BufferedImage png =
-                    new BufferedImage(
-                            images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster()
-                        .setSample(
-                                p % images.width(), p / images.width(), 0, Math.round(px[p] * 255));
-            }
             Path file =
                     dir.resolve(
                             String.format(
@@ -405,8 +393,7 @@ public final class DemoCommand implements Callable<Integer> {
                                     "%03d_%s.png",
                                     i,
                                     images.classes().get(images.label(i)).replace('/', '-')));
-            ImageIO.write(png, "png", file.toFile());
-            files.add(file);
+            files.add(images.writePng(i, file));
         }
         return files;
     }

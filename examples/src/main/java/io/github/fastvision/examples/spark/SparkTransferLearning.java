@@ -9,7 +9,6 @@ import io.github.fastvision.training.data.FashionMnist;
 import io.github.fastvision.training.data.InMemoryDataset;
 import io.github.fastvision.training.loop.ZooTrainer;
 import io.github.fastvision.training.recipe.Recipes;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -255,16 +253,10 @@ public final class SparkTransferLearning {
     }
 
     private static void writePngs(InMemoryDataset data, Path dir) throws IOException {
-        float[] px = new float[28 * 28];
         for (int i = 0; i < data.size(); i++) {
-            data.pixels(i, px);
-            BufferedImage png = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-            for (int p = 0; p < px.length; p++) {
-                png.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
-            }
             Path label = dir.resolve("label=" + data.label(i));
             Files.createDirectories(label);
-            ImageIO.write(png, "png", label.resolve(String.format("%05d.png", i)).toFile());
+            data.writePng(i, label.resolve(String.format("%05d.png", i)));
         }
     }
 

@@ -1,6 +1,12 @@
 package io.github.fastvision.training.data;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * An {@link ImageDataset} over one byte array of 8-bit pixels (N, C, H, W) and an int label array.
@@ -106,6 +112,48 @@ public final class InMemoryDataset implements ImageDataset {
         for (int i = 0; i < per; i++) {
             dst[i] = (pixels[base + i] & 0xff) / 255f;
         }
+    }
+
+    /**
+     * Writes one image as an 8-bit PNG (grayscale for one channel, RGB for three) with its stored
+     * pixel values, so that decoding the file gives back exactly {@link #pixels}; the file appears
+     * whole or not at all.
+     *
+     * @param index the image
+     * @param file the PNG to write (its parent directory must exist)
+     * @return {@code file}
+     * @throws IOException if the file cannot be written
+     * @throws IllegalStateException if the dataset has neither one nor three channels
+     */
+    public Path writePng(int index, Path file) throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalStateException(
+                    "PNG images need 1 or 3 channels, but " + description + " has " + channels);
+        }
+        int plane = height * width;
+        int base = index * channels * plane;
+        BufferedImage png =
+                new BufferedImage(
+                        width,
+                        height,
+                        channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        var raster = png.getRaster();
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0; p < plane; p++) {
+                raster.setSample(p % width, p / width, c, pixels[base + c * plane + p] & 0xff);
+            }
+        }
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".png-", ".tmp");
+        try {
+            if (!ImageIO.write(png, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer for " + file);
+            }
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return file;
     }
 
     @Override
