@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Memory is bounded by design: forty 8000 x 8000 photos' worth of pixels go through {@code predict}
+ * Memory is bounded by design: twenty 8000 x 8000 photos' worth of pixels go through {@code predict}
  * in a JVM whose whole heap is smaller than one of them decoded at full resolution, since each is
  * read subsampled and preprocessed before the next is decoded.
  */
 class LargeImagesMemoryTest {
 
     private static final int SIDE = 8000;
-    private static final int FILES = 40;
+    private static final int FILES = 20;
 
     /** A flat grey {@code side x side} 8-bit grayscale PNG (compresses about 1000:1). */
     static byte[] flatPng(int side) throws IOException {
@@ -67,7 +67,7 @@ class LargeImagesMemoryTest {
     }
 
     @Test
-    void fortyLargeImagesPredictUnderAHeapSmallerThanOneDecodedImage(@TempDir Path tmp)
+    void twentyLargeImagesPredictUnderAHeapSmallerThanOneDecodedImage(@TempDir Path tmp)
             throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("large"));
         byte[] png = flatPng(SIDE);
