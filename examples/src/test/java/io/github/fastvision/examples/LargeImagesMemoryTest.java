@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Memory is bounded by design: twenty 8000 x 8000 photos' worth of pixels go through {@code predict}
- * in a JVM whose whole heap is smaller than one of them decoded at full resolution, since each is
- * read subsampled and preprocessed before the next is decoded.
+ * Memory is bounded by design: twenty 8000 x 8000 photos' worth of pixels go through {@code
+ * predict} in a JVM whose whole heap is smaller than one of them decoded at full resolution, since
+ * each is read subsampled and preprocessed before the next is decoded.
  */
 class LargeImagesMemoryTest {
 

@@ -147,6 +147,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         QuantizationMethod m = QuantizationMethod.parse(method);
+        ZooQuantizer.checkOut(out);
         Sensitivity.Budget budget = null;
         if (maxDrop != null) {
             if (eval == null) {

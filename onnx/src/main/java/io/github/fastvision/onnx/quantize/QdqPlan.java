@@ -59,6 +59,9 @@ final class QdqPlan {
     final Map<String, Node> producer = new HashMap<>();
     final Map<String, List<Node>> consumers = new HashMap<>();
 
+    /** The graph's initializers (weights, biases, constants). */
+    private final Set<String> constants;
+
     /** Values calibrated and quantized with their own range, in graph order. */
     final Set<String> calibrated = new LinkedHashSet<>();
 
@@ -76,6 +79,7 @@ final class QdqPlan {
      */
     QdqPlan(OnnxGraph graph, Set<String> keptLayers) {
         this.keptLayers = Set.copyOf(keptLayers);
+        this.constants = Set.copyOf(graph.initializers().keySet());
         List<Node> nodes = graph.nodes();
         for (Node n : nodes) {
             for (String o : n.outputs()) {
@@ -209,10 +213,20 @@ final class QdqPlan {
         return c.size() == 1 && FOLDED.contains(c.get(0).op());
     }
 
-    /** The logits stay fp32: the value the graph's output Identity copies is not quantized. */
+    /**
+     * The logits stay fp32: the value the graph's output Identity copies is not quantized, nor the
+     * product a classifier's bias is added to ({@code MatMul → Add(bias) → Identity}, how a Linear
+     * head exports): quantizing that would put the logits on a uint8 grid.
+     */
     private boolean feedsOutput(String value) {
         for (Node c : consumers.getOrDefault(value, List.of())) {
             if (c.op().equals("Identity") && c.outputs().get(0).equals(OnnxExporter.OUTPUT)) {
+                return true;
+            }
+            if (c.op().equals("Add")
+                    && c.inputs().size() == 2
+                    && c.inputs().stream().anyMatch(constants::contains)
+                    && feedsOutput(c.outputs().get(0))) {
                 return true;
             }
         }

@@ -263,7 +263,15 @@ public final class ZooQuantizer {
         return n;
     }
 
-    private static void checkOut(Path out) throws IOException {
+    /**
+     * Refuses an output directory that exists and is not empty, or whose parent is missing, before
+     * any model is loaded or image read.
+     *
+     * @param out the output directory
+     * @throws IOException when the directory cannot be listed
+     * @throws IllegalArgumentException naming {@code --out} and what was expected
+     */
+    public static void checkOut(Path out) throws IOException {
         if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             boolean emptyDir = false;
             if (Files.isDirectory(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
