@@ -109,6 +109,20 @@ class HostileCliTest {
     }
 
     @Test
+    void benchRefusesAnUnknownPrecisionBeforeJmhStarts(@TempDir Path tmp) {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "models",
+                        "--precision",
+                        "fp32,fp16",
+                        "--out",
+                        tmp.resolve("b").toString());
+        assertRefused(r, "--precision", "fp32, int8 or fp32,int8", "'fp16'");
+        assertTrue(!Files.exists(tmp.resolve("b")), "JMH did not start");
+    }
+
+    @Test
     void trainRefusesChannelsOtherThanOneOrThree(@TempDir Path tmp) {
         assertRefused(
                 CliRun.of(

@@ -57,6 +57,8 @@ class SharedOptionsTest {
                     "--weights",
                     "--engine",
                     "--peer-onnx",
+                    "--precision",
+                    "MinMax",
                     "--threads",
                     "--json",
                     "DJL's own ResNetV1-50"

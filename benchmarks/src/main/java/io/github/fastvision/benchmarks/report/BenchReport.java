@@ -11,13 +11,47 @@ import java.util.List;
  * @param threads intra-op threads
  * @param rows the measurements
  * @param findings the ratios the papers' claims are about, named
+ * @param int8PeakOpsPerS multiply-adds per second of a uint8 × int8 matrix product on ONNX Runtime,
+ *     same run, when the run measured int8 rows, else 0
  */
 public record BenchReport(
         String suite,
         double peakFlopsPerS,
         int threads,
         List<BenchRow> rows,
-        List<Finding> findings) {
+        List<Finding> findings,
+        double int8PeakOpsPerS) {
+
+    /**
+     * A report without int8 rows (no int8 peak).
+     *
+     * @param suite the suite
+     * @param peakFlopsPerS the float32 matmul peak
+     * @param threads intra-op threads
+     * @param rows the measurements
+     * @param findings the findings
+     */
+    public BenchReport(
+            String suite,
+            double peakFlopsPerS,
+            int threads,
+            List<BenchRow> rows,
+            List<Finding> findings) {
+        this(suite, peakFlopsPerS, threads, rows, findings, 0);
+    }
+
+    /**
+     * The peak a row is a share of: the int8 peak for int8 rows (when measured), else the float32
+     * matmul peak.
+     *
+     * @param row a row of this report
+     * @return multiply-adds per second
+     */
+    public double peakFor(BenchRow row) {
+        return "int8".equals(row.precision()) && int8PeakOpsPerS > 0
+                ? int8PeakOpsPerS
+                : peakFlopsPerS;
+    }
 
     /**
      * One derived number.

@@ -25,7 +25,37 @@ import org.knowm.xchart.style.Styler;
  */
 public final class ReportWriter {
 
+    /** What the int8 peak measures, as the reports print it. */
+    public static final String INT8_PEAK = "1024² uint8 x int8 MatMulInteger on ONNX Runtime";
+
     private ReportWriter() {}
+
+    /**
+     * The lines to print under a rows table whose % peak cells left some shares empty, one per peak
+     * (float32 rows against the matmul peak, int8 rows against the int8 peak when measured).
+     *
+     * @param report the report
+     * @return the notes, often none
+     */
+    public static List<String> notes(BenchReport report) {
+        List<String> notes = new ArrayList<>();
+        boolean split = report.int8PeakOpsPerS() > 0;
+        PeakShare.note(
+                        report.rows().stream()
+                                .filter(r -> !split || !"int8".equals(r.precision()))
+                                .mapToDouble(BenchRow::flopsPerS),
+                        report.peakFlopsPerS())
+                .ifPresent(notes::add);
+        if (split) {
+            PeakShare.note(
+                            report.rows().stream()
+                                    .filter(r -> "int8".equals(r.precision()))
+                                    .mapToDouble(BenchRow::flopsPerS),
+                            report.int8PeakOpsPerS())
+                    .ifPresent(n -> notes.add(n.replace("matmul peak", "int8 peak")));
+        }
+        return notes;
+    }
 
     /**
      * Renders the JSON document.
@@ -52,6 +82,15 @@ public final class ReportWriter {
                         "Threads: %d. Peak (2048² float32 matmul): %.1f G multiply-adds/s.%n%n",
                         report.threads(),
                         report.peakFlopsPerS() / 1e9));
+        if (report.int8PeakOpsPerS() > 0) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Int8 peak (%s): %.1f G multiply-adds/s; int8 rows' %% of peak is of"
+                                    + " it.%n%n",
+                            INT8_PEAK,
+                            report.int8PeakOpsPerS() / 1e9));
+        }
         sb.append(
                 "| name | variant | input | batch | latency (ms) | throughput (img/s) | GFLOPs | GFLOPS | % of peak |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
@@ -70,12 +109,9 @@ public final class ReportWriter {
                             r.throughput(),
                             r.flops() / 1e9,
                             r.flopsPerS() / 1e9,
-                            PeakShare.cell(r.flopsPerS(), report.peakFlopsPerS())));
+                            PeakShare.cell(r.flopsPerS(), report.peakFor(r))));
         }
-        PeakShare.note(
-                        report.rows().stream().mapToDouble(BenchRow::flopsPerS),
-                        report.peakFlopsPerS())
-                .ifPresent(n -> sb.append('\n').append(n).append(".\n"));
+        notes(report).forEach(n -> sb.append('\n').append(n).append(".\n"));
         if (!report.findings().isEmpty()) {
             sb.append("\n| finding | value | target | met here |\n|---|---:|---|---|\n");
             for (BenchReport.Finding f : report.findings()) {

@@ -1,6 +1,7 @@
 package io.github.fastvision.benchmarks.suite;
 
 import io.github.fastvision.models.InferenceEngine;
+import io.github.fastvision.models.runtime.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param engines the engines the models/pflayer suites measure zoo models on
  * @param peerOnnx a directory of externally exported .onnx files measured on ONNX Runtime (one row
  *     each, models/pflayer suites), or null
+ * @param precisions the precisions the models/pflayer suites measure zoo models in: fp32 (the
+ *     engines' rows) and int8 (each zoo model quantized on the fly and run on ONNX Runtime)
  */
 public record BenchSettings(
         int threads,
@@ -25,7 +28,26 @@ public record BenchSettings(
         boolean quick,
         Path log,
         List<InferenceEngine> engines,
-        Path peerOnnx) {
+        Path peerOnnx,
+        List<Precision> precisions) {
+
+    /**
+     * Whether zoo models are also measured in int8.
+     *
+     * @return true when {@link #precisions} holds int8
+     */
+    public boolean int8() {
+        return precisions.contains(Precision.INT8);
+    }
+
+    /**
+     * Whether the engines' fp32 rows are measured.
+     *
+     * @return true when {@link #precisions} holds fp32
+     */
+    public boolean fp32() {
+        return precisions.contains(Precision.FP32);
+    }
 
     /**
      * Starts settings: one thread, batches 1 and 32, the suite's default models, full runs.
@@ -46,8 +68,21 @@ public record BenchSettings(
         private Path log;
         private List<InferenceEngine> engines = List.of(InferenceEngine.values());
         private Path peerOnnx;
+        private List<Precision> precisions = List.of(Precision.FP32);
 
         private Builder() {}
+
+        /**
+         * Sets the precisions zoo models are measured in by the models/pflayer suites.
+         *
+         * @param precisions fp32, int8 or both (default fp32); int8 rows quantize each zoo model
+         *     (MinMax on generated images) and run on ONNX Runtime whatever the engines
+         * @return this builder
+         */
+        public Builder optPrecisions(List<Precision> precisions) {
+            this.precisions = List.copyOf(precisions);
+            return this;
+        }
 
         /**
          * Sets the engines zoo models are measured on in the models/pflayer suites.
@@ -161,7 +196,12 @@ public record BenchSettings(
                                 + peerOnnx
                                 + " is not a directory");
             }
-            return new BenchSettings(threads, batches, models, quick, log, engines, peerOnnx);
+            if (precisions.isEmpty() || precisions.contains(Precision.AUTO)) {
+                throw new IllegalArgumentException(
+                        "precisions must hold fp32, int8 or both but was " + precisions);
+            }
+            return new BenchSettings(
+                    threads, batches, models, quick, log, engines, peerOnnx, precisions);
         }
     }
 }

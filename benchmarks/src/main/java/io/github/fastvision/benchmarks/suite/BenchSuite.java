@@ -61,13 +61,52 @@ public abstract class BenchSuite {
      */
     public final BenchReport run(BenchSettings s) {
         double measured = Jmh.peak(s);
+        boolean int8 = measuresInt8(s);
+        double measuredInt8 = int8 ? Jmh.int8Peak(s) : 0;
         List<BenchReport.Finding> refused = new ArrayList<>();
         List<BenchRow> rows = rows(s, refused);
-        double best = rows.stream().mapToDouble(BenchRow::flopsPerS).max().orElse(0);
+        double best = best(rows, false);
         double peak = PeakShare.reconcile(measured, best, () -> Jmh.peak(s));
-        List<BenchReport.Finding> findings = new ArrayList<>(findings(rows, peak));
+        double int8Peak =
+                int8
+                        ? PeakShare.reconcile(measuredInt8, best(rows, true), () -> Jmh.int8Peak(s))
+                        : 0;
+        List<BenchReport.Finding> findings = new ArrayList<>(findings(rows, peak, int8Peak));
         findings.addAll(refused);
-        return new BenchReport(name, peak, s.threads(), rows, findings);
+        return new BenchReport(name, peak, s.threads(), rows, findings, int8Peak);
+    }
+
+    /** The highest rate of the rows of one precision (int8 rows are shares of the int8 peak). */
+    private static double best(List<BenchRow> rows, boolean int8) {
+        return rows.stream()
+                .filter(r -> "int8".equals(r.precision()) == int8)
+                .mapToDouble(BenchRow::flopsPerS)
+                .max()
+                .orElse(0);
+    }
+
+    /**
+     * Whether a run measures int8 rows, and so the int8 peak of {@link
+     * io.github.fastvision.benchmarks.ops.Int8PeakBenchmark} too.
+     *
+     * @param s settings
+     * @return false unless a suite says otherwise
+     */
+    protected boolean measuresInt8(BenchSettings s) {
+        return false;
+    }
+
+    /**
+     * Derives the findings from the rows when the run also measured the int8 peak.
+     *
+     * @param rows the rows of this run
+     * @param peak the float32 matmul peak of this run
+     * @param int8Peak the int8 matmul peak of this run, or 0 when not measured
+     * @return the findings
+     */
+    protected List<BenchReport.Finding> findings(
+            List<BenchRow> rows, double peak, double int8Peak) {
+        return findings(rows, peak);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.fastvision.benchmarks.suite;
 
+import io.github.fastvision.benchmarks.ops.Int8PeakBenchmark;
 import io.github.fastvision.benchmarks.ops.PeakFlopsBenchmark;
 import java.util.Collection;
 import java.util.List;
@@ -90,8 +91,30 @@ final class Jmh {
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(s.quick() ? 3 : 5)
                         .measurementTime(TimeValue.seconds(1));
+        return best(run(b));
+    }
+
+    /**
+     * Measures the machine's int8 peak on ONNX Runtime in multiply-adds per second, as {@link
+     * #peak}: the best iteration of {@link Int8PeakBenchmark} at its default size and kind.
+     *
+     * @param s settings
+     * @return peak
+     */
+    static double int8Peak(BenchSettings s) {
+        ChainedOptionsBuilder b =
+                options(s, Int8PeakBenchmark.class)
+                        .warmupIterations(2)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
+        return best(run(b));
+    }
+
+    /** The best rate of any iteration of square products of {@code size}. */
+    private static double best(Collection<RunResult> results) {
         double best = 0;
-        for (RunResult r : run(b)) {
+        for (RunResult r : results) {
             double n = Integer.parseInt(r.getParams().getParam("size"));
             for (var iteration : r.getBenchmarkResults()) {
                 for (var it : iteration.getIterationResults()) {

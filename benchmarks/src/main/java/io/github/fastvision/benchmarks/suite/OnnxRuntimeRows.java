@@ -72,7 +72,17 @@ final class OnnxRuntimeRows implements EngineRows {
         return measure(s, files, List.of(1), PEER, refused);
     }
 
-    private static List<BenchRow> measure(
+    /**
+     * Measures models on ONNX Runtime, one JMH run per model.
+     *
+     * @param s settings
+     * @param models zoo names, weights files or peer files
+     * @param batches the batch sizes
+     * @param variant the rows' variant (" int8" is appended for a weights file with an int8 model)
+     * @param refused where a model whose run fails is recorded
+     * @return the rows
+     */
+    static List<BenchRow> measure(
             BenchSettings s,
             List<String> models,
             List<Integer> batches,

@@ -1,6 +1,7 @@
 package io.github.fastvision.benchmarks.suite;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The papers' claims and the project's goals that the suites' findings are compared with, as data:
@@ -46,6 +47,42 @@ public final class PaperTargets {
                     new LatencyRatio("resnet50_max", "resnet50", null),
                     new LatencyRatio("vit_small_maxpool", "vit_small", null),
                     new LatencyRatio("vit_small_dwconv", "vit_small", null));
+
+    /**
+     * One share of the int8 peak.
+     *
+     * @param model the zoo model
+     * @param batch the batch size
+     * @param target the bound
+     */
+    public record PeakShareTarget(String model, int batch, Target target) {}
+
+    /**
+     * The "INT8 from Java" goals: an int8 model's speed-up over the fp32 export of the same model
+     * on ONNX Runtime, by batch size (no target at other batches).
+     */
+    public static final Map<Integer, Target> INT8_SPEEDUPS =
+            Map.of(
+                    1, Target.atLeast(1.7, "int8 goal at batch 1"),
+                    32, Target.atLeast(2, "int8 goal at batch 32"));
+
+    /** The geometric mean of the int8 speed-ups over the models measured, at each batch. */
+    public static final Target INT8_SPEEDUP_GEOMEAN =
+            Target.atLeast(2.5, "int8 goal, geometric mean");
+
+    /** Shares of the int8 matmul peak (Int8PeakBenchmark) that int8 models should reach. */
+    public static final List<PeakShareTarget> INT8_PEAK_SHARES =
+            List.of(new PeakShareTarget("resnet50", 32, Target.atLeast(0.6, "int8 goal")));
+
+    /**
+     * The target of an int8 speed-up at a batch size.
+     *
+     * @param batch the batch size
+     * @return the target, or null where there is none
+     */
+    public static Target int8SpeedUp(int batch) {
+        return INT8_SPEEDUPS.get(batch);
+    }
 
     private PaperTargets() {}
 }

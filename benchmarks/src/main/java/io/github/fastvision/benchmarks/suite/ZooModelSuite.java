@@ -2,13 +2,16 @@ package io.github.fastvision.benchmarks.suite;
 
 import io.github.fastvision.benchmarks.report.BenchReport;
 import io.github.fastvision.benchmarks.report.BenchRow;
+import io.github.fastvision.benchmarks.report.PeakShare;
 import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.models.InferenceEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * A suite of whole models on each engine the run names, compared through the latency ratios of
@@ -54,11 +57,14 @@ abstract class ZooModelSuite extends BenchSuite {
      */
     List<EngineRows> engines(BenchSettings s) {
         List<EngineRows> engines = new ArrayList<>();
-        if (s.engines().contains(InferenceEngine.PYTORCH)) {
+        if (s.fp32() && s.engines().contains(InferenceEngine.PYTORCH)) {
             engines.add(new PyTorchRows(pyTorchBenchmark));
         }
-        if (s.engines().contains(InferenceEngine.ONNX_RUNTIME)) {
+        if (s.fp32() && s.engines().contains(InferenceEngine.ONNX_RUNTIME)) {
             engines.add(OnnxRuntimeRows.exports());
+        }
+        if (s.int8()) {
+            engines.add(new OnnxRuntimeInt8Rows());
         }
         if (s.peerOnnx() != null) {
             engines.add(OnnxRuntimeRows.peers(s.peerOnnx()));
@@ -77,7 +83,18 @@ abstract class ZooModelSuite extends BenchSuite {
     }
 
     @Override
+    protected final boolean measuresInt8(BenchSettings s) {
+        return s.int8();
+    }
+
+    @Override
     protected final List<BenchReport.Finding> findings(List<BenchRow> rows, double peak) {
+        return findings(rows, peak, 0);
+    }
+
+    @Override
+    protected final List<BenchReport.Finding> findings(
+            List<BenchRow> rows, double peak, double int8Peak) {
         List<BenchReport.Finding> out = new ArrayList<>();
         for (PaperTargets.LatencyRatio r : PaperTargets.LATENCY_RATIOS) {
             OptionalDouble a = latency(rows, r.numerator(), null, 1);
@@ -92,7 +109,83 @@ abstract class ZooModelSuite extends BenchSuite {
         }
         engineRatios(out, rows);
         prunedRatios(out, rows);
+        int8SpeedUps(out, rows);
+        int8PeakShares(out, rows, int8Peak);
         return out;
+    }
+
+    /**
+     * The int8 row's speed-up over the fp32 ONNX Runtime row of the same model and batch, per model
+     * and batch, then their geometric mean over the models measured at each batch.
+     */
+    private static void int8SpeedUps(List<BenchReport.Finding> out, List<BenchRow> rows) {
+        Map<Integer, List<Double>> byBatch = new TreeMap<>();
+        for (BenchRow r : rows) {
+            if (!OnnxRuntimeInt8Rows.VARIANT.equals(r.variant())) {
+                continue;
+            }
+            OptionalDouble fp32 = latency(rows, r.name(), OnnxRuntimeRows.ONNX_RUNTIME, r.batch());
+            if (fp32.isEmpty() || !(r.latencyMs() > 0)) {
+                continue;
+            }
+            double speedUp = fp32.getAsDouble() / r.latencyMs();
+            byBatch.computeIfAbsent(r.batch(), b -> new ArrayList<>()).add(speedUp);
+            out.add(
+                    finding(
+                            String.format(
+                                    Locale.ROOT,
+                                    "int8 speed-up %s over OnnxRuntime fp32 (batch %d)",
+                                    r.name(),
+                                    r.batch()),
+                            speedUp,
+                            PaperTargets.int8SpeedUp(r.batch())));
+        }
+        for (Map.Entry<Integer, List<Double>> e : byBatch.entrySet()) {
+            List<Double> v = e.getValue();
+            double logs = v.stream().mapToDouble(Math::log).sum();
+            out.add(
+                    finding(
+                            String.format(
+                                    Locale.ROOT,
+                                    "int8 speed-up over OnnxRuntime fp32, geometric mean of %d"
+                                            + " model(s) (batch %d)",
+                                    v.size(),
+                                    e.getKey()),
+                            Math.exp(logs / v.size()),
+                            PaperTargets.INT8_SPEEDUP_GEOMEAN));
+        }
+    }
+
+    /** The int8 rows' shares of the int8 peak that {@link PaperTargets} names a target for. */
+    private static void int8PeakShares(
+            List<BenchReport.Finding> out, List<BenchRow> rows, double int8Peak) {
+        if (!(int8Peak > 0)) {
+            return;
+        }
+        for (PaperTargets.PeakShareTarget t : PaperTargets.INT8_PEAK_SHARES) {
+            for (BenchRow r : rows) {
+                if (OnnxRuntimeInt8Rows.VARIANT.equals(r.variant())
+                        && r.name().equals(t.model())
+                        && r.batch() == t.batch()) {
+                    String name =
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s int8 batch %d share of int8 peak",
+                                    t.model(),
+                                    t.batch());
+                    OptionalDouble share = PeakShare.of(r.flopsPerS(), int8Peak);
+                    out.add(
+                            share.isPresent()
+                                    ? finding(name, share.getAsDouble(), t.target())
+                                    : finding(
+                                            name
+                                                    + ": above 1, so that peak was measured too"
+                                                    + " low",
+                                            r.flopsPerS() / int8Peak,
+                                            null));
+                }
+            }
+        }
     }
 
     /** PyTorch / ONNX Runtime latency at batch 1 of every model measured on both. */

@@ -11,6 +11,7 @@ import io.github.fastvision.benchmarks.workload.Workloads;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.models.runtime.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -106,7 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            return bench.run(Suites.OPS, List.of(), List.of(InferenceEngine.values()), null);
+            return bench.run(
+                    Suites.OPS,
+                    List.of(),
+                    List.of(InferenceEngine.values()),
+                    null,
+                    List.of(Precision.FP32));
         }
     }
 
@@ -123,7 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            return bench.run(Suites.PCONV, List.of(), List.of(InferenceEngine.values()), null);
+            return bench.run(
+                    Suites.PCONV,
+                    List.of(),
+                    List.of(InferenceEngine.values()),
+                    null,
+                    List.of(Precision.FP32));
         }
     }
 
@@ -151,6 +162,43 @@ public final class BenchCommand implements Callable<Integer> {
                         "A directory of externally exported .onnx files, each run on ONNX Runtime"
                                 + " as a peer row (batch 1).")
         Path peerOnnx;
+
+        @Option(
+                names = "--precision",
+                split = ",",
+                description =
+                        "fp32, int8 or fp32,int8 (default fp32). int8: each zoo model named is"
+                                + " also quantized on the fly (its random initialization,"
+                                + " calibrated MinMax on 8 generated images at its input size)"
+                                + " and measured on ONNX Runtime as an \"onnxruntime int8\" row,"
+                                + " whatever --engine; with fp32 ONNX Runtime rows beside it, the"
+                                + " findings give each model's int8 speed-up per batch, their"
+                                + " geometric mean, and % peak of int8 rows is of the int8 peak"
+                                + " (a uint8 x int8 matrix product on ONNX Runtime, same run).")
+        List<String> precision;
+
+        List<Precision> precisions() {
+            if (precision == null) {
+                return List.of(Precision.FP32);
+            }
+            List<Precision> out = new ArrayList<>();
+            for (String p : precision) {
+                Precision x;
+                try {
+                    x = Precision.parse(p);
+                } catch (IllegalArgumentException e) {
+                    x = Precision.AUTO;
+                }
+                if (x == Precision.AUTO) {
+                    throw new IllegalArgumentException(
+                            "--precision: expected fp32, int8 or fp32,int8 but got '" + p + "'");
+                }
+                if (!out.contains(x)) {
+                    out.add(x);
+                }
+            }
+            return out;
+        }
 
         List<InferenceEngine> engines() {
             if (engine == null || engine.equalsIgnoreCase("both")) {
@@ -191,7 +239,8 @@ public final class BenchCommand implements Callable<Integer> {
                     "Zoo models and weights files against DJL's own ResNetV1-50 and MobileNetV2,"
                             + " on PyTorch and ONNX Runtime: latency, throughput, achieved FLOPS,"
                             + " the papers' latency ratios, PyTorch / ONNX Runtime per model, and"
-                            + " a pruned model's speed-up against its FLOPs ratio.")
+                            + " a pruned model's speed-up against its FLOPs ratio; with"
+                            + " --precision fp32,int8 also int8 rows and their speed-ups.")
     static final class Models implements Callable<Integer> {
 
         @ParentCommand private BenchCommand bench;
@@ -221,7 +270,12 @@ public final class BenchCommand implements Callable<Integer> {
                 ModelRegistry.info(header.model());
                 names.add(Workloads.WEIGHTS + w.toAbsolutePath());
             }
-            return bench.run(Suites.MODELS, names, options.engines(), options.peerOnnx);
+            return bench.run(
+                    Suites.MODELS,
+                    names,
+                    options.engines(),
+                    options.peerOnnx,
+                    options.precisions());
         }
     }
 
@@ -240,11 +294,21 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            return bench.run(Suites.PFLAYER, options.names(), options.engines(), options.peerOnnx);
+            return bench.run(
+                    Suites.PFLAYER,
+                    options.names(),
+                    options.engines(),
+                    options.peerOnnx,
+                    options.precisions());
         }
     }
 
-    private int run(BenchSuite s, List<String> names, List<InferenceEngine> engines, Path peerOnnx)
+    private int run(
+            BenchSuite s,
+            List<String> names,
+            List<InferenceEngine> engines,
+            Path peerOnnx,
+            List<Precision> precisions)
             throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1 but was " + threads);
@@ -266,6 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 .optQuick(quick)
                                 .optEngines(engines)
                                 .optPeerOnnx(peerOnnx)
+                                .optPrecisions(precisions)
                                 .setLog(log)
                                 .build());
         List<Path> files = ReportWriter.write(report, out);
@@ -285,6 +350,11 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.printf(
                 "fastvision bench %s: %d thread(s), peak %.1f G multiply-adds/s (2048² matmul)%n%n",
                 report.suite(), report.threads(), report.peakFlopsPerS() / 1e9);
+        if (report.int8PeakOpsPerS() > 0) {
+            stdout.printf(
+                    "int8 peak %.1f G multiply-adds/s (%s); int8 rows' %% peak is of it%n%n",
+                    report.int8PeakOpsPerS() / 1e9, ReportWriter.INT8_PEAK);
+        }
         TextTable t =
                 new TextTable(
                         "name:",
@@ -306,13 +376,10 @@ public final class BenchCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.1f", r.throughput()),
                     String.format(Locale.ROOT, "%.3f", r.flops() / 1e9),
                     String.format(Locale.ROOT, "%.2f", r.flopsPerS() / 1e9),
-                    PeakShare.cell(r.flopsPerS(), report.peakFlopsPerS()));
+                    PeakShare.cell(r.flopsPerS(), report.peakFor(r)));
         }
         t.print(stdout);
-        PeakShare.note(
-                        report.rows().stream().mapToDouble(BenchRow::flopsPerS),
-                        report.peakFlopsPerS())
-                .ifPresent(stdout::println);
+        ReportWriter.notes(report).forEach(stdout::println);
         if (!report.findings().isEmpty()) {
             stdout.println();
             TextTable f = new TextTable("finding:", "value", "target:", "met here:");

@@ -215,6 +215,32 @@ public final class OnnxGraph {
     }
 
     /**
+     * Declares a graph input of any element type and a fixed shape (no symbolic batch): the int8
+     * benchmark graphs take uint8 tensors.
+     *
+     * @param name the input name
+     * @param elemType the ONNX element type (1 float, 2 uint8, 3 int8, 6 int32)
+     * @param dims every dimension
+     * @return the name
+     */
+    public String typedInput(String name, int elemType, long... dims) {
+        used.merge(name, 1, Integer::sum);
+        inputs.add(valueInfo(name, elemType, false, dims));
+        return name;
+    }
+
+    /**
+     * Declares a graph output of any element type and a fixed shape (no symbolic batch).
+     *
+     * @param name an existing value
+     * @param elemType the ONNX element type
+     * @param dims every dimension
+     */
+    public void typedOutput(String name, int elemType, long... dims) {
+        outputs.add(valueInfo(name, elemType, false, dims));
+    }
+
+    /**
      * Appends a node with one output.
      *
      * @param op the ONNX operator
@@ -454,13 +480,19 @@ public final class OnnxGraph {
     }
 
     private static ValueInfoProto valueInfo(String name, long[] dims) {
+        return valueInfo(name, FLOAT, true, dims);
+    }
+
+    private static ValueInfoProto valueInfo(String name, int elemType, boolean batch, long[] dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        if (batch) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        }
         for (long d : dims) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
         TypeProto.Tensor tensorType =
-                TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape).build();
+                TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape).build();
         return ValueInfoProto.newBuilder()
                 .setName(name)
                 .setType(TypeProto.newBuilder().setTensorType(tensorType))
