@@ -58,6 +58,39 @@ public final class MixedExport {
                 .build();
     }
 
+    /**
+     * Exports one pool as a mixed model of its own: input {@link OnnxExporter#INPUT} (N, C, H, W),
+     * output {@link OnnxExporter#OUTPUT}, the pooled map (for tests and JMH).
+     *
+     * @param pool an initialized pool
+     * @param input the input shape (its batch is made dynamic)
+     * @return the serialized ONNX model
+     */
+    public static byte[] standalone(DeformablePool2d pool, Shape input) {
+        OnnxGraph graph = new OnnxGraph();
+        ExportContext ctx = new ExportContext(graph, registry(), "pool");
+        String x = graph.input(OnnxExporter.INPUT, input.get(1), input.get(2), input.get(3));
+        ctx.setShape(x, new Shape(1, input.get(1), input.get(2), input.get(3)));
+        String out = ctx.convert(pool, "pool", List.of(x)).get(0);
+        Shape os = pool.getOutputShapes(new Shape[] {input})[0];
+        graph.output(graph.identity(out, OnnxExporter.OUTPUT), os.get(1), os.get(2), os.get(3));
+        ctx.shapes()
+                .forEach(
+                        (name, shape) -> {
+                            if (!name.equals(x)) {
+                                long[] dims = shape.getShape();
+                                graph.declareShape(
+                                        name, java.util.Arrays.copyOfRange(dims, 1, dims.length));
+                            }
+                        });
+        return graph.toModel(
+                "deformable_pool_mixed",
+                OnnxExporter.DEFAULT_OPSET,
+                "fastvision",
+                OnnxExporter.version(),
+                java.util.Map.of());
+    }
+
     static List<String> pool(Block block, List<String> in, ExportContext ctx) {
         DeformablePool2d d = (DeformablePool2d) block;
         String x = in.get(0);
