@@ -55,6 +55,14 @@ public final class MixedSession implements AutoCloseable {
                 if (s instanceof MixedPlan.Segment seg) {
                     try (OrtSession.SessionOptions options =
                             OnnxRuntimeSession.sessionOptions(threads)) {
+                        if (threads != 1) {
+                            // Each segment's session has its own intra-op workers, which spin
+                            // for a while after their run: with spinning, the previous
+                            // segment's workers took the cores from the next segment and the
+                            // kernel (5× slower on 2 threads). Blocking workers wake in
+                            // microseconds.
+                            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                        }
                         steps[i] = env.createSession(seg.model(), options);
                     }
                 } else {
