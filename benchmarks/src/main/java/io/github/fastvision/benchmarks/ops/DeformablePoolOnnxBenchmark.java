@@ -13,6 +13,8 @@ import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.core.runtime.NativeAllocator;
 import io.github.fastvision.onnx.export.DeformablePoolExport;
+import io.github.fastvision.onnx.export.MixedExport;
+import io.github.fastvision.onnx.runtime.MixedSession;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * pflayer §5.1's deformable 3×3 pool (stride 1, modulated, its offsets convolution included) on
  * ONNX Runtime in each ONNX formulation of {@link DeformablePoolExport}, against the plain pooling
  * it extends on ONNX Runtime ({@code MaxPool} / {@code AveragePool}) and the block on PyTorch with
- * fastvision's fused kernel. Every ONNX Runtime path copies its input in and its output out, as a
+ * fastvision's fused kernel, and mixed execution (the offsets convolution in ONNX Runtime, the
+ * kernel on its buffers). Every ONNX Runtime path copies its input in and its output out, as a
  * served model's first and last layer do.
  */
 @State(Scope.Thread)
@@ -54,6 +57,13 @@ public class DeformablePoolOnnxBenchmark {
         ORT_GRID_SAMPLE,
         /** ONNX Runtime, {@link DeformablePoolExport.Formulation#GATHER}. */
         ORT_GATHER,
+        /**
+         * Mixed execution ({@link MixedSession}): the offsets convolution in ONNX Runtime, the pool
+         * in the Java kernel on ONNX Runtime's buffers, N(0,1) offsets.
+         */
+        MIXED,
+        /** Mixed execution with a fresh zero predictor (integral taps). */
+        MIXED_ZERO,
         /** ONNX Runtime's plain MaxPool / AveragePool, no offsets: the floor. */
         ORT_PLAIN,
         /** The block on PyTorch (libtorch offsets conv, fused Java kernel), N(0,1) offsets. */
@@ -70,7 +80,16 @@ public class DeformablePoolOnnxBenchmark {
     public String workload;
 
     /** Execution path. */
-    @Param({"ORT_ROI_ALIGN", "ORT_GRID_SAMPLE", "ORT_GATHER", "ORT_PLAIN", "KERNEL", "KERNEL_ZERO"})
+    @Param({
+        "ORT_ROI_ALIGN",
+        "ORT_GRID_SAMPLE",
+        "ORT_GATHER",
+        "ORT_PLAIN",
+        "MIXED",
+        "MIXED_ZERO",
+        "KERNEL",
+        "KERNEL_ZERO"
+    })
     public Path path;
 
     /** Reduction. */
@@ -91,6 +110,7 @@ public class DeformablePoolOnnxBenchmark {
     private float[] input;
     private long[] shape;
     private OnnxRuntimeSession session;
+    private MixedSession mixed;
 
     /**
      * Builds the pool (predictor weights N(0, 1/(9C)): offsets and modulation logits about N(0,1)),
@@ -113,7 +133,7 @@ public class DeformablePoolOnnxBenchmark {
                         .optModulation(true)
                         .build();
         pool.initialize(manager, DataType.FLOAT32, xs);
-        if (path != Path.KERNEL_ZERO) {
+        if (path != Path.KERNEL_ZERO && path != Path.MIXED_ZERO) {
             NDArray w = pool.getOffsetConv().getParameters().get("weight").getArray();
             w.set(
                     manager.randomNormal(
@@ -146,6 +166,11 @@ public class DeformablePoolOnnxBenchmark {
             case ORT_PLAIN:
                 onnx = DeformablePoolExport.plainPool(mode, xs, 3, 1);
                 break;
+            case MIXED:
+            case MIXED_ZERO:
+                onnx = null;
+                mixed = MixedSession.open(MixedExport.standalone(pool, xs), threads);
+                break;
             default:
                 onnx = null;
                 break;
@@ -166,6 +191,9 @@ public class DeformablePoolOnnxBenchmark {
         if (session != null) {
             session.close();
         }
+        if (mixed != null) {
+            mixed.close();
+        }
         manager.close();
     }
 
@@ -179,6 +207,9 @@ public class DeformablePoolOnnxBenchmark {
     public float pool() throws Exception {
         if (session != null) {
             return session.run(input, shape).values()[0];
+        }
+        if (mixed != null) {
+            return mixed.run(batch, b -> b.put(input))[0];
         }
         try (NDManager call = manager.newSubManager()) {
             x.attach(call);

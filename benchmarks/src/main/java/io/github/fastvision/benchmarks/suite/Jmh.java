@@ -2,6 +2,7 @@ package io.github.fastvision.benchmarks.suite;
 
 import io.github.fastvision.benchmarks.ops.Int8PeakBenchmark;
 import io.github.fastvision.benchmarks.ops.PeakFlopsBenchmark;
+import io.github.fastvision.onnx.runtime.MixedSession;
 import java.util.Collection;
 import java.util.List;
 import org.openjdk.jmh.results.RunResult;
@@ -33,8 +34,15 @@ final class Jmh {
                                 "-Dai.djl.offline=true",
                                 "-Xmx4g",
                                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error")
+                                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
+                                // Forked benchmarks serve deformable models the way the CLI
+                                // was asked to (mixed execution unless set to false).
+                                "-D"
+                                        + MixedSession.PROPERTY
+                                        + "="
+                                        + System.getProperty(MixedSession.PROPERTY, "true"))
                         .output(s.log().toString());
+
         if (s.quick()) {
             // In-process runs save a JVM start per benchmark, but the tuned allocator
             // (NativeAllocator: no mmap, high trim threshold) keeps every model's batch-32

@@ -130,7 +130,86 @@ public final class DeformablePoolKernel {
         Geometry g =
                 new Geometry(
                         c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
+        run(g, n, in, off, dst, KernelThreads.threads());
+        return out.transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * Pools channels-last float buffers, as {@link #pool} does, for callers that hold the tensors
+     * outside libtorch (ONNX Runtime's tensors in the mixed runtime): the input is read once into
+     * this thread's scratch array, the offsets are read in place and each output row is written
+     * once into {@code out}. Buffers are read and written from index 0 with absolute indices, so
+     * their positions are left alone.
+     *
+     * @param x (N, H, W, C) features, channels-last
+     * @param offsets (N, 2·k·k, Ho, Wo) offsets, or (N, 3·k·k, Ho, Wo) with modulation logits
+     * @param out (N, Ho, Wo, C) pooled features, channels-last, written
+     * @param shape the input's NCHW sizes {N, C, H, W}
+     * @param kernel window size k (odd)
+     * @param stride window stride
+     * @param mode max or mean over the k·k samples
+     * @param modulated whether the offsets carry modulation logits
+     * @param threads threads to split the rows over (the caller's one included)
+     * @throws IllegalArgumentException when a buffer is smaller than its shape
+     */
+    public static void poolChannelsLast(
+            FloatBuffer x,
+            FloatBuffer offsets,
+            FloatBuffer out,
+            int[] shape,
+            int kernel,
+            int stride,
+            Pool2d.Mode mode,
+            boolean modulated,
+            int threads) {
+        int n = shape[0];
+        int c = shape[1];
+        int h = shape[2];
+        int w = shape[3];
+        int pad = kernel / 2;
+        int ho = (int) Checks.windowOut(h, kernel, stride, pad);
+        int wo = (int) Checks.windowOut(w, kernel, stride, pad);
+        long inSize = (long) n * h * w * c;
+        long offSize = (long) n * (modulated ? 3 : 2) * kernel * kernel * ho * wo;
+        long outSize = (long) n * ho * wo * c;
+        if (inSize >= Integer.MAX_VALUE
+                || offSize >= Integer.MAX_VALUE
+                || outSize >= Integer.MAX_VALUE
+                || x.capacity() < inSize
+                || offsets.capacity() < offSize
+                || out.capacity() < outSize) {
+            throw new IllegalArgumentException(
+                    "DeformablePoolKernel on "
+                            + Arrays.toString(shape)
+                            + " needs buffers of fewer than 2^31 floats: "
+                            + inSize
+                            + ", "
+                            + offSize
+                            + " and "
+                            + outSize
+                            + " floats but got "
+                            + x.capacity()
+                            + ", "
+                            + offsets.capacity()
+                            + " and "
+                            + out.capacity());
+        }
+        float[] in = INPUT.get((int) inSize);
+        x.get(0, in, 0, (int) inSize);
+        Geometry g =
+                new Geometry(
+                        c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
+        run(g, n, in, offsets, out, threads);
+    }
+
+    /** Pools every output row of the batch into {@code dst}, split over {@code threads}. */
+    private static void run(
+            Geometry g, int n, float[] in, FloatBuffer off, FloatBuffer dst, int threads) {
+        int ho = g.ho;
+        int wo = g.wo;
+        int c = g.c;
         KernelThreads.forRange(
+                threads,
                 n * ho,
                 (begin, end) -> {
                     int len = wo * c;
@@ -149,7 +228,6 @@ public final class DeformablePoolKernel {
                     }
                     return 0;
                 });
-        return out.transpose(0, 3, 1, 2);
     }
 
     /** Sizes of one call and the per-row loop. */

@@ -44,7 +44,20 @@ public final class KernelThreads {
      *     value is ignored
      */
     public static void forRange(int count, IntBinaryOperator body) {
-        int parts = Math.min(threads(), count);
+        forRange(threads(), count, body);
+    }
+
+    /**
+     * Splits {@code [0, count)} into at most {@code threads} ranges, as {@link #forRange(int,
+     * IntBinaryOperator)} does, for a kernel run beside another engine than PyTorch (the mixed ONNX
+     * Runtime path passes its session's intra-op thread count).
+     *
+     * @param threads the most threads to use, the calling one included
+     * @param count number of work units
+     * @param body runs the units {@code begin} (inclusive) to {@code end} (exclusive)
+     */
+    public static void forRange(int threads, int count, IntBinaryOperator body) {
+        int parts = Math.min(Math.max(1, threads), count);
         if (parts <= 1) {
             if (count > 0) {
                 body.applyAsInt(0, count);

@@ -305,6 +305,15 @@ public final class ExportContext {
         shapes.put(value, shape);
     }
 
+    /**
+     * Returns the static shapes (batch 1) recorded so far.
+     *
+     * @return value name to shape, read-only
+     */
+    public Map<String, Shape> shapes() {
+        return java.util.Collections.unmodifiableMap(shapes);
+    }
+
     private void recordShapes(Block block, List<String> inputs, List<String> outputs) {
         Shape[] in = new Shape[inputs.size()];
         for (int i = 0; i < in.length; i++) {

@@ -46,8 +46,10 @@ public final class OnnxExporter {
     private final int opset;
     private final ConverterRegistry registry;
     private final Map<String, String> metadata;
+    private final boolean valueInfo;
 
     private OnnxExporter(Builder b) {
+        this.valueInfo = b.valueInfo;
         this.metadata = b.metadata;
         this.model = (VisionModel) b.model;
         this.opset = b.opset;
@@ -88,6 +90,19 @@ public final class OnnxExporter {
         List<String> out = ctx.convert(model, model.getName(), List.of(x));
         long classes = model.getOutputShapes(new Shape[] {model.inputShape(1)})[0].get(1);
         graph.output(graph.identity(out.get(0), OUTPUT), classes);
+        if (valueInfo) {
+            // Sorted, so that the same model always encodes to the same bytes.
+            new java.util.TreeMap<>(ctx.shapes())
+                    .forEach(
+                            (name, shape) -> {
+                                if (!name.equals(x) && shape.dimension() > 0) {
+                                    long[] dims = shape.getShape();
+                                    graph.declareShape(
+                                            name,
+                                            java.util.Arrays.copyOfRange(dims, 1, dims.length));
+                                }
+                            });
+        }
         return graph;
     }
 
@@ -136,8 +151,21 @@ public final class OnnxExporter {
         private int opset = DEFAULT_OPSET;
         private ConverterRegistry registry;
         private Map<String, String> metadata = Map.of();
+        private boolean valueInfo;
 
         private Builder() {}
+
+        /**
+         * Writes the static shape of every value whose shape the export recorded as the graph's
+         * {@code value_info}, batch symbolic (default off; the mixed export cuts the graph by it).
+         *
+         * @param enabled whether to write them
+         * @return this builder
+         */
+        public Builder optValueInfo(boolean enabled) {
+            this.valueInfo = enabled;
+            return this;
+        }
 
         /**
          * Sets string metadata written to the model's {@code metadata_props} (ONNX Runtime reads

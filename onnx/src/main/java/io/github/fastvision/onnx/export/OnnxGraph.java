@@ -49,6 +49,7 @@ public final class OnnxGraph {
     private final Map<String, Initializer> initializers = new LinkedHashMap<>();
     private final List<ValueInfoProto> inputs = new ArrayList<>();
     private final List<ValueInfoProto> outputs = new ArrayList<>();
+    private final List<ValueInfoProto> valueInfo = new ArrayList<>();
     private final Map<String, Integer> used = new HashMap<>();
     private final Map<String, String> scalars = new HashMap<>();
     private int nodeCount;
@@ -241,6 +242,18 @@ public final class OnnxGraph {
     }
 
     /**
+     * Declares the float32 shape of an inner value ({@code value_info}) whose first dimension is
+     * the batch, for tools that cut the graph (the mixed runtime's segments take their inputs'
+     * shapes from it).
+     *
+     * @param name an existing value
+     * @param dims the dimensions after the batch
+     */
+    public void declareShape(String name, long... dims) {
+        valueInfo.add(valueInfo(name, dims));
+    }
+
+    /**
      * Appends a node with one output.
      *
      * @param op the ONNX operator
@@ -360,11 +373,14 @@ public final class OnnxGraph {
             String producerVersion,
             Map<String, String> metadata) {
         GraphProto.Builder graph = GraphProto.newBuilder();
-        boolean microsoft = false;
+        java.util.Set<String> domains = new java.util.TreeSet<>();
         for (Node n : nodes) {
             graph.addNode(encode(n));
-            microsoft |= n.domain().equals(MICROSOFT);
+            if (!n.domain().isEmpty()) {
+                domains.add(n.domain());
+            }
         }
+        graph.addAllValueInfo(valueInfo);
         graph.setName(graphName);
         for (Initializer t : initializers.values()) {
             graph.addInitializer(tensor(t.name(), t.type(), t.dims(), t.bytes()));
@@ -378,9 +394,9 @@ public final class OnnxGraph {
                         .setGraph(graph)
                         .addOpsetImport(
                                 OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
-        if (microsoft) {
-            model.addOpsetImport(
-                    OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1));
+        for (String domain : domains) {
+            // com.microsoft's contrib operators and fastvision's own are at version 1.
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1));
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             model.addMetadataProps(

@@ -9,6 +9,8 @@ import io.github.fastvision.models.runtime.EngineProvider;
 import io.github.fastvision.models.runtime.EngineSession;
 import io.github.fastvision.models.runtime.EngineUnavailableException;
 import io.github.fastvision.models.runtime.RuntimeRequest;
+import io.github.fastvision.onnx.proto.OnnxProto.ModelProto;
+import io.github.fastvision.onnx.proto.OnnxProto.StringStringEntryProto;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ONNX Runtime engine: fastvision's own ONNX export of the model (cached beside the weights,
- * see {@link ZooExports}) in an {@link OnnxRuntimeSession}. Registered for {@link
- * java.util.ServiceLoader} in {@code META-INF/services}.
+ * see {@link ZooExports}) in an {@link OnnxRuntimeSession}; a model with deformable pools runs
+ * mixed ({@link MixedSession}: ONNX Runtime segments, fastvision's kernel for the pools) unless
+ * int8 or {@link MixedSession#PROPERTY} is false. Registered for {@link java.util.ServiceLoader} in
+ * {@code META-INF/services}.
  */
 public final class OnnxRuntimeEngineProvider implements EngineProvider {
 
@@ -44,6 +48,11 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
                             + info.kind()
                             + " model and has no ONNX export, so it cannot run on OnnxRuntime;"
                             + " use the PyTorch engine (--engine PyTorch)");
+        }
+        if (request.int8() == null
+                && MixedSession.enabled()
+                && ZooExports.hasDeformablePools(info, request.options())) {
+            return openMixed(request);
         }
         OnnxRuntimeSession session;
         try {
@@ -73,6 +82,106 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
             closeQuietly(session);
             throw new IllegalStateException(
                     "cannot read the output of " + info.name() + "'s export: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A model with deformable pools: ONNX Runtime runs its convolution segments and fastvision's
+     * kernel its pools ({@link MixedSession}), from the cached mixed export when its key matches.
+     */
+    private static EngineSession openMixed(RuntimeRequest r) throws IOException {
+        ModelInfo info = r.info();
+        MixedSession mixed;
+        try {
+            if (r.weights() == null) {
+                mixed =
+                        MixedSession.open(
+                                ZooExports.exportMixed(
+                                        info, r.options(), null, r.features(), Map.of()),
+                                r.threads());
+            } else {
+                mixed = cachedMixed(r);
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "ONNX Runtime refused the mixed export of "
+                            + info.name()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return new MixedEngineSession(mixed, info.name());
+    }
+
+    private static MixedSession cachedMixed(RuntimeRequest r) throws IOException, OrtException {
+        String key = ZooExports.cacheKey(r.info(), r.options(), r.weights(), r.features());
+        Path file = ZooExports.cacheFile(r.weights(), r.options(), r.features(), key, true);
+        if (Files.isRegularFile(file)) {
+            try {
+                ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
+                boolean matches = false;
+                for (StringStringEntryProto e : model.getMetadataPropsList()) {
+                    matches |= ZooExports.CACHE_KEY.equals(e.getKey()) && key.equals(e.getValue());
+                }
+                if (matches && MixedPlan.isMixed(model)) {
+                    return MixedSession.open(MixedPlan.of(model), r.threads());
+                }
+                LOG.info("{} was exported from other weights or options; exporting again", file);
+            } catch (IOException | OrtException | RuntimeException e) {
+                LOG.info("{} is not a usable export ({}); exporting again", file, e.getMessage());
+            }
+        }
+        byte[] onnx =
+                ZooExports.exportMixed(
+                        r.info(),
+                        r.options(),
+                        r.weights(),
+                        r.features(),
+                        Map.of(ZooExports.CACHE_KEY, key));
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.writePath(file, tmp -> Files.write(tmp, onnx));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                    "cannot cache the export of {} at {}: {}", r.info().name(), file, e.toString());
+        }
+        return MixedSession.open(onnx, r.threads());
+    }
+
+    /** A {@link MixedSession} as an engine session. */
+    private static final class MixedEngineSession implements EngineSession {
+        private final MixedSession session;
+        private final String model;
+        private final int outputs;
+
+        MixedEngineSession(MixedSession session, String model) {
+            this.session = session;
+            this.model = model;
+            this.outputs = (int) session.outputShape()[1];
+        }
+
+        @Override
+        public int outputs() {
+            return outputs;
+        }
+
+        @Override
+        public float[] run(int n, Consumer<FloatBuffer> fill) {
+            try {
+                return session.run(n, fill);
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        "ONNX Runtime failed on " + model + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot close the session of " + model, e);
+            }
         }
     }
 

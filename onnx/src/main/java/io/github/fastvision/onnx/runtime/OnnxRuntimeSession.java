@@ -34,13 +34,7 @@ public final class OnnxRuntimeSession implements AutoCloseable {
 
     private OnnxRuntimeSession(Builder b) throws OrtException {
         env = OrtEnvironments.shared();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(b.threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.addConfigEntry("session.set_denormal_as_zero", "1");
-            applySpinning(options);
+        try (OrtSession.SessionOptions options = sessionOptions(b.threads)) {
             session =
                     b.bytes != null
                             ? env.createSession(b.bytes, options)
@@ -58,6 +52,30 @@ public final class OnnxRuntimeSession implements AutoCloseable {
             throw new IllegalArgumentException(message);
         }
         input = session.getInputNames().iterator().next();
+    }
+
+    /**
+     * The options of every fastvision session: graph optimization ALL, the intra-op threads, one
+     * inter-op thread, sequential execution, denormals as zero and {@link #SPINNING_PROPERTY}.
+     *
+     * @param threads intra-op threads (0: ONNX Runtime's default)
+     * @return options the caller closes
+     * @throws OrtException if ONNX Runtime refuses a setting
+     */
+    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.addConfigEntry("session.set_denormal_as_zero", "1");
+            applySpinning(options);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
     }
 
     /**

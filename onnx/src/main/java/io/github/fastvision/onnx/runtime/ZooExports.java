@@ -8,11 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OrtException;
+import io.github.fastvision.core.pflayer.DeformablePool2d;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
 import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.VisionModel;
 import io.github.fastvision.models.io.WeightsFile;
+import io.github.fastvision.onnx.export.MixedExport;
 import io.github.fastvision.onnx.export.OnnxExporter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +86,17 @@ public final class ZooExports {
             boolean features,
             Map<String, String> metadata)
             throws IOException {
+        return export(info, options, weights, features, metadata, false);
+    }
+
+    private static byte[] export(
+            ModelInfo info,
+            ModelOptions options,
+            Path weights,
+            boolean features,
+            Map<String, String> metadata,
+            boolean mixed)
+            throws IOException {
         Engine pytorch = Engine.getEngine("PyTorch");
         try (NDManager manager = pytorch.newBaseManager()) {
             Backbone model = info.create(options);
@@ -94,8 +107,60 @@ public final class ZooExports {
             if (features && model instanceof VisionModel vm) {
                 vm.resetClassifier(0);
             }
-            return OnnxExporter.builder().setModel(model).optMetadata(metadata).build().toBytes();
+            return mixed
+                    ? MixedExport.exporter(model, metadata).toBytes()
+                    : OnnxExporter.builder()
+                            .setModel(model)
+                            .optMetadata(metadata)
+                            .build()
+                            .toBytes();
         }
+    }
+
+    /**
+     * Exports a zoo classifier for mixed execution ({@link MixedExport}: each deformable pool one
+     * node that fastvision's kernel runs between ONNX Runtime segments).
+     *
+     * @param info the model
+     * @param options its options
+     * @param weights a weights file or directory, or null for random initialization
+     * @param features true to export the features
+     * @param metadata {@code metadata_props} of the export
+     * @return the serialized ONNX model, with nodes of {@link MixedExport#DOMAIN}
+     * @throws IOException when the weights cannot be read
+     */
+    public static byte[] exportMixed(
+            ModelInfo info,
+            ModelOptions options,
+            Path weights,
+            boolean features,
+            Map<String, String> metadata)
+            throws IOException {
+        return export(info, options, weights, features, metadata, true);
+    }
+
+    /**
+     * Returns whether a zoo model holds deformable pools, which the ONNX Runtime engine serves by
+     * mixed execution (built without weights: the block tree only).
+     *
+     * @param info the model
+     * @param options its options
+     * @return true when some block is a {@link DeformablePool2d}
+     */
+    public static boolean hasDeformablePools(ModelInfo info, ModelOptions options) {
+        return contains(info.create(options));
+    }
+
+    private static boolean contains(ai.djl.nn.Block block) {
+        if (block instanceof DeformablePool2d) {
+            return true;
+        }
+        for (ai.djl.util.Pair<String, ai.djl.nn.Block> c : block.getChildren()) {
+            if (contains(c.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -154,14 +219,32 @@ public final class ZooExports {
      * @return the .onnx path (it may not exist yet)
      */
     public static Path cacheFile(Path weights, ModelOptions options, boolean features, String key) {
+        return cacheFile(weights, options, features, key, false);
+    }
+
+    /**
+     * Returns where an export of a model with weights is cached, as {@link #cacheFile(Path,
+     * ModelOptions, boolean, String)} does; a mixed export ({@link MixedExport}) is {@code
+     * <weights>.<size>px.mixed.onnx}.
+     *
+     * @param weights the weights file
+     * @param options the model's options
+     * @param features whether the export is of the features
+     * @param key the {@link #cacheKey}
+     * @param mixed whether the export is for mixed execution
+     * @return the .onnx path (it may not exist yet)
+     */
+    public static Path cacheFile(
+            Path weights, ModelOptions options, boolean features, String key, boolean mixed) {
         String stem = weights.getFileName().toString().replaceFirst("\\.fvw$", "");
         String name =
                 String.format(
                         Locale.ROOT,
-                        "%s.%dpx%s.onnx",
+                        "%s.%dpx%s%s.onnx",
                         stem,
                         options.inputSize(),
-                        features ? ".features" : "");
+                        features ? ".features" : "",
+                        mixed ? ".mixed" : "");
         Path dir = weights.toAbsolutePath().getParent();
         if (dir != null && Files.isWritable(dir)) {
             return dir.resolve(name);
