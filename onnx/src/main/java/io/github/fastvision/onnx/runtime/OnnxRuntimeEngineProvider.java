@@ -131,21 +131,7 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
                 LOG.info("{} is not a usable export ({}); exporting again", file, e.getMessage());
             }
         }
-        byte[] onnx =
-                ZooExports.exportMixed(
-                        r.info(),
-                        r.options(),
-                        r.weights(),
-                        r.features(),
-                        Map.of(ZooExports.CACHE_KEY, key));
-        try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.writePath(file, tmp -> Files.write(tmp, onnx));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn(
-                    "cannot cache the export of {} at {}: {}", r.info().name(), file, e.toString());
-        }
-        return MixedSession.open(onnx, r.threads());
+        return MixedSession.open(exportToCache(r, key, file, true), r.threads());
     }
 
     /** A {@link MixedSession} as an engine session. */
@@ -206,13 +192,25 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
             }
             closeQuietly(s);
         }
+        return OnnxRuntimeSession.builder()
+                .setModel(exportToCache(r, key, file, false))
+                .optIntraOpThreads(r.threads())
+                .build();
+    }
+
+    /**
+     * Exports the model (pure ONNX, or for mixed execution) with its cache key and writes it to the
+     * cache file, atomically.
+     */
+    private static byte[] exportToCache(RuntimeRequest r, String key, Path file, boolean mixed)
+            throws IOException {
+        Map<String, String> metadata = Map.of(ZooExports.CACHE_KEY, key);
         byte[] onnx =
-                ZooExports.export(
-                        r.info(),
-                        r.options(),
-                        r.weights(),
-                        r.features(),
-                        Map.of(ZooExports.CACHE_KEY, key));
+                mixed
+                        ? ZooExports.exportMixed(
+                                r.info(), r.options(), r.weights(), r.features(), metadata)
+                        : ZooExports.export(
+                                r.info(), r.options(), r.weights(), r.features(), metadata);
         try {
             Files.createDirectories(file.getParent());
             AtomicFiles.writePath(file, tmp -> Files.write(tmp, onnx));
@@ -221,7 +219,7 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
             LOG.warn(
                     "cannot cache the export of {} at {}: {}", r.info().name(), file, e.toString());
         }
-        return OnnxRuntimeSession.builder().setModel(onnx).optIntraOpThreads(r.threads()).build();
+        return onnx;
     }
 
     /** The int8 model {@code quantize} wrote, refused when it is not of these weights. */
