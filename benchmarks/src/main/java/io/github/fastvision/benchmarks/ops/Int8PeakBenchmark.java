@@ -167,19 +167,7 @@ public class Int8PeakBenchmark {
             case QLINEAR_MATMUL -> {
                 String x = g.typedInput("x", u8, m, k);
                 String b = raw(g, "w", s8, weight, k, n);
-                out =
-                        g.node(
-                                "QLinearMatMul",
-                                "y",
-                                List.of(
-                                        x,
-                                        g.scalar(1f),
-                                        raw(g, "x_zero", u8, new byte[1]),
-                                        b,
-                                        g.scalar(1f / 16),
-                                        raw(g, "w_zero", s8, new byte[1]),
-                                        g.scalar(1f / 16),
-                                        raw(g, "y_zero", u8, new byte[1])));
+                out = g.node("QLinearMatMul", "y", qlinearInputs(g, x, b));
                 g.typedOutput(out, u8, m, n);
             }
             case QLINEAR_CONV -> {
@@ -192,21 +180,32 @@ public class Int8PeakBenchmark {
                         g.node(
                                 "QLinearConv",
                                 "y",
-                                List.of(
-                                        x,
-                                        g.scalar(1f),
-                                        raw(g, "x_zero", u8, new byte[1]),
-                                        b,
-                                        g.scalar(1f / 16),
-                                        raw(g, "w_zero", s8, new byte[1]),
-                                        g.scalar(1f / 16),
-                                        raw(g, "y_zero", u8, new byte[1])),
+                                qlinearInputs(g, x, b),
                                 Attr.ints("kernel_shape", 1, 1));
                 g.typedOutput(out, u8, 1, n, m, 1);
             }
             default -> throw new IllegalArgumentException("kind " + kind);
         }
         return g.toModel("int8_peak", OnnxExporter.DEFAULT_OPSET, "fastvision", "bench", Map.of());
+    }
+
+    /**
+     * The inputs of QLinearMatMul and QLinearConv, which take the same eight: input, its scale and
+     * zero point, weight, its scale and zero point, output scale and zero point (zero points 0,
+     * output scale equal to the weight's, so the product is not rescaled).
+     */
+    private static List<String> qlinearInputs(OnnxGraph g, String x, String w) {
+        int u8 = TensorProto.DataType.UINT8_VALUE;
+        int s8 = TensorProto.DataType.INT8_VALUE;
+        return List.of(
+                x,
+                g.scalar(1f),
+                raw(g, "x_zero", u8, new byte[1]),
+                w,
+                g.scalar(1f / 16),
+                raw(g, "w_zero", s8, new byte[1]),
+                g.scalar(1f / 16),
+                raw(g, "y_zero", u8, new byte[1]));
     }
 
     /**

@@ -93,13 +93,7 @@ final class Jmh {
      * @return peak
      */
     static double peak(BenchSettings s) {
-        ChainedOptionsBuilder b =
-                options(s, PeakFlopsBenchmark.class)
-                        .warmupIterations(2)
-                        .warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(s.quick() ? 3 : 5)
-                        .measurementTime(TimeValue.seconds(1));
-        return best(run(b));
+        return bestIteration(s, PeakFlopsBenchmark.class);
     }
 
     /**
@@ -110,8 +104,13 @@ final class Jmh {
      * @return peak
      */
     static double int8Peak(BenchSettings s) {
+        return bestIteration(s, Int8PeakBenchmark.class);
+    }
+
+    /** Runs a peak benchmark with full-length iterations, quick or not, and takes the best. */
+    private static double bestIteration(BenchSettings s, Class<?> benchmark) {
         ChainedOptionsBuilder b =
-                options(s, Int8PeakBenchmark.class)
+                options(s, benchmark)
                         .warmupIterations(2)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(s.quick() ? 3 : 5)
