@@ -29,6 +29,8 @@ class FastVisionCliTest {
                         "--json",
                         "--repeats",
                         "1",
+                        "--bench-iteration-ms",
+                        "100",
                         "--bench-out",
                         tmp.toString(),
                         "--train-epochs",
@@ -78,6 +80,9 @@ class FastVisionCliTest {
         CliRun r = CliRun.of("demo", "--repeats", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--repeats must be >= 1 but was 0"), r.err());
+        CliRun ms = CliRun.of("demo", "--bench-iteration-ms", "5");
+        assertEquals(2, ms.code());
+        assertTrue(ms.err().contains("--bench-iteration-ms must be >= 10 but was 5"), ms.err());
     }
 
     @Test

@@ -20,6 +20,8 @@ import java.util.List;
  *     each, models/pflayer suites), or null
  * @param precisions the precisions the models/pflayer suites measure zoo models in: fp32 (the
  *     engines' rows) and int8 (each zoo model quantized on the fly and run on ONNX Runtime)
+ * @param quickIterationMs the measurement iteration of quick runs in milliseconds; warm-up and the
+ *     peak's iterations scale with it
  */
 public record BenchSettings(
         int threads,
@@ -29,7 +31,11 @@ public record BenchSettings(
         Path log,
         List<InferenceEngine> engines,
         Path peerOnnx,
-        List<Precision> precisions) {
+        List<Precision> precisions,
+        int quickIterationMs) {
+
+    /** The measurement iteration of quick runs unless set: half a second. */
+    public static final int DEFAULT_QUICK_ITERATION_MS = 500;
 
     /**
      * Whether zoo models are also measured in int8.
@@ -69,8 +75,21 @@ public record BenchSettings(
         private List<InferenceEngine> engines = List.of(InferenceEngine.values());
         private Path peerOnnx;
         private List<Precision> precisions = List.of(Precision.FP32);
+        private int quickIterationMs = DEFAULT_QUICK_ITERATION_MS;
 
         private Builder() {}
+
+        /**
+         * Sets how long a quick run's measurement iteration lasts: shorter runs finish sooner and
+         * measure more roughly.
+         *
+         * @param ms at least 10 (default {@value #DEFAULT_QUICK_ITERATION_MS})
+         * @return this builder
+         */
+        public Builder optQuickIterationMs(int ms) {
+            this.quickIterationMs = ms;
+            return this;
+        }
 
         /**
          * Sets the precisions zoo models are measured in by the models/pflayer suites.
@@ -200,8 +219,20 @@ public record BenchSettings(
                 throw new IllegalArgumentException(
                         "precisions must hold fp32, int8 or both but was " + precisions);
             }
+            if (quickIterationMs < 10) {
+                throw new IllegalArgumentException(
+                        "quickIterationMs must be >= 10 but was " + quickIterationMs);
+            }
             return new BenchSettings(
-                    threads, batches, models, quick, log, engines, peerOnnx, precisions);
+                    threads,
+                    batches,
+                    models,
+                    quick,
+                    log,
+                    engines,
+                    peerOnnx,
+                    precisions,
+                    quickIterationMs);
         }
     }
 }

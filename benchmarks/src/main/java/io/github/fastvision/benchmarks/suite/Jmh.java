@@ -51,9 +51,9 @@ final class Jmh {
             boolean large = s.batches().stream().anyMatch(x -> x > 1);
             b.forks(large ? 1 : 0)
                     .warmupIterations(1)
-                    .warmupTime(TimeValue.milliseconds(300))
+                    .warmupTime(TimeValue.milliseconds(s.quickIterationMs() * 3L / 5))
                     .measurementIterations(2)
-                    .measurementTime(TimeValue.milliseconds(500));
+                    .measurementTime(TimeValue.milliseconds(s.quickIterationMs()));
         }
         return b;
     }
@@ -85,9 +85,9 @@ final class Jmh {
 
     /**
      * Measures the machine's matmul peak in multiply-adds per second: the best of several
-     * one-second iterations after two seconds of warm-up, in quick mode too (a peak measured in
-     * half a second on a cold machine came out below what a 3×3 convolution achieved), over the
-     * sizes of {@link PeakFlopsBenchmark}.
+     * iterations twice as long as a quick run's after two of warm-up (one second each by default: a
+     * peak measured in half a second on a cold machine came out below what a 3×3 convolution
+     * achieved), over the sizes of {@link PeakFlopsBenchmark}.
      *
      * @param s settings
      * @return peak
@@ -107,14 +107,22 @@ final class Jmh {
         return bestIteration(s, Int8PeakBenchmark.class);
     }
 
-    /** Runs a peak benchmark with full-length iterations, quick or not, and takes the best. */
+    /**
+     * Runs a peak benchmark with iterations twice a quick run's (one second by default) and takes
+     * the best.
+     */
     private static double bestIteration(BenchSettings s, Class<?> benchmark) {
+        TimeValue iteration =
+                TimeValue.milliseconds(
+                        s.quick()
+                                ? 2L * s.quickIterationMs()
+                                : 2L * BenchSettings.DEFAULT_QUICK_ITERATION_MS);
         ChainedOptionsBuilder b =
                 options(s, benchmark)
                         .warmupIterations(2)
-                        .warmupTime(TimeValue.seconds(1))
+                        .warmupTime(iteration)
                         .measurementIterations(s.quick() ? 3 : 5)
-                        .measurementTime(TimeValue.seconds(1));
+                        .measurementTime(iteration);
         return best(run(b));
     }
 

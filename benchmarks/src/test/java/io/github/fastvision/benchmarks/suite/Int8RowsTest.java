@@ -31,6 +31,7 @@ class Int8RowsTest {
                         .optModels(List.of("test_fasternet", "djl_mobilenetv2"))
                         .optBatches(List.of(1))
                         .optQuick(true)
+                        .optQuickIterationMs(100)
                         .optEngines(List.of(InferenceEngine.ONNX_RUNTIME))
                         .optPrecisions(List.of(Precision.FP32, Precision.INT8))
                         .setLog(dir.resolve("jmh.log"))

@@ -61,4 +61,17 @@ class SuitesTest {
         assertNull(f.get(2).target());
         assertNull(f.get(2).met());
     }
+
+    @Test
+    void quickIterationsDefaultToHalfASecondAndRefuseBelowTenMs() {
+        BenchSettings.Builder b = BenchSettings.builder().setLog(java.nio.file.Path.of("jmh.log"));
+        assertEquals(500, b.build().quickIterationMs());
+        assertEquals(100, b.optQuickIterationMs(100).build().quickIterationMs());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> b.optQuickIterationMs(9).build());
+        assertTrue(
+                e.getMessage().contains("quickIterationMs must be >= 10 but was 9"),
+                e.getMessage());
+    }
 }

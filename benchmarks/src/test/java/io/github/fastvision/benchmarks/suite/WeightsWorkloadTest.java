@@ -61,6 +61,7 @@ class WeightsWorkloadTest {
                                 .optModels(List.of("test_vgg_cifar", name))
                                 .optBatches(List.of(1))
                                 .optQuick(true)
+                                .optQuickIterationMs(100)
                                 .optEngines(List.of(InferenceEngine.values()))
                                 .setLog(dir.resolve("jmh.log"))
                                 .build());

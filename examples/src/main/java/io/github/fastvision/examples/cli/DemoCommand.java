@@ -84,6 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
                     "Timed forward passes per operator (median reported; default ${DEFAULT-VALUE}).")
     private int repeats;
 
+    @Option(
+            names = "--bench-iteration-ms",
+            defaultValue = "" + BenchSettings.DEFAULT_QUICK_ITERATION_MS,
+            description =
+                    "Length of each measurement iteration of the quick operator benchmark in ms (at least 10; shorter finishes sooner and measures more roughly; default ${DEFAULT-VALUE}).")
+    private int benchIterationMs;
+
     /**
      * One operator's row. {@code medianMs} keeps the camelCase key demo has always printed (the
      * JSON helper would print {@code median_ms}).
@@ -190,6 +197,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1 but was " + repeats);
+        }
+        if (benchIterationMs < 10) {
+            throw new IllegalArgumentException(
+                    "--bench-iteration-ms must be >= 10 but was " + benchIterationMs);
         }
         Autograd.disable();
         Engine engine = Engine.getEngine("PyTorch");
@@ -443,6 +454,7 @@ public final class DemoCommand implements Callable<Integer> {
                             BenchSettings.builder()
                                     .optBatches(List.of(1))
                                     .optQuick(true)
+                                    .optQuickIterationMs(benchIterationMs)
                                     .setLog(benchOut.resolve("demo_jmh.log"))
                                     .build());
             ReportWriter.write(report, benchOut);

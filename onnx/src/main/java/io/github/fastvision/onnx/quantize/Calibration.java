@@ -49,6 +49,83 @@ final class Calibration {
     record Result(Map<String, Range> ranges, Map<String, double[]> channelMeans) {}
 
     /**
+     * Calibration of one model on one list of batches with one method, remembered: a value's range
+     * and channel means come from the fp32 graph alone, whatever else is quantized, so
+     * quantizations that differ only in the layers kept in fp32 (the sensitivity pass) run the
+     * calibration graph only for values not read before.
+     */
+    static final class Memo {
+
+        private final List<float[]> batches;
+        private final QuantizationMethod method;
+        private final Map<String, Range> ranges = new HashMap<>();
+        private final Map<String, double[]> means = new HashMap<>();
+        private final Set<String> meansAsked = new LinkedHashSet<>();
+        private int runs;
+
+        /**
+         * Starts an empty memo.
+         *
+         * @param batches the calibration batches every call reads
+         * @param method how ranges are read
+         */
+        Memo(List<float[]> batches, QuantizationMethod method) {
+            this.batches = batches;
+            this.method = method;
+        }
+
+        /** The method every range of this memo was read with. */
+        QuantizationMethod method() {
+            return method;
+        }
+
+        /** How many times the calibration graph ran, for tests. */
+        int runs() {
+            return runs;
+        }
+
+        /**
+         * Calibrates what was not read before, as {@link Calibration#run}.
+         *
+         * @param exporter the exporter of the fp32 model, the same model on every call
+         * @param values the values to calibrate
+         * @param shape the input shape of one image (C, S, S)
+         * @param meanOf 4-D values whose per-channel means are wanted
+         * @return the range of each value and the means
+         * @throws OrtException when ONNX Runtime refuses the graph
+         */
+        Result run(OnnxExporter exporter, List<String> values, long[] shape, Set<String> meanOf)
+                throws OrtException {
+            List<String> newValues = new java.util.ArrayList<>();
+            for (String v : values) {
+                if (!ranges.containsKey(v)) {
+                    newValues.add(v);
+                }
+            }
+            Set<String> newMeans = new LinkedHashSet<>(meanOf);
+            newMeans.removeAll(meansAsked);
+            if (!newValues.isEmpty() || !newMeans.isEmpty()) {
+                Result r = Calibration.run(exporter, newValues, batches, shape, method, newMeans);
+                ranges.putAll(r.ranges());
+                means.putAll(r.channelMeans());
+                meansAsked.addAll(newMeans);
+                runs++;
+            }
+            Map<String, Range> outRanges = new LinkedHashMap<>();
+            for (String v : values) {
+                outRanges.put(v, ranges.get(v));
+            }
+            Map<String, double[]> outMeans = new LinkedHashMap<>();
+            for (String v : meanOf) {
+                if (means.containsKey(v)) {
+                    outMeans.put(v, means.get(v));
+                }
+            }
+            return new Result(outRanges, outMeans);
+        }
+    }
+
+    /**
      * Calibrates.
      *
      * @param exporter the exporter of the fp32 model

@@ -158,6 +158,20 @@ public final class Int8Quantizer {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one image");
         }
+        return quantize(model, options, metadata, new Calibration.Memo(batches, options.method()));
+    }
+
+    /**
+     * Quantizes a model, reading activation ranges through a memo of earlier calibrations of the
+     * same model, batches and method.
+     */
+    static Result quantize(
+            Backbone model, Options options, Map<String, String> metadata, Calibration.Memo memo)
+            throws OrtException {
+        if (memo.method() != options.method()) {
+            throw new IllegalStateException(
+                    "the memo was calibrated with " + memo.method() + ", not " + options.method());
+        }
         OnnxExporter exporter =
                 OnnxExporter.builder().setModel(model).optMetadata(metadata).build();
         OnnxGraph graph = exporter.toGraph();
@@ -171,12 +185,10 @@ public final class Int8Quantizer {
         int s = model.getOptions().inputSize();
         long start = System.nanoTime();
         Calibration.Result calibration =
-                Calibration.run(
+                memo.run(
                         exporter,
                         new ArrayList<>(plan.calibrated),
-                        batches,
                         new long[] {c, s, s},
-                        options.method(),
                         new LinkedHashSet<>(corrected.values()));
         double seconds = (System.nanoTime() - start) / 1e9;
         int biasCorrected = 0;

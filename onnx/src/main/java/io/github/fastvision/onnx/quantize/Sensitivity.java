@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The sensitivity pass: when int8 top-1 falls more than a budget below fp32's, each layer is
  * measured alone in fp32 (the rest int8), and the layers whose fp32 form recovers the most are kept
- * in fp32 one at a time, measuring again after each, until the drop is within the budget.
+ * in fp32 one at a time, measuring again after each, until the drop is within the budget. Every
+ * candidate reuses one calibration: the pass runs the calibration graph once, not once per layer.
  */
 public final class Sensitivity {
 
@@ -78,7 +79,11 @@ public final class Sensitivity {
             throws OrtException {
         double fp32 =
                 budget.evaluator().top1(OnnxExporter.builder().setModel(model).build().toBytes());
-        Int8Quantizer.Result base = Int8Quantizer.quantize(model, batches, options, Map.of());
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one image");
+        }
+        Calibration.Memo memo = new Calibration.Memo(batches, options.method());
+        Int8Quantizer.Result base = Int8Quantizer.quantize(model, options, Map.of(), memo);
         double before = budget.evaluator().top1(base.onnx());
         List<String> kept = new ArrayList<>();
         List<LayerTop1> measured = new ArrayList<>();
@@ -88,14 +93,14 @@ public final class Sensitivity {
         }
         for (String layer : base.layers()) {
             if (!base.keptLayers().contains(layer)) {
-                byte[] onnx = quantize(model, batches, options, List.of(layer));
+                byte[] onnx = quantize(model, memo, options, List.of(layer));
                 measured.add(new LayerTop1(layer, budget.evaluator().top1(onnx)));
             }
         }
         measured.sort(Comparator.comparingDouble(LayerTop1::top1).reversed());
         for (LayerTop1 m : measured) {
             kept.add(m.layer());
-            int8 = budget.evaluator().top1(quantize(model, batches, options, kept));
+            int8 = budget.evaluator().top1(quantize(model, memo, options, kept));
             if (within(fp32, int8, budget)) {
                 break;
             }
@@ -104,12 +109,11 @@ public final class Sensitivity {
     }
 
     private static byte[] quantize(
-            Backbone model, List<float[]> batches, Int8Quantizer.Options options, List<String> more)
+            Backbone model, Calibration.Memo memo, Int8Quantizer.Options options, List<String> more)
             throws OrtException {
         List<String> layers = new ArrayList<>(options.keepLayers());
         layers.addAll(more);
-        return Int8Quantizer.quantize(model, batches, options.withKeepLayers(layers), Map.of())
-                .onnx();
+        return Int8Quantizer.quantize(model, options.withKeepLayers(layers), Map.of(), memo).onnx();
     }
 
     private static boolean within(double fp32, double int8, Budget budget) {

@@ -220,8 +220,19 @@ public final class ZooQuantizer {
                         e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            Files.deleteIfExists(out);
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.deleteIfExists(out);
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.DirectoryNotEmptyException
+                    | java.nio.file.FileAlreadyExistsException e) {
+                // Another writer filled --out after checkOut: its files win, ours are dropped.
+                throw new IllegalArgumentException(
+                        "--out "
+                                + out
+                                + " was filled by another writer while quantizing; expected a new"
+                                + " or empty directory (nothing was written)",
+                        e);
+            }
             return new Report(
                     info.name(),
                     method.name().toLowerCase(java.util.Locale.ROOT),
