@@ -159,6 +159,10 @@ final class QdqPlan {
                         calibrated.add(o);
                     }
                 }
+            } else if (wanted.contains(out) && !n.op().equals("Constant")) {
+                // An fp32 island (LayerNormalization, Softmax, …) feeding a convolution or weight
+                // product: its output is quantized so that the product runs in int8.
+                calibrated.add(out);
             }
         }
     }
