@@ -8,9 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.ModelInfo;
@@ -87,7 +85,7 @@ class ZooExportTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Backbone model = ModelRegistry.model(name, options);
             model.initialize(m, DataType.FLOAT32, model.inputShape(1));
-            perturb(model, m);
+            Perturbation.perturb(model, m);
             NDArray x = m.randomNormal(model.inputShape(2));
             float[] ref =
                     model.forward(new ParameterStore(m, false), new NDList(x), false)
@@ -109,32 +107,6 @@ class ZooExportTest {
                         maxDiff <= 1e-4 * maxRef,
                         name + ": max |Δ| " + maxDiff + " exceeds 1e-4 · max|ref| " + maxRef);
             }
-        }
-    }
-
-    /**
-     * Moves parameters off their initial values where those hide mistakes: BN statistics away from
-     * (0, 1) so folding matters, deformable offsets away from 0 so sampling is fractional, layer
-     * scales away from 1e-6 so residual branches count.
-     */
-    static void perturb(Backbone model, NDManager m) {
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            String key = p.getKey();
-            NDArray replacement;
-            if (key.endsWith("runningVar")) {
-                replacement = m.randomUniform(0.5f, 1.5f, a.getShape());
-            } else if (key.endsWith("runningMean")) {
-                replacement = m.randomNormal(0f, 0.1f, a.getShape(), DataType.FLOAT32);
-            } else if (key.contains("offset_conv")) {
-                replacement = m.randomNormal(0f, 0.3f, a.getShape(), DataType.FLOAT32);
-            } else if (key.endsWith("gamma") && !key.contains("bn")) {
-                replacement = m.randomNormal(0f, 0.5f, a.getShape(), DataType.FLOAT32);
-            } else {
-                continue;
-            }
-            a.set(replacement.toFloatArray());
-            replacement.close();
         }
     }
 }

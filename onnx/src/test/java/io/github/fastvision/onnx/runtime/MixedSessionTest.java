@@ -8,9 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
@@ -18,6 +16,7 @@ import io.github.fastvision.models.ModelOptions;
 import io.github.fastvision.models.ModelRegistry;
 import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.onnx.export.MixedExport;
+import io.github.fastvision.onnx.export.Perturbation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -154,28 +153,13 @@ class MixedSessionTest {
     }
 
     /**
-     * Moves BN statistics off (0, 1) and the offset predictors off zero (N(0, 0.3) weights: offsets
-     * of about a pixel, fractional); returns the number of deformable pools.
+     * Perturbs the parameters as the export tests do (offset predictors off zero: fractional
+     * offsets); returns the number of deformable pools.
      */
     private static long perturb(Backbone model, NDManager m) {
-        long pools = 0;
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            String key = p.getKey();
-            NDArray replacement;
-            if (key.endsWith("runningVar")) {
-                replacement = m.randomUniform(0.5f, 1.5f, a.getShape());
-            } else if (key.endsWith("runningMean")) {
-                replacement = m.randomNormal(0f, 0.1f, a.getShape(), DataType.FLOAT32);
-            } else if (key.contains("offset_conv")) {
-                pools += key.endsWith("weight") ? 1 : 0;
-                replacement = m.randomNormal(0f, 0.3f, a.getShape(), DataType.FLOAT32);
-            } else {
-                continue;
-            }
-            a.set(replacement.toFloatArray());
-            replacement.close();
-        }
-        return pools;
+        Perturbation.perturb(model, m);
+        return model.getParameters().keys().stream()
+                .filter(k -> k.contains("offset_conv") && k.endsWith("weight"))
+                .count();
     }
 }
