@@ -66,10 +66,14 @@ final class Calibration {
         /**
          * Starts an empty memo.
          *
-         * @param batches the calibration batches every call reads
+         * @param batches the calibration batches every call reads, at least one
          * @param method how ranges are read
+         * @throws IllegalArgumentException when there is no batch
          */
         Memo(List<float[]> batches, QuantizationMethod method) {
+            if (batches.isEmpty()) {
+                throw new IllegalArgumentException("calibration needs at least one image");
+            }
             this.batches = batches;
             this.method = method;
         }

@@ -155,9 +155,6 @@ public final class Int8Quantizer {
     public static Result quantize(
             Backbone model, List<float[]> batches, Options options, Map<String, String> metadata)
             throws OrtException {
-        if (batches.isEmpty()) {
-            throw new IllegalArgumentException("calibration needs at least one image");
-        }
         return quantize(model, options, metadata, new Calibration.Memo(batches, options.method()));
     }
 

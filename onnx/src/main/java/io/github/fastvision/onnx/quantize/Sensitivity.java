@@ -79,9 +79,6 @@ public final class Sensitivity {
             throws OrtException {
         double fp32 =
                 budget.evaluator().top1(OnnxExporter.builder().setModel(model).build().toBytes());
-        if (batches.isEmpty()) {
-            throw new IllegalArgumentException("calibration needs at least one image");
-        }
         Calibration.Memo memo = new Calibration.Memo(batches, options.method());
         Int8Quantizer.Result base = Int8Quantizer.quantize(model, options, Map.of(), memo);
         double before = budget.evaluator().top1(base.onnx());
