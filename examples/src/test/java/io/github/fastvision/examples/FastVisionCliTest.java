@@ -30,7 +30,7 @@ class FastVisionCliTest {
                         "--repeats",
                         "1",
                         "--bench-iteration-ms",
-                        "100",
+                        "10",
                         "--bench-out",
                         tmp.toString(),
                         "--train-epochs",

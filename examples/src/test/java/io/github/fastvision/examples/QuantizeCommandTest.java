@@ -54,6 +54,7 @@ class QuantizeCommandTest {
     private static Path int8;
     private static InMemoryDataset testImages;
     private static Path trainSample;
+    private static List<String> fp32Top1;
 
     private static void writePngs(InMemoryDataset images, Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -85,7 +86,7 @@ class QuantizeCommandTest {
         Path root = tmp.resolve("eval-fp32-labels");
         Files.createDirectories(root);
         Files.createSymbolicLink(root.resolve("train"), trainSample);
-        List<String> fp32 = top1(run, "fp32");
+        List<String> fp32 = fp32Top1();
         for (int c = 0; c < testImages.classes().size(); c++) {
             Files.createDirectories(root.resolve("test").resolve(classFolder(testImages, c)));
         }
@@ -147,6 +148,16 @@ class QuantizeCommandTest {
         assertTrue(doc.get("quantized_values").getAsInt() > 20, q.out());
     }
 
+    /**
+     * The fp32 model's top-1 classes of the test PNGs, predicted once for the tests that compare.
+     */
+    private static synchronized List<String> fp32Top1() {
+        if (fp32Top1 == null) {
+            fp32Top1 = top1(run, "fp32");
+        }
+        return fp32Top1;
+    }
+
     private static List<String> top1(Path weights, String precision) {
         CliRun p =
                 CliRun.of(
@@ -172,7 +183,7 @@ class QuantizeCommandTest {
 
     @Test
     void predictOnTheInt8DirectoryAgreesWithFp32() {
-        List<String> fp32 = top1(run, "fp32");
+        List<String> fp32 = fp32Top1();
         List<String> q = top1(int8, "int8");
         int same = 0;
         for (int i = 0; i < fp32.size(); i++) {

@@ -132,11 +132,22 @@ public class DeformablePool2d extends AbstractBlock implements Countable {
      */
     public static NDArray sample(
             NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
+        return sample(x, offsets, kernel, stride, mode, MAX_SAMPLES_PER_CHUNK);
+    }
+
+    /** {@link #sample} with a given chunk budget, so that tests reach chunking on small inputs. */
+    static NDArray sample(
+            NDArray x,
+            NDArray offsets,
+            int kernel,
+            int stride,
+            Pool2d.Mode mode,
+            long maxSamplesPerChunk) {
         Shape xs = x.getShape();
         long n = xs.get(0);
         long samplesPerImage =
                 xs.get(1) * kernel * kernel * offsets.getShape().get(2) * offsets.getShape().get(3);
-        long chunk = Math.max(1, MAX_SAMPLES_PER_CHUNK / samplesPerImage);
+        long chunk = Math.max(1, maxSamplesPerChunk / samplesPerImage);
         if (n > chunk) {
             // Bound the working set: each bilinear corner materializes N·C·k²·Ho·Wo values.
             // Each chunk's intermediates live in their own scope and are freed before the next
