@@ -153,21 +153,40 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
 
         @Override
         public float[] run(int n, Consumer<FloatBuffer> fill) {
-            try {
-                return session.run(n, fill);
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        "ONNX Runtime failed on " + model + ": " + e.getMessage(), e);
-            }
+            return ort(model, () -> session.run(n, fill));
         }
 
         @Override
         public void close() {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("cannot close the session of " + model, e);
-            }
+            closeOrt(model, session::close);
+        }
+    }
+
+    /** A call into ONNX Runtime. */
+    private interface OrtCall<T> {
+        T call() throws OrtException;
+    }
+
+    /** A closing call into ONNX Runtime. */
+    private interface OrtClose {
+        void close() throws OrtException;
+    }
+
+    /** Runs an inference call, naming the model when ONNX Runtime fails. */
+    private static <T> T ort(String model, OrtCall<T> call) {
+        try {
+            return call.call();
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "ONNX Runtime failed on " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeOrt(String model, OrtClose close) {
+        try {
+            close.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the session of " + model, e);
         }
     }
 
@@ -282,21 +301,13 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
 
         @Override
         public float[] run(int n, Consumer<FloatBuffer> fill) {
-            try {
-                return session.run(new long[] {n, channels, size, size}, fill).values();
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        "ONNX Runtime failed on " + model + ": " + e.getMessage(), e);
-            }
+            return ort(model, () -> session.run(new long[] {n, channels, size, size}, fill))
+                    .values();
         }
 
         @Override
         public void close() {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("cannot close the session of " + model, e);
-            }
+            closeOrt(model, session::close);
         }
     }
 }
