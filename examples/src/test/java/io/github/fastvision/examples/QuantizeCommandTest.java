@@ -341,8 +341,13 @@ class QuantizeCommandTest {
                 doc.getAsJsonArray("kept_fp32_layers").asList().stream()
                         .map(e -> e.getAsString())
                         .toList());
+        // The written directory has the residual stream the pass chose.
+        assertEquals(
+                s.get("fp32_residuals").getAsBoolean(),
+                doc.get("fp32_residuals").getAsBoolean(),
+                q.out());
         if (s.get("int8_top1_before").getAsDouble() < fp32) {
-            assertTrue(!kept.isEmpty(), q.out());
+            assertTrue(!kept.isEmpty() || s.get("fp32_residuals").getAsBoolean(), q.out());
         }
         assertTrue(int8 >= fp32 || kept.size() == s.getAsJsonArray("measured").size(), q.out());
         CliRun noEval =
@@ -363,7 +368,7 @@ class QuantizeCommandTest {
     }
 
     @Test
-    void keepFp32LayersAreReported() throws IOException {
+    void keepFp32LayersAndAnFp32ResidualStreamAreReported() throws IOException {
         Path out = tmp.resolve("kept-int8");
         CliRun q =
                 CliRun.of(
@@ -380,12 +385,14 @@ class QuantizeCommandTest {
                         "entropy",
                         "--keep-fp32",
                         "stem,head*fc",
+                        "--fp32-residuals",
                         "--out",
                         out.toString(),
                         "--json");
         assertEquals(0, q.code(), q.err());
         JsonObject doc = JsonParser.parseString(q.out()).getAsJsonObject();
         assertEquals("entropy", doc.get("method").getAsString());
+        assertTrue(doc.get("fp32_residuals").getAsBoolean(), q.out());
         assertEquals(
                 List.of("stem", "head*fc"),
                 doc.getAsJsonArray("keep_fp32_patterns").asList().stream()

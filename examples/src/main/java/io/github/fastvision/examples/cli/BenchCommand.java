@@ -173,7 +173,8 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " and measured on ONNX Runtime as an \"onnxruntime int8\" row,"
                                 + " whatever --engine; with fp32 ONNX Runtime rows beside it, the"
                                 + " findings give each model's int8 speed-up per batch, their"
-                                + " geometric mean, and % peak of int8 rows is of the int8 peak"
+                                + " geometric mean, and the int8 rows' share of peak is of the"
+                                + " int8 peak"
                                 + " (a uint8 x int8 matrix product on ONNX Runtime, same run).")
         List<String> precision;
 

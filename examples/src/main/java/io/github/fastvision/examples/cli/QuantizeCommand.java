@@ -101,6 +101,15 @@ public final class QuantizeCommand implements Callable<Integer> {
     private boolean biasCorrection;
 
     @Option(
+            names = "--fp32-residuals",
+            description =
+                    "Keep the residual stream in fp32: residual Adds read their identity input"
+                            + " unrounded, while each block's convolutions still run in int8"
+                            + " (more accurate for deep residual networks, slower; --max-drop"
+                            + " tries it first).")
+    private boolean fp32Residuals;
+
+    @Option(
             names = "--eval",
             description =
                     "A dataset (as `evaluate --dataset`) whose test split is classified by the fp32"
@@ -111,9 +120,10 @@ public final class QuantizeCommand implements Callable<Integer> {
             names = "--max-drop",
             paramLabel = "POINTS",
             description =
-                    "With --eval: when int8 top-1 is more than POINTS below fp32's, measure each"
-                            + " layer alone in fp32 and keep the most recovering ones in fp32, one"
-                            + " at a time, until the drop is within POINTS (or all are kept).")
+                    "With --eval: when int8 top-1 is more than POINTS below fp32's, try the"
+                            + " residual stream in fp32, then measure each layer alone in fp32 and"
+                            + " keep the most recovering ones in fp32, one at a time, until the"
+                            + " drop is within POINTS (or all are kept).")
     private Double maxDrop;
 
     @Option(
@@ -137,6 +147,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             List<String> keptFp32,
             List<String> keepFp32Patterns,
             List<String> keptFp32Layers,
+            boolean fp32Residuals,
             int biasCorrected,
             String out,
             Double fp32Top1,
@@ -162,7 +173,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         Int8Quantizer.Options options =
                 Int8Quantizer.Options.of(m)
                         .withKeepFp32(keepFp32)
-                        .withBiasCorrection(biasCorrection);
+                        .withBiasCorrection(biasCorrection)
+                        .withFp32Residuals(fp32Residuals);
         ZooQuantizer.Report r =
                 ZooQuantizer.quantize(
                         model, weights, calibration, samples, options, strict, budget, out);
@@ -187,6 +199,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                         r.keptFp32(),
                         keepFp32,
                         r.keptLayers(),
+                        r.fp32Residuals(),
                         r.biasCorrected(),
                         r.out(),
                         fp32,
@@ -200,8 +213,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             o.printf(
                     Locale.ROOT,
                     "%s quantized to int8 (%s, %d images, %.1f s) -> %s; %d values in uint8, %d"
-                            + " compute nodes kept in fp32 (%d layers by --keep-fp32), %d biases"
-                            + " corrected%n",
+                            + " compute nodes kept in fp32 (%d layers by --keep-fp32), residual"
+                            + " stream in %s, %d biases corrected%n",
                     r.model(),
                     r.method(),
                     r.samples(),
@@ -210,17 +223,20 @@ public final class QuantizeCommand implements Callable<Integer> {
                     r.quantizedValues(),
                     r.keptFp32().size(),
                     r.keptLayers().size(),
+                    r.fp32Residuals() ? "fp32" : "uint8",
                     r.biasCorrected());
             Sensitivity.Result sr = r.sensitivity();
             if (sr != null) {
                 o.printf(
                         Locale.ROOT,
                         "sensitivity pass (--max-drop %.2f): int8 top-1 %.2f%% -> %.2f%% against"
-                                + " fp32 %.2f%%, %d layers kept in fp32: %s%n",
+                                + " fp32 %.2f%%, residual stream in %s, %d layers kept in fp32:"
+                                + " %s%n",
                         maxDrop,
                         100 * sr.int8Top1Before(),
                         100 * sr.int8Top1(),
                         100 * sr.fp32Top1(),
+                        sr.fp32Residuals() ? "fp32" : "uint8",
                         sr.kept().size(),
                         String.join(", ", sr.kept()));
             }

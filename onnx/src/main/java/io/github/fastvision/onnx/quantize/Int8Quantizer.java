@@ -35,13 +35,17 @@ public final class Int8Quantizer {
      * @param requireMatches whether a pattern that names no layer is an error (false for a graph
      *     that is a part of the model the patterns were written for, such as its features)
      * @param keepLayers layers kept in fp32 by their exact name (the sensitivity pass's choice)
+     * @param fp32Residuals whether residual Adds keep their identity stream in fp32: each block's
+     *     convolutions still read the stream quantized, but the stream itself is not rounded to
+     *     uint8 at every block (costlier: the Adds leave the int8 chain)
      */
     public record Options(
             QuantizationMethod method,
             List<String> keepFp32,
             boolean biasCorrection,
             boolean requireMatches,
-            List<String> keepLayers) {
+            List<String> keepLayers,
+            boolean fp32Residuals) {
 
         /** Copies the lists. */
         public Options {
@@ -56,7 +60,7 @@ public final class Int8Quantizer {
          * @return the options
          */
         public static Options of(QuantizationMethod method) {
-            return new Options(method, List.of(), true, true, List.of());
+            return new Options(method, List.of(), true, true, List.of(), false);
         }
 
         /**
@@ -66,7 +70,8 @@ public final class Int8Quantizer {
          * @return the options
          */
         public Options withKeepFp32(List<String> patterns) {
-            return new Options(method, patterns, biasCorrection, requireMatches, keepLayers);
+            return new Options(
+                    method, patterns, biasCorrection, requireMatches, keepLayers, fp32Residuals);
         }
 
         /**
@@ -76,7 +81,7 @@ public final class Int8Quantizer {
          * @return the options
          */
         public Options withBiasCorrection(boolean on) {
-            return new Options(method, keepFp32, on, requireMatches, keepLayers);
+            return new Options(method, keepFp32, on, requireMatches, keepLayers, fp32Residuals);
         }
 
         /**
@@ -86,7 +91,8 @@ public final class Int8Quantizer {
          * @return the options
          */
         public Options withRequireMatches(boolean required) {
-            return new Options(method, keepFp32, biasCorrection, required, keepLayers);
+            return new Options(
+                    method, keepFp32, biasCorrection, required, keepLayers, fp32Residuals);
         }
 
         /**
@@ -96,7 +102,18 @@ public final class Int8Quantizer {
          * @return the options
          */
         public Options withKeepLayers(List<String> layers) {
-            return new Options(method, keepFp32, biasCorrection, requireMatches, layers);
+            return new Options(
+                    method, keepFp32, biasCorrection, requireMatches, layers, fp32Residuals);
+        }
+
+        /**
+         * Returns these options with the residual stream in fp32 or in uint8.
+         *
+         * @param on whether residual Adds keep their identity stream in fp32
+         * @return the options
+         */
+        public Options withFp32Residuals(boolean on) {
+            return new Options(method, keepFp32, biasCorrection, requireMatches, keepLayers, on);
         }
     }
 
@@ -175,7 +192,7 @@ public final class Int8Quantizer {
         GeluFusion.apply(graph);
         List<String> layers = QdqPlan.layers(graph);
         List<String> kept = match(layers, options, model.getName());
-        QdqPlan plan = new QdqPlan(graph, new LinkedHashSet<>(kept));
+        QdqPlan plan = new QdqPlan(graph, new LinkedHashSet<>(kept), options.fp32Residuals());
         Map<String, String> corrected =
                 options.biasCorrection() ? correctable(graph, plan) : Map.of();
         int c = model.getOptions().inChannels();

@@ -71,14 +71,19 @@ final class QdqPlan {
     /** Layers (outputs of convolutions and weight products) the user keeps in fp32. */
     final Set<String> keptLayers;
 
+    /** Whether residual Adds keep their identity stream in fp32 (see {@link #fp32Residual}). */
+    final boolean fp32Residuals;
+
     /**
      * Plans a graph's quantization.
      *
      * @param graph the fp32 graph
      * @param keptLayers layers (see {@link #layers}) whose weights and inputs stay fp32
+     * @param fp32Residuals whether residual Adds read their identity stream in fp32
      */
-    QdqPlan(OnnxGraph graph, Set<String> keptLayers) {
+    QdqPlan(OnnxGraph graph, Set<String> keptLayers, boolean fp32Residuals) {
         this.keptLayers = Set.copyOf(keptLayers);
+        this.fp32Residuals = fp32Residuals;
         this.constants = Set.copyOf(graph.initializers().keySet());
         List<Node> nodes = graph.nodes();
         for (Node n : nodes) {
@@ -118,6 +123,7 @@ final class QdqPlan {
                     isSink(graph, n)
                             || ((COMPUTE.contains(n.op()) || PASS.contains(n.op()))
                                     && !activationProduct(graph, n)
+                                    && !fp32Residual(n)
                                     && n.outputs().stream().anyMatch(wanted::contains));
             if (reads) {
                 for (String i : n.inputs()) {
@@ -200,6 +206,24 @@ final class QdqPlan {
     /** A MatMul of two activations (attention scores and their weighted sum). */
     private static boolean activationProduct(OnnxGraph graph, Node n) {
         return n.op().equals("MatMul") && !graph.initializers().containsKey(n.inputs().get(1));
+    }
+
+    /**
+     * A residual Add (two activations, no constant) when the plan keeps the residual stream in
+     * fp32: it writes fp32 and reads its identity input unrounded (see {@link QdqRewriter}); a
+     * convolution or weight product feeding it still writes int8.
+     */
+    boolean fp32Residual(Node n) {
+        return fp32Residuals
+                && n.op().equals("Add")
+                && n.inputs().size() == 2
+                && n.inputs().stream().noneMatch(constants::contains);
+    }
+
+    /** Whether a value is produced by a convolution or weight product quantized by this plan. */
+    boolean fromSink(OnnxGraph graph, String value) {
+        Node p = producer.get(value);
+        return p != null && isSink(graph, p);
     }
 
     /** Whether a value is quantized (calibrated, or passing on a quantized value). */

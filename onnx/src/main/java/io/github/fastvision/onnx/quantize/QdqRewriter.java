@@ -100,12 +100,17 @@ final class QdqRewriter {
         return n.inputs().stream().anyMatch(dequantized::containsKey);
     }
 
-    /** Points a node's inputs at the dequantized copies of quantized values. */
+    /**
+     * Points a node's inputs at the dequantized copies of quantized values; a residual Add the plan
+     * keeps in fp32 reads its identity input unrounded and only a convolution's or weight product's
+     * output dequantized (that product stays an integer kernel).
+     */
     private Node rewire(Node n) {
         List<String> in = new ArrayList<>(n.inputs().size());
         boolean changed = false;
+        boolean fp32Residual = plan.fp32Residual(n);
         for (String i : n.inputs()) {
-            String d = dequantized.get(i);
+            String d = fp32Residual && !plan.fromSink(graph, i) ? null : dequantized.get(i);
             in.add(d == null ? i : d);
             changed |= d != null;
         }

@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sensitivity pass: when int8 top-1 falls more than a budget below fp32's, each layer is
- * measured alone in fp32 (the rest int8), and the layers whose fp32 form recovers the most are kept
- * in fp32 one at a time, measuring again after each, until the drop is within the budget. Every
- * candidate reuses one calibration: the pass runs the calibration graph once, not once per layer.
+ * The sensitivity pass: when int8 top-1 falls more than a budget below fp32's, the residual stream
+ * is tried in fp32 first ({@link Int8Quantizer.Options#fp32Residuals}: one choice for the whole
+ * network, kept when it recovers accuracy, since the stream's rounding adds up over the blocks
+ * while each block alone hardly matters); then each layer is measured alone in fp32 (the rest
+ * int8), and the layers whose fp32 form recovers the most are kept in fp32 one at a time, measuring
+ * again after each, until the drop is within the budget. Every candidate reuses one calibration:
+ * the pass runs the calibration graph once, not once per layer.
  */
 public final class Sensitivity {
 
@@ -53,14 +56,16 @@ public final class Sensitivity {
      * @param fp32Top1 top-1 of the fp32 model
      * @param int8Top1Before top-1 of the int8 model before the pass
      * @param int8Top1 top-1 of the int8 model with {@code kept} in fp32
+     * @param fp32Residuals whether the pass keeps the residual stream in fp32
      * @param kept the layers the pass keeps in fp32, in the order it added them
      * @param measured every layer's measurement, the most recovering first (empty when the drop was
-     *     within the budget from the start)
+     *     within the budget before the layers were measured)
      */
     public record Result(
             double fp32Top1,
             double int8Top1Before,
             double int8Top1,
+            boolean fp32Residuals,
             List<String> kept,
             List<LayerTop1> measured) {}
 
@@ -86,7 +91,20 @@ public final class Sensitivity {
         List<LayerTop1> measured = new ArrayList<>();
         double int8 = before;
         if (within(fp32, int8, budget)) {
-            return new Result(fp32, before, int8, kept, measured);
+            return new Result(fp32, before, int8, false, kept, measured);
+        }
+        boolean residuals = false;
+        if (!options.fp32Residuals()) {
+            Int8Quantizer.Options stream = options.withFp32Residuals(true);
+            double top1 = budget.evaluator().top1(quantize(model, memo, stream, List.of()));
+            if (top1 > int8) {
+                options = stream;
+                residuals = true;
+                int8 = top1;
+                if (within(fp32, int8, budget)) {
+                    return new Result(fp32, before, int8, true, kept, measured);
+                }
+            }
         }
         for (String layer : base.layers()) {
             if (!base.keptLayers().contains(layer)) {
@@ -102,7 +120,7 @@ public final class Sensitivity {
                 break;
             }
         }
-        return new Result(fp32, before, int8, List.copyOf(kept), List.copyOf(measured));
+        return new Result(fp32, before, int8, residuals, List.copyOf(kept), List.copyOf(measured));
     }
 
     private static byte[] quantize(

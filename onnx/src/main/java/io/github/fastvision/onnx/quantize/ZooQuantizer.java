@@ -52,6 +52,8 @@ public final class ZooQuantizer {
      * @param quantizedValues values carried as uint8 in the logits model
      * @param keptFp32 compute nodes of the logits model left in fp32
      * @param keptLayers layers of the logits model that {@code --keep-fp32} patterns kept in fp32
+     * @param fp32Residuals whether the residual stream stayed fp32 (asked for, or chosen by the
+     *     sensitivity pass)
      * @param biasCorrected convolutions of the logits model whose bias was corrected
      * @param sensitivity what the sensitivity pass measured and kept, or null without a budget
      * @param out the output directory
@@ -65,6 +67,7 @@ public final class ZooQuantizer {
             int quantizedValues,
             List<String> keptFp32,
             List<String> keptLayers,
+            boolean fp32Residuals,
             int biasCorrected,
             Sensitivity.Result sensitivity,
             String out) {}
@@ -188,7 +191,11 @@ public final class ZooQuantizer {
                                     net, batches, settings.withRequireMatches(true), budget);
                     List<String> layers = new ArrayList<>(settings.keepLayers());
                     layers.addAll(sensitivity.kept());
-                    settings = settings.withKeepLayers(layers);
+                    settings =
+                            settings.withKeepLayers(layers)
+                                    .withFp32Residuals(
+                                            settings.fp32Residuals()
+                                                    || sensitivity.fp32Residuals());
                 }
                 logits =
                         write(
@@ -242,6 +249,7 @@ public final class ZooQuantizer {
                     logits.quantizedValues(),
                     logits.keptFp32(),
                     logits.keptLayers(),
+                    settings.fp32Residuals(),
                     logits.biasCorrected(),
                     sensitivity,
                     out.toString());

@@ -162,6 +162,89 @@ class Int8OptionsTest {
         }
     }
 
+    /** Operator counts of the graph ONNX Runtime runs. */
+    private static Map<String, Integer> optimizedOps(byte[] onnx, java.nio.file.Path file)
+            throws Exception {
+        Int8QuantizerTest.run(onnx, Int8QuantizerTest.images(2, 5), 2, file);
+        Map<String, Integer> ops = new HashMap<>();
+        for (NodeProto n :
+                ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file))
+                        .getGraph()
+                        .getNodeList()) {
+            ops.merge(n.getOpType(), 1, Integer::sum);
+        }
+        return ops;
+    }
+
+    @Test
+    void fp32ResidualsKeepTheStreamUnroundedAndTheConvolutionsInt8(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            Fixture f = fixture("test_resnet", m);
+            Int8Quantizer.Options plain = Int8Quantizer.Options.of(QuantizationMethod.MINMAX);
+            Int8Quantizer.Result rounded =
+                    Int8Quantizer.quantize(f.model(), f.batches(), plain, Map.of());
+            Int8Quantizer.Result stream =
+                    Int8Quantizer.quantize(
+                            f.model(), f.batches(), plain.withFp32Residuals(true), Map.of());
+            // Each residual Add reads the fp32 values themselves, except a convolution's output,
+            // which it reads dequantized (that convolution stays an integer kernel).
+            GraphProto g = ModelProto.parseFrom(stream.onnx()).getGraph();
+            Map<String, NodeProto> producer = new HashMap<>();
+            java.util.Set<String> constants = new java.util.HashSet<>();
+            g.getInitializerList().forEach(t -> constants.add(t.getName()));
+            g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producer.put(o, n)));
+            int residuals = 0;
+            int identities = 0;
+            for (NodeProto n : g.getNodeList()) {
+                if (!n.getOpType().equals("Add")
+                        || n.getInputList().stream().anyMatch(constants::contains)) {
+                    continue;
+                }
+                residuals++;
+                boolean identity = false;
+                for (String in : n.getInputList()) {
+                    NodeProto p = producer.get(in);
+                    if (p.getOpType().equals("DequantizeLinear")) {
+                        NodeProto q = producer.get(p.getInput(0));
+                        assertEquals(
+                                "Conv",
+                                producer.get(q.getInput(0)).getOpType(),
+                                n.getName() + " reads a rounded " + q.getInput(0));
+                    } else {
+                        identity = true;
+                    }
+                }
+                identities += identity ? 1 : 0;
+            }
+            assertTrue(residuals >= 2, "residual Adds: " + residuals);
+            assertTrue(identities >= 1, "no residual Add reads an fp32 identity");
+            // An Add of two convolutions (a downsampling block) may stay an integer kernel: both
+            // its inputs are int8 anyway.
+            // ONNX Runtime: the Adds with an fp32 identity leave the int8 chain, every convolution
+            // stays an integer kernel.
+            Map<String, Integer> before = optimizedOps(rounded.onnx(), tmp.resolve("r.onnx"));
+            Map<String, Integer> after = optimizedOps(stream.onnx(), tmp.resolve("s.onnx"));
+            assertEquals(residuals, before.get("QLinearAdd"), "rounded stream: " + before);
+            // (An Add of two convolutions whose output the next block reads as its fp32 identity
+            // runs in fp32 too.)
+            assertTrue(after.getOrDefault("Add", 0) >= identities, "fp32 stream: " + after);
+            assertTrue(
+                    after.getOrDefault("QLinearAdd", 0) <= residuals - identities,
+                    "fp32 stream: " + after);
+            assertEquals(before.get("QLinearConv"), after.get("QLinearConv"), after.toString());
+            // And the logits stay closer to fp32 than with the stream rounded at every block.
+            float[] x = Int8QuantizerTest.images(32, 321);
+            float[] want = Int8QuantizerTest.run(f.fp32(), x, 32, null);
+            double e0 = relativeError(want, Int8QuantizerTest.run(rounded.onnx(), x, 32, null));
+            double e1 = relativeError(want, Int8QuantizerTest.run(stream.onnx(), x, 32, null));
+            System.out.printf(
+                    "test_resnet: relative L2 error, stream rounded %.4f, stream fp32 %.4f%n",
+                    e0, e1);
+            assertTrue(e1 < e0, "fp32 residual stream " + e0 + " -> " + e1);
+        }
+    }
+
     /** Counts of values drawn from a standard normal, plus a few far outliers at +40. */
     private static long[] histogram(int bins, float lo, float hi, boolean outliers) {
         Random r = new Random(1);
@@ -289,7 +372,9 @@ class Int8OptionsTest {
             assertEquals(1.0, r.fp32Top1(), 1e-12);
             assertTrue(r.int8Top1Before() < 1.0, "int8 already agrees everywhere: no pass to test");
             assertEquals(1.0, r.int8Top1(), 1e-12, "the drop is not within the budget");
-            assertTrue(!r.kept().isEmpty() && r.kept().size() <= r.measured().size());
+            assertTrue(
+                    (r.fp32Residuals() || !r.kept().isEmpty())
+                            && r.kept().size() <= r.measured().size());
             for (int i = 0; i < r.kept().size(); i++) {
                 assertEquals(r.measured().get(i).layer(), r.kept().get(i), "greedy order");
             }
@@ -299,7 +384,10 @@ class Int8OptionsTest {
             // The kept layers, quantized again, give what the pass reported.
             Int8Quantizer.Result again =
                     Int8Quantizer.quantize(
-                            f.model(), f.batches(), options.withKeepLayers(r.kept()), Map.of());
+                            f.model(),
+                            f.batches(),
+                            options.withKeepLayers(r.kept()).withFp32Residuals(r.fp32Residuals()),
+                            Map.of());
             assertEquals(r.kept(), again.keptLayers());
             assertEquals(r.int8Top1(), eval.top1(again.onnx()), 1e-12);
         }
