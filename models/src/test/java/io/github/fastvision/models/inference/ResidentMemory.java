@@ -1,0 +1,52 @@
+package io.github.fastvision.models.inference;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Random;
+
+/** The memory tests' loop: RSS growth over 2,000 passes after a warm-up, read without a GC. */
+final class ResidentMemory {
+
+    /** The bound of every native-memory loop test. */
+    static final long LIMIT_BYTES = 64L << 20;
+
+    static final int PASSES = 2000;
+    private static final int WARM_UP = 100;
+
+    private ResidentMemory() {}
+
+    static long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    static long growth(Runnable pass) throws IOException {
+        for (int i = 0; i < WARM_UP; i++) {
+            pass.run();
+        }
+        System.gc();
+        long baseline = residentBytes();
+        for (int i = 0; i < PASSES; i++) {
+            pass.run();
+        }
+        // No GC here: deterministic release must not need one.
+        return residentBytes() - baseline;
+    }
+
+    static BufferedImage noise(int side, long seed) {
+        Random r = new Random(seed);
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, r.nextInt());
+            }
+        }
+        return image;
+    }
+}
