@@ -56,7 +56,8 @@ public final class Sensitivity {
      * @param fp32Top1 top-1 of the fp32 model
      * @param int8Top1Before top-1 of the int8 model before the pass
      * @param int8Top1 top-1 of the int8 model with {@code kept} in fp32
-     * @param fp32Residuals whether the pass keeps the residual stream in fp32
+     * @param fp32Residuals whether {@code int8Top1} was measured with the residual stream in fp32
+     *     (asked for in the options, or chosen by the pass)
      * @param kept the layers the pass keeps in fp32, in the order it added them
      * @param measured every layer's measurement, the most recovering first (empty when the drop was
      *     within the budget before the layers were measured)
@@ -91,15 +92,13 @@ public final class Sensitivity {
         List<LayerTop1> measured = new ArrayList<>();
         double int8 = before;
         if (within(fp32, int8, budget)) {
-            return new Result(fp32, before, int8, false, kept, measured);
+            return new Result(fp32, before, int8, options.fp32Residuals(), kept, measured);
         }
-        boolean residuals = false;
         if (!options.fp32Residuals()) {
             Int8Quantizer.Options stream = options.withFp32Residuals(true);
             double top1 = budget.evaluator().top1(quantize(model, memo, stream, List.of()));
             if (top1 > int8) {
                 options = stream;
-                residuals = true;
                 int8 = top1;
                 if (within(fp32, int8, budget)) {
                     return new Result(fp32, before, int8, true, kept, measured);
@@ -120,7 +119,13 @@ public final class Sensitivity {
                 break;
             }
         }
-        return new Result(fp32, before, int8, residuals, List.copyOf(kept), List.copyOf(measured));
+        return new Result(
+                fp32,
+                before,
+                int8,
+                options.fp32Residuals(),
+                List.copyOf(kept),
+                List.copyOf(measured));
     }
 
     private static byte[] quantize(

@@ -193,9 +193,7 @@ public final class ZooQuantizer {
                     layers.addAll(sensitivity.kept());
                     settings =
                             settings.withKeepLayers(layers)
-                                    .withFp32Residuals(
-                                            settings.fp32Residuals()
-                                                    || sensitivity.fp32Residuals());
+                                    .withFp32Residuals(sensitivity.fp32Residuals());
                 }
                 logits =
                         write(
