@@ -27,6 +27,10 @@ import java.util.Set;
  * are the values it makes that a later step or the graph's output reads; and deformable pools,
  * which the Java kernel runs. Every value that crosses a cut has a static shape from the export's
  * {@code value_info} (batch 1 here; each run scales the batch).
+ *
+ * <p>A 4-D value that one segment makes and a later segment reads, and no pool reads (a residual
+ * shortcut across a pool), is a {@linkplain #shortcuts() shortcut}: only ONNX Runtime reads it, so
+ * it may cross its cut in ONNX Runtime's own layout ({@link BlockedShortcuts}).
  */
 public final class MixedPlan {
 
@@ -64,14 +68,27 @@ public final class MixedPlan {
             boolean modulated)
             implements Step {}
 
+    /**
+     * Channels a shortcut must be a multiple of: every blocked-layout block size ONNX Runtime uses
+     * (8 or 16 floats) divides it, so the blocked tensor has the plain tensor's size.
+     */
+    static final int SHORTCUT_CHANNELS = 16;
+
     private final List<Step> steps;
     private final Map<String, long[]> shapes;
+    private final Set<String> shortcuts;
     private final String input;
     private final String output;
 
-    private MixedPlan(List<Step> steps, Map<String, long[]> shapes, String input, String output) {
+    private MixedPlan(
+            List<Step> steps,
+            Map<String, long[]> shapes,
+            Set<String> shortcuts,
+            String input,
+            String output) {
         this.steps = List.copyOf(steps);
         this.shapes = shapes;
+        this.shortcuts = Set.copyOf(shortcuts);
         this.input = input;
         this.output = output;
     }
@@ -135,6 +152,7 @@ public final class MixedPlan {
             }
         }
         lastUse.put(output, nodes.size());
+        Set<String> shortcuts = shortcuts(nodes, output, infos);
 
         List<Step> steps = new ArrayList<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -165,7 +183,7 @@ public final class MixedPlan {
             }
             begin = i + 1;
         }
-        return new MixedPlan(steps, shapes, input, output);
+        return new MixedPlan(steps, shapes, shortcuts, input, output);
     }
 
     private static Segment segment(
@@ -226,6 +244,48 @@ public final class MixedPlan {
             }
         }
         return new Segment(m.build().toByteArray(), List.copyOf(inputs), List.copyOf(outputs));
+    }
+
+    /**
+     * The 4-D values made by one segment and read by a later one but by no pool, whose channels are
+     * a multiple of {@link #SHORTCUT_CHANNELS}.
+     */
+    private static Set<String> shortcuts(
+            List<NodeProto> nodes, String output, Map<String, ValueInfoProto> infos) {
+        Map<String, Integer> madeIn = new HashMap<>();
+        Set<String> readByPool = new HashSet<>();
+        Set<String> crossing = new LinkedHashSet<>();
+        int segment = 0;
+        for (NodeProto n : nodes) {
+            if (MixedExport.DOMAIN.equals(n.getDomain())) {
+                readByPool.addAll(n.getInputList());
+                segment++;
+                continue;
+            }
+            for (String in : n.getInputList()) {
+                Integer made = madeIn.get(in);
+                if (made != null && made < segment) {
+                    crossing.add(in);
+                }
+            }
+            for (String out : n.getOutputList()) {
+                madeIn.put(out, segment);
+            }
+        }
+        crossing.removeAll(readByPool);
+        crossing.remove(output);
+        crossing.removeIf(
+                v -> {
+                    ValueInfoProto info = infos.get(v);
+                    if (info == null) {
+                        return true;
+                    }
+                    TensorShapeProto shape = info.getType().getTensorType().getShape();
+                    return shape.getDimCount() != 4
+                            || !shape.getDim(1).hasDimValue()
+                            || shape.getDim(1).getDimValue() % SHORTCUT_CHANNELS != 0;
+                });
+        return crossing;
     }
 
     private static Pool pool(
@@ -309,6 +369,16 @@ public final class MixedPlan {
      */
     public Map<String, long[]> shapes() {
         return java.util.Collections.unmodifiableMap(shapes);
+    }
+
+    /**
+     * Returns the shortcuts: 4-D values, with channels a multiple of {@link #SHORTCUT_CHANNELS},
+     * that one segment makes and later segments read, and no pool reads.
+     *
+     * @return the values' names
+     */
+    public Set<String> shortcuts() {
+        return shortcuts;
     }
 
     /**

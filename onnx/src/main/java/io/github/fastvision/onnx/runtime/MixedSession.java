@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -26,7 +27,10 @@ import java.util.function.Consumer;
  * reads its input and offsets from them and writes its output into the buffer the next segment
  * reads. The only copies are the caller's input (written straight into the first buffer), the
  * kernel's own read of its input into a Java array (its inner loops vectorise over arrays, not
- * buffers) and the logits returned. Thread-safe: each thread has its own tensors.
+ * buffers) and the logits returned. The segments are ONNX Runtime's own optimized graphs with the
+ * plan's shortcuts crossing in its blocked layout ({@link BlockedShortcuts}), and they run on the
+ * environment's shared intra-op pool when it has the threads asked for. Thread-safe: each thread
+ * has its own tensors.
  */
 public final class MixedSession implements AutoCloseable {
 
@@ -41,6 +45,7 @@ public final class MixedSession implements AutoCloseable {
     private final MixedPlan plan;
     private final Object[] steps;
     private final int kernelThreads;
+    private final Set<String> blocked;
     private final ThreadLocal<Tensors> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<Tensors> all = new ConcurrentLinkedQueue<>();
 
@@ -48,22 +53,27 @@ public final class MixedSession implements AutoCloseable {
         this.env = OrtEnvironments.shared();
         this.plan = plan;
         this.kernelThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        BlockedShortcuts optimized = BlockedShortcuts.of(plan);
+        this.blocked = optimized.blocked();
+        boolean shared = sharesThreadPool(threads);
         steps = new Object[plan.steps().size()];
         try {
+            int segment = 0;
             for (int i = 0; i < steps.length; i++) {
                 MixedPlan.Step s = plan.steps().get(i);
-                if (s instanceof MixedPlan.Segment seg) {
+                if (s instanceof MixedPlan.Segment) {
                     try (OrtSession.SessionOptions options =
                             OnnxRuntimeSession.sessionOptions(threads)) {
-                        if (threads != 1) {
-                            // Each segment's session has its own intra-op workers, which spin
-                            // for a while after their run: with spinning, the previous
-                            // segment's workers took the cores from the next segment and the
-                            // kernel (5× slower on 2 threads). Blocking workers wake in
-                            // microseconds.
+                        // The segments are optimized already, for this CPU.
+                        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                        if (shared) {
+                            options.disablePerSessionThreads();
+                        } else if (threads != 1) {
+                            // Each segment's own workers would spin after its run and take the
+                            // cores from the next segment and the kernel.
                             options.addConfigEntry("session.intra_op.allow_spinning", "0");
                         }
-                        steps[i] = env.createSession(seg.model(), options);
+                        steps[i] = env.createSession(optimized.segments().get(segment++), options);
                     }
                 } else {
                     steps[i] = s;
@@ -73,6 +83,16 @@ public final class MixedSession implements AutoCloseable {
             closeSessions();
             throw e;
         }
+    }
+
+    /**
+     * Whether the segments run on the environment's one intra-op pool: when it has the threads
+     * asked for (or any number, for 0). Its workers spin between the segments of a pass, where
+     * blocking per-segment workers waited to be woken dozens of times per pass.
+     */
+    private static boolean sharesThreadPool(int threads) {
+        int pool = OrtEnvironments.globalThreads();
+        return threads != 1 && pool > 0 && (threads == 0 || threads == pool);
     }
 
     /**
@@ -120,6 +140,15 @@ public final class MixedSession implements AutoCloseable {
      */
     public MixedPlan plan() {
         return plan;
+    }
+
+    /**
+     * Returns the shortcuts that cross their cuts in ONNX Runtime's blocked layout.
+     *
+     * @return names of {@link MixedPlan#shortcuts()}
+     */
+    public Set<String> blockedShortcuts() {
+        return blocked;
     }
 
     /**

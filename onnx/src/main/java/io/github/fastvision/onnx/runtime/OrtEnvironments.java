@@ -11,7 +11,12 @@ import ai.onnxruntime.OrtEnvironment;
  */
 public final class OrtEnvironments {
 
+    /** DJL's property for the size of the environment's intra-op pool. */
+    static final String THREADS_PROPERTY = "ai.djl.onnxruntime.num_threads";
+
     private static OrtEnvironment shared;
+
+    private static int globalThreads;
 
     private OrtEnvironments() {}
 
@@ -23,10 +28,31 @@ public final class OrtEnvironments {
     public static synchronized OrtEnvironment shared() {
         if (shared == null) {
             if (Engine.hasEngine("OnnxRuntime")) {
+                // Size the environment's shared pool to the machine unless the user did, so that
+                // its size is known to sessions that run on it.
+                if (System.getProperty(THREADS_PROPERTY) == null) {
+                    System.setProperty(
+                            THREADS_PROPERTY,
+                            String.valueOf(Runtime.getRuntime().availableProcessors()));
+                }
                 Engine.getEngine("OnnxRuntime");
+                globalThreads = Integer.getInteger(THREADS_PROPERTY, 0);
             }
             shared = OrtEnvironment.getEnvironment();
         }
         return shared;
+    }
+
+    /**
+     * Returns the threads of the environment's shared intra-op pool, which sessions created with
+     * {@code disablePerSessionThreads()} run on: DJL's {@value #THREADS_PROPERTY}, set to the
+     * machine's processors unless given. Meaningful only when DJL's engine had not started before
+     * the first call of {@link #shared()}; 0 when the environment has no shared pool.
+     *
+     * @return the pool's threads, or 0
+     */
+    public static synchronized int globalThreads() {
+        shared();
+        return globalThreads;
     }
 }

@@ -75,6 +75,10 @@ class MixedSessionTest {
                 System.arraycopy(ref, 0, refOne, 0, CLASSES);
                 assertClose(name + " (batch 1)", refOne, one);
             }
+            // On two threads the segments share the environment's pool.
+            try (MixedSession mixed = MixedSession.open(onnx, 2)) {
+                assertClose(name + " (2 threads)", ref, mixed.run(2, b -> b.put(input)));
+            }
         }
     }
 
