@@ -130,16 +130,16 @@ public final class DeformablePoolKernel {
         Geometry g =
                 new Geometry(
                         c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
-        run(g, n, in, off, dst, KernelThreads.threads());
+        run(g, n, FloatBuffer.wrap(in), off, dst, KernelThreads.threads());
         return out.transpose(0, 3, 1, 2);
     }
 
     /**
      * Pools channels-last float buffers, as {@link #pool} does, for callers that hold the tensors
-     * outside libtorch (ONNX Runtime's tensors in the mixed runtime): the input is read once into
-     * this thread's scratch array, the offsets are read in place and each output row is written
-     * once into {@code out}. Buffers are read and written from index 0 with absolute indices, so
-     * their positions are left alone.
+     * outside libtorch (ONNX Runtime's tensors in the mixed runtime): the input rows each output
+     * row needs are copied from the buffer into that row's scratch (see {@code Rows}), the offsets
+     * are read in place and each output row is written once into {@code out}. Buffers are read and
+     * written from index 0 with absolute indices, so their positions are left alone.
      *
      * @param x (N, H, W, C) features, channels-last
      * @param offsets (N, 2·k·k, Ho, Wo) offsets, or (N, 3·k·k, Ho, Wo) with modulation logits
@@ -194,17 +194,17 @@ public final class DeformablePoolKernel {
                             + " and "
                             + out.capacity());
         }
-        float[] in = INPUT.get((int) inSize);
-        x.get(0, in, 0, (int) inSize);
         Geometry g =
                 new Geometry(
                         c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
-        run(g, n, in, offsets, out, threads);
+        // The rows are read from the buffer where they are used: a copy of the whole input first
+        // cost as much as pooling it at zero offsets and ran on one thread.
+        run(g, n, x, offsets, out, threads);
     }
 
     /** Pools every output row of the batch into {@code dst}, split over {@code threads}. */
     private static void run(
-            Geometry g, int n, float[] in, FloatBuffer off, FloatBuffer dst, int threads) {
+            Geometry g, int n, FloatBuffer in, FloatBuffer off, FloatBuffer dst, int threads) {
         int ho = g.ho;
         int wo = g.wo;
         int c = g.c;
@@ -283,7 +283,7 @@ public final class DeformablePoolKernel {
          * @param rows the output row ({@code rows.acc}) and the corner scratch
          * @param sampled scratch of Wo flags: whether max saw a sample inside the image
          */
-        void row(float[] in, FloatBuffer off, int img, int i, Rows rows, boolean[] sampled) {
+        void row(FloatBuffer in, FloatBuffer off, int img, int i, Rows rows, boolean[] sampled) {
             float[] acc = rows.acc;
             int plane = ho * wo;
             int offBase = img * (modulated ? 3 : 2) * taps * plane;
@@ -388,12 +388,12 @@ public final class DeformablePoolKernel {
             }
         }
 
-        private void flush(float[] in, Rows rows, int a, int src, int len, float mod) {
+        private void flush(FloatBuffer in, Rows rows, int a, int src, int len, float mod) {
             if (len == 0) {
                 return;
             }
             // The input rows are copied to the output's offset first (see Rows).
-            System.arraycopy(in, src, rows.c00, a, len);
+            in.get(src, rows.c00, a, len);
             if (max) {
                 maxRow(rows.c00, rows.acc, a, len, mod);
             } else {
@@ -424,8 +424,8 @@ public final class DeformablePoolKernel {
      * One output row and four corner rows of the same length. JDK 17's C2 vectorises a loop over
      * two float arrays only when it can prove their accesses do not overlap across iterations,
      * which it cannot for two different index offsets (the input row at {@code src + k}, the output
-     * at {@code a + k}): such loops ran scalar. So each input row is first copied ({@code
-     * System.arraycopy}, an intrinsic memcpy) into a corner row at the output's offset {@code a},
+     * at {@code a + k}): such loops ran scalar. So each input row is first copied (a bulk {@code
+     * FloatBuffer.get}, an intrinsic memcpy) into a corner row at the output's offset {@code a},
      * and the arithmetic loops index every array with the same {@code a + k}; measured 4–6× faster
      * per float at C = 64–1024.
      */
@@ -448,16 +448,16 @@ public final class DeformablePoolKernel {
          * Copies the four corner rows of c channels to offset a of their rows, beside the
          * accumulator's (so that the loop after it indexes every array alike).
          */
-        void load(float[] in, int a, int c, int i00, int i01, int i10, int i11) {
-            System.arraycopy(in, i00, c00, a, c);
-            System.arraycopy(in, i01, c01, a, c);
-            System.arraycopy(in, i10, c10, a, c);
-            System.arraycopy(in, i11, c11, a, c);
+        void load(FloatBuffer in, int a, int c, int i00, int i01, int i10, int i11) {
+            in.get(i00, c00, a, c);
+            in.get(i01, c01, a, c);
+            in.get(i10, c10, a, c);
+            in.get(i11, c11, a, c);
         }
     }
 
     private static void maxCorners(
-            float[] in,
+            FloatBuffer in,
             Rows rows,
             int a,
             int c,
@@ -482,7 +482,7 @@ public final class DeformablePoolKernel {
     }
 
     private static void addCorners(
-            float[] in,
+            FloatBuffer in,
             Rows rows,
             int a,
             int c,

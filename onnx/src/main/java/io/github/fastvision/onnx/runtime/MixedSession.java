@@ -26,11 +26,11 @@ import java.util.function.Consumer;
  * a segment writes its outputs into them ({@code OrtSession.run} with pinned outputs), the kernel
  * reads its input and offsets from them and writes its output into the buffer the next segment
  * reads. The only copies are the caller's input (written straight into the first buffer), the
- * kernel's own read of its input into a Java array (its inner loops vectorise over arrays, not
- * buffers) and the logits returned. The segments are ONNX Runtime's own optimized graphs with the
- * plan's shortcuts crossing in its blocked layout ({@link BlockedShortcuts}), and they run on the
- * environment's shared intra-op pool when it has the threads asked for. Thread-safe: each thread
- * has its own tensors.
+ * kernel's copies of the input rows it samples into its row scratch (its inner loops vectorise over
+ * arrays, not buffers) and the logits returned. The segments are ONNX Runtime's own optimized
+ * graphs with the plan's shortcuts crossing in its blocked layout ({@link BlockedShortcuts}), and
+ * they run on the environment's shared intra-op pool when it has the threads asked for.
+ * Thread-safe: each thread has its own tensors.
  */
 public final class MixedSession implements AutoCloseable {
 
