@@ -68,6 +68,9 @@ public final class MixedSession implements AutoCloseable {
                         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
                         if (shared) {
                             options.disablePerSessionThreads();
+                            // Spin within a segment, stop at its end: the kernel step that
+                            // follows needs the cores.
+                            options.addConfigEntry("session.force_spinning_stop", "1");
                         } else if (threads != 1) {
                             // Each segment's own workers would spin after its run and take the
                             // cores from the next segment and the kernel.
@@ -87,8 +90,8 @@ public final class MixedSession implements AutoCloseable {
 
     /**
      * Whether the segments run on the environment's one intra-op pool: when it has the threads
-     * asked for (or any number, for 0). Its workers spin between the segments of a pass, where
-     * blocking per-segment workers waited to be woken dozens of times per pass.
+     * asked for (or any number, for 0). Its workers spin between the operators of a segment, where
+     * blocking per-segment workers waited to be woken for every operator.
      */
     private static boolean sharesThreadPool(int threads) {
         int pool = OrtEnvironments.globalThreads();
