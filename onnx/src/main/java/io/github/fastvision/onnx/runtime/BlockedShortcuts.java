@@ -1,7 +1,6 @@
 package io.github.fastvision.onnx.runtime;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.github.fastvision.onnx.proto.OnnxProto.AttributeProto;
 import io.github.fastvision.onnx.proto.OnnxProto.GraphProto;
@@ -28,9 +27,11 @@ import java.util.Set;
  * reorder back plus its identity pool are removed, so the blocked tensor itself is the segments'
  * output and input. Only ONNX Runtime reads that tensor, so its layout never reaches Java; a
  * shortcut's channels are a multiple of every block size, so it fills the plain tensor's buffer
- * exactly. A shortcut whose segments do not show that pattern keeps its plain layout (and its
- * identity pool). The optimized segments are specific to this machine's CPU and are only held in
- * memory.
+ * exactly. A shortcut whose segments do not show that pattern (its producer ends in a plain-layout
+ * operator, as after a squeeze-excitation's {@code Mul}) keeps its plain layout, and its segments
+ * are optimized again without the identity pool. The optimized segments are specific to this
+ * machine's CPU (ONNX Runtime logs a warning saying so for each segment it writes) and are only
+ * held in memory.
  */
 final class BlockedShortcuts {
 
@@ -169,9 +170,9 @@ final class BlockedShortcuts {
         try {
             file = Files.createTempFile("fastvision-segment", ".onnx");
             try (OrtSession.SessionOptions options = OnnxRuntimeSession.sessionOptions(1)) {
+                // ONNX Runtime logs through the environment's logger, at its warning level, that
+                // a blocked-layout graph fits this CPU only: it never leaves this process.
                 options.setOptimizedModelFilePath(file.toString());
-                // ONNX Runtime warns that a blocked-layout model fits this CPU only; it stays here.
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 OrtEnvironments.shared().createSession(segment, options).close();
             }
             if (System.getProperty("xp.dump") != null) {
