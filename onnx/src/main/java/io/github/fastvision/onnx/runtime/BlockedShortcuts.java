@@ -175,13 +175,6 @@ final class BlockedShortcuts {
                 options.setOptimizedModelFilePath(file.toString());
                 OrtEnvironments.shared().createSession(segment, options).close();
             }
-            if (System.getProperty("xp.dump") != null) {
-                Files.copy(
-                        file,
-                        Path.of(
-                                System.getProperty("xp.dump"),
-                                "seg" + System.nanoTime() + ".onnx"));
-            }
             return ModelProto.parseFrom(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ONNX Runtime's optimized segment", e);
