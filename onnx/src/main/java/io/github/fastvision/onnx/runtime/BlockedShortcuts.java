@@ -80,26 +80,26 @@ final class BlockedShortcuts {
                     entered.set(i, pools);
                 }
             }
+            // Apply every shortcut's rewrite in turn; one that a segment refuses is dropped.
             Set<String> failed = new HashSet<>();
-            for (String v : candidates) {
-                if (optimized.stream().anyMatch(m -> rewrite(m, v) == null)) {
-                    failed.add(v);
+            List<byte[]> segments = new ArrayList<>();
+            for (ModelProto m : optimized) {
+                for (String v : candidates) {
+                    ModelProto rewritten = failed.contains(v) ? null : rewrite(m, v);
+                    if (rewritten == null) {
+                        failed.add(v);
+                    } else {
+                        m = rewritten;
+                    }
                 }
+                segments.add(m.toByteArray());
             }
             if (failed.isEmpty()) {
-                break;
+                return new BlockedShortcuts(List.copyOf(segments), Set.copyOf(candidates));
             }
             // Without the rewrite the identity pool is a wasted pass: optimize again without it.
             candidates.removeAll(failed);
         }
-        List<byte[]> segments = new ArrayList<>();
-        for (ModelProto m : optimized) {
-            for (String v : candidates) {
-                m = rewrite(m, v);
-            }
-            segments.add(m.toByteArray());
-        }
-        return new BlockedShortcuts(List.copyOf(segments), Set.copyOf(candidates));
     }
 
     /**
