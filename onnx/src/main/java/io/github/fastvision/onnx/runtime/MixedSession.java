@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -45,7 +44,6 @@ public final class MixedSession implements AutoCloseable {
     private final MixedPlan plan;
     private final Object[] steps;
     private final int kernelThreads;
-    private final Set<String> blocked;
     private final ThreadLocal<Tensors> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<Tensors> all = new ConcurrentLinkedQueue<>();
 
@@ -54,7 +52,6 @@ public final class MixedSession implements AutoCloseable {
         this.plan = plan;
         this.kernelThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         BlockedShortcuts optimized = BlockedShortcuts.of(plan);
-        this.blocked = optimized.blocked();
         boolean shared = sharesThreadPool(threads);
         steps = new Object[plan.steps().size()];
         try {
@@ -143,15 +140,6 @@ public final class MixedSession implements AutoCloseable {
      */
     public MixedPlan plan() {
         return plan;
-    }
-
-    /**
-     * Returns the shortcuts that cross their cuts in ONNX Runtime's blocked layout.
-     *
-     * @return names of {@link MixedPlan#shortcuts()}
-     */
-    public Set<String> blockedShortcuts() {
-        return blocked;
     }
 
     /**

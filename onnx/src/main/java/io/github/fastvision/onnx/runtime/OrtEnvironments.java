@@ -51,7 +51,7 @@ public final class OrtEnvironments {
      *
      * @return the pool's threads, or 0
      */
-    public static synchronized int globalThreads() {
+    static synchronized int globalThreads() {
         shared();
         return globalThreads;
     }
