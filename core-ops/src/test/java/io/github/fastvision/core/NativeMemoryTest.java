@@ -15,9 +15,7 @@ import io.github.fastvision.core.fasternet.FasterNetBlock;
 import io.github.fastvision.core.layers.Act;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import io.github.fastvision.core.runtime.ProcessMemory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,18 +31,9 @@ class NativeMemoryTest {
 
     private static final long LIMIT_BYTES = 64L << 20;
 
-    static long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
     private static final int WARM_UP = 300;
 
-    private static long growthOverLoop(Block block, Shape in, int iterations) throws IOException {
+    private static long growthOverLoop(Block block, Shape in, int iterations) {
         Autograd.disable();
         try (NDManager model = NDManager.newBaseManager()) {
             block.initialize(model, ai.djl.ndarray.types.DataType.FLOAT32, in);
@@ -53,7 +42,7 @@ class NativeMemoryTest {
             for (int i = 0; i < WARM_UP + iterations; i++) {
                 if (i == WARM_UP) {
                     System.gc();
-                    baseline = residentBytes();
+                    baseline = ProcessMemory.requireResidentBytes();
                 }
                 try (NDManager batch = model.newSubManager()) {
                     NDArray x = batch.randomNormal(in);
@@ -62,12 +51,12 @@ class NativeMemoryTest {
                 }
             }
             System.gc();
-            return residentBytes() - baseline;
+            return ProcessMemory.requireResidentBytes() - baseline;
         }
     }
 
     @Test
-    void fasterNetBlockLoopDoesNotGrowMemory() throws IOException {
+    void fasterNetBlockLoopDoesNotGrowMemory() {
         long growth =
                 growthOverLoop(
                         FasterNetBlock.builder().setChannels(64).optAct(Act.GELU).build(),
@@ -80,7 +69,7 @@ class NativeMemoryTest {
 
     /** Inference with autograd off: the block pools with the Java kernel (DeformablePoolKernel). */
     @Test
-    void deformablePoolLoopDoesNotGrowMemory() throws IOException {
+    void deformablePoolLoopDoesNotGrowMemory() {
         long growth =
                 growthOverLoop(
                         DeformablePool2d.builder().setChannels(32).build(),
@@ -95,7 +84,7 @@ class NativeMemoryTest {
      * then the RBF fill), with a new mask per pass as in an anytime pass.
      */
     @Test
-    void sparseMaskedConvLoopDoesNotGrowMemory() throws IOException {
+    void sparseMaskedConvLoopDoesNotGrowMemory() {
         Autograd.disable();
         Shape in = new Shape(2, 16, 12, 12);
         MaskedConv2d conv =
@@ -107,7 +96,7 @@ class NativeMemoryTest {
             for (int i = 0; i < WARM_UP + 2000; i++) {
                 if (i == WARM_UP) {
                     System.gc();
-                    baseline = residentBytes();
+                    baseline = ProcessMemory.requireResidentBytes();
                 }
                 try (NDManager batch = model.newSubManager()) {
                     NDArray x = batch.randomNormal(in);
@@ -124,7 +113,7 @@ class NativeMemoryTest {
                 }
             }
             System.gc();
-            long growth = residentBytes() - baseline;
+            long growth = ProcessMemory.requireResidentBytes() - baseline;
             assertTrue(
                     growth < LIMIT_BYTES,
                     "RSS grew by " + (growth >> 20) + " MiB over 2,000 passes");

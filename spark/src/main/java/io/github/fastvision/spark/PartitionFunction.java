@@ -1,6 +1,7 @@
 package io.github.fastvision.spark;
 
 import io.github.fastvision.core.io.AtomicFiles;
+import io.github.fastvision.core.runtime.ProcessMemory;
 import io.github.fastvision.models.image.DecodedImage;
 import io.github.fastvision.models.image.ImagePreprocessor;
 import io.github.fastvision.models.inference.ClassScore;
@@ -137,7 +138,7 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
                     (TaskCompletionListener)
                             c -> {
                                 long rows = out.close();
-                                long rss = residentBytes();
+                                long rss = ProcessMemory.residentBytes();
                                 memory.add(
                                         new PartitionMemory(
                                                 executor, partition, rows, rss, System.nanoTime()));
@@ -191,20 +192,6 @@ final class PartitionFunction implements MapPartitionsFunction<Row, Row> {
     private static String executorId() {
         SparkEnv env = SparkEnv.get();
         return env == null ? "driver" : env.executorId();
-    }
-
-    /** VmRSS of this JVM, or -1 without {@code /proc}. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 
     /** The lazily computed output rows of one partition. */

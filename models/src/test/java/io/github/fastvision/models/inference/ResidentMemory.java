@@ -1,9 +1,7 @@
 package io.github.fastvision.models.inference;
 
+import io.github.fastvision.core.runtime.ProcessMemory;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Random;
 
 /** The memory tests' loop: RSS growth over 2,000 passes after a warm-up, read without a GC. */
@@ -17,26 +15,17 @@ final class ResidentMemory {
 
     private ResidentMemory() {}
 
-    static long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
-    static long growth(Runnable pass) throws IOException {
+    static long growth(Runnable pass) {
         for (int i = 0; i < WARM_UP; i++) {
             pass.run();
         }
         System.gc();
-        long baseline = residentBytes();
+        long baseline = ProcessMemory.requireResidentBytes();
         for (int i = 0; i < PASSES; i++) {
             pass.run();
         }
         // No GC here: deterministic release must not need one.
-        return residentBytes() - baseline;
+        return ProcessMemory.requireResidentBytes() - baseline;
     }
 
     static BufferedImage noise(int side, long seed) {

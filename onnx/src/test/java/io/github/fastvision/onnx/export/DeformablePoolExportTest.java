@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Pool2d;
 import io.github.fastvision.core.pflayer.DeformablePool2d;
+import io.github.fastvision.core.runtime.ProcessMemory;
 import io.github.fastvision.onnx.runtime.OnnxRuntimeSession;
 import java.util.Locale;
 import java.util.Random;
@@ -111,25 +112,15 @@ class DeformablePoolExportTest {
                         ort.run(x, shape.getShape());
                     }
                     System.gc();
-                    long baseline = residentBytes();
+                    long baseline = ProcessMemory.requireResidentBytes();
                     for (int i = 0; i < 2000; i++) {
                         ort.run(x, shape.getShape());
                     }
-                    long grew = residentBytes() - baseline;
+                    long grew = ProcessMemory.requireResidentBytes() - baseline;
                     assertTrue(grew < (64L << 20), mode + ": RSS grew by " + (grew >> 20) + " MiB");
                 }
             }
         }
-    }
-
-    private static long residentBytes() throws java.io.IOException {
-        for (String line :
-                java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
     private static void check(Pool2d.Mode mode, int stride) throws Exception {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.github.fastvision.core.layers.Autograd;
+import io.github.fastvision.core.runtime.ProcessMemory;
 import io.github.fastvision.models.Backbone;
 import io.github.fastvision.models.InferenceEngine;
 import io.github.fastvision.models.ModelOptions;
@@ -18,8 +19,6 @@ import io.github.fastvision.models.runtime.ModelRuntime;
 import io.github.fastvision.onnx.export.MixedExport;
 import io.github.fastvision.onnx.export.Perturbation;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -113,11 +112,11 @@ class MixedSessionTest {
                 ort.runFlat(input, 1);
             }
             System.gc();
-            long before = residentBytes();
+            long before = ProcessMemory.requireResidentBytes();
             for (int i = 0; i < 2000; i++) {
                 ort.runFlat(input, 1);
             }
-            long grew = residentBytes() - before;
+            long grew = ProcessMemory.requireResidentBytes() - before;
             assertTrue(grew < 64L << 20, "RSS grew by " + (grew >> 20) + " MiB over 2000 passes");
         }
     }
@@ -131,15 +130,6 @@ class MixedSessionTest {
                 .optEngine(engine)
                 .optThreads(1)
                 .build();
-    }
-
-    private static long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
     private static void assertClose(String what, float[] ref, float[] got) {

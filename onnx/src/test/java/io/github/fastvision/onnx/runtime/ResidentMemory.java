@@ -2,10 +2,8 @@ package io.github.fastvision.onnx.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.fastvision.core.runtime.ProcessMemory;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Random;
 
 /**
@@ -20,25 +18,16 @@ final class ResidentMemory {
 
     private ResidentMemory() {}
 
-    private static long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
-    static void assertFlat(String what, Runnable pass) throws IOException {
+    static void assertFlat(String what, Runnable pass) {
         for (int i = 0; i < WARM_UP; i++) {
             pass.run();
         }
         System.gc();
-        long baseline = residentBytes();
+        long baseline = ProcessMemory.requireResidentBytes();
         for (int i = 0; i < PASSES; i++) {
             pass.run();
         }
-        long grew = residentBytes() - baseline;
+        long grew = ProcessMemory.requireResidentBytes() - baseline;
         assertTrue(
                 grew < LIMIT_BYTES,
                 "RSS grew by " + (grew >> 20) + " MiB over " + PASSES + " " + what + " passes");

@@ -1,8 +1,6 @@
 package io.github.fastvision.training.progress;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.fastvision.core.runtime.ProcessMemory;
 
 /** Resident memory of this process, from {@code /proc/self/status} (Linux). */
 public final class MemoryUsage {
@@ -15,16 +13,7 @@ public final class MemoryUsage {
      * @return MiB, or NaN where /proc is not available
      */
     public static double rssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring(6).trim().split("\\s+")[0];
-                    return Long.parseLong(kb) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
+        long bytes = ProcessMemory.residentBytes();
+        return bytes < 0 ? Double.NaN : bytes / (1024.0 * 1024.0);
     }
 }
