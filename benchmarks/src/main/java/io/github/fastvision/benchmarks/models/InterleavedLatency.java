@@ -19,7 +19,8 @@ import java.util.Random;
  * bench models} measures.
  *
  * <pre>
- * java -cp "examples/target/lib/*" io.github.fastvision.benchmarks.models.InterleavedLatency \
+ * java --add-modules jdk.incubator.vector -cp "examples/target/lib/*" \
+ *   io.github.fastvision.benchmarks.models.InterleavedLatency \
  *   OnnxRuntime BATCH THREADS ROUNDS PASSES model[=weights.fvw] ...
  * </pre>
  */

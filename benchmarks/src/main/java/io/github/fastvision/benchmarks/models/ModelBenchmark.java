@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g", "--add-modules=jdk.incubator.vector"})
 public class ModelBenchmark extends ForwardBenchmark {
 
     /** Zoo name, or djl_resnetv1_50 / djl_mobilenetv2. */

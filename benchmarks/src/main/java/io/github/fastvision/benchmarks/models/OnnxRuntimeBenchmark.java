@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g", "--add-modules=jdk.incubator.vector"})
 public class OnnxRuntimeBenchmark {
 
     /** The prefix of a {@link #model} that names an .onnx file instead of a zoo model. */

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g", "--add-modules=jdk.incubator.vector"})
 public class DeformablePoolKernelBenchmark {
 
     /** How the pooling runs. */

@@ -2,6 +2,7 @@ package io.github.fastvision.benchmarks.suite;
 
 import io.github.fastvision.benchmarks.ops.Int8PeakBenchmark;
 import io.github.fastvision.benchmarks.ops.PeakFlopsBenchmark;
+import io.github.fastvision.core.pflayer.DeformablePoolKernel;
 import io.github.fastvision.onnx.runtime.MixedSession;
 import java.util.Collection;
 import java.util.List;
@@ -40,7 +41,15 @@ final class Jmh {
                                 "-D"
                                         + MixedSession.PROPERTY
                                         + "="
-                                        + System.getProperty(MixedSession.PROPERTY, "true"))
+                                        + System.getProperty(MixedSession.PROPERTY, "true"),
+                                // The deformable-pool kernel's Vector API loops, unless turned
+                                // off for this run.
+                                "--add-modules=jdk.incubator.vector",
+                                "-D"
+                                        + DeformablePoolKernel.VECTOR_PROPERTY
+                                        + "="
+                                        + System.getProperty(
+                                                DeformablePoolKernel.VECTOR_PROPERTY, "true"))
                         .output(s.log().toString());
 
         if (s.quick()) {

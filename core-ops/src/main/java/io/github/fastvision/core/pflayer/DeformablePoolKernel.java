@@ -19,14 +19,15 @@ import java.util.Arrays;
  * output value written once, where the autograd path ({@link DeformablePool2d#sample}) streams
  * several N·C·k²·Ho·Wo intermediates through memory.
  *
- * <p>The input is read channels-last (one libtorch transpose, free when it already is), so the
- * inner loop runs over C contiguous floats of four corner rows, copied next to the output row so
- * that C2 vectorises it (see {@code Rows}); the output is written channels-last and returned as an
- * NCHW view, as the autograd path returns it. Rows of the batch are split over the PyTorch engine's
- * thread count ({@link KernelThreads}). The arithmetic is the autograd path's, in the same order
- * (corner weights {@code (wy·wx)·valid·modulation}, corner terms summed 00, 01, 10, 11), so results
- * agree within float rounding of the reductions and zero offsets give plain pooling exactly. No
- * autograd: training uses the autograd path.
+ * <p>The input is read channels-last into a Java array (one libtorch transpose, free when it
+ * already is), so the inner loops ({@link SampleLoops}) run over C contiguous floats of four corner
+ * rows: through the Vector API when the JVM has it ({@code --add-modules jdk.incubator.vector}),
+ * else copied next to the output row so that C2 vectorises them; the output is written
+ * channels-last and returned as an NCHW view, as the autograd path returns it. Rows of the batch
+ * are split over the PyTorch engine's thread count ({@link KernelThreads}). The arithmetic is the
+ * autograd path's, in the same order (corner weights {@code (wy·wx)·valid·modulation}, corner terms
+ * summed 00, 01, 10, 11), so results agree within float rounding of the reductions and zero offsets
+ * give plain pooling exactly. No autograd: training uses the autograd path.
  *
  * <p>A tap at an integral position inside the image (zero or integer offsets, as every tap of a
  * fresh zero-initialised predictor) reads one row: its other three corners have weight exactly 0,
@@ -34,12 +35,16 @@ import java.util.Arrays;
  * neighbour, which the four-corner sum turns into NaN through 0·∞, is not read). Such taps of
  * neighbouring positions whose rows are consecutive in the input and whose modulation is equal
  * (zero offsets at stride 1: the whole output row) merge into one loop over many rows, which C2
- * runs at full vector width instead of paying a short loop's set-up per position. With the aligned
- * row copies ({@code Rows}), the 13 pools of ResNet-50-deform-max at batch 1, one thread, went from
- * ~22 to ~7.5 ms at zero offsets and from ~39 to ~23 ms at N(0,1) offsets (one JVM, interleaved,
- * loaded machine); a zero modulation logit gives 2·sigmoid(0) = 1 without the exp.
+ * runs at full vector width instead of paying a short loop's set-up per position. A zero modulation
+ * logit gives 2·sigmoid(0) = 1 without the exp. Measurements: docs/results/deformable.md.
  */
 public final class DeformablePoolKernel {
+
+    /**
+     * System property that, set to {@code false}, keeps the plain-Java inner loops even when the
+     * JVM has the Vector API module.
+     */
+    public static final String VECTOR_PROPERTY = "fastvision.kernel.vector";
 
     private static final NativeFloats.Scratch INPUT = new NativeFloats.Scratch();
     private static final NativeFloats.Scratch ROW = new NativeFloats.Scratch();
@@ -47,8 +52,20 @@ public final class DeformablePoolKernel {
     private static final NativeFloats.Scratch CORNER01 = new NativeFloats.Scratch();
     private static final NativeFloats.Scratch CORNER10 = new NativeFloats.Scratch();
     private static final NativeFloats.Scratch CORNER11 = new NativeFloats.Scratch();
+    private static final SampleLoops LOOPS = SampleLoops.fastest();
 
     private DeformablePoolKernel() {}
+
+    /**
+     * Returns whether the inner loops run on the Vector API: the JVM was started with {@code
+     * --add-modules jdk.incubator.vector} and {@code -Dfastvision.kernel.vector=false} was not
+     * given. Without it the kernel gives the same bits, slower at fractional offsets.
+     *
+     * @return true on the Vector API loops
+     */
+    public static boolean vectorized() {
+        return !(LOOPS instanceof ArraySampleLoops);
+    }
 
     /**
      * Returns whether the kernel can pool these arrays: float32 CPU tensors whose sizes index in an
@@ -89,6 +106,17 @@ public final class DeformablePoolKernel {
      */
     public static NDArray pool(
             NDArray x, NDArray offsets, int kernel, int stride, Pool2d.Mode mode) {
+        return pool(x, offsets, kernel, stride, mode, LOOPS);
+    }
+
+    /** {@link #pool} on the given inner loops (tests compare the two). */
+    static NDArray pool(
+            NDArray x,
+            NDArray offsets,
+            int kernel,
+            int stride,
+            Pool2d.Mode mode,
+            SampleLoops loops) {
         if (!supports(x, offsets)) {
             throw new IllegalArgumentException(
                     "DeformablePoolKernel needs float32 CPU tensors of fewer than 2^31 elements but"
@@ -130,16 +158,16 @@ public final class DeformablePoolKernel {
         Geometry g =
                 new Geometry(
                         c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
-        run(g, n, FloatBuffer.wrap(in), off, dst, KernelThreads.threads());
+        run(g, n, in, off, dst, KernelThreads.threads(), loops);
         return out.transpose(0, 3, 1, 2);
     }
 
     /**
      * Pools channels-last float buffers, as {@link #pool} does, for callers that hold the tensors
-     * outside libtorch (ONNX Runtime's tensors in the mixed runtime): the input rows each output
-     * row needs are copied from the buffer into that row's scratch (see {@code Rows}), the offsets
-     * are read in place and each output row is written once into {@code out}. Buffers are read and
-     * written from index 0 with absolute indices, so their positions are left alone.
+     * outside libtorch (ONNX Runtime's tensors in the mixed runtime): the input is copied into a
+     * Java array, the offsets are read in place and each output row is written once into {@code
+     * out}. Buffers are read and written from index 0 with absolute indices, so their positions are
+     * left alone.
      *
      * @param x (N, H, W, C) features, channels-last
      * @param offsets (N, 2·k·k, Ho, Wo) offsets, or (N, 3·k·k, Ho, Wo) with modulation logits
@@ -197,14 +225,23 @@ public final class DeformablePoolKernel {
         Geometry g =
                 new Geometry(
                         c, h, w, ho, wo, kernel, stride, pad, modulated, mode == Pool2d.Mode.MAX);
-        // The rows are read from the buffer where they are used: a copy of the whole input first
-        // cost as much as pooling it at zero offsets and ran on one thread.
-        run(g, n, x, offsets, out, threads);
+        // The inner loops read arrays: one bulk copy of the input costs less than copying each
+        // sample's four corner rows out of the buffer (splitting it over the threads gained
+        // nothing measurable in the mixed runtime).
+        float[] in = INPUT.get((int) inSize);
+        x.get(0, in, 0, (int) inSize);
+        run(g, n, in, offsets, out, threads, LOOPS);
     }
 
     /** Pools every output row of the batch into {@code dst}, split over {@code threads}. */
     private static void run(
-            Geometry g, int n, FloatBuffer in, FloatBuffer off, FloatBuffer dst, int threads) {
+            Geometry g,
+            int n,
+            float[] in,
+            FloatBuffer off,
+            FloatBuffer dst,
+            int threads,
+            SampleLoops loops) {
         int ho = g.ho;
         int wo = g.wo;
         int c = g.c;
@@ -223,7 +260,7 @@ public final class DeformablePoolKernel {
                     float[] acc = scratch.acc;
                     boolean[] sampled = new boolean[wo];
                     for (int unit = begin; unit < end; unit++) {
-                        g.row(in, off, unit / ho, unit % ho, scratch, sampled);
+                        g.row(in, off, unit / ho, unit % ho, scratch, sampled, loops);
                         dst.put(unit * wo * c, acc, 0, wo * c);
                     }
                     return 0;
@@ -282,8 +319,16 @@ public final class DeformablePoolKernel {
          * @param i the output row
          * @param rows the output row ({@code rows.acc}) and the corner scratch
          * @param sampled scratch of Wo flags: whether max saw a sample inside the image
+         * @param loops the inner loops
          */
-        void row(FloatBuffer in, FloatBuffer off, int img, int i, Rows rows, boolean[] sampled) {
+        void row(
+                float[] in,
+                FloatBuffer off,
+                int img,
+                int i,
+                Rows rows,
+                boolean[] sampled,
+                SampleLoops loops) {
             float[] acc = rows.acc;
             int plane = ho * wo;
             int offBase = img * (modulated ? 3 : 2) * taps * plane;
@@ -333,7 +378,7 @@ public final class DeformablePoolKernel {
                                 && src == runSrc + runLen) {
                             runLen += c;
                         } else {
-                            flush(in, rows, runA, runSrc, runLen, runMod);
+                            flush(loops, in, rows, runA, runSrc, runLen, runMod);
                             runA = a;
                             runSrc = src;
                             runLen = c;
@@ -367,13 +412,9 @@ public final class DeformablePoolKernel {
                     int i01 = inBase + (r0 + c1) * c;
                     int i10 = inBase + (r1 + c0) * c;
                     int i11 = inBase + (r1 + c1) * c;
-                    if (max) {
-                        maxCorners(in, rows, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
-                    } else {
-                        addCorners(in, rows, a, c, i00, i01, i10, i11, w00, w01, w10, w11);
-                    }
+                    loops.corners(in, rows, a, c, i00, i01, i10, i11, w00, w01, w10, w11, max);
                 }
-                flush(in, rows, runA, runSrc, runLen, runMod);
+                flush(loops, in, rows, runA, runSrc, runLen, runMod);
             }
             for (int j = 0; j < wo; j++) {
                 int a = j * c;
@@ -388,16 +429,10 @@ public final class DeformablePoolKernel {
             }
         }
 
-        private void flush(FloatBuffer in, Rows rows, int a, int src, int len, float mod) {
-            if (len == 0) {
-                return;
-            }
-            // The input rows are copied to the output's offset first (see Rows).
-            in.get(src, rows.c00, a, len);
-            if (max) {
-                maxRow(rows.c00, rows.acc, a, len, mod);
-            } else {
-                addRow(rows.c00, rows.acc, a, len, mod);
+        private void flush(
+                SampleLoops loops, float[] in, Rows rows, int a, int src, int len, float mod) {
+            if (len > 0) {
+                loops.row(in, src, rows, a, len, mod, max);
             }
         }
 
@@ -406,30 +441,11 @@ public final class DeformablePoolKernel {
         }
     }
 
-    // The inner loops, every array indexed by the same k (see Rows). The integral-position loops:
-    // rows [a, a + len) scaled by the modulation (1 when unmodulated).
-    private static void maxRow(float[] row, float[] acc, int a, int len, float mod) {
-        for (int k = a; k < a + len; k++) {
-            acc[k] = Math.max(acc[k], row[k] * mod);
-        }
-    }
-
-    private static void addRow(float[] row, float[] acc, int a, int len, float mod) {
-        for (int k = a; k < a + len; k++) {
-            acc[k] += row[k] * mod;
-        }
-    }
-
     /**
-     * One output row and four corner rows of the same length. JDK 17's C2 vectorises a loop over
-     * two float arrays only when it can prove their accesses do not overlap across iterations,
-     * which it cannot for two different index offsets (the input row at {@code src + k}, the output
-     * at {@code a + k}): such loops ran scalar. So each input row is first copied (a bulk {@code
-     * FloatBuffer.get}, an intrinsic memcpy) into a corner row at the output's offset {@code a},
-     * and the arithmetic loops index every array with the same {@code a + k}; measured 4–6× faster
-     * per float at C = 64–1024.
+     * One output row ({@code acc}, Wo·C channels-last) and four scratch rows of the same length, in
+     * which {@link ArraySampleLoops} places the corner rows at the output's offset.
      */
-    private static final class Rows {
+    static final class Rows {
         final float[] acc;
         final float[] c00;
         final float[] c01;
@@ -442,66 +458,6 @@ public final class DeformablePoolKernel {
             this.c01 = c01;
             this.c10 = c10;
             this.c11 = c11;
-        }
-
-        /**
-         * Copies the four corner rows of c channels to offset a of their rows, beside the
-         * accumulator's (so that the loop after it indexes every array alike).
-         */
-        void load(FloatBuffer in, int a, int c, int i00, int i01, int i10, int i11) {
-            in.get(i00, c00, a, c);
-            in.get(i01, c01, a, c);
-            in.get(i10, c10, a, c);
-            in.get(i11, c11, a, c);
-        }
-    }
-
-    private static void maxCorners(
-            FloatBuffer in,
-            Rows rows,
-            int a,
-            int c,
-            int i00,
-            int i01,
-            int i10,
-            int i11,
-            float w00,
-            float w01,
-            float w10,
-            float w11) {
-        rows.load(in, a, c, i00, i01, i10, i11);
-        float[] r00 = rows.c00;
-        float[] r01 = rows.c01;
-        float[] r10 = rows.c10;
-        float[] r11 = rows.c11;
-        float[] acc = rows.acc;
-        for (int k = a; k < a + c; k++) {
-            float v = r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
-            acc[k] = Math.max(acc[k], v);
-        }
-    }
-
-    private static void addCorners(
-            FloatBuffer in,
-            Rows rows,
-            int a,
-            int c,
-            int i00,
-            int i01,
-            int i10,
-            int i11,
-            float w00,
-            float w01,
-            float w10,
-            float w11) {
-        rows.load(in, a, c, i00, i01, i10, i11);
-        float[] r00 = rows.c00;
-        float[] r01 = rows.c01;
-        float[] r10 = rows.c10;
-        float[] r11 = rows.c11;
-        float[] acc = rows.acc;
-        for (int k = a; k < a + c; k++) {
-            acc[k] += r00[k] * w00 + r01[k] * w01 + r10[k] * w10 + r11[k] * w11;
         }
     }
 }

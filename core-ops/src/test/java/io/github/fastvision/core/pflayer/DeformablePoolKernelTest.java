@@ -2,6 +2,9 @@ package io.github.fastvision.core.pflayer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,6 +184,48 @@ class DeformablePoolKernelTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void vectorLoopsGiveTheBitsOfTheArrayLoops() {
+        SampleLoops vector = SampleLoops.vector();
+        assertNotNull(vector, "core-ops tests run with --add-modules jdk.incubator.vector");
+        SampleLoops array = new ArraySampleLoops();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(13);
+            // 37 channels: whole vectors of 8 or 16 lanes and a scalar tail; offsets fractional,
+            // integral (runs of rows) and zero.
+            NDArray x = m.randomNormal(new Shape(2, 37, 9, 11));
+            Shape offShape = new Shape(2, 27, 9, 11);
+            NDArray fractional = m.randomNormal(0f, 2f, offShape, DataType.FLOAT32);
+            NDArray[] offsets = {fractional, fractional.round(), m.zeros(offShape)};
+            for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                for (int k = 0; k < offsets.length; k++) {
+                    for (int threads : new int[] {1, 2}) {
+                        JniUtils.setNumThreads(threads);
+                        String what = mode + " offsets " + k + " threads " + threads;
+                        NDArray v = DeformablePoolKernel.pool(x, offsets[k], 3, 1, mode, vector);
+                        NDArray a = DeformablePoolKernel.pool(x, offsets[k], 3, 1, mode, array);
+                        assertArrayEquals(a.toFloatArray(), v.toFloatArray(), what);
+                        assertClose(v, DeformablePool2d.sample(x, offsets[k], 3, 1, mode), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theVectorLoopsAreChosenUnlessTurnedOff() {
+        // The test JVMs turn them off (see the pom); a user's JVM with the module gets them.
+        assertEquals("false", System.getProperty(DeformablePoolKernel.VECTOR_PROPERTY));
+        assertFalse(DeformablePoolKernel.vectorized());
+        assertInstanceOf(ArraySampleLoops.class, SampleLoops.fastest());
+        System.clearProperty(DeformablePoolKernel.VECTOR_PROPERTY);
+        try {
+            assertInstanceOf(VectorSampleLoops.class, SampleLoops.fastest());
+        } finally {
+            System.setProperty(DeformablePoolKernel.VECTOR_PROPERTY, "false");
         }
     }
 
