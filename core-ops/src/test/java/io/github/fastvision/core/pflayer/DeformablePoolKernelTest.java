@@ -20,6 +20,9 @@ import io.github.fastvision.core.Fixtures;
 import io.github.fastvision.core.layers.Autograd;
 import io.github.fastvision.core.layers.Checks;
 import io.github.fastvision.core.layers.Pool2d;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -227,6 +230,55 @@ class DeformablePoolKernelTest {
         } finally {
             System.setProperty(DeformablePoolKernel.VECTOR_PROPERTY, "false");
         }
+    }
+
+    @Test
+    void channelsLastBuffersGiveTheBitsOfThePyTorchEntry() {
+        // Batches of 1 and 3 on two threads split one copy's rows; 4 on two threads and any batch
+        // on one split whole images, each thread copying one image at a time.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(17);
+            for (int n : new int[] {1, 3, 4}) {
+                for (int threads : new int[] {1, 2}) {
+                    for (Pool2d.Mode mode : Pool2d.Mode.values()) {
+                        JniUtils.setNumThreads(threads);
+                        NDArray x = m.randomNormal(new Shape(n, 12, 7, 9));
+                        NDArray off =
+                                m.randomNormal(0f, 1.5f, new Shape(n, 27, 7, 9), DataType.FLOAT32);
+                        FloatBuffer in = direct(x.transpose(0, 2, 3, 1).toFloatArray());
+                        FloatBuffer offsets = direct(off.toFloatArray());
+                        FloatBuffer out = direct(new float[n * 7 * 9 * 12]);
+                        DeformablePoolKernel.poolChannelsLast(
+                                in,
+                                offsets,
+                                out,
+                                new int[] {n, 12, 7, 9},
+                                3,
+                                1,
+                                mode,
+                                true,
+                                threads);
+                        float[] got = new float[out.capacity()];
+                        out.get(0, got);
+                        NDArray expected = DeformablePoolKernel.pool(x, off, 3, 1, mode);
+                        String what = mode + " batch " + n + " threads " + threads;
+                        assertArrayEquals(expected.transpose(0, 2, 3, 1).toFloatArray(), got, what);
+                        NDArray reference =
+                                DeformablePool2d.sample(x, off, 3, 1, mode).transpose(0, 2, 3, 1);
+                        assertClose(m.create(got, reference.getShape()), reference, what);
+                    }
+                }
+            }
+        }
+    }
+
+    private static FloatBuffer direct(float[] values) {
+        FloatBuffer b =
+                ByteBuffer.allocateDirect(values.length * Float.BYTES)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+        b.put(0, values);
+        return b;
     }
 
     @Test
