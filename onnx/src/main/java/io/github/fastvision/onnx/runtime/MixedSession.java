@@ -64,10 +64,10 @@ public final class MixedSession implements AutoCloseable {
                         // The segments are optimized already, for this CPU.
                         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
                         if (shared) {
+                            // Its workers keep spinning from one segment to the next (through the
+                            // kernel steps too: session.force_spinning_stop stops only a session's
+                            // own pool), so a segment starts without waking them.
                             options.disablePerSessionThreads();
-                            // Spin within a segment, stop at its end: the kernel step that
-                            // follows needs the cores.
-                            options.addConfigEntry("session.force_spinning_stop", "1");
                         } else if (threads != 1) {
                             // Each segment's own workers would spin after its run and take the
                             // cores from the next segment and the kernel.
