@@ -25,11 +25,11 @@ import java.util.function.Consumer;
  * a segment writes its outputs into them ({@code OrtSession.run} with pinned outputs), the kernel
  * reads its input and offsets from them and writes its output into the buffer the next segment
  * reads. The only copies are the caller's input (written straight into the first buffer), the
- * kernel's copies of the input rows it samples into its row scratch (its inner loops vectorise over
- * arrays, not buffers) and the logits returned. The segments are ONNX Runtime's own optimized
- * graphs with the plan's shortcuts crossing in its blocked layout ({@link BlockedShortcuts}), and
- * they run on the environment's shared intra-op pool when it has the threads asked for.
- * Thread-safe: each thread has its own tensors.
+ * kernel's copy of its input into a Java array (its inner loops read arrays, not buffers) and the
+ * logits returned. The segments are ONNX Runtime's own optimized graphs with the plan's shortcuts
+ * crossing in its blocked layout ({@link BlockedShortcuts}); they run on the environment's shared
+ * intra-op pool when it has the threads asked for and the batch is below {@link
+ * #OWN_POOLS_FROM_BATCH}, else on their own pools. Thread-safe: each thread has its own tensors.
  */
 public final class MixedSession implements AutoCloseable {
 
@@ -41,8 +41,20 @@ public final class MixedSession implements AutoCloseable {
     public static final String PROPERTY = "fastvision.onnxruntime.mixed";
 
     private final OrtEnvironment env;
+
+    /**
+     * Batch size from which a model on the shared pool runs its segments on their own pools: the
+     * shared pool's worker spins through the kernel steps and takes its core from the kernel's
+     * second thread, which costs more than waking the own pools' workers at each segment once the
+     * kernel steps are long (on 2 threads the own pools lost at batch 8 and won from 16).
+     */
+    static final int OWN_POOLS_FROM_BATCH = 16;
+
     private final MixedPlan plan;
+    private final int threads;
+    private final boolean shared;
     private final Object[] steps;
+    private volatile Object[] ownPoolSteps;
     private final int kernelThreads;
     private final ThreadLocal<Tensors> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<Tensors> all = new ConcurrentLinkedQueue<>();
@@ -50,39 +62,68 @@ public final class MixedSession implements AutoCloseable {
     private MixedSession(MixedPlan plan, int threads) throws OrtException {
         this.env = OrtEnvironments.shared();
         this.plan = plan;
+        this.threads = threads;
         this.kernelThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.shared = sharesThreadPool(threads);
+        this.steps = openSteps(shared);
+    }
+
+    /** One session per segment, on the shared pool or on their own pools, and the pool steps. */
+    private Object[] openSteps(boolean onSharedPool) throws OrtException {
         BlockedShortcuts optimized = BlockedShortcuts.of(plan);
-        boolean shared = sharesThreadPool(threads);
-        steps = new Object[plan.steps().size()];
+        Object[] chain = new Object[plan.steps().size()];
         try {
             int segment = 0;
-            for (int i = 0; i < steps.length; i++) {
+            for (int i = 0; i < chain.length; i++) {
                 MixedPlan.Step s = plan.steps().get(i);
                 if (s instanceof MixedPlan.Segment) {
                     try (OrtSession.SessionOptions options =
                             OnnxRuntimeSession.sessionOptions(threads)) {
                         // The segments are optimized already, for this CPU.
                         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-                        if (shared) {
+                        if (onSharedPool) {
                             // Its workers keep spinning from one segment to the next (through the
                             // kernel steps too: session.force_spinning_stop stops only a session's
                             // own pool), so a segment starts without waking them.
                             options.disablePerSessionThreads();
                         } else if (threads != 1) {
-                            // Each segment's own workers would spin after its run and take the
-                            // cores from the next segment and the kernel.
-                            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                            // Own workers spin within the segment's run and stop at its end, so
+                            // that the next segment's and the kernel's threads get the cores.
+                            options.addConfigEntry("session.force_spinning_stop", "1");
                         }
-                        steps[i] = env.createSession(optimized.segments().get(segment++), options);
+                        chain[i] = env.createSession(optimized.segments().get(segment++), options);
                     }
                 } else {
-                    steps[i] = s;
+                    chain[i] = s;
                 }
             }
         } catch (OrtException | RuntimeException e) {
-            closeSessions();
+            closeSessions(chain);
             throw e;
         }
+        return chain;
+    }
+
+    /**
+     * The steps for batch n: from {@link #OWN_POOLS_FROM_BATCH} on, a model on the shared pool runs
+     * a second set of sessions on their own pools, opened on first use (the segments' weights are
+     * then held twice).
+     */
+    private Object[] steps(int n) throws OrtException {
+        if (!shared || n < OWN_POOLS_FROM_BATCH) {
+            return steps;
+        }
+        Object[] own = ownPoolSteps;
+        if (own == null) {
+            synchronized (this) {
+                own = ownPoolSteps;
+                if (own == null) {
+                    own = openSteps(false);
+                    ownPoolSteps = own;
+                }
+            }
+        }
+        return own;
     }
 
     /**
@@ -160,6 +201,7 @@ public final class MixedSession implements AutoCloseable {
      * @throws OrtException when ONNX Runtime fails
      */
     public float[] run(int n, Consumer<FloatBuffer> fill) throws OrtException {
+        Object[] chain = steps(n);
         Tensors t = tensors(n);
         FloatBuffer in = t.buffers.get(plan.input());
         in.clear();
@@ -174,13 +216,13 @@ public final class MixedSession implements AutoCloseable {
                             + in.position()
                             + " were written");
         }
-        for (int i = 0; i < steps.length; i++) {
-            if (steps[i] instanceof OrtSession session) {
+        for (int i = 0; i < chain.length; i++) {
+            if (chain[i] instanceof OrtSession session) {
                 try (OrtSession.Result r = session.run(t.inputs.get(i), t.outputs.get(i))) {
                     // The outputs are the pinned tensors; the result owns nothing.
                 }
             } else {
-                MixedPlan.Pool p = (MixedPlan.Pool) steps[i];
+                MixedPlan.Pool p = (MixedPlan.Pool) chain[i];
                 long[] x = plan.shapes().get(p.input());
                 // The input is channels-last: (N, H, W, C) -> {N, C, H, W}.
                 int[] nchw = {n, (int) x[3], (int) x[1], (int) x[2]};
@@ -269,9 +311,9 @@ public final class MixedSession implements AutoCloseable {
         }
     }
 
-    private void closeSessions() throws OrtException {
+    private static void closeSessions(Object[] chain) throws OrtException {
         OrtException failure = null;
-        for (Object s : steps) {
+        for (Object s : chain) {
             if (s instanceof OrtSession session) {
                 try {
                     session.close();
@@ -292,7 +334,14 @@ public final class MixedSession implements AutoCloseable {
             t.close();
         }
         all.clear();
-        closeSessions();
+        Object[] own = ownPoolSteps;
+        try {
+            closeSessions(steps);
+        } finally {
+            if (own != null) {
+                closeSessions(own);
+            }
+        }
     }
 
     @Override

@@ -74,9 +74,23 @@ class MixedSessionTest {
                 System.arraycopy(ref, 0, refOne, 0, CLASSES);
                 assertClose(name + " (batch 1)", refOne, one);
             }
-            // On two threads the segments share the environment's pool.
+            // On two threads the segments share the environment's pool, and run on their own
+            // pools (a second set of sessions) from OWN_POOLS_FROM_BATCH on.
+            int large = MixedSession.OWN_POOLS_FROM_BATCH;
+            NDArray xLarge = m.randomNormal(model.inputShape(large));
+            float[] refLarge =
+                    model.forward(new ParameterStore(m, false), new NDList(xLarge), false)
+                            .singletonOrThrow()
+                            .toFloatArray();
+            float[] inputLarge = xLarge.toFloatArray();
             try (MixedSession mixed = MixedSession.open(onnx, 2)) {
                 assertClose(name + " (2 threads)", ref, mixed.run(2, b -> b.put(input)));
+                assertClose(
+                        name + " (2 threads, batch " + large + ")",
+                        refLarge,
+                        mixed.run(large, b -> b.put(inputLarge)));
+                assertClose(
+                        name + " (2 threads, batch 2 again)", ref, mixed.run(2, b -> b.put(input)));
             }
         }
     }
