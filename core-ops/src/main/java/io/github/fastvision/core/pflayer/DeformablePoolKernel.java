@@ -177,7 +177,8 @@ public final class DeformablePoolKernel {
      * @param stride window stride
      * @param mode max or mean over the k·k samples
      * @param modulated whether the offsets carry modulation logits
-     * @param threads threads to split the rows over (the caller's one included)
+     * @param threads threads to split the images, or the rows of a smaller batch, over (the
+     *     caller's one included)
      * @throws IllegalArgumentException when a buffer is smaller than its shape
      */
     public static void poolChannelsLast(

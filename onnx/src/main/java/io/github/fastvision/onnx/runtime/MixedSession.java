@@ -127,9 +127,8 @@ public final class MixedSession implements AutoCloseable {
     }
 
     /**
-     * Whether the segments run on the environment's one intra-op pool: when it has the threads
-     * asked for (or any number, for 0). Its workers spin between the operators of a segment, where
-     * blocking per-segment workers waited to be woken for every operator.
+     * Whether the segments run on the environment's one intra-op pool (below {@link
+     * #OWN_POOLS_FROM_BATCH}): when it has the threads asked for (or any number, for 0).
      */
     private static boolean sharesThreadPool(int threads) {
         int pool = OrtEnvironments.globalThreads();
